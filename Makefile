@@ -1,0 +1,51 @@
+# cswjobs: `make run` serves the embedded default; `make test` runs the whole suite on real services.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+export FLASK_APP := webapp:create_app
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test install install-dev services services-stop assets clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## run: install, migrate, seed demo data if the database is empty, serve http://127.0.0.1:$(PORT)
+run: install
+	$(VENV)/bin/flask db upgrade
+	$(VENV)/bin/flask seed --if-empty
+	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
+
+## test: install everything the tests need, start PostgreSQL and Redis, run the whole suite
+test: install-dev
+	scripts/services start test
+	eval "$$(scripts/services env test)"; \
+	  CSWJOBS_TEST_DATABASE_URL=$$CSWJOBS_DATABASE_URL CSWJOBS_TEST_REDIS_URL=$$CSWJOBS_REDIS_URL \
+	  CSWJOBS_DATABASE_URL= CSWJOBS_REDIS_URL= \
+	  $(PY) -m pytest $(PYTEST_ARGS)
+
+services:
+	scripts/services start dev
+
+services-stop:
+	scripts/services stop dev
+
+## assets: rebuild webapp/static/govuk from GOV.UK Frontend (needs Node; the output is committed)
+assets:
+	cd frontend && npm ci --no-audit --no-fund && node build.mjs
+
+clean:
+	rm -rf $(VENV) .services instance

@@ -1,0 +1,116 @@
+"""Test harness: every integration test runs against SQLite and a real PostgreSQL.
+
+The schema is built by the Alembic migrations (never create_all), once per backend per
+session; each test starts from empty tables. `make test` starts PostgreSQL and sets
+CSWJOBS_TEST_DATABASE_URL; without it the PostgreSQL half fails loudly rather than skip.
+Run one backend with `pytest --backends sqlite`.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from webapp import create_app
+from webapp.extensions import db
+from webapp.models import Base
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--backends", default=",".join(BACKENDS), help="comma-separated: sqlite,postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        chosen = [b for b in metafunc.config.getoption("backends").split(",") if b]
+        metafunc.parametrize("backend", chosen, scope="session")
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("CSWJOBS_TEST_DATABASE_URL")
+    if not url:
+        pytest.fail(
+            "CSWJOBS_TEST_DATABASE_URL is not set: run the suite with `make test`, which starts PostgreSQL, "
+            "or choose `--backends sqlite`."
+        )
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, tmp_path_factory) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    return _postgres_url()
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url, tmp_path_factory) -> str:
+    """Build the schema with the migrations, from nothing, once per backend."""
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": database_url,
+                              "SEARCH_SQLITE_PATH": str(tmp_path_factory.mktemp("search") / "s.sqlite3")})
+    with app.app_context():
+        if database_url.startswith("postgresql"):
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_all_tables() -> None:
+    tables = [t for t in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+            if conn.execute(sa.text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first():
+                conn.execute(sa.text("DELETE FROM sqlite_sequence"))
+
+
+@pytest.fixture
+def app_overrides() -> dict:
+    """Override in a test module to change settings for its tests."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated, tmp_path, app_overrides):
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": migrated,
+        "SEARCH_SQLITE_PATH": str(tmp_path / "search.sqlite3"),
+        "MAIL_FOLDER": str(tmp_path / "mail"),
+        "INSTANCE_PATH": str(tmp_path),
+        "SERVER_NAME": "localhost",
+    }
+    settings.update(app_overrides)
+    application = create_app("test", settings)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def mail_folder(app) -> Path:
+    return Path(app.config["MAIL_FOLDER"])
+
+
+def sent_mail(folder: Path) -> list[str]:
+    """The text of every mail written to the dev mail folder, oldest first."""
+    if not folder.exists():
+        return []
+    return [p.read_text() for p in sorted(folder.glob("*.eml"))]

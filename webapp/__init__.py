@@ -1,0 +1,59 @@
+"""The cswjobs web application: create_app() builds it for a configuration."""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from config import PROJECT_ROOT, config_class
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    cfg = config_class(config_name)
+    app = Flask(__name__, instance_path=str(cfg.INSTANCE_PATH))
+    app.config.from_object(cfg)
+    app.config.update(overrides or {})
+    app.config["CONFIG_NAME"] = cfg.NAME
+    if hasattr(cfg, "check"):
+        cfg.check(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("webapp"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from webapp import errors, security, templating
+    from webapp.cli import register_cli
+    from webapp.extensions import csrf, db, limiter, login_manager, migrate
+    from webapp.outbox import install_outbox_hooks
+    from webapp.views import register_blueprints
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    WTFormsHelpers(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    install_outbox_hooks()
+    register_blueprints(app)
+    register_cli(app)
+    return app

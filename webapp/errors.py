@@ -1,0 +1,48 @@
+"""Every error is a page that says what happened and what to do, with the right 4xx or 5xx."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("There is a problem with your request", "Check the address or the form and try again."),
+    403: ("You do not have permission to see this page", "Sign in with an account that has access, or go back."),
+    404: ("Page not found", "If you typed the web address, check it is correct. The job may have closed."),
+    405: ("That action is not allowed here", "Go back and try again from the page's own buttons."),
+    409: ("That has already been done", "Go back and refresh the page to see the latest."),
+    413: ("What you sent is too large", "Shorten the text or choose a smaller file and try again."),
+    429: ("Too many attempts", "Wait a minute and try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later. Nothing you entered has been lost."),
+}
+
+
+def _render(status: int, detail: str | None = None):
+    title, advice = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=title, detail=detail or advice), status
+    return render_template("errors/error.html", status=status, title=title, advice=advice, detail=detail), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _render(400, "The form had expired or was sent from somewhere else. Go back, refresh and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        # abort(400, description="...") carries a message meant for the user.
+        default = type(error).description
+        detail = error.description if error.description and error.description != default else None
+        return _render(error.code or 500, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if app.testing:
+            raise error  # let the test fail loudly rather than read a friendly 500 page
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _render(500)

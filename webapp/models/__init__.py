@@ -1,0 +1,24 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+from webapp.models.applications import Application, ApplicationEvent
+from webapp.models.base import Base, utcnow
+from webapp.models.content import Follow, NewsArticle
+from webapp.models.organisations import Organisation
+from webapp.models.records import AuditLog, FunnelEvent, OutboxMessage
+from webapp.models.users import CandidateProfile, User
+from webapp.models.vacancies import Vacancy
+
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "AuditLog",
+    "Base",
+    "CandidateProfile",
+    "Follow",
+    "FunnelEvent",
+    "NewsArticle",
+    "Organisation",
+    "OutboxMessage",
+    "User",
+    "Vacancy",
+    "utcnow",
+]

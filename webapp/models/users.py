@@ -1,0 +1,75 @@
+"""People who sign in, and the profile a social worker keeps to be matched and found."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from domain.vocabulary import Availability, RoleLevel, UserRole
+from webapp.models.base import Base, TimestampMixin, enum_column, utcnow
+
+
+class User(UserMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    role: Mapped[UserRole] = mapped_column(enum_column(UserRole), default=UserRole.CANDIDATE, index=True)
+    # Recruiters and council admins belong to exactly one organisation.
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    last_sign_in_at: Mapped[dt.datetime | None]
+    # Changing the password moves this on, which invalidates outstanding reset links.
+    password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821
+    profile: Mapped["CandidateProfile | None"] = relationship(
+        back_populates="user", uselist=False, cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login reads this
+        return self.active
+
+    def has_role(self, *roles: UserRole) -> bool:
+        return self.role in roles
+
+    @property
+    def is_candidate(self) -> bool:
+        return self.role == UserRole.CANDIDATE
+
+    @property
+    def is_recruiter(self) -> bool:
+        return self.role in (UserRole.RECRUITER, UserRole.ORG_ADMIN)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role.value}>"
+
+
+class CandidateProfile(TimestampMixin, Base):
+    __tablename__ = "candidate_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    # Social Work England registration number, "SW" followed by digits.
+    swe_number: Mapped[str | None] = mapped_column(sa.String(12))
+    in_asye: Mapped[bool] = mapped_column(default=False)
+    years_qualified: Mapped[int | None]
+    role_level: Mapped[RoleLevel | None] = mapped_column(enum_column(RoleLevel), index=True)
+    specialisms: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # ServiceArea values
+    preferred_boroughs: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # Organisation slugs
+    home_borough: Mapped[str | None] = mapped_column(sa.String(120))  # Organisation slug
+    max_commute_miles: Mapped[int | None]
+    working_patterns: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # WorkingPattern values
+    contract_types: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # ContractType values
+    min_salary: Mapped[int | None]
+    availability: Mapped[Availability] = mapped_column(enum_column(Availability), default=Availability.NOW)
+    cv_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # "Let recruiters find me": only then does a recruiter ever see this profile.
+    discoverable: Mapped[bool] = mapped_column(default=False, index=True)
+
+    user: Mapped[User] = relationship(back_populates="profile")

@@ -1,0 +1,121 @@
+"""Applications: a social worker applies or withdraws; a recruiter moves it through the pipeline.
+
+Every change of status appends an ApplicationEvent (who, when, from, to) and an audit entry.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from domain.vocabulary import (
+    PIPELINE_TRANSITIONS,
+    ApplicationStatus,
+    ApplyMethod,
+    OfferDeclineReason,
+    UserRole,
+)
+from webapp.extensions import db
+from webapp.models import Application, ApplicationEvent, User, Vacancy, utcnow
+from webapp.services import NotAllowed, ServiceError
+from webapp.services import audit
+
+SUPPORTING_STATEMENT_MAX = 5000
+
+
+def can_manage_vacancy(user: User, vacancy: Vacancy) -> bool:
+    """A recruiter or council admin manages only their own council's vacancies."""
+    return user.role in (UserRole.RECRUITER, UserRole.ORG_ADMIN) and user.organisation_id == vacancy.organisation_id
+
+
+def _append_event(application: Application, to_status: ApplicationStatus, actor: User, note: str = "") -> None:
+    application.events.append(
+        ApplicationEvent(from_status=application.status if application.id else None, to_status=to_status,
+                         actor_id=actor.id, note=note[:500])
+    )
+    application.status = to_status
+
+
+def existing_application(candidate: User, vacancy: Vacancy) -> Application | None:
+    return db.session.scalar(
+        sa.select(Application).where(Application.vacancy_id == vacancy.id, Application.candidate_id == candidate.id)
+    )
+
+
+def submit(candidate: User, vacancy: Vacancy, supporting_statement: str, today: dt.date | None = None) -> Application:
+    today = today or dt.date.today()
+    if candidate.role != UserRole.CANDIDATE:
+        raise NotAllowed("Only social workers can apply for jobs.")
+    if not vacancy.is_live_on(today):
+        raise ServiceError("This job is no longer open for applications.")
+    if vacancy.apply_method != ApplyMethod.IN_PLATFORM:
+        raise ServiceError("Apply for this job on the council's own website.")
+    statement = (supporting_statement or "").strip()
+    if not statement:
+        raise ServiceError("Enter your supporting statement.")
+    if len(statement) > SUPPORTING_STATEMENT_MAX:
+        raise ServiceError(f"Supporting statement must be {SUPPORTING_STATEMENT_MAX} characters or fewer.")
+    if existing_application(candidate, vacancy) is not None:
+        raise ServiceError("You have already applied for this job.")
+    application = Application(vacancy=vacancy, candidate=candidate, supporting_statement=statement,
+                              status=ApplicationStatus.SUBMITTED)
+    application.events.append(ApplicationEvent(from_status=None, to_status=ApplicationStatus.SUBMITTED,
+                                               actor_id=candidate.id))
+    db.session.add(application)
+    db.session.flush()
+    audit.record(candidate, "application.submitted", application, organisation_id=vacancy.organisation_id,
+                 vacancy_id=vacancy.id)
+    return application
+
+
+def withdraw(candidate: User, application: Application) -> Application:
+    if application.candidate_id != candidate.id:
+        raise NotAllowed("You can only withdraw your own applications.")
+    if application.status.is_final:
+        raise ServiceError(f"This application is already {application.status.label.lower()}.")
+    previous = application.status
+    _append_event(application, ApplicationStatus.WITHDRAWN, candidate)
+    audit.record(candidate, "application.withdrawn", application,
+                 organisation_id=application.vacancy.organisation_id, from_status=previous.value)
+    return application
+
+
+def allowed_moves(application: Application) -> list[ApplicationStatus]:
+    return sorted(PIPELINE_TRANSITIONS.get(application.status, frozenset()), key=lambda s: list(ApplicationStatus).index(s))
+
+
+def move(
+    recruiter: User,
+    application: Application,
+    to_status: ApplicationStatus,
+    note: str = "",
+    decline_reason: OfferDeclineReason | None = None,
+    decline_detail: str = "",
+) -> Application:
+    if not can_manage_vacancy(recruiter, application.vacancy):
+        raise NotAllowed("You can only manage applications to your own council's vacancies.")
+    if to_status not in PIPELINE_TRANSITIONS.get(application.status, frozenset()):
+        raise ServiceError(
+            f"An application that is {application.status.label.lower()} cannot be moved to {to_status.label.lower()}."
+        )
+    if to_status == ApplicationStatus.OFFER_DECLINED:
+        if decline_reason is None:
+            raise ServiceError("Select why the offer was declined.")
+        application.decline_reason = decline_reason
+        application.decline_detail = (decline_detail or "").strip()[:500]
+    previous = application.status
+    _append_event(application, to_status, recruiter, note)
+    audit.record(recruiter, "application.moved", application, organisation_id=application.vacancy.organisation_id,
+                 from_status=previous.value, to_status=to_status.value)
+    return application
+
+
+def record_swe_check(recruiter: User, application: Application) -> Application:
+    """Record that the applicant's Social Work England registration was checked, by whom and when."""
+    if not can_manage_vacancy(recruiter, application.vacancy):
+        raise NotAllowed("You can only check applicants to your own council's vacancies.")
+    application.swe_checked_at = utcnow()
+    application.swe_checked_by_id = recruiter.id
+    audit.record(recruiter, "application.swe_checked", application,
+                 organisation_id=application.vacancy.organisation_id)
+    return application

@@ -1,0 +1,3 @@
+// Starts GOV.UK Frontend's components (error summary focus, character counts, accordions...).
+import { initAll } from "./govuk/govuk-frontend.min.js";
+initAll();

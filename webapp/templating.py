@@ -1,0 +1,74 @@
+"""Template globals and filters shared by every page."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import Flask, g, request, url_for
+from flask_login import current_user
+
+from domain import vocabulary
+from domain.vocabulary import UserRole
+
+
+def money(value: int | Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"£{int(value):,}"
+
+
+def salary_range(low: int | None, high: int | None) -> str:
+    if low is None and high is None:
+        return ""
+    if low == high or high is None:
+        return money(low)
+    return f"{money(low)} to {money(high)}"
+
+
+def long_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def navigation_items() -> list[dict]:
+    """The service navigation for whoever is signed in."""
+    items = [
+        ("Find a job", "jobs.search"),
+        ("Councils", "jobs.councils"),
+        ("News", "jobs.news"),
+    ]
+    if current_user.is_authenticated:
+        if current_user.role == UserRole.CANDIDATE:
+            items += [("Your applications", "account.applications"), ("Your profile", "account.profile")]
+        elif current_user.role in (UserRole.RECRUITER, UserRole.ORG_ADMIN):
+            items += [("Your vacancies", "recruit.vacancies")]
+        elif current_user.role == UserRole.ADMIN:
+            items += [("Audit log", "admin.audit_log")]
+        items.append(("Sign out", "account.sign_out"))
+    else:
+        items += [("Sign in", "account.sign_in"), ("Create an account", "account.register")]
+    current = request.endpoint or ""
+    nav = []
+    for text, endpoint in items:
+        try:
+            href = url_for(endpoint)
+        except Exception:  # a blueprint not registered in this build
+            continue
+        nav.append({"text": text, "href": href, "active": current == endpoint})
+    return nav
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(money)
+    app.add_template_filter(long_date)
+    app.jinja_env.globals.update(salary_range=salary_range, vocabulary=vocabulary, navigation_items=navigation_items)
+
+    @app.context_processor
+    def page_globals() -> dict:
+        return {
+            "serviceName": app.config["SERVICE_NAME"],
+            "cspNonce": getattr(g, "csp_nonce", None),
+            "assetPath": url_for("static", filename="govuk"),
+            "today": dt.date.today(),
+        }

@@ -1,0 +1,16 @@
+"""Blueprints, one per audience. Views parse the request, call a service and render."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from webapp.views.account import bp as account
+    from webapp.views.admin import bp as admin
+    from webapp.views.jobs import bp as jobs
+    from webapp.views.recruit import bp as recruit
+
+    app.register_blueprint(jobs)
+    app.register_blueprint(account)
+    app.register_blueprint(recruit, url_prefix="/recruit")
+    app.register_blueprint(admin, url_prefix="/admin")

@@ -1,0 +1,1 @@
+"""Background work: tasks, their dispatch (in-process or RQ), the outbox relay and schedules."""
