@@ -5,4 +5,8 @@ from flask import Flask
 
 
 def register_cli(app: Flask) -> None:
-    pass
+    from webapp.search.cli import search_cli
+    from webapp.seed import seed_command
+
+    app.cli.add_command(seed_command)
+    app.cli.add_command(search_cli)

@@ -1,0 +1,1 @@
+"""Job search: one interface, two engines (placeholder)."""
