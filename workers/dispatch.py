@@ -1,28 +1,81 @@
 """Runs a task now, in-process (embedded default), or enqueues it on RQ (full stack).
 
-The one place that knows how work leaves a request, so a view or service never cares
-which way the app is running.
+The one place that knows how work leaves a request (CKAN's `enqueue` pattern): it sets the
+queue, timeout, retries with backoff and how long failures are kept, so a view or service
+never cares which way the app is running.
 """
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Callable
 
 from flask import current_app
+from redis import Redis
+from rq import Queue, Retry
 
 log = logging.getLogger(__name__)
 
+# Queues by purpose, so a slow embedding backlog never delays the search index.
+QUEUES = ("indexing", "embeddings", "alerts", "analytics", "default")
+RETRY_INTERVALS = [5, 30, 120, 600, 1800]  # seconds: backoff between retries
+FAILURE_TTL = 7 * 24 * 3600  # failed jobs stay in the failed registry a week, with their reason
 
-def enqueue(func: Callable[..., Any], *args: Any, queue: str = "default", **kwargs: Any) -> None:
+
+def redis_connection(url: str | None = None) -> Redis:
+    url = url or current_app.config.get("REDIS_URL")
+    if not url:
+        raise RuntimeError("CSWJOBS_REDIS_URL is not set: RQ needs Redis (or set CSWJOBS_TASKS_MODE=inline).")
+    # Short timeouts: a request must never hang because Redis is slow or down.
+    return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+
+
+def queue(name: str, connection: Redis | None = None) -> Queue:
+    if name not in QUEUES:
+        raise ValueError(f"unknown queue {name!r}; use one of {QUEUES}")
+    return Queue(name, connection=connection or redis_connection())
+
+
+def enqueue(
+    func: Callable[..., Any],
+    *args: Any,
+    queue_name: str = "default",
+    timeout: int = 300,
+    retries: int = len(RETRY_INTERVALS),
+    description: str | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Run ``func`` in-process (inline mode) or enqueue it on ``queue_name`` (rq mode)."""
     mode = current_app.config["TASKS_MODE"]
     if mode == "inline":
-        func(*args, **kwargs)
-        return
-    raise RuntimeError(f"TASKS_MODE {mode!r} is not available in this build; use 'inline'.")
+        return func(*args, **kwargs)
+    if mode != "rq":
+        raise RuntimeError(f"CSWJOBS_TASKS_MODE must be 'inline' or 'rq', not {mode!r}.")
+    started = time.perf_counter()
+    outcome = "error"
+    try:
+        job = queue(queue_name).enqueue(
+            func,
+            args=args,
+            kwargs=kwargs,
+            job_timeout=timeout,
+            failure_ttl=FAILURE_TTL,
+            retry=Retry(max=retries, interval=RETRY_INTERVALS[:max(retries, 1)]) if retries else None,
+            description=description or f"{func.__module__}.{func.__name__}",
+        )
+        outcome = "ok"
+        return job
+    finally:
+        log.info("redis enqueue %s on %s: %s in %.1f ms", func.__name__, queue_name, outcome,
+                 (time.perf_counter() - started) * 1000)
 
 
 def outbox_committed() -> None:
-    """Nudge the relay after a commit that wrote outbox rows."""
-    from workers.relay import relay_pending
+    """Nudge the relay after a commit that wrote outbox rows.
 
-    enqueue(relay_pending, queue="indexing")
+    If Redis is down this raises; the caller logs it and the rows wait in the outbox for the
+    scheduled relay (every 30 s) — the user's change is already safely committed.
+    """
+    from workers.tasks import relay_outbox
+
+    enqueue(relay_outbox, queue_name="indexing", timeout=600, description="relay outbox")

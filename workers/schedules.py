@@ -1,0 +1,20 @@
+"""Periodic work, declared as data (Redash's habit) and run by RQ's own cron scheduler:
+
+    rq cron workers.schedules --url $CSWJOBS_REDIS_URL
+
+Each entry has a stable name, so restarting the scheduler never duplicates a job.
+"""
+from __future__ import annotations
+
+from rq import cron
+
+from workers import tasks
+
+SCHEDULES = [
+    # Catch-up for outbox messages whose after-commit nudge was lost (Redis down, worker restart).
+    {"name": "relay-outbox", "func": tasks.relay_outbox, "queue_name": "indexing", "interval": 30,
+     "job_timeout": 600},
+]
+
+for entry in SCHEDULES:
+    cron.register(**entry)
