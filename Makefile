@@ -29,13 +29,15 @@ run: install
 	$(VENV)/bin/flask seed --if-empty
 	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
 
-## test: install everything the tests need, start PostgreSQL and Redis, run the whole suite
+## test: install everything the tests need, start PostgreSQL, Redis and Elasticsearch, run the whole suite
 test: install-dev
 	scripts/services start test
 	eval "$$(scripts/services env test)"; \
-	  CSWJOBS_TEST_DATABASE_URL=$$CSWJOBS_DATABASE_URL CSWJOBS_TEST_REDIS_URL=$$CSWJOBS_REDIS_URL \
-	  CSWJOBS_DATABASE_URL= CSWJOBS_REDIS_URL= \
-	  $(PY) -m pytest $(PYTEST_ARGS)
+	  export CSWJOBS_TEST_DATABASE_URL=$$CSWJOBS_DATABASE_URL CSWJOBS_TEST_REDIS_URL=$$CSWJOBS_REDIS_URL \
+	    CSWJOBS_TEST_SEARCH_URL=$$CSWJOBS_SEARCH_URL; \
+	  unset CSWJOBS_DATABASE_URL CSWJOBS_REDIS_URL CSWJOBS_SEARCH_URL; \
+	  $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; exit $$status
 
 services:
 	scripts/services start dev
