@@ -1,0 +1,77 @@
+"""The search engine interface both engines implement, and the choice between them by config."""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Protocol, runtime_checkable
+
+from flask import Flask, current_app
+
+from webapp.search.query import SearchQuery, SearchResult
+
+Document = dict[str, Any]
+Progress = Callable[[int], None]  # called with the number of documents loaded so far
+
+
+class SearchUnavailable(RuntimeError):
+    """The configured engine cannot be used; the message says what to change."""
+
+
+@runtime_checkable
+class SearchEngine(Protocol):
+    name: str
+
+    def index(self, docs: Iterable[Document]) -> int:
+        """Add or replace these documents (by id); visible to the next search."""
+
+    def bulk_index(self, docs: Iterable[Document], chunk_size: int = 500) -> int:
+        """Load many documents efficiently, in chunks; returns how many were loaded."""
+
+    def delete(self, ids: Iterable[int]) -> int:
+        """Remove documents by vacancy id; ids not in the index are ignored."""
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Live vacancies (published, closing today or later) matching the query."""
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[str]:
+        """Job titles of live vacancies with a word starting with ``prefix``, most common first."""
+
+    def rebuild(self, docs: Iterable[Document], progress: Progress | None = None) -> int:
+        """Build a complete new index beside the live one and swap it in only when it is whole,
+        so searches keep working during a rebuild and a failed rebuild changes nothing."""
+
+    def reset(self) -> None:
+        """Empty the index (tests, first run)."""
+
+    def count(self) -> int:
+        """How many documents the index holds (including ones past their closing date)."""
+
+    def status(self) -> dict[str, Any]:
+        """Facts for `flask search status`: engine, location, document counts, last rebuild."""
+
+
+def engine_for(app: Flask) -> SearchEngine:
+    """The engine SEARCH_URL names, built once per app."""
+    engine = app.extensions.get("cswjobs_search")
+    if engine is None:
+        engine = _build(app)
+        app.extensions["cswjobs_search"] = engine
+    return engine
+
+
+def get_engine() -> SearchEngine:
+    return engine_for(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def _build(app: Flask) -> SearchEngine:
+    url = (app.config.get("SEARCH_URL") or "sqlite").strip()
+    if url == "sqlite":
+        from webapp.search.sqlite_engine import SqliteSearchEngine
+
+        return SqliteSearchEngine(app.config["SEARCH_SQLITE_PATH"])
+    if url.startswith(("http://", "https://")):
+        raise SearchUnavailable(
+            "The Elasticsearch search engine is not available yet in this version of cswjobs. "
+            "Set CSWJOBS_SEARCH_URL=sqlite to use the embedded SQLite search."
+        )
+    raise SearchUnavailable(
+        f"CSWJOBS_SEARCH_URL={url!r} is not understood: use 'sqlite' or an http(s):// Elasticsearch URL."
+    )

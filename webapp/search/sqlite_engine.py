@@ -1,0 +1,518 @@
+"""The embedded search engine: SQLite FTS5 in an index file of its own.
+
+The index lives in its own file (SEARCH_SQLITE_PATH, beside the database) whether the
+database is SQLite or PostgreSQL, and is fed by the same outbox relay as Elasticsearch.
+
+How it mirrors the Elasticsearch design:
+
+* Field boosts: one FTS5 table with columns title, service_area (service area and role level
+  labels), description (summary, team, description), council (name, town, office,
+  sub-region) and conditions (contract, pattern, hybrid working); bm25() column weights
+  rank title above service area above the rest.
+* Every keyword must match somewhere (after dropping noise words); an abbreviation matches
+  itself or any of its expansions from domain.vocabulary.ABBREVIATIONS, at query time.
+* Stemming: the porter tokenizer, so "fostering" finds "foster carers".
+* Typo tolerance is spelling correction against the index's own vocabulary: a word with no
+  hits at all is replaced by the indexed word closest to it within Elasticsearch's AUTO
+  fuzziness (1 edit for 3-5 letters, 2 beyond; transpositions count as one edit), the most
+  common winning ties. The vocabulary comes from an unstemmed twin FTS5 table read through
+  fts5vocab, so "protecton" is compared with "protection", not the stem "protect". The
+  result says which words were searched instead, so the page can say so.
+* Facets count with every filter except their own (disjunctive faceting), one GROUP BY each.
+* Liveness (status live and closing date today or later) is a filter at query time, so a
+  vacancy past its closing date disappears without anything being reindexed.
+* Highlights come from highlight()/snippet() with control-character markers that cannot
+  occur in indexed text; the text is HTML-escaped and only then are the markers turned into
+  <mark> tags, so a job's text can never inject markup.
+* Rebuilds never empty the live index (the alias swap): each rebuild writes a new generation
+  of tables beside the live one, then a single transaction points `meta.active` at it and
+  drops the old. Writes during a rebuild go to both generations.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
+
+from markupsafe import Markup, escape
+
+from domain.geography import distance_miles
+from webapp.search.engine import Document, Progress
+from webapp.search.query import FACETS, Hit, SearchQuery, SearchResult, Sort, Term, keyword_terms, words
+
+# Column order matters: bm25 weights and highlight()/snippet() refer to columns by position.
+FTS_COLUMNS = ("title", "service_area", "description", "council", "conditions")
+BM25_WEIGHTS = (10.0, 4.0, 1.0, 1.0, 1.0)
+TITLE_COLUMN, DESCRIPTION_COLUMN = 0, 2
+SNIPPET_TOKENS = 28
+
+_MARK_START, _MARK_END = "\x02", "\x03"
+_MARKERS = str.maketrans({_MARK_START: " ", _MARK_END: " "})
+
+# Filter columns of the docs table (the document's scalar fields the engine filters and sorts on).
+DOC_COLUMNS = (
+    "organisation_slug", "sub_region", "role_level", "service_area", "contract_type", "working_pattern",
+    "hybrid_pattern", "salary_min", "salary_max", "caseload_max", "protected_caseload_nqsw", "funded_development",
+    "status", "closing_date", "published_at", "latitude", "longitude", "title",
+)
+
+ORDER_BY = {
+    Sort.RELEVANCE: "score ASC, d.published_at DESC, d.id DESC",  # bm25 is negative: lower is better
+    Sort.NEWEST: "d.published_at DESC, d.id DESC",
+    Sort.SALARY: "d.salary_max DESC, d.salary_min DESC, d.id DESC",
+    Sort.CLOSING: "d.closing_date ASC, d.published_at DESC, d.id DESC",
+}
+
+
+def _clean(text: str | None) -> str:
+    return (text or "").translate(_MARKERS)
+
+
+def fts_texts(doc: Document) -> dict[str, str]:
+    """The text of each FTS column for one document."""
+    return {
+        "title": _clean(doc["title"]),
+        "service_area": _clean(f"{doc['service_area_label']}. {doc['role_level_label']}"),
+        "description": _clean("\n".join(
+            part for part in (
+                doc.get("summary"), doc.get("team"), doc.get("description"), doc.get("development_details"),
+            ) if part
+        )),
+        # Kept out of the description so its snippet shows the advert's own words.
+        "conditions": _clean(". ".join(
+            part for part in (doc.get("contract_type_label"), doc.get("working_pattern_label"),
+                              doc.get("hybrid_pattern_label")) if part
+        )),
+        "council": _clean(", ".join(
+            part for part in (doc["organisation_name"], doc.get("town"), doc.get("location_name"),
+                              doc.get("sub_region_label")) if part
+        )),
+    }
+
+
+def highlight_html(text: str | None) -> Markup:
+    """Escape everything, then turn the engine's markers into <mark>: safe to put in a page."""
+    escaped = str(escape(text or ""))
+    return Markup(escaped.replace(_MARK_START, "<mark>").replace(_MARK_END, "</mark>"))
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fts_expression(terms: list[Term]) -> str:
+    """Every term must match; a term matches as itself or as any of its expansions."""
+    parts = []
+    for term in terms:
+        options = [_quote(t) for t in term.any_of]
+        parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
+    return " AND ".join(parts)
+
+
+def allowed_edits(word: str) -> int:
+    """Elasticsearch's AUTO fuzziness: none for 1-2 letters, 1 for 3-5, 2 beyond."""
+    if len(word) <= 2:
+        return 0
+    return 1 if len(word) <= 5 else 2
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a transposition is one edit), giving up past ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] | None = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+class SqliteSearchEngine:
+    name = "sqlite"
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = str(path)
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+
+    # --- connections and schema -------------------------------------------------------
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        folder = os.path.dirname(os.path.abspath(self.path))
+        os.makedirs(folder, exist_ok=True)
+        # isolation_level=None: we open transactions ourselves, so reads see one snapshot
+        # and writes take the lock up front (BEGIN IMMEDIATE) instead of failing halfway.
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.create_function("distance_miles", 4, distance_miles, deterministic=True)
+            if not self._schema_ready:
+                self._ensure_schema(conn)
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _transaction(self, conn: sqlite3.Connection, write: bool) -> Iterator[None]:
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _ensure_schema(self, conn: sqlite3.Connection) -> None:
+        with self._schema_lock:
+            if self._schema_ready:
+                return
+            # WAL: searches read a snapshot while the relay writes.
+            conn.execute("PRAGMA journal_mode=WAL")
+            with self._transaction(conn, write=True):
+                conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+                if self._meta(conn, "active") is None:
+                    self._create_generation(conn, 1)
+                    self._set_meta(conn, "active", "1")
+            self._schema_ready = True
+
+    @staticmethod
+    def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _set_meta(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+        if value is None:
+            conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def _active(self, conn: sqlite3.Connection) -> int:
+        return int(self._meta(conn, "active") or 1)
+
+    def _building(self, conn: sqlite3.Connection) -> int | None:
+        value = self._meta(conn, "building")
+        return int(value) if value else None
+
+    @staticmethod
+    def _create_generation(conn: sqlite3.Connection, g: int) -> None:
+        conn.execute(f"""
+            CREATE TABLE docs_{g} (
+                id INTEGER PRIMARY KEY,
+                organisation_slug TEXT NOT NULL, sub_region TEXT, role_level TEXT, service_area TEXT,
+                contract_type TEXT, working_pattern TEXT, hybrid_pattern TEXT,
+                salary_min INTEGER, salary_max INTEGER, caseload_max INTEGER,
+                protected_caseload_nqsw INTEGER NOT NULL DEFAULT 0, funded_development INTEGER NOT NULL DEFAULT 0,
+                status TEXT NOT NULL, closing_date TEXT NOT NULL, published_at TEXT,
+                latitude REAL, longitude REAL, title TEXT NOT NULL, document TEXT NOT NULL
+            )""")
+        conn.execute(f"CREATE INDEX docs_{g}_live ON docs_{g} (status, closing_date)")
+        columns = ", ".join(FTS_COLUMNS)
+        conn.execute(f"CREATE VIRTUAL TABLE fts_{g} USING fts5({columns}, "
+                     "tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')")
+        # Unstemmed twin, only for its vocabulary (spelling correction).
+        conn.execute(f"CREATE VIRTUAL TABLE spell_{g} USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')")
+        conn.execute(f"CREATE VIRTUAL TABLE spellvocab_{g} USING fts5vocab(spell_{g}, 'row')")
+
+    @staticmethod
+    def _drop_generation(conn: sqlite3.Connection, g: int) -> None:
+        for table in (f"spellvocab_{g}", f"spell_{g}", f"fts_{g}", f"docs_{g}"):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def _generations(self, conn: sqlite3.Connection) -> list[int]:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'docs\\_%' ESCAPE '\\'")]
+        return sorted(int(n.split("_")[1]) for n in names if n.split("_")[1].isdigit())
+
+    # --- writing ------------------------------------------------------------------------
+
+    def _targets(self, conn: sqlite3.Connection) -> list[int]:
+        building = self._building(conn)
+        return [self._active(conn)] + ([building] if building else [])
+
+    @staticmethod
+    def _upsert(conn: sqlite3.Connection, g: int, docs: list[Document]) -> None:
+        ids = [(int(d["id"]),) for d in docs]
+        conn.executemany(f"DELETE FROM fts_{g} WHERE rowid = ?", ids)
+        conn.executemany(f"DELETE FROM spell_{g} WHERE rowid = ?", ids)
+        fts_rows, spell_rows, doc_rows = [], [], []
+        for doc in docs:
+            texts = fts_texts(doc)
+            fts_rows.append((doc["id"], *(texts[c] for c in FTS_COLUMNS)))
+            spell_rows.append((doc["id"], "\n".join(texts.values())))
+            location = doc.get("location") or {}
+            values = {
+                **{c: doc.get(c) for c in DOC_COLUMNS},
+                "protected_caseload_nqsw": int(bool(doc.get("protected_caseload_nqsw"))),
+                "funded_development": int(bool(doc.get("funded_development"))),
+                "latitude": location.get("lat"),
+                "longitude": location.get("lon"),
+            }
+            doc_rows.append((doc["id"], *(values[c] for c in DOC_COLUMNS), json.dumps(doc, sort_keys=True)))
+        placeholders = ", ".join("?" for _ in FTS_COLUMNS)
+        conn.executemany(f"INSERT INTO fts_{g} (rowid, {', '.join(FTS_COLUMNS)}) VALUES (?, {placeholders})",
+                         fts_rows)
+        conn.executemany(f"INSERT INTO spell_{g} (rowid, text) VALUES (?, ?)", spell_rows)
+        doc_placeholders = ", ".join("?" for _ in DOC_COLUMNS)
+        conn.executemany(
+            f"INSERT OR REPLACE INTO docs_{g} (id, {', '.join(DOC_COLUMNS)}, document) "
+            f"VALUES (?, {doc_placeholders}, ?)", doc_rows)
+
+    def index(self, docs: Iterable[Document]) -> int:
+        batch = list(docs)
+        if not batch:
+            return 0
+        with self._connection() as conn, self._transaction(conn, write=True):
+            for g in self._targets(conn):
+                self._upsert(conn, g, batch)
+        return len(batch)
+
+    def bulk_index(self, docs: Iterable[Document], chunk_size: int = 500) -> int:
+        total = 0
+        for chunk in _chunks(docs, chunk_size):
+            total += self.index(chunk)
+        return total
+
+    def delete(self, ids: Iterable[int]) -> int:
+        rows = [(int(i),) for i in ids]
+        if not rows:
+            return 0
+        removed = 0
+        with self._connection() as conn, self._transaction(conn, write=True):
+            for n, g in enumerate(self._targets(conn)):
+                conn.executemany(f"DELETE FROM fts_{g} WHERE rowid = ?", rows)
+                conn.executemany(f"DELETE FROM spell_{g} WHERE rowid = ?", rows)
+                before = conn.total_changes
+                conn.executemany(f"DELETE FROM docs_{g} WHERE id = ?", rows)
+                if n == 0:
+                    removed = conn.total_changes - before
+        return removed
+
+    def rebuild(self, docs: Iterable[Document], progress: Progress | None = None, chunk_size: int = 500) -> int:
+        with self._connection() as conn:
+            with self._transaction(conn, write=True):
+                stale = self._building(conn)
+                if stale:  # a rebuild that died half way: its tables were never live
+                    self._drop_generation(conn, stale)
+                new = max([self._active(conn), *self._generations(conn)]) + 1
+                self._create_generation(conn, new)
+                self._set_meta(conn, "building", str(new))
+            loaded = 0
+            try:
+                for chunk in _chunks(docs, chunk_size):
+                    with self._transaction(conn, write=True):
+                        self._upsert(conn, new, chunk)
+                    loaded += len(chunk)
+                    if progress:
+                        progress(loaded)
+                with self._transaction(conn, write=True):
+                    old = self._active(conn)
+                    self._set_meta(conn, "active", str(new))
+                    self._set_meta(conn, "building", None)
+                    self._set_meta(conn, "built_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+                    self._drop_generation(conn, old)
+            except BaseException:
+                with self._transaction(conn, write=True):
+                    self._drop_generation(conn, new)
+                    self._set_meta(conn, "building", None)
+                raise
+        return loaded
+
+    def reset(self) -> None:
+        with self._connection() as conn, self._transaction(conn, write=True):
+            for g in self._generations(conn):
+                self._drop_generation(conn, g)
+            self._create_generation(conn, 1)
+            self._set_meta(conn, "active", "1")
+            self._set_meta(conn, "building", None)
+            self._set_meta(conn, "built_at", None)
+
+    # --- reading ------------------------------------------------------------------------
+
+    def count(self) -> int:
+        with self._connection() as conn, self._transaction(conn, write=False):
+            return conn.execute(f"SELECT count(*) FROM docs_{self._active(conn)}").fetchone()[0]
+
+    def status(self) -> dict[str, Any]:
+        today = dt.date.today().isoformat()
+        with self._connection() as conn, self._transaction(conn, write=False):
+            g = self._active(conn)
+            documents = conn.execute(f"SELECT count(*) FROM docs_{g}").fetchone()[0]
+            live = conn.execute(f"SELECT count(*) FROM docs_{g} WHERE status = 'live' AND closing_date >= ?",
+                                (today,)).fetchone()[0]
+            return {
+                "engine": self.name,
+                "path": self.path,
+                "size_bytes": os.path.getsize(self.path) if os.path.exists(self.path) else 0,
+                "generation": g,
+                "rebuilding": self._building(conn),
+                "built_at": self._meta(conn, "built_at"),
+                "documents": documents,
+                "live_documents": live,
+            }
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        with self._connection() as conn, self._transaction(conn, write=False):
+            g = self._active(conn)
+            terms = keyword_terms(query.keywords)
+            terms, corrected = self._correct_spelling(conn, g, terms)
+            match = fts_expression(terms) if terms else None
+
+            source = self._source(g, match)
+            where, where_params = self._where(query, g, match)
+            total = conn.execute(f"SELECT count(*) {source} WHERE {where}", where_params).fetchone()[0]
+
+            # Relevance means nothing without keywords: then the newest come first.
+            sort = Sort.NEWEST if match is None and query.sort == Sort.RELEVANCE else query.sort
+            if match:
+                weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+                columns = (f"d.id, bm25(fts_{g}, {weights}) AS score, "
+                           f"highlight(fts_{g}, {TITLE_COLUMN}, ?, ?) AS title_html, "
+                           f"snippet(fts_{g}, {DESCRIPTION_COLUMN}, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet_html")
+                column_params = [_MARK_START, _MARK_END, _MARK_START, _MARK_END]
+            else:
+                columns, column_params = "d.id, NULL AS score, NULL AS title_html, NULL AS snippet_html", []
+            rows = conn.execute(
+                f"SELECT {columns} {source} WHERE {where} ORDER BY {ORDER_BY[sort]} LIMIT ? OFFSET ?",
+                column_params + where_params + [query.per_page, query.offset],
+            ).fetchall()
+            hits = [
+                Hit(
+                    vacancy_id=row["id"],
+                    highlights={"title": highlight_html(row["title_html"]),
+                                "description": highlight_html(row["snippet_html"])} if match else {},
+                    score=-row["score"] if row["score"] is not None else None,
+                )
+                for row in rows
+            ]
+
+            facets: dict[str, list[tuple[str, int]]] = {}
+            for name, (column, _) in FACETS.items():
+                facet_where, facet_params = self._where(query, g, match, leave_out=name)
+                facets[name] = [
+                    (value, count)
+                    for value, count in conn.execute(
+                        f"SELECT d.{column}, count(*) AS n {source} WHERE {facet_where} AND d.{column} IS NOT NULL "
+                        f"GROUP BY d.{column} ORDER BY n DESC, d.{column}",
+                        facet_params,
+                    )
+                ]
+        return SearchResult(
+            hits=hits, total=total, facets=facets, page=query.page, per_page=query.per_page,
+            corrected_keywords=" ".join(t.text for t in terms) if corrected else None,
+        )
+
+    @staticmethod
+    def _source(g: int, match: str | None) -> str:
+        if match is None:
+            return f"FROM docs_{g} AS d"
+        return f"FROM fts_{g} JOIN docs_{g} AS d ON d.id = fts_{g}.rowid"
+
+    @staticmethod
+    def _where(query: SearchQuery, g: int, match: str | None,
+               leave_out: str | None = None) -> tuple[str, list[Any]]:
+        """SQL conditions for the keywords and filters; ``leave_out`` names a facet whose own
+        filter is skipped (its counts must show what choosing more of its values would give)."""
+        clauses = ["d.status = 'live'", "d.closing_date >= ?"]
+        params: list[Any] = [query.today.isoformat()]
+        if match is not None:
+            clauses.insert(0, f"fts_{g} MATCH ?")
+            params.insert(0, match)
+        for name, (column, _) in FACETS.items():
+            values = getattr(query, name)
+            if values and name != leave_out:
+                clauses.append(f"d.{column} IN ({', '.join('?' for _ in values)})")
+                params.extend(values)
+        if query.salary_min is not None:
+            clauses.append("d.salary_max >= ?")
+            params.append(query.salary_min)
+        if query.closing_after is not None:
+            clauses.append("d.closing_date >= ?")
+            params.append(query.closing_after.isoformat())
+        if query.max_caseload is not None:
+            clauses.append("d.caseload_max IS NOT NULL AND d.caseload_max <= ?")
+            params.append(query.max_caseload)
+        if query.protected_nqsw_caseload:
+            clauses.append("d.protected_caseload_nqsw = 1")
+        if query.funded_development:
+            clauses.append("d.funded_development = 1")
+        if query.near is not None:
+            clauses.append("distance_miles(d.latitude, d.longitude, ?, ?) <= ?")
+            params.extend([query.near.latitude, query.near.longitude, query.near.miles])
+        return " AND ".join(clauses), params
+
+    def _correct_spelling(self, conn: sqlite3.Connection, g: int, terms: list[Term]) -> tuple[list[Term], bool]:
+        corrected = False
+        result = []
+        vocabulary: list[tuple[str, int]] | None = None
+        for term in terms:
+            if (term.is_abbreviation or term.is_phrase or not term.text.isalpha() or not allowed_edits(term.text)
+                    or self._has_hits(conn, g, term)):
+                result.append(term)
+                continue
+            if vocabulary is None:
+                vocabulary = [(r[0], r[1]) for r in conn.execute(f"SELECT term, doc FROM spellvocab_{g}")]
+            replacement = closest_word(term.text, vocabulary)
+            if replacement is None:
+                result.append(term)
+                continue
+            corrected = True
+            result.append(keyword_terms(replacement)[0] if keyword_terms(replacement) else Term(replacement))
+        return result, corrected
+
+    @staticmethod
+    def _has_hits(conn: sqlite3.Connection, g: int, term: Term) -> bool:
+        return conn.execute(f"SELECT 1 FROM fts_{g} WHERE fts_{g} MATCH ? LIMIT 1",
+                            (fts_expression([term]),)).fetchone() is not None
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[str]:
+        typed = words(prefix)
+        if not typed or len(typed[-1]) < 2:
+            return []
+        expression = " AND ".join([_quote(w) for w in typed[:-1]] + [_quote(typed[-1]) + "*"])
+        with self._connection() as conn, self._transaction(conn, write=False):
+            g = self._active(conn)
+            rows = conn.execute(
+                f"SELECT d.title, count(*) AS n FROM fts_{g} JOIN docs_{g} AS d ON d.id = fts_{g}.rowid "
+                f"WHERE fts_{g} MATCH ? AND d.status = 'live' AND d.closing_date >= ? "
+                f"GROUP BY d.title ORDER BY n DESC, d.title LIMIT ?",
+                (f"title : ({expression})", dt.date.today().isoformat(), limit),
+            ).fetchall()
+        return [r[0] for r in rows]
+
+
+def closest_word(word: str, vocabulary: list[tuple[str, int]]) -> str | None:
+    """The indexed word nearest ``word`` within AUTO fuzziness; ties go to the more common word."""
+    limit = allowed_edits(word)
+    best: tuple[int, int, str] | None = None
+    for candidate, doc_count in vocabulary:
+        if not candidate.isalpha() or abs(len(candidate) - len(word)) > limit:
+            continue
+        distance = edit_distance(word, candidate, limit)
+        if distance <= limit and (best is None or (distance, -doc_count, candidate) < best):
+            best = (distance, -doc_count, candidate)
+    return best[2] if best else None
+
+
+def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for doc in docs:
+        chunk.append(doc)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -1,0 +1,109 @@
+"""Keeps the search index in step with the database: outbox relay handlers and the full reindex.
+
+The database is the source of truth. A handler is told only which ids changed; it reloads
+them and indexes the live ones and deletes the rest, so running it twice (a retry) or late
+(after Elasticsearch came back) gives the same index.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from domain.vocabulary import VacancyStatus
+from webapp.models import Vacancy
+from webapp.search.documents import is_indexable, vacancy_document
+from webapp.search.engine import SearchEngine, get_engine
+from workers.relay import subscribe
+
+log = logging.getLogger(__name__)
+
+
+def sync_vacancies(session: Session, ids: list[int], engine: SearchEngine | None = None) -> tuple[int, int]:
+    """Index the live ones among these vacancies and delete the others (and ids now gone)."""
+    engine = engine or get_engine()
+    vacancies = session.scalars(
+        sa.select(Vacancy).options(joinedload(Vacancy.organisation)).where(Vacancy.id.in_(ids))
+    ).all()
+    live = [v for v in vacancies if is_indexable(v)]
+    gone = set(ids) - {v.id for v in live}
+    indexed = engine.index(vacancy_document(v) for v in live)
+    engine.delete(sorted(gone))
+    log.info("search sync: %d vacancies indexed, %d removed", indexed, len(gone))
+    return indexed, len(gone)
+
+
+@subscribe("vacancy.changed")
+def vacancies_changed(session: Session, ids: list[int]) -> None:
+    sync_vacancies(session, ids)
+
+
+@subscribe("organisation.changed")
+def organisations_changed(session: Session, ids: list[int]) -> None:
+    """A council's name or sub-region is in every one of its vacancy documents."""
+    vacancy_ids = list(session.scalars(sa.select(Vacancy.id).where(Vacancy.organisation_id.in_(ids))))
+    if vacancy_ids:
+        sync_vacancies(session, vacancy_ids)
+
+
+@dataclass
+class ReindexReport:
+    engine: str
+    documents: int
+    seconds: float
+
+    @property
+    def summary(self) -> str:
+        return f"Reindexed {self.documents} live vacancies into the {self.engine} index in {self.seconds:.1f}s."
+
+
+def live_vacancy_documents(session: Session, batch_size: int = 500, release: bool = False) -> Iterator[dict]:
+    """Every indexable vacancy as a document, read in id order a batch at a time.
+
+    ``release`` empties the session after each batch to keep memory flat: only for a
+    session of our own, never the caller's."""
+    last_id = 0
+    while True:
+        batch = session.scalars(
+            sa.select(Vacancy)
+            .options(joinedload(Vacancy.organisation))
+            .where(Vacancy.status == VacancyStatus.LIVE, Vacancy.id > last_id)
+            .order_by(Vacancy.id)
+            .limit(batch_size)
+        ).all()
+        if not batch:
+            return
+        for vacancy in batch:
+            yield vacancy_document(vacancy)
+        last_id = batch[-1].id
+        if release:
+            session.expunge_all()
+
+
+def count_indexable(session: Session) -> int:
+    return session.scalar(sa.select(sa.func.count(Vacancy.id)).where(Vacancy.status == VacancyStatus.LIVE)) or 0
+
+
+def reindex(
+    session: Session | None = None,
+    engine: SearchEngine | None = None,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 500,
+) -> ReindexReport:
+    """Rebuild the whole index from the database, swapping it in only when complete."""
+    from webapp.extensions import db
+
+    engine = engine or get_engine()
+    started = time.perf_counter()
+    if session is None:
+        with Session(db.engine) as own:
+            documents = engine.rebuild(live_vacancy_documents(own, batch_size, release=True), progress=progress)
+    else:
+        documents = engine.rebuild(live_vacancy_documents(session, batch_size), progress=progress)
+    report = ReindexReport(engine.name, documents, time.perf_counter() - started)
+    log.info("search reindex: %s", report.summary)
+    return report
