@@ -1,29 +1,348 @@
-"""Social workers' accounts: register, sign in and out, password reset, profile, applications, follows."""
-from flask import Blueprint
+"""Social workers' accounts: register, sign in and out, password reset, profile, applications, follows,
+and their personal data. Views parse, call a service in webapp.services, commit and render."""
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import selectinload
+
+from domain.vocabulary import UserRole
+from webapp.extensions import db, limiter
+from webapp.forms.account import (
+    ConfirmForm,
+    DeleteAccountForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+    RegisterForm,
+    SignInForm,
+)
+from webapp.models import Application, Organisation, Vacancy
+from webapp.security import role_required
+from webapp.services import NotAllowed, ServiceError, accounts, audit, follows, profiles
+from webapp.services import applications as application_service
 
 bp = Blueprint("account", __name__)
 
+candidate_required = role_required(UserRole.CANDIDATE)
 
-@bp.get("/sign-in")
+
+def _sign_in_limit() -> str:
+    return current_app.config.get("SIGN_IN_RATE_LIMIT", "10 per minute")
+
+
+def _form_page(template: str, form, **context):
+    """Render a form page: 400 when a POST failed, so nothing mistakes a rejected form for success."""
+    status = 400 if request.method == "POST" else 200
+    return render_template(template, form=form, **context), status
+
+
+def _add_error(field, message: str) -> None:
+    field.errors = list(field.errors) + [message]
+
+
+def _next_path() -> str | None:
+    return accounts.safe_local_path(request.values.get("next"))
+
+
+def _back_path() -> str | None:
+    """Where a button-only form came from: its `next` field, else the referring page on this site."""
+    explicit = _next_path()
+    if explicit:
+        return explicit
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return accounts.safe_local_path(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
+# --- signing in and out ----------------------------------------------------------------------------
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
 def sign_in():
-    return "sign in"
+    next_path = _next_path()
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(next_path or url_for(accounts.home_endpoint(current_user)))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            session.clear()  # start a fresh session: nothing from before signing in carries over
+            login_user(user)
+            return redirect(next_path or url_for(accounts.home_endpoint(user)))
+        # One message whether the address is unknown or the password wrong: nobody learns who has an account.
+        _add_error(form.email, accounts.WRONG_CREDENTIALS)
+    return _form_page("account/sign_in.html", form, next_path=next_path)
 
 
-@bp.get("/register")
-def register():
-    return "register"
-
-
-@bp.get("/sign-out")
+@bp.route("/sign-out", methods=["GET", "POST"])
 def sign_out():
-    return "sign out"
+    if not current_user.is_authenticated:
+        return redirect(url_for("jobs.home"))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _form_page("account/sign_out.html", form)
+        logout_user()
+        session.clear()
+        flash("You have signed out.", "success")
+        return redirect(url_for("jobs.home"))
+    return render_template("account/sign_out.html", form=form)
 
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def register():
+    next_path = _next_path()
+    if current_user.is_authenticated:
+        return redirect(next_path or url_for(accounts.home_endpoint(current_user)))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_candidate(form.email.data, form.full_name.data, form.password.data)
+        except accounts.EmailTaken as error:
+            db.session.rollback()
+            _add_error(form.email, str(error))
+        except ServiceError as error:
+            db.session.rollback()
+            _add_error(form.password, str(error))
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            flash("Your account has been created. Tell us what you are looking for so we can show you jobs that fit.",
+                  "success")
+            return redirect(next_path or url_for("account.edit_profile"))
+    return _form_page("account/register.html", form, next_path=next_path)
+
+
+# --- password reset ---------------------------------------------------------------------------------
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def request_password_reset():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        db.session.commit()
+        # The same page whether or not the address has an account.
+        return render_template("account/password_reset_sent.html", email=form.email.data)
+    return _form_page("account/password_reset_request.html", form)
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    if accounts.user_for_reset_token(token) is None:
+        return render_template("account/password_reset_invalid.html"), 400
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except ServiceError as error:
+            db.session.rollback()
+            _add_error(form.password, str(error))
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash("Your password has been changed. Sign in with your new password.", "success")
+            return redirect(url_for("account.sign_in"))
+    return _form_page("account/password_reset.html", form)
+
+
+# --- profile ------------------------------------------------------------------------------------------
 
 @bp.get("/account/profile")
+@candidate_required
 def profile():
-    return "profile"
+    council_names = dict(profiles.council_choices())
+    return render_template("account/profile.html", profile=current_user.profile, council_names=council_names)
+
+
+@bp.route("/account/profile/edit", methods=["GET", "POST"])
+@candidate_required
+def edit_profile():
+    form = ProfileForm.for_profile(current_user.profile)
+    if form.validate_on_submit():
+        try:
+            changed = profiles.update_profile(current_user, form.profile_values())
+        except profiles.ProfileInvalid as invalid:  # the form checks the same rules; this is belt and braces
+            db.session.rollback()
+            for name, message in invalid.errors.items():
+                _add_error(getattr(form, name), message)
+        else:
+            db.session.commit()
+            flash("Your profile has been saved." if changed else "Nothing changed in your profile.", "success")
+            return redirect(url_for("account.profile"))
+    return _form_page("account/profile_edit.html", form)
+
+
+# --- applications and follows -----------------------------------------------------------------------------
+
+def _own_application(application_id: int) -> Application:
+    """The signed-in candidate's application, or 404: another person's id looks like one that does not exist."""
+    application = db.session.scalar(
+        sa.select(Application).where(Application.id == application_id, Application.candidate_id == current_user.id)
+    )
+    if application is None:
+        abort(404)
+    return application
+
+
+def vacancy_url(vacancy: Vacancy) -> str | None:
+    """The job page, once the jobs blueprint has one (its endpoint belongs to that blueprint)."""
+    for endpoint, args in (("jobs.vacancy", {"path_segment": vacancy.path_segment}),
+                           ("jobs.vacancy", {"vacancy_id": vacancy.id, "slug": vacancy.slug}),
+                           ("jobs.job", {"path_segment": vacancy.path_segment})):
+        if endpoint in current_app.view_functions:
+            try:
+                return url_for(endpoint, **args)
+            except Exception:  # the blueprint names its arguments differently
+                continue
+    return None
 
 
 @bp.get("/account/applications")
+@candidate_required
 def applications():
-    return "applications"
+    rows = db.session.scalars(
+        sa.select(Application)
+        .where(Application.candidate_id == current_user.id)
+        .options(
+            selectinload(Application.vacancy).selectinload(Vacancy.organisation),
+            selectinload(Application.events),
+        )
+        .order_by(Application.submitted_at.desc(), Application.id.desc())
+    ).all()
+    return render_template(
+        "account/applications.html",
+        applications=rows,
+        followed=follows.followed_councils(current_user),
+        unfollow_form=ConfirmForm(),
+        vacancy_url=vacancy_url,
+    )
+
+
+@bp.route("/account/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
+@candidate_required
+def withdraw_application(application_id: int):
+    application = _own_application(application_id)
+    form = ConfirmForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            application_service.withdraw(current_user, application)
+        except ServiceError as problem:
+            db.session.rollback()
+            error = str(problem)
+        else:
+            db.session.commit()
+            flash(f"You have withdrawn your application for {application.vacancy.title}.", "success")
+            return redirect(url_for("account.applications"))
+    elif application.status.is_final and request.method == "GET":
+        error = f"This application is already {application.status.label.lower()}."
+    status = 400 if request.method == "POST" else 200
+    return render_template("account/withdraw.html", form=form, application=application, error=error), status
+
+
+def _council_or_404(slug: str) -> Organisation:
+    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+def _change_follow(slug: str, following: bool):
+    organisation = _council_or_404(slug)
+    back = _back_path() or url_for("account.applications")
+    if not current_user.is_authenticated:
+        flash("Sign in or create an account to follow councils.", "info")
+        return redirect(url_for("account.sign_in", next=back))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        if following:
+            follows.follow(current_user, organisation)
+        else:
+            follows.unfollow(current_user, organisation)
+    except NotAllowed:
+        db.session.rollback()
+        abort(403)
+    db.session.commit()
+    if following:
+        flash(f"You are following {organisation.name}. Their new jobs will show on your applications page.", "success")
+    else:
+        flash(f"You no longer follow {organisation.name}.", "success")
+    return redirect(back)
+
+
+@bp.post("/councils/<slug>/follow")
+def follow(slug: str):
+    """Follow a council. A council page posts here with the CSRF token and `next` = its own path."""
+    return _change_follow(slug, True)
+
+
+@bp.post("/councils/<slug>/unfollow")
+def unfollow(slug: str):
+    return _change_follow(slug, False)
+
+
+# --- personal data -----------------------------------------------------------------------------------------
+
+@bp.get("/account/your-data")
+@candidate_required
+def your_data():
+    return render_template("account/your_data.html")
+
+
+@bp.get("/account/your-data/download")
+@candidate_required
+def download_data():
+    data = accounts.export_personal_data(current_user)
+    audit.record(current_user, "account.data_exported", current_user)
+    db.session.commit()
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="cswjobs-your-data.json"'},
+    )
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@candidate_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            accounts.delete_account(current_user._get_current_object(), form.password.data)
+        except accounts.WrongPassword as error:
+            db.session.rollback()
+            _add_error(form.password, str(error))
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash("Your account and your personal data have been deleted.", "success")
+            return redirect(url_for("jobs.home"))
+    return _form_page("account/delete.html", form)

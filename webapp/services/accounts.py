@@ -1,0 +1,300 @@
+"""Accounts: registering social workers, signing in, password resets, and their personal data.
+
+Everything here is callable without a request: views, CLI commands and tests share it.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from domain.vocabulary import UserRole
+from webapp.extensions import db
+from webapp.mail import send_mail
+from webapp.models import Application, ApplicationEvent, CandidateProfile, Follow, FunnelEvent, User, utcnow
+from webapp.security import hash_password, verify_password
+from webapp.services import ServiceError
+from webapp.services import audit
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256  # Argon2 takes any length; a ceiling stops someone posting megabytes to hash
+PASSWORD_TOO_SHORT = f"Your password must be {MIN_PASSWORD_LENGTH} characters or more"
+PASSWORD_TOO_LONG = f"Your password must be {MAX_PASSWORD_LENGTH} characters or fewer"
+EMAIL_TAKEN = "An account already exists for this email address. Sign in, or reset your password if you have forgotten it"
+WRONG_CREDENTIALS = "Your email address or password is wrong"
+
+_RESET_SALT = "cswjobs.password-reset"
+# Where a deleted account's row points once its personal data is gone (see delete_account).
+DELETED_EMAIL_DOMAIN = "deleted.invalid"
+DELETED_NAME = "Deleted account"
+
+
+class EmailTaken(ServiceError):
+    pass
+
+
+class WrongPassword(ServiceError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    """Addresses are compared and stored in lower case: Sam@X.org and sam@x.org are one person."""
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    email = normalise_email(email)
+    if not email:
+        return None
+    # lower() on the column too, so a row created elsewhere in mixed case is still found.
+    return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
+
+
+def password_problem(password: str) -> str | None:
+    """The message for a password that breaks the rules, or None if it is acceptable."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        return PASSWORD_TOO_SHORT
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return PASSWORD_TOO_LONG
+    return None
+
+
+def set_password(user: User, password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise ServiceError(problem)
+    user.password_hash = hash_password(password)
+    # Moving this on kills every outstanding reset link for the account.
+    user.password_changed_at = utcnow()
+
+
+def register_candidate(email: str, full_name: str, password: str) -> User:
+    """Create a social worker's account. Only candidates register themselves; staff are invited."""
+    email = normalise_email(email)
+    full_name = (full_name or "").strip()
+    if not email:
+        raise ServiceError("Enter your email address")
+    if not full_name:
+        raise ServiceError("Enter your full name")
+    if find_user_by_email(email) is not None:
+        raise EmailTaken(EMAIL_TAKEN)
+    user = User(email=email, full_name=full_name, role=UserRole.CANDIDATE, active=True)
+    set_password(user, password)
+    db.session.add(user)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError:  # two sign-ups for one address at the same moment
+        raise EmailTaken(EMAIL_TAKEN) from None
+    audit.record(user, "account.registered", user)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None. Unknown addresses take as long as wrong passwords."""
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password or "")
+    if not ok or user is None or not user.active:
+        return None
+    user.last_sign_in_at = utcnow()
+    return user
+
+
+def home_endpoint(user: User) -> str:
+    """Where someone lands after signing in when no page asked for them."""
+    if user.role in (UserRole.RECRUITER, UserRole.ORG_ADMIN):
+        return "recruit.vacancies"
+    return "jobs.home"
+
+
+def safe_local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site (so a `next` link cannot send anyone elsewhere), else None."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return None  # browsers read "/\evil.example" as another host; control characters hide tricks
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+# --- password reset -------------------------------------------------------------------------
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    """Changes whenever the password does, so a used (or superseded) link stops working."""
+    changed = user.password_changed_at.isoformat() if user.password_changed_at else ""
+    return hashlib.sha256(f"{changed}|{user.password_hash}".encode()).hexdigest()[:20]
+
+
+def make_reset_token(user: User) -> str:
+    return _reset_serializer().dumps({"u": user.id, "p": _password_fingerprint(user)})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The user a reset link was made for, if it is genuine, in date and not yet used."""
+    try:
+        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or not user.active or not secrets.compare_digest(str(data.get("p", "")), _password_fingerprint(user)):
+        return None
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the address has an account. Says nothing either way, so nobody learns who is registered."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    link = url_for("account.reset_password", token=make_reset_token(user), _external=True)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    send_mail(
+        user.email,
+        f"Reset your password for {current_app.config['SERVICE_NAME']}",
+        f"Hello {user.full_name},\n\n"
+        f"Someone asked to reset the password for your account. To choose a new password, open this link:\n\n"
+        f"{link}\n\n"
+        f"The link works once, for {minutes} minutes.\n\n"
+        f"If you did not ask for this, you can ignore this email: your password has not changed.\n",
+    )
+    audit.record(user, "account.password_reset_requested", user)
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    if user is None:
+        raise ServiceError("This link to reset your password has expired or has already been used")
+    set_password(user, new_password)
+    audit.record(user, "account.password_reset", user)
+    return user
+
+
+# --- personal data ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PersonalDataSource:
+    """Another part of the service that keeps a person's data (saved searches, say) plugs in here,
+    so "Download your data" and "Delete your account" reach it without this module knowing it."""
+
+    name: str
+    export: Callable[[User], Any]
+    erase: Callable[[User], None]
+
+
+PERSONAL_DATA_SOURCES: dict[str, PersonalDataSource] = {}
+
+
+def register_personal_data(name: str, export: Callable[[User], Any], erase: Callable[[User], None]) -> None:
+    PERSONAL_DATA_SOURCES[name] = PersonalDataSource(name, export, erase)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_personal_data(user: User) -> dict[str, Any]:
+    """Everything the service holds about a person, as plain JSON-ready data."""
+    from webapp.services.follows import follows_for
+    from webapp.services.profiles import profile_as_dict
+
+    applications = db.session.scalars(
+        sa.select(Application).where(Application.candidate_id == user.id).order_by(Application.submitted_at)
+    ).all()
+    data: dict[str, Any] = {
+        "exported_at": _iso(utcnow()),
+        "user": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "role": user.role.value,
+            "created_at": _iso(user.created_at),
+            "last_sign_in_at": _iso(user.last_sign_in_at),
+            "password_changed_at": _iso(user.password_changed_at),
+        },
+        "profile": profile_as_dict(user.profile) if user.profile else None,
+        "applications": [
+            {
+                "vacancy": application.vacancy.title,
+                "vacancy_reference": application.vacancy.reference,
+                "council": application.vacancy.organisation.name,
+                "status": application.status.value,
+                "status_label": application.status.label,
+                "submitted_at": _iso(application.submitted_at),
+                "supporting_statement": application.supporting_statement,
+                "decline_reason": application.decline_reason.value if application.decline_reason else None,
+                "events": [
+                    {
+                        "from_status": event.from_status.value if event.from_status else None,
+                        "to_status": event.to_status.value,
+                        "at": _iso(event.created_at),
+                        "note": event.note,
+                    }
+                    for event in application.events
+                ],
+            }
+            for application in applications
+        ],
+        "follows": [
+            {"council": follow.organisation.name, "slug": follow.organisation.slug, "followed_at": _iso(follow.created_at)}
+            for follow in follows_for(user)
+        ],
+    }
+    for source in PERSONAL_DATA_SOURCES.values():
+        data[source.name] = source.export(user)
+    return data
+
+
+def delete_account(user: User, password: str) -> None:
+    """Erase a social worker's personal data once they confirm with their password.
+
+    The choice: the users row stays as an anonymous tombstone (no name, no address, no usable
+    password, inactive) and their applications stay with every piece of free text emptied.
+    Application.candidate_id cannot be null, and councils' funnel counts, time-to-hire and
+    pipeline history must not change when a person leaves; the rows say only "someone applied
+    for this job on this date and got this far". Profile and follows are deleted outright,
+    which also sends the profile's removal to search and matching through the outbox.
+    """
+    if user.role != UserRole.CANDIDATE:
+        raise ServiceError("Only social workers can delete their own account here. Ask a platform administrator")
+    if not verify_password(user.password_hash, password or ""):
+        raise WrongPassword("Your password is wrong")
+    for source in PERSONAL_DATA_SOURCES.values():
+        source.erase(user)
+    if user.profile is not None:
+        db.session.delete(user.profile)
+        user.profile = None
+    db.session.execute(sa.delete(Follow).where(Follow.user_id == user.id))
+    application_ids = sa.select(Application.id).where(Application.candidate_id == user.id)
+    db.session.execute(
+        sa.update(Application).where(Application.candidate_id == user.id)
+        .values(supporting_statement="", decline_detail="").execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(ApplicationEvent).where(ApplicationEvent.application_id.in_(application_ids))
+        .values(note="").execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(FunnelEvent).where(FunnelEvent.user_id == user.id).values(user_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    user.email = f"deleted-{user.id}@{DELETED_EMAIL_DOMAIN}"
+    user.full_name = DELETED_NAME
+    user.password_hash = "!"  # not an Argon2 hash: nothing verifies against it
+    user.active = False
+    user.last_sign_in_at = None
+    audit.record(user, "account.deleted", user)
+    db.session.flush()
+    db.session.expire_all()  # the bulk updates above bypassed any application rows already loaded

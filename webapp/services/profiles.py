@@ -1,0 +1,209 @@
+"""A social worker's profile: the rules for each answer, saving it, and reading it back.
+
+The rules live here once; the profile form imports the same limits so the page and the
+service never disagree.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+
+from domain.vocabulary import Availability, ContractType, OrganisationKind, RoleLevel, ServiceArea, WorkingPattern
+from webapp.extensions import db
+from webapp.models import CandidateProfile, Organisation, User
+from webapp.services import ServiceError
+from webapp.services import audit
+
+YEARS_QUALIFIED_MAX = 50
+COMMUTE_MILES_MIN = 1
+COMMUTE_MILES_MAX = 50
+SALARY_MAX = 150_000
+CV_TEXT_MAX = 10_000
+
+# Social Work England numbers are "SW" then digits (SW123456). The column holds 12 characters.
+SWE_NUMBER_RE = re.compile(r"SW\d{1,10}")
+SWE_NUMBER_FORMAT = "Enter your Social Work England number in the right format: SW followed by numbers, like SW123456"
+
+PROFILE_FIELDS = (
+    "swe_number",
+    "in_asye",
+    "years_qualified",
+    "role_level",
+    "specialisms",
+    "preferred_boroughs",
+    "home_borough",
+    "max_commute_miles",
+    "working_patterns",
+    "contract_types",
+    "min_salary",
+    "availability",
+    "cv_text",
+    "discoverable",
+)
+
+
+class ProfileInvalid(ServiceError):
+    """One or more answers break the rules; `errors` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def normalise_swe_number(raw: str | None) -> str | None:
+    """'sw 123 456' → 'SW123456'; blank → None; anything else not "SW + digits" → ServiceError."""
+    compact = re.sub(r"[\s\-]+", "", raw or "").upper()
+    if not compact:
+        return None
+    if not SWE_NUMBER_RE.fullmatch(compact):
+        raise ServiceError(SWE_NUMBER_FORMAT)
+    return compact
+
+
+def normalise_cv_text(text: str | None) -> str:
+    # Browsers send line breaks as CRLF; the character count on the page counts one per break.
+    return (text or "").replace("\r\n", "\n").strip()
+
+
+def councils() -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            sa.select(Organisation).where(Organisation.kind == OrganisationKind.COUNCIL).order_by(Organisation.name)
+        )
+    )
+
+
+def council_choices() -> list[tuple[str, str]]:
+    return [(o.slug, o.name) for o in councils()]
+
+
+def _whole_number(value: Any, low: int, high: int, message: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ServiceError(message)
+    return value
+
+
+def _choices(values: Any, allowed: list[str], message: str) -> list[str]:
+    values = list(values or [])
+    if any(v not in allowed for v in values):
+        raise ServiceError(message)
+    return [v for v in allowed if v in values]  # stable order, no duplicates
+
+
+def clean_profile(values: dict[str, Any]) -> dict[str, Any]:
+    """Check every answer and return them normalised, or raise ProfileInvalid with a message per field."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+
+    def check(field: str, fn) -> None:
+        if field not in values:
+            return
+        try:
+            cleaned[field] = fn(values[field])
+        except ServiceError as error:
+            errors[field] = str(error)
+
+    council_slugs = [slug for slug, _ in council_choices()]
+    check("swe_number", normalise_swe_number)
+    check("in_asye", bool)
+
+    def years(value):
+        if values.get("in_asye"):
+            return 0  # in the assessed and supported year: qualified less than a year
+        if value is None:
+            raise ServiceError("Enter how many years you have been qualified, or say you are in your ASYE")
+        return _whole_number(value, 0, YEARS_QUALIFIED_MAX,
+                             f"Years qualified must be a whole number between 0 and {YEARS_QUALIFIED_MAX}")
+
+    check("years_qualified", years)
+
+    def enum_value(enum_cls, message, required=True):
+        def fn(value):
+            if value in (None, "") and not required:
+                return None
+            try:
+                return enum_cls(value)
+            except ValueError:
+                raise ServiceError(message) from None
+        return fn
+
+    check("role_level", enum_value(RoleLevel, "Select your role level"))
+    check("specialisms", lambda v: _choices(v, [m.value for m in ServiceArea], "Select specialisms from the list"))
+    check("preferred_boroughs", lambda v: _choices(v, council_slugs, "Select councils from the list"))
+
+    def home(value):
+        if value in (None, ""):
+            return None
+        if value not in council_slugs:
+            raise ServiceError("Select your home borough from the list")
+        return value
+
+    check("home_borough", home)
+    check("max_commute_miles", lambda v: None if v is None else _whole_number(
+        v, COMMUTE_MILES_MIN, COMMUTE_MILES_MAX,
+        f"Maximum commute must be a whole number of miles between {COMMUTE_MILES_MIN} and {COMMUTE_MILES_MAX}"))
+    check("working_patterns", lambda v: _choices(v, [m.value for m in WorkingPattern], "Select working patterns from the list"))
+    check("contract_types", lambda v: _choices(v, [m.value for m in ContractType], "Select contract types from the list"))
+    check("min_salary", lambda v: None if v is None else _whole_number(
+        v, 0, SALARY_MAX, f"Minimum salary must be a whole number of pounds between £0 and £{SALARY_MAX:,}"))
+    check("availability", enum_value(Availability, "Select when you could start"))
+
+    def cv(value):
+        text = normalise_cv_text(value)
+        if len(text) > CV_TEXT_MAX:
+            raise ServiceError(f"Your CV must be {CV_TEXT_MAX:,} characters or fewer")
+        return text
+
+    check("cv_text", cv)
+    check("discoverable", bool)
+    if errors:
+        raise ProfileInvalid(errors)
+    return cleaned
+
+
+def update_profile(user: User, values: dict[str, Any]) -> list[str]:
+    """Save a social worker's answers. Returns the names of the fields that changed.
+
+    Nothing is changed unless every answer is valid. The audit entry holds field names only;
+    the outbox row that tells search and matching is written by the outbox hooks.
+    """
+    if not user.is_candidate:
+        raise ServiceError("Only social workers have a profile")
+    cleaned = clean_profile(values)
+    profile = user.profile
+    created = profile is None
+    if created:
+        profile = CandidateProfile(user=user)
+        db.session.add(profile)
+    changed = [field for field, value in cleaned.items() if getattr(profile, field) != value or created]
+    for field in changed:
+        setattr(profile, field, cleaned[field])
+    if changed:
+        db.session.flush()
+        audit.record(user, "profile.created" if created else "profile.updated", profile, fields=sorted(changed))
+    return changed
+
+
+def profile_as_dict(profile: CandidateProfile) -> dict[str, Any]:
+    return {
+        "swe_number": profile.swe_number,
+        "in_asye": profile.in_asye,
+        "years_qualified": profile.years_qualified,
+        "role_level": profile.role_level.value if profile.role_level else None,
+        "specialisms": list(profile.specialisms or []),
+        "preferred_boroughs": list(profile.preferred_boroughs or []),
+        "home_borough": profile.home_borough,
+        "max_commute_miles": profile.max_commute_miles,
+        "working_patterns": list(profile.working_patterns or []),
+        "contract_types": list(profile.contract_types or []),
+        "min_salary": profile.min_salary,
+        "availability": profile.availability.value if profile.availability else None,
+        "cv_text": profile.cv_text,
+        "discoverable": profile.discoverable,
+        "updated_at": profile.updated_at.isoformat() if profile.updated_at else None,
+    }
