@@ -323,8 +323,14 @@ def _hybrid(rng: random.Random, area: ServiceArea) -> HybridPattern:
     return rng.choices((HybridPattern.HYBRID, HybridPattern.OFFICE, HybridPattern.MOSTLY_HOME), (15, 4, 1))[0]
 
 
+_WORKING_PATTERNS = tuple(WorkingPattern)
+_CONTRACT_TYPES = tuple(ContractType)
+_AVAILABILITIES = tuple(Availability)
+_SERVICE_AREAS = tuple(ServiceArea)
+
+
 def _pattern_and_fte(rng: random.Random) -> tuple[WorkingPattern, Decimal]:
-    pattern = rng.choices(list(WorkingPattern), (15, 2, 2, 1))[0]
+    pattern = rng.choices(_WORKING_PATTERNS, (15, 2, 2, 1))[0]
     if pattern == WorkingPattern.PART_TIME:
         return pattern, rng.choice((Decimal("0.60"), Decimal("0.80")))
     if pattern == WorkingPattern.JOB_SHARE:
@@ -335,7 +341,8 @@ def _pattern_and_fte(rng: random.Random) -> tuple[WorkingPattern, Decimal]:
 def _contract(rng: random.Random, level: RoleLevel) -> ContractType:
     if level == RoleLevel.STUDENT:
         return ContractType.FIXED_TERM  # apprenticeships run for the length of the degree
-    return rng.choices(list(ContractType), (40, 5, 2 if level.rank >= RoleLevel.SENIOR_PRACTITIONER.rank else 0, 3))[0]
+    senior = level not in (RoleLevel.NQSW, RoleLevel.SOCIAL_WORKER)  # secondments are for experienced staff
+    return rng.choices(_CONTRACT_TYPES, (40, 5, 2 if senior else 0, 3))[0]
 
 
 def vacancy_values(
@@ -498,16 +505,20 @@ def _years_for(rng: random.Random, level: RoleLevel) -> int | None:
     return rng.randint(*ranges) if ranges else None
 
 
+@functools.cache
+def _nearest_boroughs(slug: str) -> tuple[str, ...]:
+    """Borough slugs by distance from this one, itself first."""
+    home = BOROUGHS_BY_SLUG[slug]
+    return tuple(b.slug for b in sorted(
+        LONDON_BOROUGHS, key=lambda b: distance_miles(home.latitude, home.longitude, b.latitude, b.longitude)))
+
+
 def profile_values(rng: random.Random, level: RoleLevel, swe_number: str | None) -> dict[str, Any]:
     """A believable social worker's profile as column values (no user_id)."""
     home = rng.choice(LONDON_BOROUGHS)
     commute = rng.choice((5, 8, 10, 12, 15))
-    nearby = sorted(
-        LONDON_BOROUGHS, key=lambda b: distance_miles(home.latitude, home.longitude, b.latitude, b.longitude)
-    )
-    preferred = [b.slug for b in nearby[: rng.randint(1, 4)]]
-    areas = list(ServiceArea)
-    specialisms = [a.value for a in rng.sample(areas, rng.randint(1, 3))]
+    preferred = list(_nearest_boroughs(home.slug)[: rng.randint(1, 4)])
+    specialisms = [a.value for a in rng.sample(_SERVICE_AREAS, rng.randint(1, 3))]
     years = _years_for(rng, level)
     patterns = [WorkingPattern.FULL_TIME.value]
     if rng.random() < 0.25:
@@ -535,7 +546,7 @@ def profile_values(rng: random.Random, level: RoleLevel, swe_number: str | None)
         working_patterns=patterns,
         contract_types=contracts,
         min_salary=(low // 1000) * 1000 if rng.random() < 0.7 else None,
-        availability=rng.choices(list(Availability), (3, 4, 3, 1))[0],
+        availability=rng.choices(_AVAILABILITIES, (3, 4, 3, 1))[0],
         cv_text=cv,
         discoverable=rng.random() < 0.6,
     )
@@ -831,6 +842,16 @@ def _outbox_rows(topic: str, table: str, ids: Sequence[int], now: dt.datetime) -
     ]
 
 
+def _ids_after(session: Session, model: type, after_id: int) -> tuple[list[int], int]:
+    """Ids inserted since ``after_id``, and the new high-water mark.
+
+    Cheaper than INSERT ... RETURNING in bulk on SQLite. A row another writer added meanwhile
+    only earns an extra outbox message, which the relay handles idempotently.
+    """
+    ids = session.scalars(sa.select(model.id).where(model.id > after_id).order_by(model.id)).all()
+    return list(ids), (ids[-1] if ids else after_id)
+
+
 def scale_candidate_email(seed: int, index: int) -> str:
     return f"candidate.{seed}.{index:07d}@scale.example.org"
 
@@ -846,8 +867,9 @@ def seed_scale(
 ) -> SeedSummary:
     """Bulk-load ``n`` vacancies and ``n`` candidates (and any missing councils) for benchmarks, then commit.
 
-    Rows go in with multi-row INSERTs, bypassing the ORM's unit of work, so the outbox rows the
-    ORM hook would have written are written here in bulk, in the same transaction: the relay
+    Rows go in as Core executemany INSERTs on the tables (one statement per batch whatever
+    columns are NULL), bypassing the ORM's unit of work, so the outbox rows the ORM hook would
+    have written are written here in bulk, in the same transaction: the relay
     (or `flask search reindex`) then brings the search index and embeddings up to date.
     Scale candidates sign in with the demo candidate password.
     """
@@ -873,7 +895,8 @@ def seed_scale(
     rng = random.Random(f"scale-vacancies:{seed}")
     weights = [council_terms(c.slug).size_weight for c in refs]
     statuses, status_weights = (VacancyStatus.LIVE, VacancyStatus.DRAFT, VacancyStatus.CLOSED), (90, 4, 6)
-    first_number = (session.scalar(sa.select(sa.func.max(Vacancy.id))) or 0) + 1
+    last_vacancy_id = session.scalar(sa.select(sa.func.max(Vacancy.id))) or 0
+    first_number = last_vacancy_id + 1
     for batch in _batches(n, batch_size):
         rows = []
         for i in batch:
@@ -882,13 +905,15 @@ def seed_scale(
             status = rng.choices(statuses, status_weights)[0]
             rows.append(vacancy_values(rng, council, level, _area_for(rng, level), status, now, first_number + i))
             summary.vacancies[status] = summary.vacancies.get(status, 0) + 1
-        ids = session.scalars(sa.insert(Vacancy).returning(Vacancy.id, sort_by_parameter_order=True), rows).all()
+        session.execute(sa.insert(Vacancy.__table__), rows)
+        ids, last_vacancy_id = _ids_after(session, Vacancy, last_vacancy_id)
         session.execute(sa.insert(OutboxMessage), _outbox_rows("vacancy.changed", Vacancy.__tablename__, ids, now))
         summary.outbox_messages += len(ids)
         _notify(progress, "vacancies", batch.stop, n)
 
     # Candidates: one shared password hash (Argon2 per user would take hours at this size).
     rng = random.Random(f"scale-candidates:{seed}")
+    last_profile_id = session.scalar(sa.select(sa.func.max(CandidateProfile.id))) or 0
     password_hash = _password_hash(CANDIDATE_PASSWORD)
     for batch in _batches(n, batch_size):
         users, levels = [], []
@@ -898,16 +923,18 @@ def seed_scale(
                           "full_name": f"{first} {last}", "role": UserRole.CANDIDATE, "active": True,
                           "created_at": now, "updated_at": now, "password_changed_at": now})
             levels.append(_weighted(rng, words.ROLE_LEVEL_WEIGHTS))
-        user_ids = session.scalars(sa.insert(User).returning(User.id, sort_by_parameter_order=True), users).all()
+        session.execute(sa.insert(User.__table__), users)
+        id_by_email = dict(session.execute(
+            sa.select(User.email, User.id).where(User.email.in_([u["email"] for u in users]))).all())
+        user_ids = [id_by_email[u["email"]] for u in users]
         profiles = []
         for user_id, level in zip(user_ids, levels):
             swe = None if level == RoleLevel.STUDENT else f"SW{rng.randint(100000, 999999)}"
             values = profile_values(rng, level, swe)
             values.update(user_id=user_id, created_at=now, updated_at=now)
             profiles.append(values)
-        profile_ids = session.scalars(
-            sa.insert(CandidateProfile).returning(CandidateProfile.id, sort_by_parameter_order=True), profiles
-        ).all()
+        session.execute(sa.insert(CandidateProfile.__table__), profiles)
+        profile_ids, last_profile_id = _ids_after(session, CandidateProfile, last_profile_id)
         session.execute(sa.insert(OutboxMessage),
                         _outbox_rows("profile.changed", CandidateProfile.__tablename__, profile_ids, now))
         summary.outbox_messages += len(profile_ids)
