@@ -8,7 +8,7 @@ export FLASK_APP := webapp:create_app
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install install-dev services services-stop assets clean
+.PHONY: run run-full test install install-dev services services-stop assets clean bench-search
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,3 +51,13 @@ assets:
 
 clean:
 	rm -rf $(VENV) .services instance
+
+## services: PostgreSQL, Redis and Elasticsearch on 127.0.0.1:5432, 6379 and 9200 (stop: make services-stop)
+## run-full: the production-style stack against them: seed if empty, reindex, web + RQ worker + scheduler
+run-full: install
+	PORT=$(PORT) scripts/run-full
+
+## bench-search: p50/p95/p99 query latency and bulk indexing throughput, both engines, 10k and 100k (JSON)
+bench-search: install-dev
+	scripts/services start test
+	eval "$$(scripts/services env test)"; $(PY) -m bench.search --sizes $${SIZES:-10000,100000} --queries $${QUERIES:-300}

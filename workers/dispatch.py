@@ -78,4 +78,8 @@ def outbox_committed() -> None:
     """
     from workers.tasks import relay_outbox
 
-    enqueue(relay_outbox, queue_name="indexing", timeout=600, description="relay outbox")
+    # In-process, a request relays at most two batches, so a bulk load's backlog never makes a
+    # page slow: the rest follows on later commits or `flask search reindex`.
+    inline = current_app.config["TASKS_MODE"] == "inline"
+    enqueue(relay_outbox, max_batches=2 if inline else 100, queue_name="indexing", timeout=600,
+            description="relay outbox")
