@@ -1,24 +1,375 @@
-"""Public pages for social workers: home, job search, job pages, applying, councils, news."""
-from flask import Blueprint, render_template
+"""Public pages for social workers: home, job search, job pages, applying, councils, news.
+
+Views parse the request, call a service (webapp.services.jobs, councils, news, applications)
+and render; the search engine is reached only through the jobs service.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from govuk_frontend_wtf.main import wtforms_errors
+from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
+from werkzeug.routing import BuildError
+
+from domain.vocabulary import ApplyMethod, UserRole
+from webapp.extensions import db, limiter
+from webapp.forms.jobs import ApplyForm, JobSearchForm
+from webapp.search import InvalidSearch
+from webapp.services import NotAllowed, ServiceError
+from webapp.services import applications as application_service
+from webapp.services import councils as council_service
+from webapp.services import jobs as job_service
+from webapp.services import news as news_service
 
 bp = Blueprint("jobs", __name__)
 
+NEWS_PER_PAGE = 10
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^\s*[-•*]\s+")
+
+
+@bp.app_template_filter("paragraphs")
+def paragraphs(text: str | None) -> Markup:
+    """Plain text as GOV.UK paragraphs and bullet lists: blank lines split paragraphs, lines
+    starting "- " become a bulleted list, other single newlines break lines. Everything is
+    escaped: adverts, offers and articles are text, never HTML."""
+    html: list[str] = []
+    for block in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n")):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        run: list[str] = []
+        run_is_list = False
+
+        def flush() -> None:
+            if not run:
+                return
+            if run_is_list:
+                items = "".join(f"<li>{escape(item)}</li>" for item in run)
+                html.append(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')
+            else:
+                html.append(f'<p class="govuk-body">{Markup("<br>").join(escape(line) for line in run)}</p>')
+            run.clear()
+
+        for line in lines:
+            is_bullet = bool(_BULLET.match(line))
+            if run and is_bullet != run_is_list:
+                flush()
+            run_is_list = is_bullet
+            run.append(_BULLET.sub("", line) if is_bullet else line)
+        flush()
+    return Markup("".join(html))
+
+
+def _visitor_id() -> str:
+    """A random token in the visitor's session cookie, hashed before it is stored (never an IP)."""
+    token = session.get("visitor")
+    if not token:
+        token = secrets.token_urlsafe(18)
+        session["visitor"] = token
+    return job_service.visitor_hash(token, current_app.config["SECRET_KEY"])
+
+
+def _url_or_none(endpoint: str, **values) -> str | None:
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:  # the account blueprint may not offer this yet
+        return None
+
+
+def _search_url(args: MultiDict, **changes) -> str:
+    """/jobs with the current query string, some parameters changed (None removes one)."""
+    new = MultiDict(args)
+    for key, value in changes.items():
+        new.poplist(key)
+        if value is not None:
+            new.setlist(key, value if isinstance(value, list) else [value])
+    return url_for("jobs.search", **new.to_dict(flat=False))
+
+
+def _without(args: MultiDict, key: str, value: str) -> str:
+    remaining = [v for v in args.getlist(key) if v != value]
+    changes = {key: remaining or None, "page": None}
+    if key == "near":
+        changes["miles"] = None
+    return _search_url(args, **changes)
+
+
+def _pagination(args: MultiDict, page: int, pages: int) -> dict | None:
+    """govukPagination parameters: first, last and two either side of the current page."""
+    if pages <= 1:
+        return None
+    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    items, previous = [], 0
+    for number in shown:
+        if number - previous > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": _search_url(args, page=str(number)), "current": number == page})
+        previous = number
+    params: dict = {"items": items, "landmarkLabel": "Search results pages"}
+    if page > 1:
+        params["previous"] = {"href": _search_url(args, page=str(page - 1))}
+    if page < pages:
+        params["next"] = {"href": _search_url(args, page=str(page + 1))}
+    return params
+
+
+def _error_summary(form) -> dict:
+    """The error summary, with links for parameters that have no field on the page (they
+    arrive in links, such as page or closing_after) pointing at the results instead."""
+    summary = wtforms_errors(form)
+    on_page = {f"#{form[name].id}" for name in ("q", "council", "sub_region", "role_level", "service_area",
+                                                "contract_type", "working_pattern", "hybrid", "salary",
+                                                "max_caseload", "protected_nqsw", "funded_development",
+                                                "near", "miles", "sort")}
+    for error in summary["errorList"]:
+        if error["href"] not in on_page:
+            error["href"] = "#results"
+    return summary
+
+
+def _canonical(vacancy, endpoint: str = "jobs.vacancy"):
+    return redirect(url_for(endpoint, vacancy_id=vacancy.id, slug=vacancy.slug), code=301)
+
+
+def _closed_page(vacancy):
+    return render_template("jobs/closed.html", title="This job has closed", vacancy=vacancy), 410
+
+
+def _public_vacancy_or_404(vacancy_id: int):
+    vacancy = job_service.public_vacancy(vacancy_id)
+    if vacancy is None:
+        abort(404)
+    return vacancy
+
+
+# --- home and search --------------------------------------------------------------------------
 
 @bp.get("/")
 def home():
-    return render_template("jobs/home.html", title=None)
+    return render_template(
+        "jobs/home.html",
+        title=None,
+        live_count=job_service.count_live_vacancies(),
+        council_count=council_service.council_count(),
+        latest=job_service.latest_vacancies(6),
+        groups=council_service.councils_by_sub_region(),
+        news=news_service.published_articles(per_page=3).articles,
+    )
 
 
 @bp.get("/jobs")
 def search():
-    return render_template("jobs/home.html", title="Find a job")
+    form = JobSearchForm(request.args, council_service.council_choices())
+    context = {"form": form, "title": "Find a job", "results": None, "problem": None}
+    if not form.validate():
+        context["errors"] = _error_summary(form)
+        return render_template("jobs/search.html", **context), 400
+    try:
+        query = form.to_query(per_page=current_app.config["JOBS_PER_PAGE"])
+    except InvalidSearch as exc:  # the form checks first; this catches anything it lets through
+        context["problem"] = str(exc)
+        return render_template("jobs/search.html", **context), 400
+    results = job_service.search_jobs(query)
+    args = request.args
+    chosen = [(label, _without(args, name, value)) for name, value, label in form.chosen_filters()]
+    form.show_facet_counts(results.result.facets)
+    context.update(
+        results=results,
+        chosen=chosen,
+        clear_url=url_for("jobs.search", q=form.q.data) if form.q.data else url_for("jobs.search"),
+        pagination=_pagination(args, query.page, results.pages),
+    )
+    if results.page_out_of_range:
+        # A page after the last is "not found" (404), with a way back to the last real page.
+        context["problem"] = (f"There is no page {query.page} for this search: "
+                              f"the results end at page {results.pages}.")
+        context["last_page_url"] = _search_url(args, page=str(results.pages))
+        return render_template("jobs/search.html", **context), 404
+    return render_template("jobs/search.html", **context)
 
+
+@bp.get("/jobs/suggest")
+def suggest():
+    """Job titles for a search box's autocomplete: ?q=fost -> ["Fostering social worker", ...]."""
+    prefix = request.args.get("q", "")
+    if len(prefix) > 100:
+        abort(400, description="Type at most 100 characters.")
+    return jsonify(suggestions=job_service.suggest_titles(prefix))
+
+
+# --- one job ----------------------------------------------------------------------------------
+
+@bp.get("/jobs/<int:vacancy_id>")
+def vacancy_by_id(vacancy_id: int):
+    return _canonical(_public_vacancy_or_404(vacancy_id))
+
+
+@bp.get("/jobs/<int:vacancy_id>-<slug>")
+def vacancy(vacancy_id: int, slug: str):
+    vacancy = _public_vacancy_or_404(vacancy_id)
+    if slug != vacancy.slug:
+        return _canonical(vacancy)
+    if not vacancy.is_live_on(dt.date.today()):
+        return _closed_page(vacancy)
+    job_service.record_funnel_event(job_service.JOB_VIEW, vacancy, _visitor_id(), current_user)
+    db.session.commit()
+    canonical_url = url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug, _external=True)
+    already_applied = None
+    if current_user.is_authenticated and current_user.role == UserRole.CANDIDATE:
+        already_applied = application_service.existing_application(current_user, vacancy)
+    return render_template(
+        "jobs/vacancy.html",
+        title=vacancy.title,
+        vacancy=vacancy,
+        organisation=vacancy.organisation,
+        already_applied=already_applied,
+        external_url_ok=job_service.safe_external_url(vacancy.external_apply_url) is not None,
+        json_ld=job_service.json_ld(job_service.job_posting(vacancy, canonical_url, current_app.config["REGION_NAME"])),
+    )
+
+
+def _apply_limit() -> str:
+    return current_app.config.get("APPLY_RATE_LIMIT", "10 per minute")
+
+
+def _apply_rate_key() -> str:
+    # Signed-in people are limited as themselves, so a shared office connection is not one bucket.
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else (request.remote_addr or "-")
+
+
+@bp.route("/jobs/<int:vacancy_id>-<slug>/apply", methods=["GET", "POST"])
+@limiter.limit(_apply_limit, methods=["POST"], key_func=_apply_rate_key)
+def apply(vacancy_id: int, slug: str):
+    vacancy = _public_vacancy_or_404(vacancy_id)
+    if request.method == "GET" and slug != vacancy.slug:
+        return _canonical(vacancy, "jobs.apply")
+    if not current_user.is_authenticated:
+        return redirect(url_for("account.sign_in", next=url_for("jobs.apply", vacancy_id=vacancy.id,
+                                                                 slug=vacancy.slug)))
+    if current_user.role != UserRole.CANDIDATE:
+        abort(403, description="Only social workers can apply for jobs. Sign in with a social worker's account.")
+    if not vacancy.is_live_on(dt.date.today()):
+        return _closed_page(vacancy)
+    if vacancy.apply_method != ApplyMethod.IN_PLATFORM:
+        return redirect(url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug))
+    if application_service.existing_application(current_user, vacancy) is not None:
+        return redirect(url_for("jobs.applied", vacancy_id=vacancy.id, slug=vacancy.slug))
+
+    form = ApplyForm()
+    if form.validate_on_submit():
+        try:
+            application_service.submit(current_user, vacancy, form.supporting_statement.data)
+        except NotAllowed as exc:
+            db.session.rollback()
+            abort(403, description=str(exc))
+        except ServiceError as exc:
+            db.session.rollback()
+            form.supporting_statement.errors = [*form.supporting_statement.errors, str(exc)]
+        else:
+            db.session.commit()
+            return redirect(url_for("jobs.applied", vacancy_id=vacancy.id, slug=vacancy.slug))
+    status = 400 if request.method == "POST" else 200
+    return render_template("jobs/apply.html", title=f"Apply for {vacancy.title}", vacancy=vacancy,
+                           form=form), status
+
+
+@bp.get("/jobs/<int:vacancy_id>-<slug>/applied")
+def applied(vacancy_id: int, slug: str):
+    vacancy = _public_vacancy_or_404(vacancy_id)
+    if not current_user.is_authenticated:
+        return redirect(url_for("account.sign_in", next=request.path))
+    application = application_service.existing_application(current_user, vacancy)
+    if application is None:
+        abort(404)
+    return render_template("jobs/applied.html", title="Application sent", vacancy=vacancy,
+                           application=application,
+                           applications_url=_url_or_none("account.applications"))
+
+
+@bp.get("/jobs/<int:vacancy_id>/apply-external")
+def apply_external(vacancy_id: int):
+    """Count the click through to the council's own system, then send the visitor there."""
+    vacancy = _public_vacancy_or_404(vacancy_id)
+    if not vacancy.is_live_on(dt.date.today()):
+        return _closed_page(vacancy)
+    if vacancy.apply_method != ApplyMethod.EXTERNAL:
+        return redirect(url_for("jobs.apply", vacancy_id=vacancy.id, slug=vacancy.slug))
+    target = job_service.safe_external_url(vacancy.external_apply_url)
+    if target is None:
+        abort(404, description=f"The link to {vacancy.organisation.name}'s application page is not working. "
+                               "Contact the council to apply.")
+    job_service.record_funnel_event(job_service.APPLY_CLICK, vacancy, _visitor_id(), current_user)
+    db.session.commit()
+    return redirect(target, code=302)
+
+
+# --- councils ---------------------------------------------------------------------------------
 
 @bp.get("/councils")
 def councils():
-    return render_template("jobs/home.html", title="Councils")
+    return render_template("jobs/councils.html", title="Councils", groups=council_service.councils_by_sub_region())
 
+
+@bp.get("/councils/<slug>")
+def council(slug: str):
+    organisation = council_service.council_by_slug(slug)
+    if organisation is None:
+        abort(404)
+    can_follow = not current_user.is_authenticated or current_user.role == UserRole.CANDIDATE
+    return render_template(
+        "jobs/council.html",
+        title=organisation.name,
+        organisation=organisation,
+        vacancies=council_service.live_vacancies_for(organisation),
+        following=council_service.is_following(current_user, organisation),
+        website=job_service.safe_external_url(organisation.website),
+        can_follow=can_follow,
+        follow_url=_url_or_none("account.follow", slug=organisation.slug),
+        unfollow_url=_url_or_none("account.unfollow", slug=organisation.slug),
+    )
+
+
+# --- news -------------------------------------------------------------------------------------
 
 @bp.get("/news")
 def news():
-    return render_template("jobs/home.html", title="News")
+    raw_page = request.args.get("page", "1").strip() or "1"
+    if not raw_page.isdigit() or not 1 <= int(raw_page) <= 10_000:
+        abort(400, description="Page must be a whole number, like 2.")
+    page = news_service.published_articles(page=int(raw_page), per_page=NEWS_PER_PAGE)
+    if page.page > page.pages:
+        abort(404, description=f"There is no page {page.page}: the news goes up to page {page.pages}.")
+    pagination = None
+    if page.pages > 1:
+        pagination = {"items": [{"number": n, "href": url_for("jobs.news", page=n), "current": n == page.page}
+                                for n in range(1, page.pages + 1)]}
+        if page.page > 1:
+            pagination["previous"] = {"href": url_for("jobs.news", page=page.page - 1)}
+        if page.page < page.pages:
+            pagination["next"] = {"href": url_for("jobs.news", page=page.page + 1)}
+    return render_template("jobs/news.html", title="News", page=page, pagination=pagination)
+
+
+@bp.get("/news/<slug>")
+def news_article(slug: str):
+    article = news_service.published_article(slug)
+    if article is None:
+        abort(404)
+    return render_template("jobs/news_article.html", title=article.title, article=article)

@@ -1,0 +1,244 @@
+"""Jobs as a social worker sees them: search results with their rows, job pages, JobPosting
+structured data, and the funnel steps a visit records (a view, a click through to apply).
+
+The search engine answers with ids; the database, the source of truth, supplies the rows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
+
+from domain.vocabulary import ApplyMethod, ContractType, VacancyStatus, WorkingPattern
+from webapp.extensions import db
+from webapp.models import FunnelEvent, Organisation, User, Vacancy
+from webapp.search import Hit, SearchQuery, SearchResult, get_engine
+from webapp.search.engine import SearchEngine
+
+# Funnel steps recorded from the public side. (Insights reads them by these names.)
+JOB_VIEW = "job_view"
+APPLY_CLICK = "apply_click"
+
+MAX_EXTERNAL_URL_LENGTH = 500
+
+
+# --- search ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class JobListing:
+    vacancy: Vacancy
+    hit: Hit
+
+    @property
+    def title_html(self) -> Markup | None:
+        return self.hit.highlights.get("title") or None
+
+    @property
+    def snippet_html(self) -> Markup | None:
+        return self.hit.highlights.get("description") or None
+
+
+@dataclass(frozen=True)
+class JobSearchPage:
+    query: SearchQuery
+    result: SearchResult
+    listings: list[JobListing]
+
+    @property
+    def total(self) -> int:
+        return self.result.total
+
+    @property
+    def pages(self) -> int:
+        return self.result.pages
+
+    @property
+    def page_out_of_range(self) -> bool:
+        """Asked for a page after the last one (page 1 of no results is just an empty search)."""
+        return self.query.page > self.result.pages
+
+
+def search_jobs(query: SearchQuery, engine: SearchEngine | None = None) -> JobSearchPage:
+    result = (engine or get_engine()).search(query)
+    rows = _vacancies_by_id(result.ids)
+    # The index may trail the database by a moment (the relay runs after the commit):
+    # a row that is gone or no longer live is left out rather than shown stale.
+    listings = [
+        JobListing(rows[hit.vacancy_id], hit)
+        for hit in result.hits
+        if hit.vacancy_id in rows and rows[hit.vacancy_id].is_live_on(query.today)
+    ]
+    return JobSearchPage(query, result, listings)
+
+
+def _vacancies_by_id(ids: list[int]) -> dict[int, Vacancy]:
+    if not ids:
+        return {}
+    vacancies = db.session.scalars(
+        sa.select(Vacancy).options(joinedload(Vacancy.organisation)).where(Vacancy.id.in_(ids))
+    ).all()
+    return {v.id: v for v in vacancies}
+
+
+def live_vacancies_filter(today: dt.date | None = None) -> sa.ColumnElement[bool]:
+    """The database's side of "live" (the same rule as Vacancy.is_live_on and the search engines)."""
+    today = today or dt.date.today()
+    return sa.and_(Vacancy.status == VacancyStatus.LIVE, Vacancy.closing_date >= today)
+
+
+def count_live_vacancies(today: dt.date | None = None) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Vacancy.id)).where(live_vacancies_filter(today))) or 0
+
+
+def latest_vacancies(limit: int = 6, today: dt.date | None = None) -> list[Vacancy]:
+    return list(
+        db.session.scalars(
+            sa.select(Vacancy)
+            .options(joinedload(Vacancy.organisation))
+            .where(live_vacancies_filter(today))
+            .order_by(Vacancy.published_at.desc().nulls_last(), Vacancy.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def suggest_titles(prefix: str, limit: int = 8) -> list[str]:
+    return get_engine().suggest(prefix[:100], limit)
+
+
+# --- one job --------------------------------------------------------------------------------
+
+def public_vacancy(vacancy_id: int) -> Vacancy | None:
+    """A vacancy the public may know about: published at some point (live or closed), never a draft."""
+    vacancy = db.session.scalar(
+        sa.select(Vacancy).options(joinedload(Vacancy.organisation)).where(Vacancy.id == vacancy_id)
+    )
+    if vacancy is None or vacancy.status == VacancyStatus.DRAFT:
+        return None
+    return vacancy
+
+
+def safe_external_url(url: str | None) -> str | None:
+    """The council's own application page, if it is a plain http(s) address; None otherwise.
+
+    Checked again at click time (not only when saved) because the redirect is ours: it must
+    never carry a visitor to a javascript:, data: or credential-bearing address.
+    """
+    if not url or len(url) > MAX_EXTERNAL_URL_LENGTH:
+        return None
+    url = url.strip()
+    if any(ord(c) < 33 or c == "\\" for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
+        return None
+    if parts.username or parts.password:
+        return None
+    return url
+
+
+# --- funnel ---------------------------------------------------------------------------------
+
+def visitor_hash(visitor_token: str, secret: str) -> str:
+    """A stable, unguessable id for a visitor: an HMAC of a random per-browser token.
+
+    The token is random (never an IP address or anything about the person), and the hash
+    keeps even that out of the analytics tables."""
+    return hmac.new(secret.encode(), visitor_token.encode(), hashlib.sha256).hexdigest()
+
+
+def record_funnel_event(kind: str, vacancy: Vacancy, visitor_id: str | None, user: User | None = None) -> FunnelEvent:
+    event = FunnelEvent(
+        kind=kind,
+        vacancy_id=vacancy.id,
+        organisation_id=vacancy.organisation_id,
+        visitor_id=visitor_id,
+        user_id=user.id if user is not None and getattr(user, "is_authenticated", False) else None,
+    )
+    db.session.add(event)
+    return event
+
+
+# --- schema.org JobPosting -----------------------------------------------------------------
+
+def employment_types(vacancy: Vacancy) -> list[str]:
+    """schema.org employmentType values for a vacancy's contract and working pattern."""
+    types: list[str] = []
+    if vacancy.working_pattern in (WorkingPattern.PART_TIME, WorkingPattern.JOB_SHARE):
+        types.append("PART_TIME")
+    else:  # full time and compressed hours are both full-time hours
+        types.append("FULL_TIME")
+    if vacancy.contract_type in (ContractType.FIXED_TERM, ContractType.SECONDMENT):
+        types.append("TEMPORARY")
+    elif vacancy.contract_type == ContractType.LOCUM:
+        types.append("CONTRACTOR")
+    return types
+
+
+def job_posting(vacancy: Vacancy, url: str, region_name: str = "London") -> dict[str, Any]:
+    """schema.org JobPosting for a job page, as Google for Jobs reads it."""
+    organisation: Organisation = vacancy.organisation
+    posted = vacancy.published_at or vacancy.created_at
+    description = "\n\n".join(p for p in (vacancy.summary, vacancy.description) if p)
+    hiring: dict[str, Any] = {"@type": "Organization", "name": organisation.name}
+    if safe_external_url(organisation.website):
+        hiring["sameAs"] = organisation.website
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "title": vacancy.title,
+        "description": description,
+        "url": url,
+        "datePosted": posted.date().isoformat() if posted else None,
+        # The advert stays open to the end of its closing day.
+        "validThrough": dt.datetime.combine(vacancy.closing_date, dt.time(23, 59, 59)).isoformat(),
+        "hiringOrganization": hiring,
+        "jobLocation": {
+            "@type": "Place",
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": vacancy.location_name or organisation.town or organisation.name,
+                "addressRegion": region_name,
+                "addressCountry": "GB",
+            },
+            "geo": {"@type": "GeoCoordinates", "latitude": vacancy.latitude, "longitude": vacancy.longitude},
+        },
+        "employmentType": employment_types(vacancy),
+        "baseSalary": {
+            "@type": "MonetaryAmount",
+            "currency": "GBP",
+            "value": {
+                "@type": "QuantitativeValue",
+                "minValue": vacancy.salary_min,
+                "maxValue": vacancy.salary_max,
+                "unitText": "YEAR",
+            },
+        },
+        "directApply": vacancy.apply_method == ApplyMethod.IN_PLATFORM,
+        "industry": "Children's social work",
+        "occupationalCategory": vacancy.role_level.label,
+    }
+    if vacancy.reference:
+        data["identifier"] = {"@type": "PropertyValue", "name": organisation.name, "value": vacancy.reference}
+    return data
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """JSON for a <script type="application/ld+json"> block: <, > and & are escaped as \\u
+    sequences, so text such as "</script>" in an advert cannot end the block early."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)
