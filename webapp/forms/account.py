@@ -21,7 +21,17 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length
 from domain.vocabulary import Availability, ContractType, RoleLevel, ServiceArea, WorkingPattern
 from webapp.services import accounts, profiles
 
+try:  # WTForms 3.3 deprecates (value, label) tuples, and 3.4 drops them
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
+def options(pairs) -> list:
+    """(value, label) pairs in the form this WTForms wants."""
+    return [SelectChoice(value, label) for value, label in pairs] if SelectChoice else list(pairs)
 
 
 class WholeNumberField(StringField):
@@ -141,7 +151,7 @@ class ProfileForm(FlaskForm):
     )
     in_asye = RadioField(
         "Are you in your assessed and supported year in employment (ASYE)?",
-        choices=YES_NO,
+        choices=options(YES_NO),
         widget=GovRadioInput(),
         validators=[InputRequired("Select yes if you are in your ASYE")],
     )
@@ -151,14 +161,14 @@ class ProfileForm(FlaskForm):
     )
     role_level = RadioField(
         "Role level",
-        choices=RoleLevel.choices(),
+        choices=options(RoleLevel.choices()),
         widget=GovRadioInput(),
         description="The level of role you are looking for.",
         validators=[InputRequired("Select your role level")],
     )
     specialisms = SelectMultipleField(
         "Specialisms",
-        choices=ServiceArea.choices(),
+        choices=options(ServiceArea.choices()),
         widget=GovCheckboxesInput(),
         description="Select all the areas you have worked in or want to work in.",
     )
@@ -176,11 +186,11 @@ class ProfileForm(FlaskForm):
         invalid_message="Longest commute must be a whole number of miles, like 10",
     )
     working_patterns = SelectMultipleField(
-        "Working patterns", choices=WorkingPattern.choices(), widget=GovCheckboxesInput(),
+        "Working patterns", choices=options(WorkingPattern.choices()), widget=GovCheckboxesInput(),
         description="Select all you would consider.",
     )
     contract_types = SelectMultipleField(
-        "Contract types", choices=ContractType.choices(), widget=GovCheckboxesInput(),
+        "Contract types", choices=options(ContractType.choices()), widget=GovCheckboxesInput(),
         description="Select all you would consider.",
     )
     min_salary = WholeNumberField(
@@ -190,7 +200,7 @@ class ProfileForm(FlaskForm):
     )
     availability = RadioField(
         "When could you start?",
-        choices=Availability.choices(),
+        choices=options(Availability.choices()),
         widget=GovRadioInput(),
         validators=[InputRequired("Select when you could start")],
     )
@@ -209,8 +219,8 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args: Any, council_choices: list[tuple[str, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         choices = council_choices if council_choices is not None else profiles.council_choices()
-        self.preferred_boroughs.choices = list(choices)
-        self.home_borough.choices = [("", "Choose a borough")] + list(choices)
+        self.preferred_boroughs.choices = options(choices)
+        self.home_borough.choices = options([("", "Choose a borough")] + list(choices))
 
     @classmethod
     def for_profile(cls, profile, **kwargs: Any) -> "ProfileForm":

@@ -118,7 +118,7 @@ def clean_profile(values: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             raise ServiceError("Enter how many years you have been qualified, or say you are in your ASYE")
         return _whole_number(value, 0, YEARS_QUALIFIED_MAX,
-                             f"Years qualified must be a whole number between 0 and {YEARS_QUALIFIED_MAX}")
+                             f"Years qualified must be between 0 and {YEARS_QUALIFIED_MAX}")
 
     check("years_qualified", years)
 
@@ -146,11 +146,11 @@ def clean_profile(values: dict[str, Any]) -> dict[str, Any]:
     check("home_borough", home)
     check("max_commute_miles", lambda v: None if v is None else _whole_number(
         v, COMMUTE_MILES_MIN, COMMUTE_MILES_MAX,
-        f"Maximum commute must be a whole number of miles between {COMMUTE_MILES_MIN} and {COMMUTE_MILES_MAX}"))
+        f"Longest commute must be between {COMMUTE_MILES_MIN} and {COMMUTE_MILES_MAX} miles"))
     check("working_patterns", lambda v: _choices(v, [m.value for m in WorkingPattern], "Select working patterns from the list"))
     check("contract_types", lambda v: _choices(v, [m.value for m in ContractType], "Select contract types from the list"))
     check("min_salary", lambda v: None if v is None else _whole_number(
-        v, 0, SALARY_MAX, f"Minimum salary must be a whole number of pounds between £0 and £{SALARY_MAX:,}"))
+        v, 0, SALARY_MAX, f"Lowest salary must be between £0 and £{SALARY_MAX:,}"))
     check("availability", enum_value(Availability, "Select when you could start"))
 
     def cv(value):

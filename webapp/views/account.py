@@ -52,6 +52,11 @@ def _form_page(template: str, form, **context):
     return render_template(template, form=form, **context), status
 
 
+def _me():
+    """The signed-in user itself, not Flask-Login's proxy, for services that look at types."""
+    return current_user._get_current_object()
+
+
 def _add_error(field, message: str) -> None:
     field.errors = list(field.errors) + [message]
 
@@ -186,7 +191,7 @@ def edit_profile():
     form = ProfileForm.for_profile(current_user.profile)
     if form.validate_on_submit():
         try:
-            changed = profiles.update_profile(current_user, form.profile_values())
+            changed = profiles.update_profile(_me(), form.profile_values())
         except profiles.ProfileInvalid as invalid:  # the form checks the same rules; this is belt and braces
             db.session.rollback()
             for name, message in invalid.errors.items():
@@ -238,7 +243,7 @@ def applications():
     return render_template(
         "account/applications.html",
         applications=rows,
-        followed=follows.followed_councils(current_user),
+        followed=follows.followed_councils(_me()),
         unfollow_form=ConfirmForm(),
         vacancy_url=vacancy_url,
     )
@@ -252,7 +257,7 @@ def withdraw_application(application_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            application_service.withdraw(current_user, application)
+            application_service.withdraw(_me(), application)
         except ServiceError as problem:
             db.session.rollback()
             error = str(problem)
@@ -283,9 +288,9 @@ def _change_follow(slug: str, following: bool):
         abort(400)
     try:
         if following:
-            follows.follow(current_user, organisation)
+            follows.follow(_me(), organisation)
         else:
-            follows.unfollow(current_user, organisation)
+            follows.unfollow(_me(), organisation)
     except NotAllowed:
         db.session.rollback()
         abort(403)
@@ -319,8 +324,8 @@ def your_data():
 @bp.get("/account/your-data/download")
 @candidate_required
 def download_data():
-    data = accounts.export_personal_data(current_user)
-    audit.record(current_user, "account.data_exported", current_user)
+    data = accounts.export_personal_data(_me())
+    audit.record(_me(), "account.data_exported", _me())
     db.session.commit()
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),
@@ -335,7 +340,7 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            accounts.delete_account(current_user._get_current_object(), form.password.data)
+            accounts.delete_account(_me(), form.password.data)
         except accounts.WrongPassword as error:
             db.session.rollback()
             _add_error(form.password, str(error))

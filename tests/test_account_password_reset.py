@@ -1,0 +1,164 @@
+"""Password reset: the same answer for every address, a signed time-limited link that works once."""
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import sent_mail
+from tests.factories import PASSWORD, CandidateFactory
+from webapp.extensions import db
+from webapp.models import User
+from webapp.security import verify_password
+from webapp.services import accounts
+
+NEW_PASSWORD = "a brand new passphrase"
+
+
+def reset_links(mail_folder) -> list[str]:
+    links = []
+    for raw in sent_mail(mail_folder):
+        body = email.message_from_string(raw, policy=email.policy.default).get_body(("plain",)).get_content()
+        links += re.findall(r"https?://\S+/password-reset/\S+", body)
+    return links
+
+
+def path_of(link: str) -> str:
+    return urlsplit(link).path
+
+
+def test_request_for_a_registered_address_sends_a_link(client, mail_folder):
+    CandidateFactory(email="nia@example.org", full_name="Nia Clarke")
+    db.session.commit()
+    response = client.post("/password-reset", data={"email": "NIA@example.org"})
+    assert response.status_code == 200
+    assert "Check your email" in response.get_data(as_text=True)
+    mails = sent_mail(mail_folder)
+    assert len(mails) == 1
+    message = email.message_from_string(mails[0], policy=email.policy.default)
+    assert message["To"] == "nia@example.org"
+    assert "Reset your password" in message["Subject"]
+    assert len(reset_links(mail_folder)) == 1
+
+
+def test_request_for_an_unknown_address_looks_exactly_the_same_and_sends_nothing(client, mail_folder):
+    CandidateFactory(email="nia@example.org")
+    db.session.commit()
+    known = client.post("/password-reset", data={"email": "nia@example.org"})
+    unknown = client.post("/password-reset", data={"email": "nib@example.org"})
+
+    def page(response, address):
+        return re.sub(r'nonce="[^"]+"', "", response.get_data(as_text=True).replace(address, "EMAIL"))
+
+    assert known.status_code == unknown.status_code == 200
+    assert page(known, "nia@example.org") == page(unknown, "nib@example.org")
+    assert len(sent_mail(mail_folder)) == 1  # only the registered address got mail
+
+
+def test_request_with_a_malformed_address_is_a_400_with_a_message(client, mail_folder):
+    response = client.post("/password-reset", data={"email": "nia at example"})
+    assert response.status_code == 400
+    assert "Enter an email address in the correct format" in response.get_data(as_text=True)
+    assert sent_mail(mail_folder) == []
+
+
+def test_reset_end_to_end_and_the_link_works_only_once(client, mail_folder):
+    user = CandidateFactory(email="nia@example.org")
+    db.session.commit()
+    changed_before = user.password_changed_at
+    client.post("/password-reset", data={"email": "nia@example.org"})
+    [link] = reset_links(mail_folder)
+
+    form = client.get(path_of(link))
+    assert form.status_code == 200
+    assert "Choose a new password" in form.get_data(as_text=True)
+
+    response = client.post(path_of(link), data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in"
+    db.session.expire_all()
+    user = db.session.get(User, user.id)
+    assert verify_password(user.password_hash, NEW_PASSWORD)
+    assert not verify_password(user.password_hash, PASSWORD)
+    assert user.password_changed_at > changed_before
+
+    # The old password no longer works; the new one does.
+    assert client.post("/sign-in", data={"email": "nia@example.org", "password": PASSWORD}).status_code == 400
+    assert client.post("/sign-in", data={"email": "nia@example.org", "password": NEW_PASSWORD}).status_code == 302
+    client.post("/sign-out")
+
+    # Used once: the same link is dead, for reading and for posting.
+    again = client.get(path_of(link))
+    assert again.status_code == 400
+    assert "This link has expired" in again.get_data(as_text=True)
+    reuse = client.post(path_of(link), data={"password": "yet another passphrase", "confirm_password": "yet another passphrase"})
+    assert reuse.status_code == 400
+    db.session.expire_all()
+    assert verify_password(db.session.get(User, user.id).password_hash, NEW_PASSWORD)
+
+
+def test_an_older_link_dies_when_the_password_changes_another_way(client, mail_folder, app):
+    user = CandidateFactory(email="nia@example.org")
+    db.session.commit()
+    token = accounts.make_reset_token(user)
+    accounts.set_password(user, "changed by other means")
+    db.session.commit()
+    assert accounts.user_for_reset_token(token) is None
+
+
+def test_an_expired_link_is_refused(client, app):
+    user = CandidateFactory(email="nia@example.org")
+    db.session.commit()
+    token = accounts.make_reset_token(user)
+    assert accounts.user_for_reset_token(token) == user
+    app.config["PASSWORD_RESET_MAX_AGE"] = -1  # every token is now older than allowed
+    response = client.post(f"/password-reset/{token}", data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert verify_password(db.session.get(User, user.id).password_hash, PASSWORD)
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "eyJ1IjoxfQ.AAAAAA.BBBBBBBB", "x" * 300])
+def test_a_forged_link_is_refused(client, token):
+    CandidateFactory(email="nia@example.org")
+    db.session.commit()
+    assert client.get(f"/password-reset/{token}").status_code == 400
+
+
+def test_a_token_signed_with_another_key_is_refused(app):
+    from itsdangerous import URLSafeTimedSerializer
+
+    user = CandidateFactory()
+    db.session.commit()
+    forged = URLSafeTimedSerializer("another-key", salt="cswjobs.password-reset").dumps({"u": user.id, "p": "x"})
+    assert accounts.user_for_reset_token(forged) is None
+
+
+def test_the_new_password_must_follow_the_rules(client, mail_folder):
+    user = CandidateFactory(email="nia@example.org")
+    db.session.commit()
+    token = accounts.make_reset_token(user)
+    short = client.post(f"/password-reset/{token}", data={"password": "too short", "confirm_password": "too short"})
+    assert short.status_code == 400
+    assert "Your password must be 12 characters or more" in short.get_data(as_text=True)
+    mismatch = client.post(f"/password-reset/{token}", data={"password": NEW_PASSWORD, "confirm_password": "something else"})
+    assert mismatch.status_code == 400
+    assert "The passwords do not match" in mismatch.get_data(as_text=True)
+    db.session.expire_all()
+    assert verify_password(db.session.get(User, user.id).password_hash, PASSWORD)
+    # The link still works after a rejected attempt.
+    assert client.get(f"/password-reset/{token}").status_code == 200
+
+
+def test_a_deactivated_account_gets_no_mail(client, mail_folder):
+    CandidateFactory(email="gone@example.org", active=False)
+    db.session.commit()
+    assert client.post("/password-reset", data={"email": "gone@example.org"}).status_code == 200
+    assert sent_mail(mail_folder) == []
+
+
+def test_the_sign_in_page_links_to_reset(client):
+    assert 'href="/password-reset"' in client.get("/sign-in").get_data(as_text=True)
