@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from domain.vocabulary import (
     PIPELINE_TRANSITIONS,
@@ -21,6 +22,7 @@ from webapp.services import NotAllowed, ServiceError
 from webapp.services import audit
 
 SUPPORTING_STATEMENT_MAX = 5000
+NOTE_MAX = 500  # ApplicationEvent.note and Application.decline_detail
 
 
 def can_manage_vacancy(user: User, vacancy: Vacancy) -> bool:
@@ -98,11 +100,17 @@ def move(
         raise ServiceError(
             f"An application that is {application.status.label.lower()} cannot be moved to {to_status.label.lower()}."
         )
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ServiceError(f"Note must be {NOTE_MAX} characters or fewer.")
     if to_status == ApplicationStatus.OFFER_DECLINED:
         if decline_reason is None:
             raise ServiceError("Select why the offer was declined.")
+        detail = (decline_detail or "").strip()
+        if len(detail) > NOTE_MAX:
+            raise ServiceError(f"Details of why the offer was declined must be {NOTE_MAX} characters or fewer.")
         application.decline_reason = decline_reason
-        application.decline_detail = (decline_detail or "").strip()[:500]
+        application.decline_detail = detail
     previous = application.status
     _append_event(application, to_status, recruiter, note)
     audit.record(recruiter, "application.moved", application, organisation_id=application.vacancy.organisation_id,
@@ -119,3 +127,34 @@ def record_swe_check(recruiter: User, application: Application) -> Application:
     audit.record(recruiter, "application.swe_checked", application,
                  organisation_id=application.vacancy.organisation_id)
     return application
+
+
+# --- what a recruiter sees ----------------------------------------------------------------------------------
+
+def application_for_recruiter(user: User, application_id: int, for_update: bool = False) -> Application | None:
+    """The application if it is to one of this user's council's vacancies; None otherwise (a 404, not a 403,
+    so nobody learns which ids exist). `for_update` locks the row (PostgreSQL) while its status changes."""
+    if user.organisation_id is None or user.role not in (UserRole.RECRUITER, UserRole.ORG_ADMIN) \
+            or not 0 < application_id < 2**31:
+        return None
+    query = (
+        sa.select(Application)
+        .join(Vacancy, Vacancy.id == Application.vacancy_id)
+        .where(Application.id == application_id, Vacancy.organisation_id == user.organisation_id)
+    )
+    if for_update:
+        query = query.with_for_update(of=Application)
+    return db.session.scalar(query)
+
+
+def applications_for_vacancy(vacancy: Vacancy) -> list[Application]:
+    """Everyone who applied, newest first, with what the applicants list shows loaded in one go."""
+    return list(db.session.scalars(
+        sa.select(Application)
+        .where(Application.vacancy_id == vacancy.id)
+        .options(
+            selectinload(Application.candidate).selectinload(User.profile),
+            selectinload(Application.swe_checked_by),
+        )
+        .order_by(Application.submitted_at.desc(), Application.id.desc())
+    ).all())

@@ -1,9 +1,140 @@
-"""Platform administration: the audit log."""
-from flask import Blueprint
+"""Platform administration: the audit log.
+
+A platform administrator sees every council's entries; a council administrator sees only their
+own council's, at the same address. The log holds ids and field names, never personal data.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
+
+from domain.vocabulary import ApplicationStatus, UserRole
+from webapp.extensions import db
+from webapp.models import AuditLog, Organisation, User
+from webapp.security import role_required
+from webapp.views.recruit import london_time
 
 bp = Blueprint("admin", __name__)
 
+PER_PAGE = 50
+_ACTION_FORMAT = re.compile(r"[a-z_]{1,30}\.[a-z_]{1,29}")
+
+
+@bp.context_processor
+def admin_helpers() -> dict:
+    return {"london_time": london_time}
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    action: str | None
+    organisation_id: int | None  # None: every council the viewer may see
+    page: int
+
+
+def _parse_filters(is_platform_admin: bool) -> AuditFilters:
+    """Read the query string; anything malformed is a 400 with a message, never a 500."""
+    action = request.args.get("action", "").strip() or None
+    if action is not None and not _ACTION_FORMAT.fullmatch(action):
+        abort(400, description="Choose an action from the list.")
+    organisation_id = None
+    raw_org = request.args.get("organisation", "").strip()
+    if raw_org and is_platform_admin:  # a council administrator's view is always their own council
+        if not raw_org.isdigit() or not 0 < int(raw_org) < 2**31:
+            abort(400, description="Choose a council from the list.")
+        organisation_id = int(raw_org)
+        if db.session.get(Organisation, organisation_id) is None:
+            abort(400, description="Choose a council from the list.")
+    raw_page = request.args.get("page", "1").strip()
+    if not raw_page.isdigit() or len(raw_page) > 6 or int(raw_page) < 1:
+        abort(400, description="The page number must be a whole number, like 2.")
+    return AuditFilters(action, organisation_id, int(raw_page))
+
+
+def _scope(is_platform_admin: bool, filters: AuditFilters) -> list[sa.ColumnElement[bool]]:
+    conditions = []
+    if not is_platform_admin:
+        conditions.append(AuditLog.organisation_id == current_user.organisation_id)
+    elif filters.organisation_id is not None:
+        conditions.append(AuditLog.organisation_id == filters.organisation_id)
+    return conditions
+
+
+def action_label(action: str) -> str:
+    """'vacancy.offer_updated' → 'Vacancy: offer updated'."""
+    subject, _, verb = action.partition(".")
+    return f"{subject.replace('_', ' ').capitalize()}: {verb.replace('_', ' ')}" if verb else action
+
+
+def detail_lines(detail: dict[str, Any] | None) -> list[str]:
+    """The entry's detail as short lines: changed fields, status moves and any other ids or flags."""
+    lines: list[str] = []
+    detail = dict(detail or {})
+    changed = detail.pop("changed", None)
+    if changed:
+        lines.append("Changed: " + ", ".join(str(name).replace("_", " ") for name in changed))
+    from_status, to_status = detail.pop("from_status", None), detail.pop("to_status", None)
+    if from_status or to_status:
+        parts = [ApplicationStatus.label_for(s) for s in (from_status, to_status) if s]
+        lines.append(" → ".join(parts))
+    for key, value in sorted(detail.items()):
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            lines.append(f"{key.replace('_', ' ').capitalize()}: {value}")
+    return lines
+
 
 @bp.get("/audit")
+@role_required(UserRole.ADMIN, UserRole.ORG_ADMIN)
 def audit_log():
-    return "audit"
+    is_platform_admin = current_user.role == UserRole.ADMIN
+    if not is_platform_admin and current_user.organisation_id is None:
+        abort(403, description="Your account is not linked to a council.")
+    filters = _parse_filters(is_platform_admin)
+    scope = _scope(is_platform_admin, filters)
+    where = list(scope) + ([AuditLog.action == filters.action] if filters.action else [])
+
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(*where)) or 0
+    pages = max(1, -(-total // PER_PAGE))
+    if filters.page > pages:
+        abort(404, description=f"There is no page {filters.page}: the log has {pages} page{'s' if pages != 1 else ''}.")
+    entries = db.session.scalars(
+        sa.select(AuditLog).where(*where)
+        .order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+        .limit(PER_PAGE).offset((filters.page - 1) * PER_PAGE)
+    ).all()
+
+    actor_ids = {e.actor_id for e in entries if e.actor_id is not None}
+    actors = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(actor_ids)))} if actor_ids else {}
+    organisations = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
+    organisation_names = {o.id: o.name for o in organisations}
+    actions = db.session.scalars(sa.select(AuditLog.action).where(*scope).distinct().order_by(AuditLog.action)).all()
+
+    def page_url(number: int) -> str:
+        args = {"page": number}
+        if filters.action:
+            args["action"] = filters.action
+        if filters.organisation_id and is_platform_admin:
+            args["organisation"] = filters.organisation_id
+        return url_for("admin.audit_log", **args)
+
+    return render_template(
+        "admin/audit_log.html",
+        entries=entries,
+        actors=actors,
+        organisation_names=organisation_names,
+        organisations=organisations if is_platform_admin else [],
+        own_organisation=None if is_platform_admin else current_user.organisation,
+        actions=actions,
+        filters=filters,
+        total=total,
+        pages=pages,
+        page_url=page_url,
+        action_label=action_label,
+        detail_lines=detail_lines,
+        is_platform_admin=is_platform_admin,
+    )

@@ -1,9 +1,341 @@
-"""Borough recruiters: their council's vacancies and the applications to them."""
-from flask import Blueprint
+"""Borough recruiters: their council's vacancies, the applications to them, and the council's offer.
+
+Every route is for a recruiter or council administrator with a council. Another council's
+vacancy or application answers 404, exactly like an id that does not exist.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+from typing import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from domain.vocabulary import ApplicationStatus, OfferDeclineReason, UserRole
+from webapp.extensions import db
+from webapp.forms.recruit import ActionForm, CouncilOfferForm, MoveApplicationForm, ReopenForm, VacancyForm
+from webapp.models import Application, Organisation, Vacancy
+from webapp.security import RECRUITER_ROLES, role_required
+from webapp.services import ServiceError
+from webapp.services import applications as application_service
+from webapp.services import organisations as organisation_service
+from webapp.services import vacancies as vacancy_service
 
 bp = Blueprint("recruit", __name__)
 
+try:
+    LONDON = ZoneInfo("Europe/London")
+except ZoneInfoNotFoundError:  # a slim container with no time zone database: show UTC rather than fail
+    LONDON = dt.UTC
+
+
+def london_time(value: dt.datetime) -> dt.datetime:
+    """A naive UTC moment from the database, as a clock in England shows it (GMT or BST)."""
+    return value.replace(tzinfo=dt.UTC).astimezone(LONDON)
+
+
+@bp.context_processor
+def recruit_helpers() -> dict:
+    return {"london_time": london_time}
+
+
+def council_staff_required(*roles: UserRole) -> Callable:
+    """Signed in, one of these roles, and linked to a council (an account without one can do nothing here)."""
+
+    def decorator(view: Callable) -> Callable:
+        @role_required(*roles)
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.organisation_id is None:
+                abort(403, description="Your account is not linked to a council. Ask a platform administrator "
+                                       "to link it.")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+recruiter_required = council_staff_required(*RECRUITER_ROLES)
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _own_vacancy(vacancy_id: int) -> Vacancy:
+    vacancy = vacancy_service.vacancy_for_recruiter(_user(), vacancy_id)
+    if vacancy is None:
+        abort(404)
+    return vacancy
+
+
+def _own_application(application_id: int, for_update: bool = False) -> Application:
+    application = application_service.application_for_recruiter(_user(), application_id, for_update=for_update)
+    if application is None:
+        abort(404)
+    return application
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1").strip()
+    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+        abort(400, description="The page number must be a whole number, like 2.")
+    return int(raw)
+
+
+def _form_page(template: str, status: int | None = None, **context):
+    """Render a page with a form: 400 when a POST failed, so nothing mistakes a rejected form for success."""
+    if status is None:
+        status = 400 if request.method == "POST" else 200
+    return render_template(template, **context), status
+
+
+def vacancy_url(vacancy: Vacancy) -> str | None:
+    """The public job page, if the jobs blueprint has one (its endpoint belongs to that blueprint)."""
+    from webapp.views.account import vacancy_url as public_url
+
+    return public_url(vacancy) if vacancy.is_live_on(_today()) else None
+
+
+# --- vacancies ------------------------------------------------------------------------------------------
 
 @bp.get("/vacancies")
+@recruiter_required
 def vacancies():
-    return "vacancies"
+    tab = request.args.get("status", "live")
+    if tab not in vacancy_service.TABS:
+        abort(400, description="Choose live, draft or closed vacancies.")
+    page = _page_number()
+    try:
+        listing = vacancy_service.vacancies_for(current_user.organisation_id, tab, page, today=_today())
+    except ServiceError as problem:
+        abort(404, description=str(problem))
+    return render_template(
+        "recruit/vacancies.html",
+        tab=tab,
+        tabs=vacancy_service.TABS,
+        counts=vacancy_service.tab_counts(current_user.organisation_id, today=_today()),
+        listing=listing,
+        organisation=current_user.organisation,
+    )
+
+
+@bp.route("/vacancies/new", methods=["GET", "POST"])
+@recruiter_required
+def new_vacancy():
+    organisation = current_user.organisation
+    form = VacancyForm(organisation=organisation)
+    if request.method == "GET":
+        form.location_name.data = organisation.town or ""
+        form.fte.data = "1.0"
+    if form.validate_on_submit():
+        try:
+            vacancy = vacancy_service.create_vacancy(_user(), form.vacancy_values(), today=_today())
+        except vacancy_service.VacancyInvalid as invalid:  # the form checks the same rules; belt and braces
+            db.session.rollback()
+            _add_errors(form, invalid.errors)
+        else:
+            db.session.commit()
+            flash(f"Your draft ‘{vacancy.title}’ has been saved. Publish it when it is ready.", "success")
+            return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id))
+    return _form_page("recruit/vacancy_form.html", form=form, vacancy=None, organisation=organisation)
+
+
+def _add_errors(form, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        field = getattr(form, name)
+        field.errors = list(field.errors) + [message]
+
+
+def _vacancy_page(vacancy: Vacancy, status: int = 200, problems: list[dict] | None = None):
+    applications = application_service.applications_for_vacancy(vacancy)
+    label, css = vacancy_service.display_status(vacancy, _today())
+    return render_template(
+        "recruit/vacancy.html",
+        vacancy=vacancy,
+        status_label=label,
+        status_class=css,
+        applications=applications,
+        can_reopen=vacancy_service.can_reopen(vacancy, _today()),
+        action_form=ActionForm(),
+        problems=problems or [],
+        public_url=vacancy_url(vacancy),
+    ), status
+
+
+@bp.get("/vacancies/<int:vacancy_id>")
+@recruiter_required
+def vacancy(vacancy_id: int):
+    return _vacancy_page(_own_vacancy(vacancy_id))
+
+
+@bp.route("/vacancies/<int:vacancy_id>/edit", methods=["GET", "POST"])
+@recruiter_required
+def edit_vacancy(vacancy_id: int):
+    vacancy = _own_vacancy(vacancy_id)
+    form = VacancyForm.for_vacancy(vacancy, today=_today())
+    if form.validate_on_submit():
+        try:
+            changed = vacancy_service.update_vacancy(_user(), vacancy, form.vacancy_values(), today=_today())
+        except vacancy_service.VacancyInvalid as invalid:
+            db.session.rollback()
+            _add_errors(form, invalid.errors)
+        else:
+            db.session.commit()
+            flash("Your changes have been saved." if changed else "Nothing was changed.", "success")
+            return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id))
+    return _form_page("recruit/vacancy_form.html", form=form, vacancy=vacancy, organisation=vacancy.organisation)
+
+
+def _require_action_form() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400, description="The form could not be read. Go back, refresh the page and try again.")
+
+
+@bp.post("/vacancies/<int:vacancy_id>/publish")
+@recruiter_required
+def publish_vacancy(vacancy_id: int):
+    vacancy = _own_vacancy(vacancy_id)
+    _require_action_form()
+    try:
+        vacancy_service.publish(_user(), vacancy, today=_today())
+    except vacancy_service.VacancyInvalid as invalid:
+        db.session.rollback()
+        edit = url_for("recruit.edit_vacancy", vacancy_id=vacancy.id)
+        problems = [{"text": f"{message}. Edit the vacancy to fix this.", "href": edit} for message in invalid.errors.values()]
+        return _vacancy_page(vacancy, 400, problems)
+    except ServiceError as problem:
+        db.session.rollback()
+        return _vacancy_page(vacancy, 400, [{"text": str(problem)}])
+    db.session.commit()
+    flash(f"‘{vacancy.title}’ is live. Social workers can find it and apply until {vacancy.closing_date.day} "
+          f"{vacancy.closing_date:%B %Y}.", "success")
+    return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id))
+
+
+@bp.post("/vacancies/<int:vacancy_id>/close")
+@recruiter_required
+def close_vacancy(vacancy_id: int):
+    vacancy = _own_vacancy(vacancy_id)
+    _require_action_form()
+    try:
+        vacancy_service.close(_user(), vacancy)
+    except ServiceError as problem:
+        db.session.rollback()
+        return _vacancy_page(vacancy, 400, [{"text": str(problem)}])
+    db.session.commit()
+    flash(f"‘{vacancy.title}’ is closed. It no longer shows in search; you can still manage its applications.",
+          "success")
+    return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id))
+
+
+@bp.route("/vacancies/<int:vacancy_id>/reopen", methods=["GET", "POST"])
+@recruiter_required
+def reopen_vacancy(vacancy_id: int):
+    vacancy = _own_vacancy(vacancy_id)
+    if not vacancy_service.can_reopen(vacancy, _today()):
+        label = vacancy_service.display_status(vacancy, _today())[0].lower()
+        abort(400, description=f"Only a closed vacancy can be re-opened; this vacancy is {label}.")
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            vacancy_service.reopen(_user(), vacancy, form.closing_date.data, today=_today())
+        except ServiceError as problem:
+            db.session.rollback()
+            errors = problem.errors if isinstance(problem, vacancy_service.VacancyInvalid) else {"closing_date": str(problem)}
+            _add_errors(form, {"closing_date": message for message in errors.values()})
+        else:
+            db.session.commit()
+            flash(f"‘{vacancy.title}’ is live again until {vacancy.closing_date.day} {vacancy.closing_date:%B %Y}.",
+                  "success")
+            return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id))
+    return _form_page("recruit/reopen.html", form=form, vacancy=vacancy)
+
+
+# --- applications ----------------------------------------------------------------------------------------
+
+def _application_page(application: Application, form: MoveApplicationForm | None = None, status: int = 200,
+                      problem: str | None = None):
+    form = form or MoveApplicationForm(formdata=None)
+    return render_template(
+        "recruit/application.html",
+        application=application,
+        vacancy=application.vacancy,
+        candidate=application.candidate,
+        profile=application.candidate.profile,
+        moves=application_service.allowed_moves(application),
+        form=form,
+        action_form=ActionForm(formdata=None),
+        problem=problem,
+        statuses=ApplicationStatus,
+        decline_reasons=OfferDeclineReason,
+    ), status
+
+
+@bp.get("/applications/<int:application_id>")
+@recruiter_required
+def application(application_id: int):
+    return _application_page(_own_application(application_id))
+
+
+@bp.post("/applications/<int:application_id>/move")
+@recruiter_required
+def move_application(application_id: int):
+    application = _own_application(application_id, for_update=True)
+    form = MoveApplicationForm()
+    if not form.validate_on_submit():
+        db.session.rollback()
+        return _application_page(application, form, 400)
+    to_status = ApplicationStatus(form.to_status.data)
+    reason = OfferDeclineReason(form.decline_reason.data) if form.decline_reason.data else None
+    try:
+        application_service.move(_user(), application, to_status, note=form.note.data or "",
+                                 decline_reason=reason, decline_detail=form.decline_detail.data or "")
+    except ServiceError as problem:
+        db.session.rollback()
+        return _application_page(application, form, 400, problem=str(problem))
+    db.session.commit()
+    flash(f"{application.candidate.full_name}'s application is now: {to_status.label.lower()}.", "success")
+    return redirect(url_for("recruit.application", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/registration-check")
+@recruiter_required
+def record_swe_check(application_id: int):
+    application = _own_application(application_id)
+    _require_action_form()
+    try:
+        application_service.record_swe_check(_user(), application)
+    except ServiceError as problem:
+        db.session.rollback()
+        return _application_page(application, status=400, problem=str(problem))
+    db.session.commit()
+    flash("You have recorded that the Social Work England registration was checked.", "success")
+    return redirect(url_for("recruit.application", application_id=application.id) + "#registration")
+
+
+# --- the council's offer ----------------------------------------------------------------------------------
+
+@bp.route("/council", methods=["GET", "POST"])
+@council_staff_required(UserRole.ORG_ADMIN)
+def council():
+    organisation = db.session.get(Organisation, current_user.organisation_id)
+    form = CouncilOfferForm.for_organisation(organisation)
+    if form.validate_on_submit():
+        try:
+            changed = organisation_service.update_offer(_user(), organisation, form.offer_values())
+        except organisation_service.OfferInvalid as invalid:
+            db.session.rollback()
+            _add_errors(form, invalid.errors)
+        else:
+            db.session.commit()
+            flash(f"{organisation.name}'s page has been saved." if changed else "Nothing was changed.", "success")
+            return redirect(url_for("recruit.council"))
+    return _form_page("recruit/council.html", form=form, organisation=organisation)
