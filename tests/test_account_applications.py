@@ -46,7 +46,7 @@ def test_lists_only_my_applications_with_council_status_dates_and_history(client
     assert "Senior Practitioner, Assessment" in html
     assert "Camden" in html
     assert "Team Manager, Fostering" not in html
-    assert "govuk-tag--light-blue" in html and "Shortlisted" in html  # status tag
+    assert "govuk-tag--turquoise" in html and "Shortlisted" in html  # status tag
     assert "Submitted on" in html and "Shortlisted on" in html  # history, oldest first
     assert html.index("Submitted on") < html.index("Shortlisted on")
     assert f"/account/applications/{application.id}/withdraw" in html

@@ -44,6 +44,15 @@ def test_request_for_a_registered_address_sends_a_link(client, mail_folder):
     assert len(reset_links(mail_folder)) == 1
 
 
+def test_the_link_uses_the_site_url_not_the_host_the_request_named(client, mail_folder, app):
+    app.config["SITE_URL"] = "https://jobs.example.gov"
+    CandidateFactory(email="nia@example.org")
+    db.session.commit()
+    client.post("/password-reset", data={"email": "nia@example.org"}, headers={"Host": "evil.example"})
+    [link] = reset_links(mail_folder)
+    assert link.startswith("https://jobs.example.gov/password-reset/")
+
+
 def test_request_for_an_unknown_address_looks_exactly_the_same_and_sends_nothing(client, mail_folder):
     CandidateFactory(email="nia@example.org")
     db.session.commit()

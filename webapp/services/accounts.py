@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.mail import send_mail
-from webapp.models import Application, ApplicationEvent, CandidateProfile, Follow, FunnelEvent, User, utcnow
+from webapp.models import Application, ApplicationEvent, Follow, FunnelEvent, User, utcnow
 from webapp.security import hash_password, verify_password
 from webapp.services import ServiceError
 from webapp.services import audit
@@ -160,7 +160,9 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    link = url_for("account.reset_password", token=make_reset_token(user), _external=True)
+    # Built from SITE_URL, never from the request's Host header, which a caller could forge
+    # to have a working reset link mailed to a site of their choosing.
+    link = current_app.config["SITE_URL"].rstrip("/") + url_for("account.reset_password", token=make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     send_mail(
         user.email,

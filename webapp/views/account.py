@@ -215,17 +215,8 @@ def _own_application(application_id: int) -> Application:
     return application
 
 
-def vacancy_url(vacancy: Vacancy) -> str | None:
-    """The job page, once the jobs blueprint has one (its endpoint belongs to that blueprint)."""
-    for endpoint, args in (("jobs.vacancy", {"path_segment": vacancy.path_segment}),
-                           ("jobs.vacancy", {"vacancy_id": vacancy.id, "slug": vacancy.slug}),
-                           ("jobs.job", {"path_segment": vacancy.path_segment})):
-        if endpoint in current_app.view_functions:
-            try:
-                return url_for(endpoint, **args)
-            except Exception:  # the blueprint names its arguments differently
-                continue
-    return None
+def vacancy_url(vacancy: Vacancy) -> str:
+    return url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug)
 
 
 @bp.get("/account/applications")
@@ -244,7 +235,6 @@ def applications():
         "account/applications.html",
         applications=rows,
         followed=follows.followed_councils(_me()),
-        unfollow_form=ConfirmForm(),
         vacancy_url=vacancy_url,
     )
 
@@ -296,7 +286,7 @@ def _change_follow(slug: str, following: bool):
         abort(403)
     db.session.commit()
     if following:
-        flash(f"You are following {organisation.name}. Their new jobs will show on your applications page.", "success")
+        flash(f"You are following {organisation.name}.", "success")
     else:
         flash(f"You no longer follow {organisation.name}.", "success")
     return redirect(back)
