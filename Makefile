@@ -11,9 +11,12 @@ export TRANSFORMERS_OFFLINE := 1
 .PHONY: run run-full test install install-dev services services-stop assets clean bench-search
 
 $(VENV)/.installed: pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(PY) || $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
+	  "make: cswjobs needs Python 3.11 or newer, and $(PYTHON) is " + sys.version.split()[0] + "; try: make run PYTHON=python3.11")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "make: could not create $(VENV); on Debian or Ubuntu install python3-venv first" >&2; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e . || { echo "make: installing cswjobs failed (see above); fix it and run make again" >&2; exit 1; }
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
@@ -27,6 +30,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(VENV)/bin/flask db upgrade
 	$(VENV)/bin/flask seed --if-empty
+	@echo "cswjobs: serving http://127.0.0.1:$(PORT) (demo accounts and passwords are in README.md; Ctrl-C stops)"
 	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
 
 ## test: install everything the tests need, start PostgreSQL, Redis and Elasticsearch, run the whole suite
