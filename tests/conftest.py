@@ -114,3 +114,51 @@ def sent_mail(folder: Path) -> list[str]:
     if not folder.exists():
         return []
     return [p.read_text() for p in sorted(folder.glob("*.eml"))]
+
+
+# --- Real Redis and Elasticsearch (started by `make test`) --------------------------------
+
+
+def _service_url(variable: str, what: str) -> str:
+    url = os.environ.get(variable)
+    if not url:
+        pytest.fail(f"{variable} is not set: run the suite with `make test`, which starts {what}.")
+    return url
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_url() -> str:
+    return _service_url("CSWJOBS_TEST_SEARCH_URL", "Elasticsearch")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return _service_url("CSWJOBS_TEST_REDIS_URL", "Redis")
+
+
+@pytest.fixture
+def es_prefix(request) -> str:
+    """An index prefix of this test's own (`test-...`), whose indices are deleted afterwards."""
+    import uuid
+
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    url = os.environ.get("CSWJOBS_TEST_SEARCH_URL")
+    if url:
+        from webapp.search.elastic_engine import ElasticsearchEngine
+
+        try:
+            ElasticsearchEngine(url, prefix=prefix).drop()
+        except Exception:  # Elasticsearch stopped by the test itself: nothing left to clean
+            pass
+
+
+@pytest.fixture
+def clean_redis(redis_url):
+    from redis import Redis
+
+    connection = Redis.from_url(redis_url)
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+    connection.close()
