@@ -68,10 +68,9 @@ def _build(app: Flask) -> SearchEngine:
 
         return SqliteSearchEngine(app.config["SEARCH_SQLITE_PATH"])
     if url.startswith(("http://", "https://")):
-        raise SearchUnavailable(
-            "The Elasticsearch search engine is not available yet in this version of cswjobs. "
-            "Set CSWJOBS_SEARCH_URL=sqlite to use the embedded SQLite search."
-        )
+        from webapp.search.elastic_engine import ElasticsearchEngine
+
+        return ElasticsearchEngine(url, prefix=app.config["SEARCH_INDEX_PREFIX"])
     raise SearchUnavailable(
         f"CSWJOBS_SEARCH_URL={url!r} is not understood: use 'sqlite' or an http(s):// Elasticsearch URL."
     )
