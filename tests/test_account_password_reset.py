@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from flask import g
 
 from tests.conftest import sent_mail
 from tests.factories import PASSWORD, CandidateFactory
@@ -171,3 +172,27 @@ def test_a_deactivated_account_gets_no_mail(client, mail_folder):
 
 def test_the_sign_in_page_links_to_reset(client):
     assert 'href="/password-reset"' in client.get("/sign-in").get_data(as_text=True)
+
+
+def test_a_reset_signs_out_sessions_that_signed_in_with_the_old_password(app, mail_folder):
+    CandidateFactory(email="nia@example.org")
+    db.session.commit()
+    lost_laptop, phone = app.test_client(), app.test_client()
+
+    def visit(client, method, path, **kwargs):
+        # The test's app context (and so flask.g) outlives each request here; Flask-Login caches
+        # the signed-in user in g, so forget it to let each client's own cookie decide.
+        g.pop("_login_user", None)
+        return getattr(client, method)(path, **kwargs)
+
+    assert visit(lost_laptop, "post", "/sign-in", data={"email": "nia@example.org", "password": PASSWORD}).status_code == 302
+    assert visit(lost_laptop, "get", "/account/profile").status_code == 200
+    assert visit(phone, "get", "/account/profile").status_code == 302  # the phone is not signed in yet
+
+    visit(phone, "post", "/password-reset", data={"email": "nia@example.org"})
+    [link] = reset_links(mail_folder)
+    visit(phone, "post", path_of(link), data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert visit(phone, "post", "/sign-in", data={"email": "nia@example.org", "password": NEW_PASSWORD}).status_code == 302
+
+    assert visit(lost_laptop, "get", "/account/profile").status_code == 302  # signed out
+    assert visit(phone, "get", "/account/profile").status_code == 200  # the new session carries on

@@ -131,14 +131,15 @@ def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RESET_SALT)
 
 
-def _password_fingerprint(user: User) -> str:
-    """Changes whenever the password does, so a used (or superseded) link stops working."""
+def password_fingerprint(user: User) -> str:
+    """Changes whenever the password does, so a used (or superseded) reset link, or a session
+    signed in before the change, stops working."""
     changed = user.password_changed_at.isoformat() if user.password_changed_at else ""
     return hashlib.sha256(f"{changed}|{user.password_hash}".encode()).hexdigest()[:20]
 
 
 def make_reset_token(user: User) -> str:
-    return _reset_serializer().dumps({"u": user.id, "p": _password_fingerprint(user)})
+    return _reset_serializer().dumps({"u": user.id, "p": password_fingerprint(user)})
 
 
 def user_for_reset_token(token: str) -> User | None:
@@ -150,7 +151,7 @@ def user_for_reset_token(token: str) -> User | None:
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         return None
     user = db.session.get(User, data["u"])
-    if user is None or not user.active or not secrets.compare_digest(str(data.get("p", "")), _password_fingerprint(user)):
+    if user is None or not user.active or not secrets.compare_digest(str(data.get("p", "")), password_fingerprint(user)):
         return None
     return user
 

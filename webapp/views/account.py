@@ -39,6 +39,10 @@ from webapp.services import applications as application_service
 
 bp = Blueprint("account", __name__)
 
+# The password a session was signed in with, as a fingerprint: once the password changes
+# (a reset, say, after a laptop was lost), every session signed in before it ends.
+_PASSWORD_STAMP = "password_stamp"
+
 candidate_required = role_required(UserRole.CANDIDATE)
 
 
@@ -50,6 +54,22 @@ def _form_page(template: str, form, **context):
     """Render a form page: 400 when a POST failed, so nothing mistakes a rejected form for success."""
     status = 400 if request.method == "POST" else 200
     return render_template(template, form=form, **context), status
+
+
+def _start_session(user) -> None:
+    session.clear()  # start a fresh session: nothing from before signing in carries over
+    login_user(user)
+    session[_PASSWORD_STAMP] = accounts.password_fingerprint(user)
+
+
+@bp.before_app_request
+def end_sessions_older_than_the_password() -> None:
+    if not current_user.is_authenticated:
+        return
+    stamp = session.get(_PASSWORD_STAMP)
+    if stamp is not None and stamp != accounts.password_fingerprint(current_user):
+        logout_user()
+        session.clear()
 
 
 def _me():
@@ -92,8 +112,7 @@ def sign_in():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
-            session.clear()  # start a fresh session: nothing from before signing in carries over
-            login_user(user)
+            _start_session(user)
             return redirect(next_path or url_for(accounts.home_endpoint(user)))
         # One message whether the address is unknown or the password wrong: nobody learns who has an account.
         _add_error(form.email, accounts.WRONG_CREDENTIALS)
@@ -133,8 +152,7 @@ def register():
             _add_error(form.password, str(error))
         else:
             db.session.commit()
-            session.clear()
-            login_user(user)
+            _start_session(user)
             flash("Your account has been created. Tell us what you are looking for so we can show you jobs that fit.",
                   "success")
             return redirect(next_path or url_for("account.edit_profile"))
