@@ -586,10 +586,13 @@ def seed_demo(
     started = time.perf_counter()
     existing = session.scalar(sa.select(sa.func.count()).select_from(Organisation))
     if existing:
+        url = session.get_bind().url
+        start_again = (f"delete {url.database}" if url.get_backend_name() == "sqlite"
+                       else f"drop and recreate the database {url.database!r}")
         raise SeedError(
             f"The database already has {existing} councils, so the demo was not loaded. Run `flask seed --if-empty` "
-            "to keep what is there, or start from an empty database: delete instance/cswjobs.sqlite3 (embedded) or "
-            "drop and recreate the PostgreSQL database, then `flask db upgrade` and `flask seed`."
+            f"to keep what is there, or start from an empty database: {start_again}, then `flask db upgrade` "
+            "and `flask seed`."
         )
     now = (now or utcnow()).replace(microsecond=0)
     rng = random.Random(f"demo:{seed}")
@@ -1041,12 +1044,14 @@ def seed_command(if_empty: bool, scale: int | None, random_seed: int, relay: boo
         raise click.BadParameter("must be a positive number, e.g. --scale 10000", param_hint="--scale")
     session = db.session
     try:
-        if if_empty and not database_is_empty(session):
+        empty = database_is_empty(session)
+        if if_empty and not empty:
             click.echo("The database already has councils: leaving it as it is (--if-empty).")
             return
         progress = _ClickProgress()
         if scale is None:
-            click.echo(f"Loading demo data (seed {random_seed})...")
+            if empty:  # otherwise seed_demo refuses, with advice, before anything is printed
+                click.echo(f"Loading demo data (seed {random_seed})...")
             summary = seed_demo(session, seed=random_seed, progress=progress)
         else:
             click.echo(f"Loading {scale:,} vacancies and {scale:,} candidates (seed {random_seed})...")
