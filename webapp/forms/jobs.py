@@ -13,6 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import Form, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from domain.vocabulary import ContractType, HybridPattern, RoleLevel, ServiceArea, SubRegion, WorkingPattern
@@ -22,13 +23,22 @@ from webapp.search.query import MAX_PAGE, MAX_SALARY, SORT_LABELS
 from webapp.services.applications import SUPPORTING_STATEMENT_MAX
 
 
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms options."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _pairs(choices) -> list[tuple[str, str]]:
+    return [(c.value, c.label) for c in choices or []]
+
+
 class FilterField(SelectMultipleField):
     """Checkboxes for one facet; a value not on the list gets a message naming the filter."""
 
     widget = GovCheckboxesInput()
 
     def pre_validate(self, form) -> None:
-        allowed = {str(value) for value, _ in (self.choices or [])}
+        allowed = {value for value, _ in _pairs(self.choices)}
         unknown = [v for v in (self.data or []) if v not in allowed]
         if unknown:
             raise ValidationError(
@@ -44,7 +54,7 @@ class ChoiceField(SelectField):
         self.invalid_message = invalid_message
 
     def pre_validate(self, form) -> None:
-        if (self.data or "") not in {value for value, _ in (self.choices or [])}:
+        if (self.data or "") not in {value for value, _ in _pairs(self.choices)}:
             raise ValidationError(self.invalid_message)
 
 
@@ -133,12 +143,12 @@ class JobSearchForm(Form):
         description="For example, child protection, NQSW or fostering",
     )
     council = FilterField("Council")
-    sub_region = FilterField("Part of London", choices=SubRegion.choices())
-    role_level = FilterField("Role level", choices=RoleLevel.choices())
-    service_area = FilterField("Service area", choices=ServiceArea.choices())
-    contract_type = FilterField("Contract", choices=ContractType.choices())
-    working_pattern = FilterField("Working pattern", choices=WorkingPattern.choices())
-    hybrid = FilterField("Hybrid working", choices=HybridPattern.choices())
+    sub_region = FilterField("Part of London", choices=options(SubRegion.choices()))
+    role_level = FilterField("Role level", choices=options(RoleLevel.choices()))
+    service_area = FilterField("Service area", choices=options(ServiceArea.choices()))
+    contract_type = FilterField("Contract", choices=options(ContractType.choices()))
+    working_pattern = FilterField("Working pattern", choices=options(WorkingPattern.choices()))
+    hybrid = FilterField("Hybrid working", choices=options(HybridPattern.choices()))
     salary = WholeNumberField("Minimum salary, in pounds a year", minimum=0, maximum=MAX_SALARY,
                               invalid_message=f"Minimum salary must be a whole number of pounds "
                                               f"between 0 and {MAX_SALARY:,}, like 40000")
@@ -146,19 +156,19 @@ class JobSearchForm(Form):
                                     invalid_message="Maximum caseload must be a number of children from 1 to 100")
     protected_nqsw = YesField("Protected caseload for newly qualified social workers")
     funded_development = YesField("Funded training and development")
-    near = ChoiceField("Near", choices=[("", "Anywhere in London"), *place_choices()], default="",
+    near = ChoiceField("Near", choices=options([("", "Anywhere in London"), *place_choices()]), default="",
                        invalid_message="Choose a borough from the list")
-    miles = ChoiceField("Within", choices=[(str(m), f"{m} mile{'s' if m > 1 else ''}") for m in DISTANCE_CHOICES],
+    miles = ChoiceField("Within", choices=options((str(m), f"{m} mile{'s' if m > 1 else ''}") for m in DISTANCE_CHOICES),
                         default=str(DEFAULT_MILES), invalid_message="Choose a distance from the list")
     closing_after = IsoDateField("Closing on or after")
-    sort = ChoiceField("Sort by", choices=[(s.value, SORT_LABELS[s]) for s in Sort], default=Sort.RELEVANCE.value,
+    sort = ChoiceField("Sort by", choices=options((s.value, SORT_LABELS[s]) for s in Sort), default=Sort.RELEVANCE.value,
                        invalid_message="Sort by most relevant, newest, highest salary or closing soonest")
     page = WholeNumberField("Page", minimum=1, maximum=MAX_PAGE,
                             invalid_message=f"Page must be a whole number from 1 to {MAX_PAGE}, like 2")
 
     def __init__(self, formdata, council_choices: list[tuple[str, str]]):
         super().__init__(formdata)
-        self.council.choices = council_choices
+        self.council.choices = options(council_choices)
         # An empty select means the default, not an error.
         for field in (self.sort, self.miles):
             if not field.data:
@@ -186,18 +196,18 @@ class JobSearchForm(Form):
             field = getattr(self, name)
             counts = dict(facets.get(attr, []))
             chosen = set(field.data or [])
-            field.choices = [
+            field.choices = options(
                 (value, f"{label} ({counts.get(value, 0)})")
-                for value, label in field.choices
+                for value, label in _pairs(field.choices)
                 if counts.get(value) or value in chosen
-            ]
+            )
 
     def chosen_filters(self) -> list[tuple[str, str, str]]:
         """(parameter, value, what it reads as) for each filter set, for "remove filter" links."""
         chosen = []
         for name in FACET_FIELDS:
             field = getattr(self, name)
-            labels = dict(field.choices or [])
+            labels = dict(_pairs(field.choices))
             for value in field.data or []:
                 chosen.append((name, value, f"{field.label.text}: {labels.get(value, value)}"))
         if self.salary.data is not None:
@@ -210,7 +220,7 @@ class JobSearchForm(Form):
         if self.funded_development.data:
             chosen.append(("funded_development", "y", "Funded development"))
         if self.near.data:
-            place = dict(self.near.choices).get(self.near.data, self.near.data)
+            place = dict(_pairs(self.near.choices)).get(self.near.data, self.near.data)
             chosen.append(("near", self.near.data, f"Within {self.miles.data} miles of {place}"))
         if self.closing_after.data:
             chosen.append(("closing_after", self.closing_after.data.isoformat(),

@@ -23,6 +23,7 @@ def _engine():
 def reindex_command(batch_size: int) -> None:
     """Rebuild the search index from the database; searches keep working until the swap."""
     from webapp.extensions import db
+    from webapp.search.engine import SearchUnavailable
     from webapp.search.sync import count_indexable, reindex
 
     engine = _engine()
@@ -33,7 +34,10 @@ def reindex_command(batch_size: int) -> None:
     def progress(done: int) -> None:
         click.echo(f"  {done}/{expected} indexed")
 
-    report = reindex(engine=engine, progress=progress, batch_size=batch_size)
+    try:
+        report = reindex(engine=engine, progress=progress, batch_size=batch_size)
+    except SearchUnavailable as exc:
+        raise click.ClickException(f"{exc} The live index was left as it was.") from None
     click.echo(report.summary)
 
 
@@ -50,8 +54,13 @@ def status_command() -> None:
     from webapp.models import Vacancy
     from workers.relay import pending_count
 
+    from webapp.search.engine import SearchUnavailable
+
     engine = _engine()
-    facts = engine.status()
+    try:
+        facts = engine.status()
+    except SearchUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
     live_in_db = db.session.scalar(
         sa.select(sa.func.count(Vacancy.id)).where(Vacancy.status == VacancyStatus.LIVE,
                                                    Vacancy.closing_date >= dt.date.today())
@@ -61,5 +70,5 @@ def status_command() -> None:
     width = max(len(k) for k in facts)
     for key, value in facts.items():
         click.echo(f"{key.replace('_', ' '):<{width}}  {value if value is not None else '-'}")
-    if facts.get("live_documents") != live_in_db:
+    if "live_documents" in facts and facts["live_documents"] != live_in_db:
         click.echo("The index and the database disagree: run `flask search reindex`.")

@@ -6,6 +6,7 @@ and render; the search engine is reached only through the jobs service.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import secrets
 
@@ -29,7 +30,7 @@ from werkzeug.routing import BuildError
 from domain.vocabulary import ApplyMethod, UserRole
 from webapp.extensions import db, limiter
 from webapp.forms.jobs import ApplyForm, JobSearchForm
-from webapp.search import InvalidSearch
+from webapp.search import InvalidSearch, SearchUnavailable
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import applications as application_service
 from webapp.services import councils as council_service
@@ -37,6 +38,7 @@ from webapp.services import jobs as job_service
 from webapp.services import news as news_service
 
 bp = Blueprint("jobs", __name__)
+log = logging.getLogger(__name__)
 
 NEWS_PER_PAGE = 10
 
@@ -186,7 +188,12 @@ def search():
     except InvalidSearch as exc:  # the form checks first; this catches anything it lets through
         context["problem"] = str(exc)
         return render_template("jobs/search.html", **context), 400
-    results = job_service.search_jobs(query)
+    try:
+        results = job_service.search_jobs(query)
+    except SearchUnavailable:
+        log.warning("job search unavailable", exc_info=True)
+        context["problem"] = "Search is not working at the moment. Try again in a few minutes."
+        return render_template("jobs/search.html", **context), 503
     args = request.args
     chosen = [(label, _without(args, name, value)) for name, value, label in form.chosen_filters()]
     form.show_facet_counts(results.result.facets)
@@ -211,7 +218,10 @@ def suggest():
     prefix = request.args.get("q", "")
     if len(prefix) > 100:
         abort(400, description="Type at most 100 characters.")
-    return jsonify(suggestions=job_service.suggest_titles(prefix))
+    try:
+        return jsonify(suggestions=job_service.suggest_titles(prefix))
+    except SearchUnavailable:
+        return jsonify(suggestions=[]), 503
 
 
 # --- one job ----------------------------------------------------------------------------------

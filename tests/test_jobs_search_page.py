@@ -1,0 +1,201 @@
+"""/jobs and the home page: results with highlights and facet counts, filters from the query
+string, pages, and every kind of bad query string answered with a 4xx and a message."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from domain.geography import BOROUGHS_BY_SLUG
+from domain.vocabulary import ContractType, ServiceArea, SubRegion, VacancyStatus
+from tests.factories import OrganisationFactory, VacancyFactory
+from webapp.extensions import db
+
+
+@pytest.fixture
+def app_overrides():
+    return {"JOBS_PER_PAGE": 3}
+
+
+@pytest.fixture
+def councils(app):
+    camden = OrganisationFactory(name="Camden", slug="camden", sub_region=SubRegion.NORTH)
+    croydon = OrganisationFactory(name="Croydon", slug="croydon", sub_region=SubRegion.SOUTH,
+                                  latitude=BOROUGHS_BY_SLUG["croydon"].latitude,
+                                  longitude=BOROUGHS_BY_SLUG["croydon"].longitude)
+    return camden, croydon
+
+
+def result_titles(html: str) -> list[str]:
+    links = re.findall(r'<a class="govuk-link app-highlight" href="/jobs/\d+-[^"]+">(.*?)</a>', html, re.S)
+    return [re.sub(r"</?mark>", "", link).strip() for link in links]
+
+
+def test_search_lists_only_live_jobs(client, councils):
+    camden, _ = councils
+    VacancyFactory(organisation=camden, title="Live fostering job")
+    VacancyFactory(organisation=camden, title="Draft fostering job", status=VacancyStatus.DRAFT)
+    VacancyFactory(organisation=camden, title="Closed fostering job", status=VacancyStatus.CLOSED)
+    VacancyFactory(organisation=camden, title="Expired fostering job",
+                   closing_date=dt.date.today() - dt.timedelta(days=1))
+    db.session.commit()
+    response = client.get("/jobs?q=fostering")
+    assert response.status_code == 200
+    assert result_titles(response.text) == ["Live fostering job"]
+    assert "1 job for ‘fostering’" in response.text
+
+
+def test_keywords_are_highlighted_and_job_text_is_escaped(client, councils):
+    VacancyFactory(organisation=councils[0], title="Fostering <script>alert(1)</script> worker",
+                   description="Support <img src=x onerror=alert(1)> fostering families.")
+    db.session.commit()
+    html = client.get("/jobs?q=fostering").text
+    assert "<mark>Fostering</mark> &lt;script&gt;alert(1)&lt;/script&gt; worker" in html
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+
+
+def test_filters_show_counts_that_respect_the_other_filters(client, councils):
+    camden, croydon = councils
+    VacancyFactory(organisation=camden, service_area=ServiceArea.FOSTERING)
+    VacancyFactory(organisation=camden, service_area=ServiceArea.FOSTERING)
+    VacancyFactory(organisation=camden, service_area=ServiceArea.ADOPTION)
+    VacancyFactory(organisation=croydon, service_area=ServiceArea.FOSTERING)
+    db.session.commit()
+    html = client.get("/jobs?service_area=fostering&council=camden").text
+    assert "2 jobs" in html
+    # Ticking adoption too would add 1; Croydon would add its 1 fostering job.
+    assert "Fostering (2)" in html and "Adoption (1)" in html
+    assert "Camden (2)" in html and "Croydon (1)" in html
+    assert re.search(r'name="service_area" type="checkbox" value="fostering"\s+checked', html)
+
+
+def test_a_filter_narrows_the_results(client, councils):
+    camden, croydon = councils
+    VacancyFactory(organisation=camden, title="Permanent post", contract_type=ContractType.PERMANENT)
+    VacancyFactory(organisation=croydon, title="Locum post", contract_type=ContractType.LOCUM)
+    db.session.commit()
+    assert result_titles(client.get("/jobs?contract_type=locum").text) == ["Locum post"]
+    assert result_titles(client.get("/jobs?sub_region=north").text) == ["Permanent post"]
+    assert result_titles(client.get("/jobs?near=croydon&miles=3").text) == ["Locum post"]
+
+
+def test_chosen_filters_can_each_be_removed(client, councils):
+    VacancyFactory(organisation=councils[0])
+    db.session.commit()
+    html = client.get("/jobs?q=social&council=camden&salary=30000").text
+    assert "Council: Camden" in html and "Salary at least £30,000" in html
+    assert 'href="/jobs?q=social&amp;salary=30000"' in html  # removes the council, keeps the rest
+
+
+def test_sort_by_salary(client, councils):
+    VacancyFactory(organisation=councils[0], title="Lower paid", salary_min=40_000, salary_max=42_000)
+    VacancyFactory(organisation=councils[0], title="Higher paid", salary_min=50_000, salary_max=55_000)
+    db.session.commit()
+    assert result_titles(client.get("/jobs?sort=salary").text) == ["Higher paid", "Lower paid"]
+
+
+def test_results_are_paged_with_govuk_pagination(client, councils):
+    for i in range(7):
+        VacancyFactory(organisation=councils[0], published_at=dt.datetime(2026, 11, 1) + dt.timedelta(hours=i))
+    db.session.commit()
+    first = client.get("/jobs?sort=newest").text
+    third = client.get("/jobs?sort=newest&page=3").text
+    assert len(result_titles(first)) == 3 and len(result_titles(third)) == 1
+    assert 'class="govuk-pagination' in first
+    assert 'href="/jobs?sort=newest&amp;page=2"' in first
+    assert "7 jobs" in third
+
+
+def test_a_page_after_the_last_is_not_found_with_a_way_back(client, councils):
+    VacancyFactory(organisation=councils[0])
+    db.session.commit()
+    response = client.get("/jobs?page=4")
+    assert response.status_code == 404
+    assert "There is no page 4 for this search: the results end at page 1." in response.text
+    assert 'href="/jobs?page=1"' in response.text
+
+
+def test_an_empty_search_is_fine_on_page_one(client, councils):
+    response = client.get("/jobs?q=astronaut")
+    assert response.status_code == 200
+    assert "No jobs match your search" in response.text
+
+
+def test_a_misspelling_is_corrected_and_the_page_says_so(client, councils):
+    VacancyFactory(organisation=councils[0], title="Adoption social worker")
+    db.session.commit()
+    html = client.get("/jobs?q=adopton").text
+    assert result_titles(html) == ["Adoption social worker"]
+    assert "Showing results for" in html and "‘adoption’" in html
+
+
+@pytest.mark.parametrize(
+    ("query_string", "message"),
+    [
+        ("page=abc", "Page must be a whole number from 1 to 500"),
+        ("page=0", "Page must be a whole number from 1 to 500"),
+        ("page=-1", "Page must be a whole number from 1 to 500"),
+        ("sort=cheapest", "Sort by most relevant, newest, highest salary or closing soonest"),
+        ("salary=-5", "Minimum salary must be a whole number of pounds"),
+        ("salary=lots", "Minimum salary must be a whole number of pounds"),
+        ("max_caseload=0", "Maximum caseload must be a number of children from 1 to 100"),
+        ("q=" + "a" * 201, "Search words must be 200 characters or fewer"),
+        ("council=atlantis", "‘atlantis’ is not a council you can filter by"),
+        ("role_level=wizard", "‘wizard’ is not a role level you can filter by"),
+        ("service_area=astronomy", "‘astronomy’ is not a service area you can filter by"),
+        ("sub_region=moon", "is not a part of london you can filter by"),
+        ("protected_nqsw=maybe", "can only be ticked or not ticked"),
+        ("near=mars", "Choose a borough from the list"),
+        ("near=camden&miles=7", "Choose a distance from the list"),
+        ("closing_after=2026-13-45", "must be a date like 2026-12-31"),
+    ],
+)
+def test_a_bad_query_string_gets_a_400_and_says_what_is_wrong(client, councils, query_string, message):
+    response = client.get(f"/jobs?{query_string}")
+    assert response.status_code == 400
+    assert "There is a problem" in response.text
+    assert message in response.text
+    assert response.text.count('class="govuk-error-summary"') == 1
+
+
+def test_an_oversized_query_string_value_is_not_echoed_as_html(client, councils):
+    response = client.get("/jobs?council=%3Cscript%3Ealert(1)%3C/script%3E")
+    assert response.status_code == 400
+    assert "<script>alert(1)" not in response.text
+
+
+def test_unknown_parameters_such_as_tracking_tags_are_ignored(client, councils):
+    assert client.get("/jobs?utm_source=newsletter&q=social").status_code == 200
+
+
+def test_suggest_returns_titles_as_json(client, councils):
+    VacancyFactory(organisation=councils[0], title="Fostering social worker")
+    db.session.commit()
+    assert client.get("/jobs/suggest?q=fost").json == {"suggestions": ["Fostering social worker"]}
+    assert client.get("/jobs/suggest?q=" + "x" * 101).status_code == 400
+
+
+def test_home_page_has_a_search_box_counts_and_the_latest_jobs(client, councils):
+    VacancyFactory(organisation=councils[0], title="Newest job", published_at=dt.datetime(2026, 11, 20))
+    VacancyFactory(organisation=councils[1], title="Older job", published_at=dt.datetime(2026, 11, 1))
+    VacancyFactory(organisation=councils[1], title="Draft job", status=VacancyStatus.DRAFT)
+    db.session.commit()
+    html = client.get("/").text
+    assert 'action="/jobs"' in html and 'name="q"' in html
+    assert "2 jobs open now across" in html and "2 councils" in html
+    assert html.index("Newest job") < html.index("Older job") and "Draft job" not in html
+    assert 'href="/councils"' in html and 'href="/jobs?sub_region=north"' in html
+
+
+def test_search_being_down_is_a_503_with_a_message_not_a_500(client, councils, monkeypatch):
+    from webapp.search import SearchUnavailable, get_engine
+
+    def down(query):
+        raise SearchUnavailable("Elasticsearch at http://x cannot be reached")
+
+    monkeypatch.setattr(get_engine(), "search", down)
+    response = client.get("/jobs?q=fostering")
+    assert response.status_code == 503
+    assert "Search is not working at the moment" in response.text
+    assert "Elasticsearch" not in response.text  # no internals shown

@@ -1,0 +1,191 @@
+"""A job page: canonical address, what the public may see, the practice promise and council
+offer, JobPosting structured data, and the job_view funnel step."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from domain.vocabulary import (
+    ApplyMethod,
+    ContractType,
+    HybridPattern,
+    OfstedRating,
+    SupervisionFrequency,
+    VacancyStatus,
+    WorkingPattern,
+)
+from tests.factories import OrganisationFactory, VacancyFactory
+from webapp.extensions import db
+from webapp.models import FunnelEvent
+from webapp.services.jobs import employment_types
+
+
+def page_url(vacancy) -> str:
+    return f"/jobs/{vacancy.id}-{vacancy.slug}"
+
+
+def json_ld(html: str) -> dict:
+    blocks = re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
+    assert len(blocks) == 1, "one JobPosting block"
+    return json.loads(blocks[0])
+
+
+@pytest.fixture
+def vacancy(app):
+    organisation = OrganisationFactory(
+        name="Camden", slug="camden", town="King's Cross", website="https://www.camden.gov.uk",
+        ofsted_rating=OfstedRating.OUTSTANDING, offer_pay="Pay on a published framework.",
+        offer_caseload="Caseloads reported monthly.", offer_supervision="Fortnightly supervision.",
+        offer_development="A social work academy.", offer_hybrid="Team days on Tuesdays.",
+    )
+    job = VacancyFactory(
+        organisation=organisation, title="Social Worker, Child Protection", slug="social-worker-child-protection",
+        reference="CAM-123", summary="Join our child protection team.",
+        description="First paragraph.\n\nWhat we offer:\n- small caseloads\n- good supervision",
+        caseload_max=16, supervision_frequency=SupervisionFrequency.FORTNIGHTLY, protected_caseload_nqsw=True,
+        hybrid_pattern=HybridPattern.HYBRID, market_supplement=3000, retention_payment=2000,
+        funded_development=True, development_details="Funded practice educator training",
+        location_name="King's Cross", published_at=dt.datetime(2026, 11, 2, 9, 30),
+    )
+    db.session.commit()
+    return job
+
+
+def test_the_job_page_shows_everything_about_the_job(client, vacancy):
+    response = client.get(page_url(vacancy))
+    assert response.status_code == 200
+    html = response.text
+    assert "<h1 class=\"govuk-heading-l\">Social Worker, Child Protection</h1>" in html
+    assert "<title>Social Worker, Child Protection – " in html
+    for text in ("£42,000 to £48,000 a year", "CAM-123", "Child protection", "Permanent",
+                 "Up to 16 children", "Fortnightly", "Hybrid (office, visits and home)", "£3,000 a year on top of salary",
+                 "£2,000", "Yes: Funded practice educator training",
+                 "Protected caseload for newly qualified social workers",
+                 "Pay on a published framework.", "Caseloads reported monthly.", "Team days on Tuesdays.",
+                 "Outstanding"):
+        assert text in html, text
+    assert '<ul class="govuk-list govuk-list--bullet"><li>small caseloads</li>' in html
+    assert 'class="govuk-summary-list"' in html
+    assert f'href="{page_url(vacancy)}/apply"' in html
+
+
+def test_a_wrong_slug_or_no_slug_redirects_permanently_to_the_canonical_address(client, vacancy):
+    for path in (f"/jobs/{vacancy.id}-old-title", f"/jobs/{vacancy.id}"):
+        response = client.get(path)
+        assert response.status_code == 301
+        assert response.headers["Location"].endswith(page_url(vacancy))
+
+
+def test_unknown_and_draft_jobs_are_not_found(client, vacancy):
+    draft = VacancyFactory(status=VacancyStatus.DRAFT, slug="draft-job")
+    db.session.commit()
+    assert client.get("/jobs/999999-anything").status_code == 404
+    assert client.get(f"/jobs/{draft.id}-draft-job").status_code == 404
+    assert client.get(f"/jobs/{draft.id}").status_code == 404
+
+
+@pytest.mark.parametrize("change", [
+    {"status": VacancyStatus.CLOSED},
+    {"closing_date": dt.date.today() - dt.timedelta(days=1)},
+])
+def test_a_closed_or_expired_job_is_gone_with_a_friendly_page(client, vacancy, change):
+    for field, value in change.items():
+        setattr(vacancy, field, value)
+    db.session.commit()
+    response = client.get(page_url(vacancy))
+    assert response.status_code == 410
+    assert "This job has closed" in response.text
+    assert "application/ld+json" not in response.text
+
+
+def test_job_posting_structured_data_has_every_required_property(client, vacancy):
+    data = json_ld(client.get(page_url(vacancy)).text)
+    assert data["@context"] == "https://schema.org" and data["@type"] == "JobPosting"
+    assert data["title"] == "Social Worker, Child Protection"
+    assert "Join our child protection team." in data["description"]
+    assert data["datePosted"] == "2026-11-02"
+    assert data["validThrough"] == f"{vacancy.closing_date.isoformat()}T23:59:59"
+    assert data["hiringOrganization"] == {"@type": "Organization", "name": "Camden",
+                                          "sameAs": "https://www.camden.gov.uk"}
+    location = data["jobLocation"]
+    assert location["@type"] == "Place"
+    assert location["address"] == {"@type": "PostalAddress", "addressLocality": "King's Cross",
+                                   "addressRegion": "London", "addressCountry": "GB"}
+    assert location["geo"]["@type"] == "GeoCoordinates"
+    assert location["geo"]["latitude"] == pytest.approx(vacancy.latitude)
+    assert data["employmentType"] == ["FULL_TIME"]
+    assert data["baseSalary"] == {
+        "@type": "MonetaryAmount", "currency": "GBP",
+        "value": {"@type": "QuantitativeValue", "minValue": 42000, "maxValue": 48000, "unitText": "YEAR"},
+    }
+    assert data["directApply"] is True
+    assert data["url"].endswith(page_url(vacancy))
+    assert data["identifier"]["value"] == "CAM-123"
+
+
+def test_structured_data_cannot_be_broken_out_of_by_the_advert(client, vacancy):
+    vacancy.title = 'Social worker </script><script>alert("x")</script>'
+    vacancy.description = "Bring <!-- your --> best & brightest </SCRIPT>"
+    db.session.commit()
+    html = client.get(page_url(vacancy)).text
+    block = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S).group(1)
+    assert "<" not in block and ">" not in block
+    data = json.loads(block)
+    assert data["title"] == vacancy.title and "</SCRIPT>" in data["description"]
+    assert '<script>alert("x")' not in html
+
+
+@pytest.mark.parametrize(("contract", "pattern", "expected"), [
+    (ContractType.PERMANENT, WorkingPattern.FULL_TIME, ["FULL_TIME"]),
+    (ContractType.PERMANENT, WorkingPattern.COMPRESSED, ["FULL_TIME"]),
+    (ContractType.PERMANENT, WorkingPattern.PART_TIME, ["PART_TIME"]),
+    (ContractType.FIXED_TERM, WorkingPattern.JOB_SHARE, ["PART_TIME", "TEMPORARY"]),
+    (ContractType.SECONDMENT, WorkingPattern.FULL_TIME, ["FULL_TIME", "TEMPORARY"]),
+    (ContractType.LOCUM, WorkingPattern.FULL_TIME, ["FULL_TIME", "CONTRACTOR"]),
+])
+def test_employment_type_follows_contract_and_pattern(contract, pattern, expected):
+    from webapp.models import Vacancy
+
+    assert employment_types(Vacancy(contract_type=contract, working_pattern=pattern)) == expected
+
+
+def test_an_external_apply_job_says_so_in_its_structured_data_and_button(client, vacancy):
+    vacancy.apply_method = ApplyMethod.EXTERNAL
+    vacancy.external_apply_url = "https://jobs.camden.gov.uk/apply/123"
+    vacancy.fte = Decimal("0.6")
+    vacancy.working_pattern = WorkingPattern.PART_TIME
+    db.session.commit()
+    html = client.get(page_url(vacancy)).text
+    assert json_ld(html)["directApply"] is False
+    assert f'href="/jobs/{vacancy.id}/apply-external"' in html
+    assert "Apply on Camden’s website" in html
+    assert "Part time, 0.6 FTE" in html
+
+
+def test_viewing_a_job_records_a_job_view_with_a_hashed_visitor_id(client, vacancy):
+    client.get(page_url(vacancy), environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    client.get(page_url(vacancy), environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    events = db.session.scalars(sa.select(FunnelEvent).where(FunnelEvent.kind == "job_view")).all()
+    assert len(events) == 2
+    assert {e.vacancy_id for e in events} == {vacancy.id}
+    assert {e.organisation_id for e in events} == {vacancy.organisation_id}
+    visitor = events[0].visitor_id
+    assert re.fullmatch(r"[0-9a-f]{64}", visitor) and events[1].visitor_id == visitor  # same browser
+    assert "203.0.113.9" not in visitor
+    other_browser = client.application.test_client()
+    other_browser.get(page_url(vacancy))
+    newest = db.session.scalars(sa.select(FunnelEvent).order_by(FunnelEvent.id.desc())).first()
+    assert newest.visitor_id != visitor
+
+
+def test_a_redirect_or_a_closed_job_records_no_view(client, vacancy):
+    client.get(f"/jobs/{vacancy.id}")
+    vacancy.status = VacancyStatus.CLOSED
+    db.session.commit()
+    client.get(page_url(vacancy))
+    assert db.session.scalar(sa.select(sa.func.count(FunnelEvent.id))) == 0
