@@ -86,13 +86,21 @@ class DateRequired:
             raise StopValidation(self.message)
 
 
-class OptionalRadioField(RadioField):
-    """Radios where choosing none is allowed (the answer is only needed in some cases)."""
+class OptionalChoice:
+    """A choice that may be left unanswered (or left out of the request): only a wrong answer is refused."""
 
     def pre_validate(self, form):
         if self.data in (None, ""):
             return
         super().pre_validate(form)
+
+
+class OptionalRadioField(OptionalChoice, RadioField):
+    pass
+
+
+class OptionalSelectField(OptionalChoice, SelectField):
+    pass
 
 
 class DecimalTextField(StringField):
@@ -194,14 +202,14 @@ class VacancyForm(FlaskForm):
         description="The most children a social worker in this team typically holds.",
         invalid_message="Typical maximum caseload must be a whole number, like 18",
     )
-    supervision_frequency = SelectField(
+    supervision_frequency = OptionalSelectField(
         "How often is supervision? (optional)", choices=_choices(SupervisionFrequency, "Not stated"), widget=GovSelect(),
         invalid_choice_message="Select how often supervision happens",
     )
     protected_caseload_nqsw = BooleanField(
         "Newly qualified social workers have a protected caseload", widget=GovCheckboxInput(),
     )
-    hybrid_pattern = SelectField("Hybrid working (optional)", choices=_choices(HybridPattern, "Not stated"),
+    hybrid_pattern = OptionalSelectField("Hybrid working (optional)", choices=_choices(HybridPattern, "Not stated"),
                                  widget=GovSelect(), invalid_choice_message="Select the hybrid working pattern")
     market_supplement = WholeNumberField(
         "Market supplement (optional)", description="Paid each year on top of the salary.",
