@@ -28,6 +28,9 @@ def pytest_addoption(parser):
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
         chosen = [b for b in metafunc.config.getoption("backends").split(",") if b]
+        only = metafunc.definition.get_closest_marker("backends")
+        if only is not None:  # a slow test that needs one real database, not both
+            chosen = [b for b in chosen if b in only.args] or list(only.args)
         metafunc.parametrize("backend", chosen, scope="session")
 
 
@@ -42,10 +45,21 @@ def _postgres_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(backend, tmp_path_factory) -> str:
+def database_url(backend, tmp_path_factory):
     if backend == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    return _postgres_url()
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    # A database of this session's own, so two test runs (or xdist workers) never collide.
+    server = sa.make_url(_postgres_url())
+    name = f"{server.database}_{os.getpid()}"
+    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -54,9 +68,6 @@ def migrated(database_url, tmp_path_factory) -> str:
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": database_url,
                               "SEARCH_SQLITE_PATH": str(tmp_path_factory.mktemp("search") / "s.sqlite3")})
     with app.app_context():
-        if database_url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
         db.engine.dispose()
     return database_url

@@ -87,6 +87,7 @@ class VacancyFactory(Base):
     slug = factory.LazyAttribute(lambda o: o.title.lower().replace(" ", "-").replace(",", ""))
     role_level = RoleLevel.SOCIAL_WORKER
     service_area = ServiceArea.CHILD_PROTECTION
+    summary = "A supportive team with manageable caseloads and weekly supervision."
     description = "Join our child protection team working with families across the borough."
     salary_min = 42000
     salary_max = 48000

@@ -8,10 +8,14 @@ from flask_login.utils import _create_identifier
 
 def sign_in_as(client, user) -> None:
     """Sign a user in without going through the form (the form itself has its own tests)."""
+    # Flask-Login's "strong" session protection checks this identifier (address + user agent),
+    # so compute it from the same environ the client's requests will carry.
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
-        session["_id"] = _create_identifier()  # same environ as the client's requests
+        session["_id"] = identifier
 
 
 def csrf_token(html: str) -> str:
