@@ -7,12 +7,12 @@
 #       --url "$CSWJOBS_REDIS_URL" indexing embeddings alerts analytics default
 FROM python:3.11-slim
 
+# PYTHONPATH: the source tree comes first on the path, so config.PROJECT_ROOT is /app and
+# `flask db upgrade` finds /app/migrations (they are not part of the installed package).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    # The source tree comes first on the path, so config.PROJECT_ROOT is /app and `flask db upgrade`
-    # finds /app/migrations (they are not part of the installed package).
     PYTHONPATH=/app \
     FLASK_APP=webapp:create_app \
     CSWJOBS_CONFIG=production \
@@ -27,13 +27,8 @@ RUN groupadd --system cswjobs \
     && install -d -o cswjobs -g cswjobs /var/lib/cswjobs
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY config ./config
-COPY domain ./domain
-COPY matching ./matching
-COPY webapp ./webapp
-COPY workers ./workers
-COPY migrations ./migrations
+# The whole context, minus what .dockerignore leaves out (tests, caches, local databases, .git).
+COPY . .
 # Installs the dependencies (gunicorn among them); the code itself is read from /app, owned by root.
 RUN pip install . && rm -rf build ./*.egg-info
 
