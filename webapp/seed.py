@@ -31,7 +31,6 @@ from domain.vocabulary import (
     Availability,
     ContractType,
     HybridPattern,
-    OfferDeclineReason,
     OfstedRating,
     OrganisationKind,
     RoleLevel,
