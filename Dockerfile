@@ -20,7 +20,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     GUNICORN_CMD_ARGS="--workers 3 --threads 4 --timeout 60 --access-logfile -" \
-    HEALTHCHECK_URL=http://127.0.0.1:8000/
+    HEALTHCHECK_URL=http://127.0.0.1:8000/healthz
 
 RUN groupadd --system cswjobs \
     && useradd --system --gid cswjobs --no-create-home --home-dir /var/lib/cswjobs --shell /usr/sbin/nologin cswjobs \

@@ -53,6 +53,7 @@ class BaseConfig:
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     PASSWORD_RESET_MAX_AGE = 3600
+    PROXY_HOPS = int(env("PROXY_HOPS", "0"))
     JOBS_PER_PAGE = 20
 
 
@@ -67,6 +68,10 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     TASKS_MODE = env("TASKS_MODE", "rq")
+    # Several gunicorn workers must share one count of sign-in attempts: keep it in Redis.
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI") or BaseConfig.REDIS_URL or "memory://"
+    # Behind one TLS-terminating proxy (the usual deployment), trust its X-Forwarded-* headers.
+    PROXY_HOPS = int(env("PROXY_HOPS", "1"))
 
     @staticmethod
     def check(settings) -> None:

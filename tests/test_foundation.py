@@ -46,3 +46,32 @@ def test_security_headers_on_every_page(client):
     assert response.status_code == 200
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_says_unavailable_when_the_database_is_unreachable(tmp_path):
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+                              "INSTANCE_PATH": str(tmp_path)})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+
+
+def test_the_relay_marks_a_whole_batch_delivered(app):
+    from workers.relay import pending_count, relay_batch
+
+    for _ in range(3):
+        VacancyFactory()
+    db.session.commit()  # relayed in-process at once; make them pending again, as after an outage
+    db.session.execute(sa.update(OutboxMessage).values(delivered_at=None))
+    db.session.commit()
+    waiting = pending_count(db.session)
+    assert waiting >= 3
+    report = relay_batch(db.session)
+    assert report.delivered == waiting
+    assert pending_count(db.session) == 0

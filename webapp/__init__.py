@@ -20,6 +20,11 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     if hasattr(cfg, "check"):
         cfg.check(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     app.jinja_loader = ChoiceLoader(

@@ -7,9 +7,11 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from webapp.views.account import bp as account
     from webapp.views.admin import bp as admin
+    from webapp.views.health import bp as health
     from webapp.views.jobs import bp as jobs
     from webapp.views.recruit import bp as recruit
 
+    app.register_blueprint(health)
     app.register_blueprint(jobs)
     app.register_blueprint(account)
     app.register_blueprint(recruit, url_prefix="/recruit")
