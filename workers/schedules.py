@@ -14,6 +14,9 @@ SCHEDULES = [
     # Catch-up for outbox messages whose after-commit nudge was lost (Redis down, worker restart).
     {"name": "relay-outbox", "func": tasks.relay_outbox, "queue_name": "indexing", "interval": 30,
      "job_timeout": 600},
+    # Vacancies past their closing date become "closed" just after midnight.
+    {"name": "close-expired-vacancies", "func": tasks.close_expired_vacancies, "queue_name": "default",
+     "cron": "15 0 * * *", "job_timeout": 600},
 ]
 
 for entry in SCHEDULES:
