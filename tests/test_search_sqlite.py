@@ -435,3 +435,13 @@ def test_the_document_builder_is_plain_json():
     assert json.loads(json.dumps(built)) == built
     assert built["organisation_slug"] == "camden" and built["sub_region"] == "north"
     assert built["location"] == {"lat": BOROUGHS_BY_SLUG["camden"].latitude, "lon": BOROUGHS_BY_SLUG["camden"].longitude}
+
+
+def test_spelling_correction_learns_words_as_soon_as_they_are_indexed(engine):
+    engine.index([doc(title="Adoption social worker")])
+    assert engine.search(q(keywords="fostreing")).total == 0  # nothing close enough yet
+    fostering = doc(title="Fostering social worker")
+    engine.index([fostering])
+    assert ids(engine.search(q(keywords="fostreing"))) == [fostering["id"]]
+    engine.delete([fostering["id"]])
+    assert engine.search(q(keywords="fostreing")).corrected_keywords is None

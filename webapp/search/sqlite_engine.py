@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import sqlite3
 import threading
@@ -60,11 +61,12 @@ DOC_COLUMNS = (
     "status", "closing_date", "published_at", "latitude", "longitude", "title",
 )
 
+# Over the candidates table of a search (see _select_candidates).
 ORDER_BY = {
-    Sort.RELEVANCE: "score ASC, d.published_at DESC, d.id DESC",  # bm25 is negative: lower is better
-    Sort.NEWEST: "d.published_at DESC, d.id DESC",
-    Sort.SALARY: "d.salary_max DESC, d.salary_min DESC, d.id DESC",
-    Sort.CLOSING: "d.closing_date ASC, d.published_at DESC, d.id DESC",
+    Sort.RELEVANCE: "c.score ASC, c.published_at DESC, c.id DESC",  # bm25 is negative: lower is better
+    Sort.NEWEST: "c.published_at DESC, c.id DESC",
+    Sort.SALARY: "c.salary_max DESC, c.salary_min DESC, c.id DESC",
+    Sort.CLOSING: "c.closing_date ASC, c.published_at DESC, c.id DESC",
 }
 
 
@@ -146,6 +148,7 @@ class SqliteSearchEngine:
         self.path = str(path)
         self._schema_ready = False
         self._schema_lock = threading.Lock()
+        self._vocabulary_cache: tuple[tuple[int, str | None], list[tuple[str, int]]] | None = None
 
     # --- connections and schema -------------------------------------------------------
 
@@ -278,6 +281,7 @@ class SqliteSearchEngine:
         with self._connection() as conn, self._transaction(conn, write=True):
             for g in self._targets(conn):
                 self._upsert(conn, g, batch)
+            self._bump_version(conn)
         return len(batch)
 
     def bulk_index(self, docs: Iterable[Document], chunk_size: int = 500) -> int:
@@ -299,6 +303,7 @@ class SqliteSearchEngine:
                 conn.executemany(f"DELETE FROM docs_{g} WHERE id = ?", rows)
                 if n == 0:
                     removed = conn.total_changes - before
+            self._bump_version(conn)
         return removed
 
     def rebuild(self, docs: Iterable[Document], progress: Progress | None = None, chunk_size: int = 500) -> int:
@@ -323,6 +328,7 @@ class SqliteSearchEngine:
                     self._set_meta(conn, "active", str(new))
                     self._set_meta(conn, "building", None)
                     self._set_meta(conn, "built_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+                    self._bump_version(conn)
                     self._drop_generation(conn, old)
             except BaseException:
                 with self._transaction(conn, write=True):
@@ -339,6 +345,7 @@ class SqliteSearchEngine:
             self._set_meta(conn, "active", "1")
             self._set_meta(conn, "building", None)
             self._set_meta(conn, "built_at", None)
+            self._bump_version(conn)
 
     # --- reading ------------------------------------------------------------------------
 
@@ -367,46 +374,35 @@ class SqliteSearchEngine:
     def search(self, query: SearchQuery) -> SearchResult:
         with self._connection() as conn, self._transaction(conn, write=False):
             g = self._active(conn)
-            terms = keyword_terms(query.keywords)
-            terms, corrected = self._correct_spelling(conn, g, terms)
+            terms, corrected = self._correct_spelling(conn, g, keyword_terms(query.keywords))
             match = fts_expression(terms) if terms else None
+            self._select_candidates(conn, g, query, match)
 
-            source = self._source(g, match)
-            where, where_params = self._where(query, g, match)
-            total = conn.execute(f"SELECT count(*) {source} WHERE {where}", where_params).fetchone()[0]
-
+            where, params = self._facet_where(query)
+            total = conn.execute(f"SELECT count(*) FROM temp.candidates AS c WHERE {where}", params).fetchone()[0]
             # Relevance means nothing without keywords: then the newest come first.
             sort = Sort.NEWEST if match is None and query.sort == Sort.RELEVANCE else query.sort
-            if match:
-                weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-                columns = (f"d.id, bm25(fts_{g}, {weights}) AS score, "
-                           f"highlight(fts_{g}, {TITLE_COLUMN}, ?, ?) AS title_html, "
-                           f"snippet(fts_{g}, {DESCRIPTION_COLUMN}, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet_html")
-                column_params = [_MARK_START, _MARK_END, _MARK_START, _MARK_END]
-            else:
-                columns, column_params = "d.id, NULL AS score, NULL AS title_html, NULL AS snippet_html", []
             rows = conn.execute(
-                f"SELECT {columns} {source} WHERE {where} ORDER BY {ORDER_BY[sort]} LIMIT ? OFFSET ?",
-                column_params + where_params + [query.per_page, query.offset],
+                f"SELECT c.id, c.score FROM temp.candidates AS c WHERE {where} "
+                f"ORDER BY {ORDER_BY[sort]} LIMIT ? OFFSET ?",
+                params + [query.per_page, query.offset],
             ).fetchall()
+            highlights = self._highlights(conn, g, match, [r["id"] for r in rows]) if match else {}
             hits = [
-                Hit(
-                    vacancy_id=row["id"],
-                    highlights={"title": highlight_html(row["title_html"]),
-                                "description": highlight_html(row["snippet_html"])} if match else {},
-                    score=-row["score"] if row["score"] is not None else None,
-                )
+                Hit(vacancy_id=row["id"], highlights=highlights.get(row["id"], {}),
+                    score=-row["score"] if row["score"] is not None else None)
                 for row in rows
             ]
 
             facets: dict[str, list[tuple[str, int]]] = {}
             for name, (column, _) in FACETS.items():
-                facet_where, facet_params = self._where(query, g, match, leave_out=name)
+                facet_where, facet_params = self._facet_where(query, leave_out=name)
                 facets[name] = [
                     (value, count)
                     for value, count in conn.execute(
-                        f"SELECT d.{column}, count(*) AS n {source} WHERE {facet_where} AND d.{column} IS NOT NULL "
-                        f"GROUP BY d.{column} ORDER BY n DESC, d.{column}",
+                        f"SELECT c.{column}, count(*) AS n FROM temp.candidates AS c "
+                        f"WHERE {facet_where} AND c.{column} IS NOT NULL "
+                        f"GROUP BY c.{column} ORDER BY n DESC, c.{column}",
                         facet_params,
                     )
                 ]
@@ -415,27 +411,34 @@ class SqliteSearchEngine:
             corrected_keywords=" ".join(t.text for t in terms) if corrected else None,
         )
 
-    @staticmethod
-    def _source(g: int, match: str | None) -> str:
+    def _select_candidates(self, conn: sqlite3.Connection, g: int, query: SearchQuery, match: str | None) -> None:
+        """Evaluate the keywords and every non-facet filter once, into a temporary table.
+
+        The count, the page of hits and each facet's counts then read only this table, so the
+        full-text match (with its abbreviation phrases) and the distance check run once per
+        search rather than once per facet."""
+        facet_columns = ", ".join(f"d.{column}" for column, _ in FACETS.values())
+        where, params = self._base_where(query)
         if match is None:
-            return f"FROM docs_{g} AS d"
-        return f"FROM fts_{g} JOIN docs_{g} AS d ON d.id = fts_{g}.rowid"
+            source, score = f"docs_{g} AS d", "NULL"
+        else:
+            weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+            conn.execute("CREATE TEMP TABLE matched (id INTEGER PRIMARY KEY, score REAL)")
+            conn.execute(f"INSERT INTO temp.matched SELECT rowid, bm25(fts_{g}, {weights}) "
+                         f"FROM fts_{g} WHERE fts_{g} MATCH ?", (match,))
+            # CROSS JOIN keeps the matches as the outer loop: each is one primary-key lookup in docs.
+            source, score = f"temp.matched AS m CROSS JOIN docs_{g} AS d ON d.id = m.id", "m.score"
+        conn.execute(
+            f"CREATE TEMP TABLE candidates AS SELECT d.id, {score} AS score, {facet_columns}, "
+            f"d.published_at, d.salary_min, d.salary_max, d.closing_date FROM {source} WHERE {where}",
+            params,
+        )
 
     @staticmethod
-    def _where(query: SearchQuery, g: int, match: str | None,
-               leave_out: str | None = None) -> tuple[str, list[Any]]:
-        """SQL conditions for the keywords and filters; ``leave_out`` names a facet whose own
-        filter is skipped (its counts must show what choosing more of its values would give)."""
+    def _base_where(query: SearchQuery) -> tuple[str, list[Any]]:
+        """Liveness and the filters that are not facets (they apply to every count)."""
         clauses = ["d.status = 'live'", "d.closing_date >= ?"]
         params: list[Any] = [query.today.isoformat()]
-        if match is not None:
-            clauses.insert(0, f"fts_{g} MATCH ?")
-            params.insert(0, match)
-        for name, (column, _) in FACETS.items():
-            values = getattr(query, name)
-            if values and name != leave_out:
-                clauses.append(f"d.{column} IN ({', '.join('?' for _ in values)})")
-                params.extend(values)
         if query.salary_min is not None:
             clauses.append("d.salary_max >= ?")
             params.append(query.salary_min)
@@ -450,9 +453,43 @@ class SqliteSearchEngine:
         if query.funded_development:
             clauses.append("d.funded_development = 1")
         if query.near is not None:
+            # A bounding box first (plain comparisons), then the exact distance for what is inside it.
+            lat, lon, miles = query.near.latitude, query.near.longitude, query.near.miles
+            dlat = miles / 69.0
+            dlon = miles / max(69.0 * math.cos(math.radians(lat)), 1e-6)
+            clauses.append("d.latitude BETWEEN ? AND ? AND d.longitude BETWEEN ? AND ?")
+            params.extend([lat - dlat, lat + dlat, lon - dlon, lon + dlon])
             clauses.append("distance_miles(d.latitude, d.longitude, ?, ?) <= ?")
-            params.extend([query.near.latitude, query.near.longitude, query.near.miles])
+            params.extend([lat, lon, miles])
         return " AND ".join(clauses), params
+
+    @staticmethod
+    def _facet_where(query: SearchQuery, leave_out: str | None = None) -> tuple[str, list[Any]]:
+        """The facet filters over the candidates; ``leave_out`` names a facet whose own filter is
+        skipped (its counts must show what choosing more of its values would give)."""
+        clauses, params = ["1"], []
+        for name, (column, _) in FACETS.items():
+            values = getattr(query, name)
+            if values and name != leave_out:
+                clauses.append(f"c.{column} IN ({', '.join('?' for _ in values)})")
+                params.extend(values)
+        return " AND ".join(clauses), params
+
+    @staticmethod
+    def _highlights(conn: sqlite3.Connection, g: int, match: str, ids: list[int]) -> dict[int, dict[str, Markup]]:
+        """Title and description highlights for one page of hits only."""
+        if not ids:
+            return {}
+        rows = conn.execute(
+            f"SELECT rowid AS id, highlight(fts_{g}, {TITLE_COLUMN}, ?, ?) AS title_html, "
+            f"snippet(fts_{g}, {DESCRIPTION_COLUMN}, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet_html "
+            f"FROM fts_{g} WHERE fts_{g} MATCH ? AND rowid IN ({', '.join('?' for _ in ids)})",
+            [_MARK_START, _MARK_END, _MARK_START, _MARK_END, match, *ids],
+        ).fetchall()
+        return {
+            row["id"]: {"title": highlight_html(row["title_html"]), "description": highlight_html(row["snippet_html"])}
+            for row in rows
+        }
 
     def _correct_spelling(self, conn: sqlite3.Connection, g: int, terms: list[Term]) -> tuple[list[Term], bool]:
         corrected = False
@@ -464,7 +501,7 @@ class SqliteSearchEngine:
                 result.append(term)
                 continue
             if vocabulary is None:
-                vocabulary = [(r[0], r[1]) for r in conn.execute(f"SELECT term, doc FROM spellvocab_{g}")]
+                vocabulary = self._vocabulary(conn, g)
             replacement = closest_word(term.text, vocabulary)
             if replacement is None:
                 result.append(term)
@@ -472,6 +509,23 @@ class SqliteSearchEngine:
             corrected = True
             result.append(keyword_terms(replacement)[0] if keyword_terms(replacement) else Term(replacement))
         return result, corrected
+
+    def _vocabulary(self, conn: sqlite3.Connection, g: int) -> list[tuple[str, int]]:
+        """Every indexed word with its document count. Reading fts5vocab walks the whole index,
+        so the list is kept until the index next changes (``meta.version`` moves on every write)."""
+        key = (g, self._meta(conn, "version"))
+        cached = self._vocabulary_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        words_and_counts = [(r[0], r[1]) for r in conn.execute(f"SELECT term, doc FROM spellvocab_{g}")
+                            if r[0].isalpha()]
+        self._vocabulary_cache = (key, words_and_counts)
+        return words_and_counts
+
+    @staticmethod
+    def _bump_version(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO meta (key, value) VALUES ('version', '1') "
+                     "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
     @staticmethod
     def _has_hits(conn: sqlite3.Connection, g: int, term: Term) -> bool:
