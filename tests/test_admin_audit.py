@@ -59,7 +59,7 @@ def test_platform_admin_sees_every_council(client, two_councils):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert entry_ids(html) == ids_for(camden) | ids_for(hackney)
-    assert "Vacancy: created" in html and "Vacancy: closed" in html
+    assert "Vacancy drafted" in html and "Vacancy closed" in html and f"Vacancy {camden.vacancies[0].id}" in html
     assert "Changed: status, closed at" in html
     assert "Cam Recruiter" in html and "Hack Recruiter" in html
 

@@ -69,7 +69,7 @@ def test_vacancy_page_lists_applicants_with_their_registration(signed_in, applic
     row = html.split(f'id="application-{application.id}"')[1].split("</tr>")[0]
     assert "Sam Social-Worker" in row
     assert "SW123456" in row
-    assert "Not checked" in row
+    assert "Registration not checked" in row
     assert "Submitted" in row
     assert application.submitted_at.strftime("%B %Y") in row
 
@@ -106,7 +106,7 @@ def test_an_applicant_without_a_profile_is_shown_plainly(signed_in, council):
     html = signed_in.get(f"/recruit/applications/{application.id}").get_data(as_text=True)
     assert "has not filled in a profile" in html
     vacancy_html = signed_in.get(f"/recruit/vacancies/{vacancy.id}").get_data(as_text=True)
-    assert "Not given" in vacancy_html
+    assert "No number given" in vacancy_html
 
 
 # --- moving through the pipeline ---------------------------------------------------------------------------
@@ -259,7 +259,7 @@ def test_recording_the_registration_check_says_who_and_when(signed_in, applicati
     assert "Checked by Rita Recruiter on" in checked
     assert application.swe_checked_at.strftime("%Y") in checked
     vacancy_html = signed_in.get(f"/recruit/vacancies/{application.vacancy_id}").get_data(as_text=True)
-    assert "Checked" in vacancy_html.split(f'id="application-{application.id}"')[1].split("</tr>")[0]
+    assert "Registration checked" in vacancy_html.split(f'id="application-{application.id}"')[1].split("</tr>")[0]
 
 
 def test_registration_check_is_a_post(signed_in, application):

@@ -287,6 +287,18 @@ def test_editing_changes_the_fields_and_records_which(signed_in, recruiter):
     assert "56000" not in repr(entry.detail)
 
 
+def test_an_exact_map_position_is_kept_and_shown_again(signed_in, recruiter):
+    signed_in.post("/recruit/vacancies/new", data=form_data(latitude="51.55", longitude="-0.1"))
+    vacancy = db.session.scalar(sa.select(Vacancy))
+    assert (vacancy.latitude, vacancy.longitude) == (51.55, -0.1)
+    html = signed_in.get(f"/recruit/vacancies/{vacancy.id}/edit").get_data(as_text=True)
+    assert 'value="51.55"' in html and 'value="-0.1"' in html
+    # Clearing both goes back to the council's own position.
+    signed_in.post(f"/recruit/vacancies/{vacancy.id}/edit", data=form_data())
+    db.session.refresh(vacancy)
+    assert (vacancy.latitude, vacancy.longitude) == (recruiter.organisation.latitude, recruiter.organisation.longitude)
+
+
 def test_saving_without_changes_records_nothing(signed_in):
     signed_in.post("/recruit/vacancies/new", data=form_data())
     vacancy = db.session.scalar(sa.select(Vacancy))

@@ -243,7 +243,7 @@ class VacancyForm(FlaskForm):
                 value = getattr(vacancy, name)
                 if name in ("latitude", "longitude"):
                     default = getattr(vacancy.organisation, name)
-                    value = "" if value is None or value == default else f"{value:.5f}".rstrip("0")
+                    value = "" if value is None or value == default else f"{value:.5f}".rstrip("0").rstrip(".")
                 elif name == "fte":
                     value = "" if value is None else f"{value.normalize():f}"
                     value = value if "." in value else f"{value}.0"

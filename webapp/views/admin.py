@@ -65,10 +65,33 @@ def _scope(is_platform_admin: bool, filters: AuditFilters) -> list[sa.ColumnElem
     return conditions
 
 
+# Plain words for the actions people look for most; any other action reads from its own name.
+ACTION_LABELS = {
+    "vacancy.created": "Vacancy drafted",
+    "vacancy.updated": "Vacancy edited",
+    "vacancy.published": "Vacancy published",
+    "vacancy.closed": "Vacancy closed",
+    "vacancy.reopened": "Vacancy re-opened",
+    "application.submitted": "Application submitted",
+    "application.withdrawn": "Application withdrawn",
+    "application.moved": "Application moved",
+    "application.swe_checked": "Registration check recorded",
+    "organisation.offer_updated": "Council page edited",
+}
+SUBJECT_LABELS = {"vacancies": "Vacancy", "applications": "Application", "organisations": "Council",
+                  "users": "Account", "candidate_profiles": "Profile"}
+
+
 def action_label(action: str) -> str:
-    """'vacancy.offer_updated' → 'Vacancy: offer updated'."""
+    """'vacancy.closed' → 'Vacancy closed'; an action not listed → 'Subject: verb'."""
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
     subject, _, verb = action.partition(".")
     return f"{subject.replace('_', ' ').capitalize()}: {verb.replace('_', ' ')}" if verb else action
+
+
+def subject_label(subject_type: str) -> str:
+    return SUBJECT_LABELS.get(subject_type, subject_type.replace("_", " ").capitalize())
 
 
 def detail_lines(detail: dict[str, Any] | None) -> list[str]:
@@ -135,6 +158,7 @@ def audit_log():
         pages=pages,
         page_url=page_url,
         action_label=action_label,
+        subject_label=subject_label,
         detail_lines=detail_lines,
         is_platform_admin=is_platform_admin,
     )
