@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g, request_started
 from flask_migrate import upgrade
 
 from webapp import create_app
@@ -86,6 +87,10 @@ def _empty_all_tables() -> None:
                 conn.execute(sa.text("DELETE FROM sqlite_sequence"))
 
 
+def _fresh_globals(sender, **extra) -> None:
+    g.__dict__.clear()
+
+
 @pytest.fixture
 def app_overrides() -> dict:
     """Override in a test module to change settings for its tests."""
@@ -103,6 +108,10 @@ def app(migrated, tmp_path, app_overrides):
     }
     settings.update(app_overrides)
     application = create_app("test", settings)
+    # The test holds one app context open (so it can use db.session), and Flask reuses an open
+    # app context for each request, which would carry `g` (and Flask-Login's cached user) from
+    # one request to the next. A real request always starts with an empty `g`: so do these.
+    request_started.connect(_fresh_globals, application)
     with application.app_context():
         yield application
         db.session.remove()

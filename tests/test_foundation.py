@@ -75,3 +75,22 @@ def test_the_relay_marks_a_whole_batch_delivered(app):
     report = relay_batch(db.session)
     assert report.delivered == waiting
     assert pending_count(db.session) == 0
+
+
+def test_each_request_in_a_test_starts_with_a_fresh_sign_in(app, client):
+    from flask_login import current_user
+
+    from tests.factories import CandidateFactory
+    from tests.helpers import sign_in_as
+
+    person = CandidateFactory()
+    db.session.commit()
+    sign_in_as(client, person)
+    with client:
+        client.get("/")
+        assert current_user.is_authenticated
+    with client.session_transaction() as session:
+        session.clear()
+    with client:
+        client.get("/")
+        assert not current_user.is_authenticated  # not remembered from the previous request

@@ -41,8 +41,11 @@ def navigation_items() -> list[dict]:
     if current_user.is_authenticated:
         if current_user.role == UserRole.CANDIDATE:
             items += [("Your applications", "account.applications"), ("Your profile", "account.profile")]
-        elif current_user.role in (UserRole.RECRUITER, UserRole.ORG_ADMIN):
+        elif current_user.role == UserRole.RECRUITER:
             items += [("Your vacancies", "recruit.vacancies")]
+        elif current_user.role == UserRole.ORG_ADMIN:
+            items += [("Your vacancies", "recruit.vacancies"), ("Your council", "recruit.council"),
+                      ("Audit log", "admin.audit_log")]
         elif current_user.role == UserRole.ADMIN:
             items += [("Audit log", "admin.audit_log")]
         items.append(("Sign out", "account.sign_out"))
