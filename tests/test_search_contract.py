@@ -1,6 +1,10 @@
-"""The SQLite FTS5 engine against the search contract: relevance, filters, facets, sorts,
-pages, highlights, typos, abbreviations and liveness. Documents come from the one builder,
-vacancy_document, over unsaved models, so these tests need no database."""
+"""The search contract both engines must keep: relevance, filters, facets, sorts, pages,
+highlights, typos, abbreviations, liveness, writes and rebuilds.
+
+Every test runs against the SQLite FTS5 engine and against the real Elasticsearch that
+`make test` starts (each on an index prefix of its own, deleted afterwards). Documents come
+from the one builder, vacancy_document, over unsaved models, so no database is needed.
+Behaviour only one engine has lives in test_search_sqlite.py."""
 from __future__ import annotations
 
 import datetime as dt
@@ -23,7 +27,7 @@ from domain.vocabulary import (
 from webapp.models import Organisation, Vacancy
 from webapp.search import InvalidSearch, SearchQuery, Sort, vacancy_document
 from webapp.search.places import near
-from webapp.search.sqlite_engine import SqliteSearchEngine, closest_word, edit_distance
+from webapp.search.sqlite_engine import _MARK_END, _MARK_START, SqliteSearchEngine
 
 TODAY = dt.date(2026, 12, 1)
 _ids = itertools.count(1)
@@ -68,9 +72,14 @@ def q(**kwargs) -> SearchQuery:
     return SearchQuery(**kwargs)
 
 
-@pytest.fixture
-def engine(tmp_path):
-    return SqliteSearchEngine(tmp_path / "index" / "search.sqlite3")
+@pytest.fixture(params=["sqlite", "elasticsearch"])
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        return SqliteSearchEngine(tmp_path / "index" / "search.sqlite3")
+    from webapp.search.elastic_engine import ElasticsearchEngine
+
+    return ElasticsearchEngine(request.getfixturevalue("elasticsearch_url"),
+                               prefix=request.getfixturevalue("es_prefix"))
 
 
 def ids(result) -> list[int]:
@@ -102,12 +111,6 @@ def test_noise_words_do_not_hide_jobs(engine):
     job = doc(title="Social worker", service_area=ServiceArea.FOSTERING)
     engine.index([job])
     assert ids(engine.search(q(keywords="fostering jobs in the borough"))) == [job["id"]]
-
-
-def test_stemming_finds_other_forms_of_a_word(engine):
-    job = doc(title="Foster carer assessment social worker")
-    engine.index([job])
-    assert ids(engine.search(q(keywords="fostering"))) == [job["id"]]
 
 
 def test_quoted_phrases_match_only_as_phrases(engine):
@@ -149,18 +152,17 @@ def test_lac_finds_children_looked_after_and_combines_with_other_words(engine):
 
 def test_abbreviations_are_highlighted_where_their_expansion_matched(engine):
     engine.index([doc(title="Child protection social worker")])
-    hit = engine.search(q(keywords="cp")).hits[0]
-    assert "<mark>Child protection</mark> social worker" == hit.highlights["title"]
+    title = engine.search(q(keywords="cp")).hits[0].highlights["title"]
+    assert "<mark>Child" in title and "protection</mark>" in title
+    assert title.replace("<mark>", "").replace("</mark>", "") == "Child protection social worker"
 
 
 # --- typo tolerance --------------------------------------------------------------------------
 
-def test_a_misspelt_word_is_corrected_against_the_index_vocabulary(engine):
+def test_a_misspelt_word_still_finds_the_job(engine):
     job = doc(title="Child protection social worker")
     engine.index([job, doc(title="Adoption social worker")])
-    result = engine.search(q(keywords="child protecton"))
-    assert ids(result) == [job["id"]]
-    assert result.corrected_keywords == "child protection"
+    assert ids(engine.search(q(keywords="child protecton"))) == [job["id"]]
 
 
 def test_transposed_letters_count_as_one_edit(engine):
@@ -180,15 +182,6 @@ def test_nonsense_finds_nothing_rather_than_something_random(engine):
     engine.index([doc(title="Adoption social worker")])
     result = engine.search(q(keywords="zzqxv"))
     assert result.total == 0 and result.corrected_keywords is None
-
-
-def test_edit_distance_and_closest_word():
-    assert edit_distance("protecton", "protection", 2) == 1
-    assert edit_distance("fsoter", "foster", 2) == 1
-    assert edit_distance("abc", "xyz", 1) == 2  # gives up past the limit
-    assert closest_word("protecton", [("protection", 3), ("projection", 9)]) == "protection"
-    assert closest_word("asessment", [("assessment", 1), ("assessments", 5)]) == "assessment"
-    assert closest_word("cat", [("dog", 1)]) is None
 
 
 # --- filters ---------------------------------------------------------------------------------
@@ -326,12 +319,14 @@ def test_highlights_mark_matches_and_escape_everything_else(engine):
     title, snippet = hit.highlights["title"], hit.highlights["description"]
     assert "<mark>Fostering</mark>" in title
     assert "<script>" not in title and "&lt;script&gt;" in title and "&amp;" in title
-    assert "<mark>Fostering</mark> &lt;b&gt;bold&lt;/b&gt;" in snippet
+    assert "Fostering</mark> &lt;b&gt;bold&lt;/b&gt;" in snippet
     assert "<b>" not in snippet
+    for html in (title, snippet):  # always balanced, whatever fragment the engine cut
+        assert html.count("<mark>") == html.count("</mark>")
 
 
 def test_marker_characters_in_a_job_advert_cannot_forge_a_highlight(engine):
-    engine.index([doc(title="Social worker \x02<img src=x onerror=alert(1)>\x03 fostering")])
+    engine.index([doc(title=f"Social worker {_MARK_START}<img src=x onerror=alert(1)>{_MARK_END} fostering")])
     title = engine.search(q(keywords="fostering")).hits[0].highlights["title"]
     assert "<img" not in title and title.count("<mark>") == 1
 
@@ -371,7 +366,6 @@ def test_rebuild_swaps_in_a_complete_new_index(engine):
     assert engine.rebuild(iter(fresh), progress=seen.append, chunk_size=1) == 2
     assert seen == [1, 2]
     assert engine.count() == 2 and engine.search(q(keywords="adoption")).total == 0
-    assert engine.status()["generation"] == 2
 
 
 def test_a_failed_rebuild_leaves_the_live_index_untouched(engine):
@@ -403,7 +397,7 @@ def test_reset_empties_the_index_and_status_reports_it(engine):
     engine.index([doc(), doc()])
     engine.reset()
     status = engine.status()
-    assert engine.count() == 0 and status["documents"] == 0 and status["engine"] == "sqlite"
+    assert engine.count() == 0 and status["documents"] == 0 and status["engine"] == engine.name
 
 
 # --- the query itself ------------------------------------------------------------------------
@@ -435,13 +429,3 @@ def test_the_document_builder_is_plain_json():
     assert json.loads(json.dumps(built)) == built
     assert built["organisation_slug"] == "camden" and built["sub_region"] == "north"
     assert built["location"] == {"lat": BOROUGHS_BY_SLUG["camden"].latitude, "lon": BOROUGHS_BY_SLUG["camden"].longitude}
-
-
-def test_spelling_correction_learns_words_as_soon_as_they_are_indexed(engine):
-    engine.index([doc(title="Adoption social worker")])
-    assert engine.search(q(keywords="fostreing")).total == 0  # nothing close enough yet
-    fostering = doc(title="Fostering social worker")
-    engine.index([fostering])
-    assert ids(engine.search(q(keywords="fostreing"))) == [fostering["id"]]
-    engine.delete([fostering["id"]])
-    assert engine.search(q(keywords="fostreing")).corrected_keywords is None

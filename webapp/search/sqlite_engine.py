@@ -21,7 +21,7 @@ How it mirrors the Elasticsearch design:
 * Facets count with every filter except their own (disjunctive faceting), one GROUP BY each.
 * Liveness (status live and closing date today or later) is a filter at query time, so a
   vacancy past its closing date disappears without anything being reindexed.
-* Highlights come from highlight()/snippet() with control-character markers that cannot
+* Highlights come from highlight()/snippet() with private-use-character markers that cannot
   occur in indexed text; the text is HTML-escaped and only then are the markers turned into
   <mark> tags, so a job's text can never inject markup.
 * Rebuilds never empty the live index (the alias swap): each rebuild writes a new generation
@@ -51,7 +51,9 @@ BM25_WEIGHTS = (10.0, 4.0, 1.0, 1.0, 1.0)
 TITLE_COLUMN, DESCRIPTION_COLUMN = 0, 2
 SNIPPET_TOKENS = 28
 
-_MARK_START, _MARK_END = "\x02", "\x03"
+# Private-use characters: they never occur in a job advert (and are stripped if they do), and
+# unlike control characters Elasticsearch's unified highlighter does not trim them off a fragment.
+_MARK_START, _MARK_END = "\ue000", "\ue001"
 _MARKERS = str.maketrans({_MARK_START: " ", _MARK_END: " "})
 
 # Filter columns of the docs table (the document's scalar fields the engine filters and sorts on).
@@ -97,9 +99,27 @@ def fts_texts(doc: Document) -> dict[str, str]:
 
 
 def highlight_html(text: str | None) -> Markup:
-    """Escape everything, then turn the engine's markers into <mark>: safe to put in a page."""
+    """Escape everything, then turn the engine's markers into <mark>: safe to put in a page.
+
+    Markers are paired as they are read, so the HTML is balanced even when an engine cuts a
+    fragment between a start and an end marker (a stray end is dropped, an open one closed)."""
     escaped = str(escape(text or ""))
-    return Markup(escaped.replace(_MARK_START, "<mark>").replace(_MARK_END, "</mark>"))
+    out: list[str] = []
+    open_mark = False
+    for char in escaped:
+        if char == _MARK_START:
+            if not open_mark:
+                out.append("<mark>")
+                open_mark = True
+        elif char == _MARK_END:
+            if open_mark:
+                out.append("</mark>")
+                open_mark = False
+        else:
+            out.append(char)
+    if open_mark:
+        out.append("</mark>")
+    return Markup("".join(out))
 
 
 def _quote(text: str) -> str:
