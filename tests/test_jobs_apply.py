@@ -198,3 +198,11 @@ def test_a_closed_external_job_does_not_redirect(client, external):
     db.session.commit()
     assert client.get(f"/jobs/{external.id}/apply-external").status_code == 410
     assert clicks() == []
+
+
+@pytest.mark.parametrize("app_overrides", [{"RATELIMIT_ENABLED": True, "APPLY_RATE_LIMIT": "2 per minute"}])
+def test_applying_is_rate_limited_per_person(client, vacancy, candidate):
+    sign_in_as(client, candidate)
+    statuses = [client.post(apply_url(vacancy), data={"supporting_statement": ""}).status_code for _ in range(3)]
+    assert statuses == [400, 400, 429]
+    assert client.get(apply_url(vacancy)).status_code == 200  # reading the form is never limited
