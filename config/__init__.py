@@ -55,6 +55,7 @@ class BaseConfig:
     PASSWORD_RESET_MAX_AGE = 3600
     PROXY_HOPS = int(env("PROXY_HOPS", "0"))
     JOBS_PER_PAGE = 20
+    APPLY_RATE_LIMIT = env("APPLY_RATE_LIMIT", "10 per minute")
 
 
 class EmbeddedConfig(BaseConfig):

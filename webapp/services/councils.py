@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from domain.vocabulary import SubRegion
 from webapp.extensions import db
-from webapp.models import Follow, Organisation, User, Vacancy
+from webapp.models import Organisation, User, Vacancy
 from webapp.services.jobs import live_vacancies_filter
 
 
@@ -71,11 +71,3 @@ def live_vacancies_for(organisation: Organisation, today: dt.date | None = None)
         .where(Vacancy.organisation_id == organisation.id, live_vacancies_filter(today))
         .order_by(Vacancy.closing_date, Vacancy.id)
     ))
-
-
-def is_following(user: User | None, organisation: Organisation) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return db.session.scalar(
-        sa.select(Follow.id).where(Follow.user_id == user.id, Follow.organisation_id == organisation.id)
-    ) is not None

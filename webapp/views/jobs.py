@@ -34,6 +34,7 @@ from webapp.search import InvalidSearch, SearchUnavailable
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import applications as application_service
 from webapp.services import councils as council_service
+from webapp.services import follows
 from webapp.services import jobs as job_service
 from webapp.services import news as news_service
 
@@ -256,7 +257,7 @@ def vacancy(vacancy_id: int, slug: str):
 
 
 def _apply_limit() -> str:
-    return current_app.config.get("APPLY_RATE_LIMIT", "10 per minute")
+    return current_app.config["APPLY_RATE_LIMIT"]
 
 
 def _apply_rate_key() -> str:
@@ -348,7 +349,7 @@ def council(slug: str):
         title=organisation.name,
         organisation=organisation,
         vacancies=council_service.live_vacancies_for(organisation),
-        following=council_service.is_following(current_user, organisation),
+        following=follows.is_following(current_user, organisation),
         website=job_service.safe_external_url(organisation.website),
         can_follow=can_follow,
         follow_url=_url_or_none("account.follow", slug=organisation.slug),

@@ -1,0 +1,1 @@
+"""Candidate–vacancy matching: text builders, encoder, scorers, explanations, evaluation (no Flask)."""
