@@ -5,6 +5,7 @@ called in, or, under a plain `rq worker`, an app built once per process.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from typing import Any, Callable
@@ -51,15 +52,13 @@ def relay_outbox(max_batches: int = 100) -> dict[str, int]:
 
 
 @in_app_context
-def close_expired_vacancies(today: "dt.date | None" = None) -> int:
+def close_expired_vacancies(today: dt.date | None = None) -> int:
     """Mark live vacancies past their closing date as closed.
 
     Search already hides them from the day after closing (a query-time filter); this makes the
     status say so too, for recruiters' lists and reports, and lets the outbox remove them from
     the index. Idempotent: a second run finds nothing to do.
     """
-    import datetime as dt
-
     import sqlalchemy as sa
 
     from domain.vocabulary import VacancyStatus

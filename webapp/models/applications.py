@@ -1,6 +1,8 @@
 """Applications to vacancies and their append-only history through the pipeline."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -8,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.vocabulary import ApplicationStatus, OfferDeclineReason
 from webapp.models.base import Base, TimestampMixin, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from webapp.models.users import User
+    from webapp.models.vacancies import Vacancy
 
 
 class Application(TimestampMixin, Base):
@@ -28,9 +34,9 @@ class Application(TimestampMixin, Base):
     decline_reason: Mapped[OfferDeclineReason | None] = mapped_column(enum_column(OfferDeclineReason))
     decline_detail: Mapped[str] = mapped_column(sa.String(500), default="")
 
-    vacancy: Mapped["Vacancy"] = relationship()  # noqa: F821
-    candidate: Mapped["User"] = relationship(foreign_keys=[candidate_id])  # noqa: F821
-    swe_checked_by: Mapped["User | None"] = relationship(foreign_keys=[swe_checked_by_id])  # noqa: F821
+    vacancy: Mapped["Vacancy"] = relationship()
+    candidate: Mapped["User"] = relationship(foreign_keys=[candidate_id])
+    swe_checked_by: Mapped["User | None"] = relationship(foreign_keys=[swe_checked_by_id])
     events: Mapped[list["ApplicationEvent"]] = relationship(
         back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan"
     )
@@ -48,4 +54,4 @@ class ApplicationEvent(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="events")
-    actor: Mapped["User | None"] = relationship()  # noqa: F821
+    actor: Mapped["User | None"] = relationship()

@@ -1,12 +1,17 @@
 """What social workers follow and read: follows of councils and news articles."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from webapp.models.organisations import Organisation
 
 
 class Follow(Base):
@@ -18,7 +23,7 @@ class Follow(Base):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
+    organisation: Mapped["Organisation"] = relationship()
 
 
 class NewsArticle(Base):
@@ -34,4 +39,4 @@ class NewsArticle(Base):
     body: Mapped[str] = mapped_column(sa.Text)
     published_at: Mapped[dt.datetime | None] = mapped_column(index=True)
 
-    organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821
+    organisation: Mapped["Organisation | None"] = relationship()

@@ -1,6 +1,8 @@
 """Councils (and FLiP providers) that post vacancies, with the offer they make social workers."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -8,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.vocabulary import OfstedRating, OrganisationKind, SubRegion
 from webapp.models.base import Base, TimestampMixin, enum_column
+
+if TYPE_CHECKING:
+    from webapp.models.vacancies import Vacancy
 
 
 class Organisation(TimestampMixin, Base):
@@ -32,7 +37,7 @@ class Organisation(TimestampMixin, Base):
     offer_development: Mapped[str] = mapped_column(sa.Text, default="")
     offer_hybrid: Mapped[str] = mapped_column(sa.Text, default="")
 
-    vacancies: Mapped[list["Vacancy"]] = relationship(back_populates="organisation")  # noqa: F821
+    vacancies: Mapped[list["Vacancy"]] = relationship(back_populates="organisation")
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"

@@ -1,6 +1,8 @@
 """People who sign in, and the profile a social worker keeps to be matched and found."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -9,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.vocabulary import Availability, RoleLevel, UserRole
 from webapp.models.base import Base, TimestampMixin, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from webapp.models.organisations import Organisation
 
 
 class User(UserMixin, TimestampMixin, Base):
@@ -26,7 +31,7 @@ class User(UserMixin, TimestampMixin, Base):
     # Changing the password moves this on, which invalidates outstanding reset links.
     password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821
+    organisation: Mapped["Organisation | None"] = relationship()
     profile: Mapped["CandidateProfile | None"] = relationship(
         back_populates="user", uselist=False, cascade="all, delete-orphan"
     )

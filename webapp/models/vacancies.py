@@ -1,6 +1,8 @@
 """Vacancies a council posts, with their practice promise as structured fields."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 from decimal import Decimal
 
@@ -18,6 +20,9 @@ from domain.vocabulary import (
     WorkingPattern,
 )
 from webapp.models.base import Base, TimestampMixin, enum_column
+
+if TYPE_CHECKING:
+    from webapp.models.organisations import Organisation
 
 
 class Vacancy(TimestampMixin, Base):
@@ -63,7 +68,7 @@ class Vacancy(TimestampMixin, Base):
     funded_development: Mapped[bool] = mapped_column(default=False)
     development_details: Mapped[str] = mapped_column(sa.String(300), default="")
 
-    organisation: Mapped["Organisation"] = relationship(back_populates="vacancies")  # noqa: F821
+    organisation: Mapped["Organisation"] = relationship(back_populates="vacancies")
 
     def is_live_on(self, day: dt.date) -> bool:
         """Live means published and not past its closing date: expiry needs no job to run."""

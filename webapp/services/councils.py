@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from domain.vocabulary import SubRegion
 from webapp.extensions import db
-from webapp.models import Organisation, User, Vacancy
+from webapp.models import Organisation, Vacancy
 from webapp.services.jobs import live_vacancies_filter
 
 
