@@ -1,4 +1,4 @@
-"""Matching: embeddings, saved searches and job alerts, invitations to apply
+"""Matching: embeddings of vacancies and candidate profiles, invitations to apply
 
 Revision ID: 0003_matching
 Revises: 0002_featured_slots

@@ -1,13 +1,13 @@
 """Workforce: quarterly snapshots, agency placements and conversions, glidepaths
 
-Revision ID: 0005_workforce
-Revises: 0004_campaigns_funnel
+Revision ID: 0007_workforce
+Revises: 0006_insights_extras
 """
 from alembic import op  # noqa: F401
 import sqlalchemy as sa  # noqa: F401
 
-revision = "0005_workforce"
-down_revision = "0004_campaigns_funnel"
+revision = "0007_workforce"
+down_revision = "0006_insights_extras"
 branch_labels = None
 depends_on = None
 

@@ -1,12 +1,12 @@
-"""Campaigns, tracked links, funnel rollups, equal-opportunities data, bulletins
+"""Saved searches and job alerts (with what each alert has already sent)
 
-Revision ID: 0004_campaigns_funnel
+Revision ID: 0004_saved_searches
 Revises: 0003_matching
 """
 from alembic import op  # noqa: F401
 import sqlalchemy as sa  # noqa: F401
 
-revision = "0004_campaigns_funnel"
+revision = "0004_saved_searches"
 down_revision = "0003_matching"
 branch_labels = None
 depends_on = None
