@@ -2,6 +2,8 @@
 from webapp.models.applications import Application, ApplicationEvent
 from webapp.models.base import Base, utcnow
 from webapp.models.content import Follow, NewsArticle
+from webapp.models.featured import FeaturedSlot
+from webapp.models.matching import Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
 from webapp.models.organisations import Organisation
 from webapp.models.records import AuditLog, FunnelEvent, OutboxMessage
 from webapp.models.users import CandidateProfile, User
@@ -13,12 +15,17 @@ __all__ = [
     "AuditLog",
     "Base",
     "CandidateProfile",
+    "Embedding",
+    "FeaturedSlot",
     "Follow",
     "FunnelEvent",
+    "Invitation",
     "NewsArticle",
     "Organisation",
     "OutboxMessage",
+    "ProfileEmbedding",
     "User",
     "Vacancy",
+    "VacancyEmbedding",
     "utcnow",
 ]
