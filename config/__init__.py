@@ -56,6 +56,10 @@ class BaseConfig:
     PROXY_HOPS = int(env("PROXY_HOPS", "0"))
     JOBS_PER_PAGE = 20
     APPLY_RATE_LIMIT = env("APPLY_RATE_LIMIT", "10 per minute")
+    # Featured jobs are pinned above everything else, so each council gets only a few at once
+    # (fair shares of the top of the page across 33 councils), each for at most a month.
+    FEATURED_SLOTS_PER_COUNCIL = int(env("FEATURED_SLOTS_PER_COUNCIL", "3"))
+    FEATURED_SLOT_MAX_DAYS = int(env("FEATURED_SLOT_MAX_DAYS", "31"))
 
 
 class EmbeddedConfig(BaseConfig):

@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and the app see one metadata."""
+from webapp.models.alerts import SavedSearch, SentAlert
 from webapp.models.applications import Application, ApplicationEvent
 from webapp.models.base import Base, utcnow
 from webapp.models.content import Follow, NewsArticle
@@ -24,6 +25,8 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "ProfileEmbedding",
+    "SavedSearch",
+    "SentAlert",
     "User",
     "Vacancy",
     "VacancyEmbedding",

@@ -22,6 +22,7 @@ from domain.vocabulary import (
 from webapp.models.base import Base, TimestampMixin, enum_column
 
 if TYPE_CHECKING:
+    from webapp.models.featured import FeaturedSlot
     from webapp.models.organisations import Organisation
 
 
@@ -69,10 +70,16 @@ class Vacancy(TimestampMixin, Base):
     development_details: Mapped[str] = mapped_column(sa.String(300), default="")
 
     organisation: Mapped["Organisation"] = relationship(back_populates="vacancies")
+    featured_slots: Mapped[list["FeaturedSlot"]] = relationship(
+        back_populates="vacancy", cascade="all, delete-orphan", order_by="FeaturedSlot.starts_on"
+    )
 
     def is_live_on(self, day: dt.date) -> bool:
         """Live means published and not past its closing date: expiry needs no job to run."""
         return self.status == VacancyStatus.LIVE and self.closing_date >= day
+
+    def is_featured_on(self, day: dt.date) -> bool:
+        return self.is_live_on(day) and any(slot.is_live_on(day) for slot in self.featured_slots)
 
     @property
     def path_segment(self) -> str:
