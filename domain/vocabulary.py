@@ -108,6 +108,14 @@ class VacancyStatus(LabelledEnum):
     CLOSED = ("closed", "Closed")
 
 
+class AlertFrequency(LabelledEnum):
+    """How often a saved search's new jobs are emailed."""
+
+    INSTANT = ("instant", "As soon as they are posted")
+    DAILY = ("daily", "Once a day")
+    WEEKLY = ("weekly", "Once a week")
+
+
 class SubRegion(LabelledEnum):
     NORTH = ("north", "North London")
     EAST = ("east", "East London")

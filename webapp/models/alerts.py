@@ -1,0 +1,49 @@
+"""Saved searches and job alerts: what a social worker asked to hear about, and what they were sent."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from domain.vocabulary import AlertFrequency
+from webapp.models.base import Base, TimestampMixin, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from webapp.models.users import User
+
+
+class SavedSearch(TimestampMixin, Base):
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    # The normalised /jobs query string (no page, no sort): the one form a search is kept in,
+    # re-read through the same search form the /jobs page uses whenever it is run.
+    query: Mapped[str] = mapped_column(sa.String(2000))
+    frequency: Mapped[AlertFrequency] = mapped_column(enum_column(AlertFrequency), default=AlertFrequency.DAILY)
+    alerts_on: Mapped[bool] = mapped_column(default=True)
+    # When the alert last looked for new jobs, and when it last found some and mailed them.
+    last_checked_at: Mapped[dt.datetime | None]
+    last_sent_at: Mapped[dt.datetime | None]
+
+    user: Mapped["User"] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SavedSearch {self.id} {self.frequency.value}>"
+
+
+class SentAlert(Base):
+    """One vacancy mailed for one saved search. The unique pair is the claim that makes sure a
+    vacancy is never mailed twice for a search, however often (or concurrently) alerts run."""
+
+    __tablename__ = "sent_alerts"
+    __table_args__ = (sa.UniqueConstraint("saved_search_id", "vacancy_id", name="uq_sent_alerts_search_vacancy"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    saved_search_id: Mapped[int] = mapped_column(sa.ForeignKey("saved_searches.id", ondelete="CASCADE"))
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
