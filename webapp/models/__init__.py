@@ -2,7 +2,9 @@
 from webapp.models.alerts import SavedSearch, SentAlert
 from webapp.models.applications import Application, ApplicationEvent
 from webapp.models.base import Base, utcnow
+from webapp.models.bulletins import Bulletin, BulletinSubscription
 from webapp.models.content import Follow, NewsArticle
+from webapp.models.equality import EqualityAnswers
 from webapp.models.featured import FeaturedSlot
 from webapp.models.matching import Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
 from webapp.models.organisations import Organisation
@@ -15,8 +17,11 @@ __all__ = [
     "ApplicationEvent",
     "AuditLog",
     "Base",
+    "Bulletin",
+    "BulletinSubscription",
     "CandidateProfile",
     "Embedding",
+    "EqualityAnswers",
     "FeaturedSlot",
     "Follow",
     "FunnelEvent",

@@ -143,6 +143,9 @@ def base_filters(query: SearchQuery) -> list[dict[str, Any]]:
         filters.append({"range": {"salary_max": {"gte": query.salary_min}}})
     if query.closing_after is not None:
         filters.append({"range": {"closing_date": {"gte": query.closing_after.isoformat()}}})
+    if query.published_since is not None:
+        # No offset in the text: Elasticsearch reads it as UTC, as the documents' times are.
+        filters.append({"range": {"published_at": {"gte": query.published_since_text}}})
     if query.max_caseload is not None:
         filters.append({"range": {"caseload_max": {"lte": query.max_caseload}}})
     if query.protected_nqsw_caseload:

@@ -92,6 +92,9 @@ class SearchQuery:
     # Range and promise filters.
     salary_min: int | None = None  # the job can pay at least this (its band's top reaches it)
     closing_after: dt.date | None = None  # closing on or after this day
+    # First published at or after this moment (naive UTC): what a job alert asks for, so that
+    # "new since the last alert" is decided by the engine, before paging and counting.
+    published_since: dt.datetime | None = None
     max_caseload: int | None = None  # a stated maximum caseload of at most this many children
     protected_nqsw_caseload: bool = False
     funded_development: bool = False
@@ -129,6 +132,15 @@ class SearchQuery:
             raise InvalidSearch(f"Show between 1 and {MAX_PER_PAGE} jobs a page.")
         if self.near is not None and not 0 < self.near.miles <= MAX_MILES:
             raise InvalidSearch(f"Distance must be more than 0 and at most {MAX_MILES} miles.")
+        if self.published_since is not None and self.published_since.tzinfo is not None:
+            # Documents hold naive UTC times, compared as text in SQLite: one form for both.
+            object.__setattr__(self, "published_since",
+                               self.published_since.astimezone(dt.UTC).replace(tzinfo=None))
+
+    @property
+    def published_since_text(self) -> str | None:
+        """``published_since`` as the documents write times (ISO 8601 to the second)."""
+        return self.published_since.isoformat(timespec="seconds") if self.published_since else None
 
     @property
     def today(self) -> dt.date:

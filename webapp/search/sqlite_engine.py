@@ -465,6 +465,10 @@ class SqliteSearchEngine:
         if query.closing_after is not None:
             clauses.append("d.closing_date >= ?")
             params.append(query.closing_after.isoformat())
+        if query.published_since is not None:
+            # Both sides are ISO 8601 text to the second, so text order is time order.
+            clauses.append("d.published_at >= ?")
+            params.append(query.published_since_text)
         if query.max_caseload is not None:
             clauses.append("d.caseload_max IS NOT NULL AND d.caseload_max <= ?")
             params.append(query.max_caseload)
