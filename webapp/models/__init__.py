@@ -11,8 +11,24 @@ from webapp.models.organisations import Organisation
 from webapp.models.records import AuditLog, FunnelEvent, OutboxMessage
 from webapp.models.users import CandidateProfile, User
 from webapp.models.vacancies import Vacancy
+from webapp.models.workforce import (
+    AgencyConversion,
+    AgencyPlacement,
+    GlidepathTarget,
+    RegionWorkforceSettings,
+    WorkforceLeaver,
+    WorkforceLeaverReason,
+    WorkforceSnapshot,
+)
 
 __all__ = [
+    "AgencyConversion",
+    "AgencyPlacement",
+    "GlidepathTarget",
+    "RegionWorkforceSettings",
+    "WorkforceLeaver",
+    "WorkforceLeaverReason",
+    "WorkforceSnapshot",
     "Application",
     "ApplicationEvent",
     "AuditLog",
