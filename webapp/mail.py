@@ -13,20 +13,24 @@ from flask import current_app
 log = logging.getLogger(__name__)
 
 
-def build_message(to: str, subject: str, body: str, html: str | None = None) -> EmailMessage:
+def build_message(to: str, subject: str, body: str, html: str | None = None,
+                  headers: dict[str, str] | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = f"<{uuid.uuid4().hex}@cswjobs>"
+    for name, value in (headers or {}).items():  # e.g. List-Unsubscribe on alerts (RFC 8058)
+        message[name] = value
     message.set_content(body)
     if html:
         message.add_alternative(html, subtype="html")
     return message
 
 
-def send_mail(to: str, subject: str, body: str, html: str | None = None) -> None:
-    message = build_message(to, subject, body, html)
+def send_mail(to: str, subject: str, body: str, html: str | None = None,
+              headers: dict[str, str] | None = None) -> None:
+    message = build_message(to, subject, body, html, headers)
     host = current_app.config.get("SMTP_HOST")
     started = time.perf_counter()
     if host:
