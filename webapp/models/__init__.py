@@ -3,9 +3,11 @@ from webapp.models.alerts import SavedSearch, SentAlert
 from webapp.models.applications import Application, ApplicationEvent
 from webapp.models.base import Base, utcnow
 from webapp.models.bulletins import Bulletin, BulletinSubscription
+from webapp.models.campaigns import Campaign, TrackedLink, campaign_vacancies
 from webapp.models.content import Follow, NewsArticle
 from webapp.models.equality import EqualityAnswers
 from webapp.models.featured import FeaturedSlot
+from webapp.models.funnel import FunnelDaily, FunnelVisitorDay
 from webapp.models.matching import Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
 from webapp.models.organisations import Organisation
 from webapp.models.records import AuditLog, FunnelEvent, OutboxMessage
@@ -35,12 +37,15 @@ __all__ = [
     "Base",
     "Bulletin",
     "BulletinSubscription",
+    "Campaign",
     "CandidateProfile",
     "Embedding",
     "EqualityAnswers",
     "FeaturedSlot",
     "Follow",
+    "FunnelDaily",
     "FunnelEvent",
+    "FunnelVisitorDay",
     "Invitation",
     "NewsArticle",
     "Organisation",
@@ -48,8 +53,10 @@ __all__ = [
     "ProfileEmbedding",
     "SavedSearch",
     "SentAlert",
+    "TrackedLink",
     "User",
     "Vacancy",
     "VacancyEmbedding",
+    "campaign_vacancies",
     "utcnow",
 ]

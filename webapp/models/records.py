@@ -48,10 +48,15 @@ class OutboxMessage(Base):
 
 
 class FunnelEvent(Base):
-    """One step a visitor took towards a hire. Append-only; visitor_id is a salted hash, never an IP."""
+    """One step a visitor took towards a hire. Append-only; visitor_id is a keyed hash of a random
+    per-browser token (webapp.services.funnel), never an IP address. Kinds: domain.funnel.FunnelStep."""
 
     __tablename__ = "funnel_events"
-    __table_args__ = (sa.Index("ix_funnel_events_kind_time", "kind", "occurred_at"),)
+    __table_args__ = (
+        sa.Index("ix_funnel_events_kind_time", "kind", "occurred_at"),
+        sa.Index("ix_funnel_events_occurred_at", "occurred_at"),
+        sa.Index("ix_funnel_events_user_time", "user_id", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(40))
@@ -60,3 +65,8 @@ class FunnelEvent(Base):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     vacancy_id: Mapped[int | None] = mapped_column(sa.ForeignKey("vacancies.id"), index=True)
+    # The campaign credited with this step (last touch through a tracked link), and which link.
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
+    tracked_link_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tracked_links.id", ondelete="SET NULL"))
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id", ondelete="SET NULL"),
+                                                       index=True)

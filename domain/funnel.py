@@ -1,0 +1,76 @@
+"""The recruitment funnel and campaigns, in one place: the steps a visitor takes towards a hire,
+how long a campaign's credit lasts, and the kinds of campaign and the channels of a tracked link.
+
+Every module that records, rolls up or reports the funnel imports its words from here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from domain.vocabulary import ApplicationStatus, LabelledEnum
+
+
+class FunnelStep(LabelledEnum):
+    """One kind of funnel event. Values are stored in funnel_events.kind and the rollups."""
+
+    VISIT = ("visit", "Visitors")
+    SEARCH = ("search", "Searches")
+    JOB_VIEW = ("job_view", "Job views")
+    APPLY_CLICK = ("apply_click", "Apply clicks (council's own site)")
+    REGISTRATION = ("registration", "Registrations")
+    APPLICATION = ("application_submitted", "Applications")
+    SHORTLISTED = ("shortlisted", "Shortlisted")
+    INTERVIEW = ("interview", "Interviewed")
+    OFFERED = ("offered", "Offered")
+    HIRED = ("hired", "Hired")
+    FOLLOW = ("follow", "New followers")
+
+
+# Steps a person takes in a browser: they carry a visitor id and count towards "visitors".
+VISITOR_STEPS = frozenset({FunnelStep.VISIT, FunnelStep.SEARCH, FunnelStep.JOB_VIEW, FunnelStep.APPLY_CLICK,
+                           FunnelStep.REGISTRATION, FunnelStep.APPLICATION, FunnelStep.FOLLOW})
+
+# Pipeline moves a recruiter makes that are funnel steps (rejections and withdrawals are not).
+PIPELINE_STEPS: dict[ApplicationStatus, FunnelStep] = {
+    ApplicationStatus.SHORTLISTED: FunnelStep.SHORTLISTED,
+    ApplicationStatus.INTERVIEW: FunnelStep.INTERVIEW,
+    ApplicationStatus.OFFERED: FunnelStep.OFFERED,
+    ApplicationStatus.HIRED: FunnelStep.HIRED,
+}
+
+# The funnel as the dashboard draws it, top to bottom. "Applied" adds apply clicks (people sent
+# to a council's own system) to applications made here: both are a decision to apply. The
+# stages after it only exist for applications made here, so they convert from applications.
+FUNNEL_STAGES: list[tuple[str, str, tuple[FunnelStep, ...]]] = [
+    ("visitors", "Visitors", (FunnelStep.VISIT,)),
+    ("job_views", "Job views", (FunnelStep.JOB_VIEW,)),
+    ("applied", "Applied (here or on the council's site)", (FunnelStep.APPLICATION, FunnelStep.APPLY_CLICK)),
+    ("applications", "Applications made here", (FunnelStep.APPLICATION,)),
+    ("shortlisted", "Shortlisted", (FunnelStep.SHORTLISTED,)),
+    ("interview", "Interviewed", (FunnelStep.INTERVIEW,)),
+    ("offered", "Offered", (FunnelStep.OFFERED,)),
+    ("hired", "Hired", (FunnelStep.HIRED,)),
+]
+
+# Last-touch attribution: a visit through a tracked link credits its campaign with what that
+# visitor (or, once signed in, that person) does next, for this long after the visit.
+ATTRIBUTION_WINDOW = dt.timedelta(days=30)
+
+
+class CampaignKind(LabelledEnum):
+    FEATURED = ("featured", "Featured jobs")
+    RECRUITMENT = ("recruitment", "Recruitment campaign")
+    EVENT = ("event", "Event (open day, temp-to-perm, careers fair)")
+    REFER_A_FRIEND = ("refer_a_friend", "Refer a friend")
+
+
+class LinkChannel(LabelledEnum):
+    EMAIL = ("email", "Email")
+    LINKEDIN = ("linkedin", "LinkedIn")
+    SOCIAL = ("social", "Other social media")
+    JOB_BOARD = ("job_board", "Another job board")
+    POSTER = ("poster", "Poster or flyer (QR code)")
+    EVENT = ("event", "At an event")
+    NEWSLETTER = ("newsletter", "Newsletter")
+    REFERRAL = ("referral", "Referral by a colleague")
+    OTHER = ("other", "Other")

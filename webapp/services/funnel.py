@@ -1,0 +1,235 @@
+"""Recording the funnel: who (pseudonymously) took which step, and which campaign gets the credit.
+
+The visitor id. A random token is kept in the visitor's session cookie (a first-party cookie the
+site already needs for sign-in and forms; it ends when the browser closes) and only an HMAC of
+it, keyed with the app's secret, is stored. No IP address, user agent or anything else about the
+device is stored, so the id cannot be traced back to a person from the analytics tables; an
+event of a signed-in person also carries their user id (cleared when they delete their account).
+
+Bots are left out when the event is captured (crawler-user-agents' list of patterns, and a
+request with no user agent at all). Council staff and the programme team are left out too: their
+own clicks are work, not demand. Refreshes and double clicks are NOT dropped here: every raw event
+is kept, and the rollup counts each visitor once per day per vacancy (see services.rollups).
+
+Capture never breaks a page: an event is written in a savepoint of the request's own transaction
+(or, for the once-a-day visit, on its own connection after the response is built) and a failure
+is logged and swallowed. The database is the only place an event goes, so a Redis or worker
+outage loses nothing: the rollup task reads the raw events whenever it next runs.
+
+Attribution is last touch: a visit through a tracked link (/c/<code>) stores the campaign in the
+session; later steps in that browser, and, once the person signs in, their later steps anywhere
+(found from their own most recent credited event), are credited to it for ATTRIBUTION_WINDOW.
+Pipeline steps (shortlisted ... hired) take the campaign their application was credited to.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from typing import Any
+
+import crawleruseragents
+import sqlalchemy as sa
+from flask import current_app, has_request_context, request, session
+
+from domain.funnel import ATTRIBUTION_WINDOW, PIPELINE_STEPS, FunnelStep
+from domain.vocabulary import ApplicationStatus, UserRole
+from webapp.extensions import db
+from webapp.models import Application, FunnelEvent, User, Vacancy, utcnow
+
+log = logging.getLogger(__name__)
+
+# Session keys the funnel owns (kept across signing in: see carried_over()).
+VISITOR_KEY = "visitor"
+ATTRIBUTION_KEY = "attribution"
+VISIT_DAY_KEY = "visit_day"
+_SESSION_KEYS = (VISITOR_KEY, ATTRIBUTION_KEY, VISIT_DAY_KEY)
+
+STAFF_ROLES = frozenset({UserRole.RECRUITER, UserRole.ORG_ADMIN, UserRole.PROGRAMME_LEAD, UserRole.ADMIN})
+
+
+# --- who is visiting ----------------------------------------------------------------------------------
+
+def visitor_hash(visitor_token: str, secret: str) -> str:
+    """A stable, unguessable id for a visitor: an HMAC of a random per-browser token."""
+    return hmac.new(secret.encode(), visitor_token.encode(), hashlib.sha256).hexdigest()
+
+
+def visitor_id() -> str:
+    """This browser's visitor id, creating its random token on first use."""
+    token = session.get(VISITOR_KEY)
+    if not token:
+        token = secrets.token_urlsafe(18)
+        session[VISITOR_KEY] = token
+    return visitor_hash(token, current_app.config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=4096)
+def is_bot(user_agent: str | None) -> bool:
+    user_agent = (user_agent or "").strip()
+    if not user_agent:
+        return True  # every browser sends one; scripts and probes often do not
+    return crawleruseragents.is_crawler(user_agent[:512])
+
+
+def _signed_in(user: Any) -> User | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user._get_current_object() if hasattr(user, "_get_current_object") else user
+
+
+def is_tracked(user: Any = None) -> bool:
+    """Whether this request's steps count: a person in a browser, not a bot and not staff."""
+    if not has_request_context():
+        return False
+    if is_bot(request.headers.get("User-Agent")):
+        return False
+    person = _signed_in(user)
+    return person is None or person.role not in STAFF_ROLES
+
+
+def carried_over() -> dict[str, Any]:
+    """The funnel's session keys, to put back after signing in clears the session: the visitor
+    and the campaign that brought them stay the same person and campaign."""
+    return {key: session[key] for key in _SESSION_KEYS if key in session}
+
+
+# --- attribution --------------------------------------------------------------------------------------
+
+def remember_campaign(campaign_id: int, tracked_link_id: int, now: dt.datetime | None = None) -> None:
+    now = now or utcnow()
+    session[ATTRIBUTION_KEY] = [campaign_id, tracked_link_id, int(now.replace(tzinfo=dt.UTC).timestamp())]
+
+
+def current_attribution(user: Any = None, now: dt.datetime | None = None) -> tuple[int | None, int | None]:
+    """(campaign_id, tracked_link_id) to credit with a step now, or (None, None)."""
+    now = now or utcnow()
+    stored = session.get(ATTRIBUTION_KEY) if has_request_context() else None
+    if isinstance(stored, list) and len(stored) == 3:
+        touched = dt.datetime.fromtimestamp(stored[2], dt.UTC).replace(tzinfo=None)
+        if now - touched <= ATTRIBUTION_WINDOW:
+            return int(stored[0]), int(stored[1])
+    person = _signed_in(user)
+    if person is not None:
+        row = db.session.execute(
+            sa.select(FunnelEvent.campaign_id, FunnelEvent.tracked_link_id)
+            .where(FunnelEvent.user_id == person.id, FunnelEvent.campaign_id.is_not(None),
+                   FunnelEvent.occurred_at >= now - ATTRIBUTION_WINDOW)
+            .order_by(FunnelEvent.occurred_at.desc(), FunnelEvent.id.desc())
+            .limit(1)
+        ).first()
+        if row is not None:
+            return row.campaign_id, row.tracked_link_id
+    return None, None
+
+
+# --- recording ----------------------------------------------------------------------------------------
+
+def _add_safely(event: FunnelEvent) -> FunnelEvent | None:
+    """Add the event in a savepoint: if it cannot be written the page carries on without it."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(event)
+    except sa.exc.SQLAlchemyError:
+        log.warning("funnel event %s not recorded", event.kind, exc_info=True)
+        return None
+    return event
+
+
+def record_visitor_step(kind: FunnelStep, user: Any = None, vacancy: Vacancy | None = None,
+                        organisation_id: int | None = None, application: Application | None = None,
+                        campaign: tuple[int | None, int | None] | None = None) -> FunnelEvent | None:
+    """A step a visitor took in this request (a job view, an apply click, a registration...).
+
+    Added to the request's transaction, so the view's commit saves it (and an application and
+    its event are saved together or not at all). Returns None when the step does not count."""
+    if not is_tracked(user):
+        return None
+    person = _signed_in(user)
+    campaign_id, link_id = campaign if campaign is not None else current_attribution(person)
+    if vacancy is not None:
+        organisation_id = vacancy.organisation_id
+    return _add_safely(FunnelEvent(
+        kind=kind.value,
+        occurred_at=utcnow(),
+        visitor_id=visitor_id(),
+        user_id=person.id if person is not None else None,
+        organisation_id=organisation_id,
+        vacancy_id=vacancy.id if vacancy is not None else None,
+        application_id=application.id if application is not None else None,
+        campaign_id=campaign_id,
+        tracked_link_id=link_id,
+    ))
+
+
+def record_pipeline_step(application: Application, to_status: ApplicationStatus) -> FunnelEvent | None:
+    """A recruiter moved an application on: shortlisted, interview, offered or hired.
+
+    Credited to the campaign its submission was credited to, so a hire traces back to the
+    tracked link that brought the social worker in."""
+    step = PIPELINE_STEPS.get(to_status)
+    if step is None:
+        return None
+    submitted = db.session.execute(
+        sa.select(FunnelEvent.campaign_id, FunnelEvent.tracked_link_id)
+        .where(FunnelEvent.application_id == application.id, FunnelEvent.kind == FunnelStep.APPLICATION.value)
+        .order_by(FunnelEvent.id)
+        .limit(1)
+    ).first()
+    vacancy = application.vacancy
+    return _add_safely(FunnelEvent(
+        kind=step.value,
+        occurred_at=utcnow(),
+        user_id=application.candidate_id,
+        organisation_id=vacancy.organisation_id,
+        vacancy_id=vacancy.id,
+        application_id=application.id,
+        campaign_id=submitted.campaign_id if submitted else None,
+        tracked_link_id=submitted.tracked_link_id if submitted else None,
+    ))
+
+
+def record_daily_visit(user: Any = None, organisation_id: int | None = None,
+                       campaign: tuple[int | None, int | None] | None = None, force: bool = False) -> bool:
+    """The first page a visitor sees each day counts as a visit (a tracked link always does).
+
+    Written on its own short transaction so that it never mixes with the page's own work;
+    returns whether a visit was recorded."""
+    if not is_tracked(user):
+        return False
+    today = utcnow().date().isoformat()
+    if session.get(VISIT_DAY_KEY) == today and not force:
+        return False
+    person = _signed_in(user)
+    campaign_id, link_id = campaign if campaign is not None else current_attribution(person)
+    row = {
+        "kind": FunnelStep.VISIT.value, "occurred_at": utcnow(), "visitor_id": visitor_id(),
+        "user_id": person.id if person is not None else None, "organisation_id": organisation_id,
+        "vacancy_id": None, "application_id": None, "campaign_id": campaign_id, "tracked_link_id": link_id,
+    }
+    started = time.perf_counter()
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(sa.insert(FunnelEvent.__table__), [row])
+    except sa.exc.SQLAlchemyError:
+        log.warning("funnel visit not recorded (%.0f ms)", (time.perf_counter() - started) * 1000, exc_info=True)
+        return False
+    session[VISIT_DAY_KEY] = today
+    return True
+
+
+def init_app(app) -> None:
+    """Count the first page of a visitor's day as a visit (HTML pages that worked, not redirects)."""
+
+    @app.after_request
+    def count_daily_visit(response):
+        if (request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html"
+                and request.endpoint not in (None, "static") and session.get(VISIT_DAY_KEY) != utcnow().date().isoformat()):
+            from flask_login import current_user
+
+            record_daily_visit(current_user)
+        return response

@@ -1,0 +1,123 @@
+"""Daily funnel rollups, rebuilt from the raw funnel events for any range of days.
+
+Idempotent: a day's rollup rows are deleted and rebuilt from its events in one transaction, so
+running it twice, or for a day already done, or after events arrived late, gives the same rows.
+Days are UTC days. Refreshes and double clicks are deduplicated here, not at capture: `people`
+counts each visitor (or, without a visitor id, each person) once per day per step per vacancy.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import sqlalchemy as sa
+
+from domain.funnel import VISITOR_STEPS
+from webapp.extensions import db
+from webapp.models import FunnelDaily, FunnelEvent, FunnelVisitorDay, Organisation, Vacancy
+
+log = logging.getLogger(__name__)
+
+# One rollup at a time on PostgreSQL (two at once would each insert the same day's rows).
+_ADVISORY_LOCK = 5_050_505
+
+
+@dataclass(frozen=True)
+class RollupReport:
+    start: dt.date
+    end: dt.date
+    days: int
+    events: int
+    rows: int
+    seconds: float
+
+    def summary(self) -> str:
+        return (f"rolled up {self.events:,} events on {self.days} day(s) from {self.start} to {self.end} "
+                f"into {self.rows:,} rows in {self.seconds:.1f} s")
+
+
+def day_of(column: sa.ColumnElement, dialect: str) -> sa.ColumnElement:
+    """The UTC calendar day of a naive UTC timestamp, as each database spells it."""
+    if dialect == "sqlite":
+        return sa.func.date(column)
+    return sa.cast(column, sa.Date)
+
+
+def visitor_key(event=FunnelEvent) -> sa.ColumnElement:
+    """Who took a step: the browser's visitor id, else the person, else the event itself."""
+    return sa.func.coalesce(
+        event.visitor_id,
+        sa.literal("u") + sa.cast(event.user_id, sa.String),
+        sa.literal("e") + sa.cast(event.id, sa.String),
+    )
+
+
+def _days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def _rollup_day(connection: sa.Connection, day: dt.date) -> tuple[int, int]:
+    dialect = connection.dialect.name
+    lower = dt.datetime.combine(day, dt.time())
+    upper = lower + dt.timedelta(days=1)
+    in_day = sa.and_(FunnelEvent.occurred_at >= lower, FunnelEvent.occurred_at < upper)
+    connection.execute(sa.delete(FunnelDaily).where(FunnelDaily.day == day))
+    connection.execute(sa.delete(FunnelVisitorDay).where(FunnelVisitorDay.day == day))
+    events = connection.scalar(sa.select(sa.func.count(FunnelEvent.id)).where(in_day)) or 0
+    if not events:
+        return 0, 0
+    the_day = sa.literal(day, sa.Date) if dialect != "sqlite" else sa.literal(day.isoformat())
+    joined = (
+        sa.select()
+        .select_from(FunnelEvent)
+        .outerjoin(Organisation, Organisation.id == FunnelEvent.organisation_id)
+        .outerjoin(Vacancy, Vacancy.id == FunnelEvent.vacancy_id)
+        .where(in_day)
+    )
+    dims = [FunnelEvent.kind, FunnelEvent.organisation_id, Organisation.sub_region, FunnelEvent.vacancy_id,
+            Vacancy.role_level, Vacancy.service_area, FunnelEvent.campaign_id, FunnelEvent.tracked_link_id]
+    daily = joined.add_columns(
+        the_day, *dims, sa.func.count(FunnelEvent.id), sa.func.count(sa.distinct(visitor_key()))
+    ).group_by(*dims)
+    result = connection.execute(sa.insert(FunnelDaily).from_select(
+        ["day", "kind", "organisation_id", "sub_region", "vacancy_id", "role_level", "service_area", "campaign_id",
+         "tracked_link_id", "events", "people"], daily))
+    rows = result.rowcount or 0
+    visitor_dims = [visitor_key(), FunnelEvent.organisation_id, Organisation.sub_region, Vacancy.role_level,
+                    Vacancy.service_area, FunnelEvent.campaign_id]
+    visitors = joined.add_columns(the_day, *visitor_dims).where(
+        FunnelEvent.kind.in_([s.value for s in VISITOR_STEPS]),
+        sa.or_(FunnelEvent.visitor_id.is_not(None), FunnelEvent.user_id.is_not(None)),
+    ).distinct()
+    result = connection.execute(sa.insert(FunnelVisitorDay).from_select(
+        ["day", "visitor_key", "organisation_id", "sub_region", "role_level", "service_area", "campaign_id"],
+        visitors))
+    return events, rows + (result.rowcount or 0)
+
+
+def rollup(start: dt.date, end: dt.date, progress: Callable[[dt.date, int], None] | None = None) -> RollupReport:
+    """Rebuild the rollups for every day from start to end (inclusive), one transaction per day."""
+    if end < start:
+        raise ValueError("The last day must be on or after the first.")
+    started = time.perf_counter()
+    total_events = total_rows = 0
+    for day in _days(start, end):
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
+            events, rows = _rollup_day(connection, day)
+        total_events += events
+        total_rows += rows
+        if progress is not None:
+            progress(day, events)
+    report = RollupReport(start, end, (end - start).days + 1, total_events, total_rows, time.perf_counter() - started)
+    log.info("%s", report.summary())
+    return report
+
+
+def first_event_day() -> dt.date | None:
+    first = db.session.scalar(sa.select(sa.func.min(FunnelEvent.occurred_at)))
+    return first.date() if first is not None else None
