@@ -429,3 +429,51 @@ def test_the_document_builder_is_plain_json():
     assert json.loads(json.dumps(built)) == built
     assert built["organisation_slug"] == "camden" and built["sub_region"] == "north"
     assert built["location"] == {"lat": BOROUGHS_BY_SLUG["camden"].latitude, "lon": BOROUGHS_BY_SLUG["camden"].longitude}
+
+
+# --- featured jobs ---------------------------------------------------------------------------
+
+
+def featured(start: dt.date, end: dt.date):
+    from webapp.models import FeaturedSlot
+
+    return [FeaturedSlot(starts_on=start, ends_on=end)]
+
+
+def test_a_job_featured_today_comes_first_with_and_without_keywords(engine):
+    newest = doc(title="Child protection social worker", published_at=dt.datetime(2026, 11, 30, 9))
+    pinned = doc(title="Fostering social worker", published_at=dt.datetime(2026, 10, 1, 9),
+                 featured_slots=featured(TODAY - dt.timedelta(days=2), TODAY))
+    engine.index([newest, pinned])
+    assert ids(engine.search(q())) == [pinned["id"], newest["id"]]
+    assert ids(engine.search(q(keywords="social worker"))) == [pinned["id"], newest["id"]]
+    # Keywords still decide whether a featured job is found at all.
+    assert ids(engine.search(q(keywords="child protection"))) == [newest["id"]]
+
+
+def test_featuring_follows_the_slot_dates(engine):
+    later = doc(title="Adoption social worker", featured_slots=featured(TODAY + dt.timedelta(days=1), TODAY + dt.timedelta(days=7)))
+    other = doc(title="Assessment social worker", published_at=dt.datetime(2026, 11, 30, 9))
+    engine.index([later, other])
+    assert ids(engine.search(q())) == [other["id"], later["id"]]  # not yet
+    assert ids(engine.search(q(as_of=TODAY + dt.timedelta(days=1)))) == [later["id"], other["id"]]
+    assert ids(engine.search(q(as_of=TODAY + dt.timedelta(days=8)))) == [other["id"], later["id"]]  # over
+
+
+def test_a_sort_the_user_chose_is_not_overridden_by_featuring(engine):
+    pinned = doc(title="Adoption social worker", salary_max=41_000, featured_slots=featured(TODAY, TODAY))
+    better_paid = doc(title="Assessment social worker", salary_max=60_000)
+    engine.index([pinned, better_paid])
+    assert ids(engine.search(q(sort=Sort.SALARY))) == [better_paid["id"], pinned["id"]]
+    assert ids(engine.search(q(sort=Sort.RELEVANCE)))[0] == pinned["id"]
+
+
+def test_featured_jobs_keep_relevance_order_among_themselves_and_facets_are_unchanged(engine):
+    slots = featured(TODAY, TODAY + dt.timedelta(days=3))
+    title_match = doc(title="Fostering team manager", featured_slots=slots)
+    body_match = doc(title="Team manager", description="Lead our fostering assessments.", featured_slots=featured(TODAY, TODAY))
+    plain = doc(title="Fostering social worker")
+    engine.index([body_match, plain, title_match])
+    result = engine.search(q(keywords="fostering"))
+    assert ids(result)[:2] == [title_match["id"], body_match["id"]]
+    assert result.total == 3

@@ -162,6 +162,15 @@ def test_demo_candidates_follows_and_news(demo):
     assert any(a.organisation_id is None for a in news) and any(a.organisation_id for a in news)
 
 
+def test_demo_features_five_live_jobs_from_five_councils_camden_among_them(demo):
+    from webapp.services.featured import featured_vacancy_ids
+
+    featured = db.session.scalars(sa.select(Vacancy).where(Vacancy.id.in_(featured_vacancy_ids()))).all()
+    assert len(featured) == 5
+    assert len({v.organisation_id for v in featured}) == 5
+    assert "camden" in {v.organisation.slug for v in featured}
+
+
 def test_demo_accounts_exist_for_every_role_and_their_passwords_verify(demo):
     assert {a.role for a in DEMO_ACCOUNTS} == set(UserRole)
     for account in DEMO_ACCOUNTS:

@@ -45,6 +45,7 @@ from webapp.models import (
     Application,
     ApplicationEvent,
     CandidateProfile,
+    FeaturedSlot,
     Follow,
     NewsArticle,
     Organisation,
@@ -652,6 +653,7 @@ def seed_demo(
     )
     summary.follows = _demo_follows(session, rng, candidates, by_slug, now)
     summary.news_articles = _demo_news(session, rng, by_slug, accounts, recruiters, now)
+    _demo_featured(session, rng, vacancies, now)
     _notify(progress, "follows and news", summary.follows + summary.news_articles,
             summary.follows + summary.news_articles)
 
@@ -829,6 +831,20 @@ def _demo_news(session: Session, rng: random.Random, by_slug: dict[str, Organisa
 
 
 # --- Scale: benchmarks ---------------------------------------------------------------------------------
+
+
+def _demo_featured(session: Session, rng: random.Random, vacancies: list[Vacancy], now: dt.datetime) -> None:
+    """A handful of featured jobs, from different councils (Camden's among them), live this fortnight."""
+    today = now.date()
+    live = [v for v in vacancies if v.status == VacancyStatus.LIVE and v.closing_date >= today + dt.timedelta(days=11)]
+    chosen: dict[int, Vacancy] = {}
+    for vacancy in [v for v in live if v.organisation.slug == "camden"][:1] + rng.sample(live, min(len(live), 12)):
+        chosen.setdefault(vacancy.organisation_id, vacancy)
+        if len(chosen) == 5:
+            break
+    for vacancy in chosen.values():
+        session.add(FeaturedSlot(vacancy=vacancy, starts_on=today - dt.timedelta(days=3),
+                                 ends_on=today + dt.timedelta(days=11), created_by_id=vacancy.created_by_id))
 
 
 def _batches(total: int, size: int) -> Iterator[range]:

@@ -279,6 +279,15 @@ class ReopenForm(FlaskForm):
     submit = SubmitField("Re-open vacancy", widget=GovSubmitInput())
 
 
+class FeatureForm(FlaskForm):
+    starts_on = GovDateField("First featured day", what="First featured day", description="For example, 1 12 2026.",
+                             validators=[DateRequired("Enter the first featured day")])
+    ends_on = GovDateField("Last featured day", what="Last featured day",
+                           description="The job is featured all day on this day too. For example, 14 12 2026.",
+                           validators=[DateRequired("Enter the last featured day")])
+    submit = SubmitField("Feature this job", widget=GovSubmitInput())
+
+
 class ActionForm(FlaskForm):
     """A button and the CSRF token: publish, close, record a registration check."""
 

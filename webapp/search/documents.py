@@ -64,4 +64,7 @@ def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
         "published_at": (vacancy.published_at or vacancy.created_at).isoformat(timespec="seconds")
         if (vacancy.published_at or vacancy.created_at) else None,
         "apply_method": vacancy.apply_method.value,
+        # Inclusive date ranges; the engines decide "featured today" at query time.
+        "featured_periods": [{"gte": s.starts_on.isoformat(), "lte": s.ends_on.isoformat()}
+                             for s in vacancy.featured_slots],
     }

@@ -88,8 +88,13 @@ MAPPING: dict[str, Any] = {
         "closing_date": {"type": "date", "format": "strict_date"},
         "published_at": {"type": "date", "format": "strict_date_optional_time"},
         "apply_method": _KEYWORD,
+        "featured_periods": {"type": "date_range", "format": "strict_date"},
     },
 }
+
+# Added to the score of a job featured today: far above any keyword score, so featured jobs
+# come first and keep their relevance order among themselves.
+FEATURED_BOOST = 1_000_000.0
 
 SORTS: dict[Sort, list[dict[str, Any]]] = {
     Sort.RELEVANCE: [{"_score": "desc"}, {"published_at": "desc"}, {"id": "desc"}],
@@ -171,10 +176,17 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
             "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
             "aggs": {"values": {"terms": {"field": field, "size": 100, "order": [{"_count": "desc"}, {"_key": "asc"}]}}},
         }
+    sort = SORTS[query.effective_sort]
+    if query.pins_featured:
+        # A range field matches a term query for any day inside one of its ranges.
+        bool_query["should"] = [{"constant_score": {"filter": {"term": {"featured_periods": query.today.isoformat()}},
+                                                    "boost": FEATURED_BOOST}}]
+        if sort[0] != {"_score": "desc"}:
+            sort = [{"_score": "desc"}, *sort]
     body: dict[str, Any] = {
         "query": {"bool": bool_query},
         "aggs": aggregations,
-        "sort": SORTS[query.effective_sort],
+        "sort": sort,
         "from": query.offset,
         "size": query.per_page,
         "track_total_hits": True,
@@ -203,6 +215,7 @@ class ElasticsearchEngine:
                  request_timeout: float = 10.0):
         self.url = url
         self.alias = f"{prefix}-vacancies"
+        self._mapping_checked = False
         self.client = client or Elasticsearch(url, request_timeout=request_timeout, max_retries=2,
                                               retry_on_timeout=True)
 
@@ -245,6 +258,12 @@ class ElasticsearchEngine:
         """The live index, created (with the alias) on first use."""
         live = [name for name, is_live in self._indices().items() if is_live]
         if live:
+            if not self._mapping_checked:
+                # Fields added to MAPPING since the index was built (adding a field is allowed
+                # in place; changing one needs `flask search reindex`).
+                with self._call("update mapping"):
+                    self.client.indices.put_mapping(index=live[0], properties=MAPPING["properties"])
+                self._mapping_checked = True
             return live[0]
         name = self._new_index_name()
         self._create_index(name)

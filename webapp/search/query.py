@@ -155,6 +155,11 @@ class SearchQuery:
         return {name: getattr(self, name) for name in FACETS if getattr(self, name)}
 
     @property
+    def pins_featured(self) -> bool:
+        """Featured jobs go first unless the user chose an order of their own."""
+        return self.sort == Sort.RELEVANCE
+
+    @property
     def effective_sort(self) -> Sort:
         """Relevance means nothing without keywords: then the newest jobs come first."""
         if self.sort == Sort.RELEVANCE and not keyword_terms(self.keywords):

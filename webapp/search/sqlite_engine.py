@@ -209,6 +209,8 @@ class SqliteSearchEngine:
                 if self._meta(conn, "active") is None:
                     self._create_generation(conn, 1)
                     self._set_meta(conn, "active", "1")
+                for g in self._generations(conn):
+                    self._create_featured(conn, g)
             self._schema_ready = True
 
     @staticmethod
@@ -244,6 +246,7 @@ class SqliteSearchEngine:
                 latitude REAL, longitude REAL, title TEXT NOT NULL, document TEXT NOT NULL
             )""")
         conn.execute(f"CREATE INDEX docs_{g}_live ON docs_{g} (status, closing_date)")
+        SqliteSearchEngine._create_featured(conn, g)
         columns = ", ".join(FTS_COLUMNS)
         conn.execute(f"CREATE VIRTUAL TABLE fts_{g} USING fts5({columns}, "
                      "tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')")
@@ -252,8 +255,14 @@ class SqliteSearchEngine:
         conn.execute(f"CREATE VIRTUAL TABLE spellvocab_{g} USING fts5vocab(spell_{g}, 'row')")
 
     @staticmethod
+    def _create_featured(conn: sqlite3.Connection, g: int) -> None:
+        """Featured slot dates, one row per slot (IF NOT EXISTS: index files older than featured jobs)."""
+        conn.execute(f"CREATE TABLE IF NOT EXISTS featured_{g} (id INTEGER NOT NULL, gte TEXT NOT NULL, lte TEXT NOT NULL)")
+        conn.execute(f"CREATE INDEX IF NOT EXISTS featured_{g}_id ON featured_{g} (id)")
+
+    @staticmethod
     def _drop_generation(conn: sqlite3.Connection, g: int) -> None:
-        for table in (f"spellvocab_{g}", f"spell_{g}", f"fts_{g}", f"docs_{g}"):
+        for table in (f"featured_{g}", f"spellvocab_{g}", f"spell_{g}", f"fts_{g}", f"docs_{g}"):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
 
     def _generations(self, conn: sqlite3.Connection) -> list[int]:
@@ -271,7 +280,8 @@ class SqliteSearchEngine:
         ids = [(int(d["id"]),) for d in docs]
         conn.executemany(f"DELETE FROM fts_{g} WHERE rowid = ?", ids)
         conn.executemany(f"DELETE FROM spell_{g} WHERE rowid = ?", ids)
-        fts_rows, spell_rows, doc_rows = [], [], []
+        conn.executemany(f"DELETE FROM featured_{g} WHERE id = ?", ids)
+        fts_rows, spell_rows, doc_rows, featured_rows = [], [], [], []
         for doc in docs:
             texts = fts_texts(doc)
             fts_rows.append((doc["id"], *(texts[c] for c in FTS_COLUMNS)))
@@ -285,6 +295,7 @@ class SqliteSearchEngine:
                 "longitude": location.get("lon"),
             }
             doc_rows.append((doc["id"], *(values[c] for c in DOC_COLUMNS), json.dumps(doc, sort_keys=True)))
+            featured_rows.extend((doc["id"], p["gte"], p["lte"]) for p in doc.get("featured_periods") or ())
         placeholders = ", ".join("?" for _ in FTS_COLUMNS)
         conn.executemany(f"INSERT INTO fts_{g} (rowid, {', '.join(FTS_COLUMNS)}) VALUES (?, {placeholders})",
                          fts_rows)
@@ -293,6 +304,7 @@ class SqliteSearchEngine:
         conn.executemany(
             f"INSERT OR REPLACE INTO docs_{g} (id, {', '.join(DOC_COLUMNS)}, document) "
             f"VALUES (?, {doc_placeholders}, ?)", doc_rows)
+        conn.executemany(f"INSERT INTO featured_{g} (id, gte, lte) VALUES (?, ?, ?)", featured_rows)
 
     def index(self, docs: Iterable[Document]) -> int:
         batch = list(docs)
@@ -319,6 +331,7 @@ class SqliteSearchEngine:
             for n, g in enumerate(self._targets(conn)):
                 conn.executemany(f"DELETE FROM fts_{g} WHERE rowid = ?", rows)
                 conn.executemany(f"DELETE FROM spell_{g} WHERE rowid = ?", rows)
+                conn.executemany(f"DELETE FROM featured_{g} WHERE id = ?", rows)
                 before = conn.total_changes
                 conn.executemany(f"DELETE FROM docs_{g} WHERE id = ?", rows)
                 if n == 0:
@@ -402,9 +415,11 @@ class SqliteSearchEngine:
             total = conn.execute(f"SELECT count(*) FROM temp.candidates AS c WHERE {where}", params).fetchone()[0]
             # Relevance means nothing without keywords: then the newest come first.
             sort = Sort.NEWEST if match is None and query.sort == Sort.RELEVANCE else query.sort
+            # Featured jobs first unless the user chose an order (see SearchQuery.pins_featured).
+            pin = "c.featured DESC, " if query.pins_featured else ""
             rows = conn.execute(
                 f"SELECT c.id, c.score FROM temp.candidates AS c WHERE {where} "
-                f"ORDER BY {ORDER_BY[sort]} LIMIT ? OFFSET ?",
+                f"ORDER BY {pin}{ORDER_BY[sort]} LIMIT ? OFFSET ?",
                 params + [query.per_page, query.offset],
             ).fetchall()
             highlights = self._highlights(conn, g, match, [r["id"] for r in rows]) if match else {}
@@ -448,10 +463,13 @@ class SqliteSearchEngine:
                          f"FROM fts_{g} WHERE fts_{g} MATCH ?", (match,))
             # CROSS JOIN keeps the matches as the outer loop: each is one primary-key lookup in docs.
             source, score = f"temp.matched AS m CROSS JOIN docs_{g} AS d ON d.id = m.id", "m.score"
+        featured = (f"EXISTS (SELECT 1 FROM featured_{g} AS f WHERE f.id = d.id AND f.gte <= ? AND f.lte >= ?)"
+                    if query.pins_featured else "0")
+        featured_params = [query.today.isoformat()] * 2 if query.pins_featured else []
         conn.execute(
-            f"CREATE TEMP TABLE candidates AS SELECT d.id, {score} AS score, {facet_columns}, "
+            f"CREATE TEMP TABLE candidates AS SELECT d.id, {score} AS score, {featured} AS featured, {facet_columns}, "
             f"d.published_at, d.salary_min, d.salary_max, d.closing_date FROM {source} WHERE {where}",
-            params,
+            featured_params + params,
         )
 
     @staticmethod

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from domain.vocabulary import VacancyStatus
 from webapp.models import Vacancy
@@ -27,7 +27,7 @@ def sync_vacancies(session: Session, ids: list[int], engine: SearchEngine | None
     """Index the live ones among these vacancies and delete the others (and ids now gone)."""
     engine = engine or get_engine()
     vacancies = session.scalars(
-        sa.select(Vacancy).options(joinedload(Vacancy.organisation)).where(Vacancy.id.in_(ids))
+        sa.select(Vacancy).options(joinedload(Vacancy.organisation), selectinload(Vacancy.featured_slots)).where(Vacancy.id.in_(ids))
     ).all()
     live = [v for v in vacancies if is_indexable(v)]
     gone = set(ids) - {v.id for v in live}
@@ -70,7 +70,7 @@ def live_vacancy_documents(session: Session, batch_size: int = 500, release: boo
     while True:
         batch = session.scalars(
             sa.select(Vacancy)
-            .options(joinedload(Vacancy.organisation))
+            .options(joinedload(Vacancy.organisation), selectinload(Vacancy.featured_slots))
             .where(Vacancy.status == VacancyStatus.LIVE, Vacancy.id > last_id)
             .order_by(Vacancy.id)
             .limit(batch_size)

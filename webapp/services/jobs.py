@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from domain.vocabulary import ApplyMethod, ContractType, VacancyStatus, WorkingPattern
 from webapp.extensions import db
@@ -36,6 +36,7 @@ MAX_EXTERNAL_URL_LENGTH = 500
 class JobListing:
     vacancy: Vacancy
     hit: Hit
+    featured: bool = False
 
     @property
     def title_html(self) -> Markup | None:
@@ -72,7 +73,7 @@ def search_jobs(query: SearchQuery, engine: SearchEngine | None = None) -> JobSe
     # The index may trail the database by a moment (the relay runs after the commit):
     # a row that is gone or no longer live is left out rather than shown stale.
     listings = [
-        JobListing(rows[hit.vacancy_id], hit)
+        JobListing(rows[hit.vacancy_id], hit, featured=rows[hit.vacancy_id].is_featured_on(query.today))
         for hit in result.hits
         if hit.vacancy_id in rows and rows[hit.vacancy_id].is_live_on(query.today)
     ]
@@ -83,7 +84,9 @@ def _vacancies_by_id(ids: list[int]) -> dict[int, Vacancy]:
     if not ids:
         return {}
     vacancies = db.session.scalars(
-        sa.select(Vacancy).options(joinedload(Vacancy.organisation)).where(Vacancy.id.in_(ids))
+        sa.select(Vacancy)
+        .options(joinedload(Vacancy.organisation), selectinload(Vacancy.featured_slots))
+        .where(Vacancy.id.in_(ids))
     ).all()
     return {v.id: v for v in vacancies}
 

@@ -10,16 +10,24 @@ from functools import wraps
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from domain.vocabulary import ApplicationStatus, OfferDeclineReason, UserRole
 from webapp.extensions import db
-from webapp.forms.recruit import ActionForm, CouncilOfferForm, MoveApplicationForm, ReopenForm, VacancyForm
+from webapp.forms.recruit import (
+    ActionForm,
+    CouncilOfferForm,
+    FeatureForm,
+    MoveApplicationForm,
+    ReopenForm,
+    VacancyForm,
+)
 from webapp.models import Application, Organisation, Vacancy
 from webapp.security import RECRUITER_ROLES, role_required
 from webapp.services import ServiceError
 from webapp.services import applications as application_service
+from webapp.services import featured as featured_service
 from webapp.services import organisations as organisation_service
 from webapp.services import vacancies as vacancy_service
 
@@ -167,6 +175,7 @@ def _vacancy_page(vacancy: Vacancy, status: int = 200, problems: list[dict] | No
         action_form=ActionForm(),
         problems=problems or [],
         public_url=vacancy_url(vacancy),
+        today=_today(),
     ), status
 
 
@@ -257,6 +266,49 @@ def reopen_vacancy(vacancy_id: int):
                   "success")
             return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id))
     return _form_page("recruit/reopen.html", form=form, vacancy=vacancy)
+
+
+@bp.route("/vacancies/<int:vacancy_id>/feature", methods=["GET", "POST"])
+@recruiter_required
+def feature_vacancy(vacancy_id: int):
+    vacancy = _own_vacancy(vacancy_id)
+    form = FeatureForm()
+    if form.validate_on_submit():
+        try:
+            slot = featured_service.feature_vacancy(vacancy, form.starts_on.data, form.ends_on.data, _user(),
+                                                    today=_today())
+        except featured_service.SlotInvalid as invalid:
+            db.session.rollback()
+            _add_errors(form, invalid.errors)
+        except ServiceError as problem:
+            db.session.rollback()
+            _add_errors(form, {"starts_on": str(problem)})
+        else:
+            db.session.commit()
+            flash(f"‘{vacancy.title}’ will be featured at the top of search from {slot.starts_on.day} "
+                  f"{slot.starts_on:%B} to {slot.ends_on.day} {slot.ends_on:%B %Y}.", "success")
+            return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id, _anchor="featured"))
+    return _form_page("recruit/feature.html", form=form, vacancy=vacancy,
+                      slots_per_council=current_app.config["FEATURED_SLOTS_PER_COUNCIL"],
+                      max_days=current_app.config["FEATURED_SLOT_MAX_DAYS"])
+
+
+@bp.post("/featured-slots/<int:slot_id>/end")
+@recruiter_required
+def end_featured_slot(slot_id: int):
+    slot = featured_service.slot_for(_user(), slot_id)
+    if slot is None:
+        abort(404)
+    vacancy = slot.vacancy
+    _require_action_form()
+    try:
+        featured_service.end_featured_slot(slot, _user(), today=_today())
+    except ServiceError as problem:
+        db.session.rollback()
+        return _vacancy_page(vacancy, 400, [{"text": str(problem)}])
+    db.session.commit()
+    flash(f"‘{vacancy.title}’ is no longer featured.", "success")
+    return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id, _anchor="featured"))
 
 
 # --- applications ----------------------------------------------------------------------------------------
