@@ -8,6 +8,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.views.account import bp as account
     from webapp.views.admin import bp as admin
     from webapp.views.health import bp as health
+    from webapp.views.insights_extras import bp as insights_extras
     from webapp.views.jobs import bp as jobs
     from webapp.views.recruit import bp as recruit
 
@@ -16,3 +17,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account)
     app.register_blueprint(recruit, url_prefix="/recruit")
     app.register_blueprint(admin, url_prefix="/admin")
+    app.register_blueprint(insights_extras, url_prefix="/insights")

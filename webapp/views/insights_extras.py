@@ -1,0 +1,115 @@
+"""Insights beyond the funnel dashboard: supply and demand, equal opportunities, the monthly bulletin.
+
+Programme leads and platform administrators see the region. Recruiters and council
+administrators see only their own council: asking for another council's figures is a 404,
+exactly like a council that does not exist. Social workers and the public get 403.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_login import current_user
+
+import sqlalchemy as sa
+
+from domain.vocabulary import RoleLevel, ServiceArea, SubRegion, UserRole
+from webapp.extensions import db
+from webapp.models import Organisation
+from webapp.security import role_required
+from webapp.services import supply_demand as sd
+
+bp = Blueprint("insights_extras", __name__)
+
+REGION_ROLES = (UserRole.PROGRAMME_LEAD, UserRole.ADMIN)
+COUNCIL_ROLES = (UserRole.RECRUITER, UserRole.ORG_ADMIN)
+insights_required = role_required(*REGION_ROLES, *COUNCIL_ROLES)
+
+
+def own_council_id() -> int | None:
+    """None for someone who sees the region; their council's id for council staff."""
+    if current_user.role in REGION_ROLES:
+        return None
+    if current_user.organisation_id is None:
+        abort(403, description="Your account is not linked to a council. Ask a platform administrator to link it.")
+    return current_user.organisation_id
+
+
+def _choice(name: str, enum_cls, message: str):
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return enum_cls(raw)
+    except ValueError:
+        abort(400, description=message)
+
+
+def _council_filter(own: int | None) -> int | None:
+    """The council asked for in ?council=slug. Council staff only ever get their own."""
+    slug = request.args.get("council", "").strip()
+    if own is not None:
+        if slug:
+            organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+            if organisation is None or organisation.id != own:
+                abort(404)
+        return own
+    if not slug:
+        return None
+    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        abort(400, description="Choose a council from the list.")
+    return organisation.id
+
+
+def _supply_demand_filters(own: int | None) -> sd.Filters:
+    rows = request.args.get("rows", "").strip() or "role_level"
+    columns = request.args.get("columns", "").strip() or "service_area"
+    if own is not None and ("council" in (rows, columns) or "sub_region" in (rows, columns)):
+        abort(400, description="Your council's figures are by role level and service area.")
+    filters = sd.Filters(
+        rows=rows,
+        columns=columns,
+        role_level=_choice("role_level", RoleLevel, "Choose a role level from the list."),
+        service_area=_choice("service_area", ServiceArea, "Choose a service area from the list."),
+        sub_region=None if own is not None else _choice("sub_region", SubRegion, "Choose a sub-region from the list."),
+        organisation_id=_council_filter(own),
+    )
+    try:
+        return filters.check()
+    except sd.FiltersInvalid as problem:
+        abort(400, description=str(problem))
+
+
+def _organisation_choices(own: int | None) -> list[Organisation]:
+    query = sa.select(Organisation).order_by(Organisation.name)
+    if own is not None:
+        query = query.where(Organisation.id == own)
+    return list(db.session.scalars(query))
+
+
+@bp.get("/supply-and-demand")
+@insights_required
+def supply_and_demand():
+    own = own_council_id()
+    filters = _supply_demand_filters(own)
+    result = sd.supply_and_demand(filters)
+    organisations = _organisation_choices(own)
+    chosen = next((o for o in organisations if o.id == filters.organisation_id), None)
+    csv_url = url_for("insights_extras.supply_and_demand_csv", **request.args.to_dict())
+    return render_template(
+        "insights_extras/supply_demand.html", result=result, filters=filters, organisations=organisations,
+        chosen_council=chosen, own_council=chosen if own is not None else None, sd=sd, csv_url=csv_url,
+        dimensions=sd.DIMENSIONS if own is None else {k: v for k, v in sd.DIMENSIONS.items()
+                                                       if k in ("role_level", "service_area")},
+    )
+
+
+@bp.get("/supply-and-demand.csv")
+@insights_required
+def supply_and_demand_csv():
+    own = own_council_id()
+    result = sd.supply_and_demand(_supply_demand_filters(own))
+    return Response(
+        sd.as_csv(result),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="supply-and-demand-{result.as_of.isoformat()}.csv"'},
+    )
