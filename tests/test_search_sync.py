@@ -126,6 +126,33 @@ def test_status_says_when_the_index_and_database_disagree(app):
     assert "run `flask search reindex`" in output
 
 
+def test_status_reports_the_lag_of_the_oldest_change_the_index_has_not_heard_about(app):
+    import datetime as dt
+    import re
+
+    import sqlalchemy as sa
+
+    from webapp.models import OutboxMessage, utcnow
+    from workers.relay import oldest_pending_age
+
+    runner = app.test_cli_runner()
+    assert re.search(r"^index lag seconds +0$", runner.invoke(args=["search", "status"]).output, re.M)
+    now = utcnow()
+    db.session.execute(sa.insert(OutboxMessage), [
+        {"topic": "vacancy.changed", "aggregate_type": "vacancies", "aggregate_id": 1, "payload": {},
+         "created_at": now - dt.timedelta(seconds=90), "available_at": now, "attempts": 0},
+        {"topic": "profile.changed", "aggregate_type": "candidate_profiles", "aggregate_id": 1, "payload": {},
+         "created_at": now - dt.timedelta(seconds=600), "available_at": now, "attempts": 0},
+    ])
+    db.session.commit()
+    assert oldest_pending_age(db.session, ("vacancy.changed",), now=now) == dt.timedelta(seconds=90)
+    assert oldest_pending_age(db.session, now=now) == dt.timedelta(seconds=600)
+    output = runner.invoke(args=["search", "status"]).output
+    assert re.search(r"^outbox pending +2$", output, re.M)
+    lag = float(re.search(r"^index lag seconds +([\d.]+)$", output, re.M).group(1))
+    assert lag >= 90  # measured against the real clock: at least as old as the message
+
+
 def test_the_index_file_lives_where_the_config_says(app, tmp_path):
     VacancyFactory()
     db.session.commit()

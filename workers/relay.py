@@ -106,3 +106,14 @@ def relay_pending(limit: int = 500, max_batches: int = 100) -> RelayReport:
 
 def pending_count(session: Session) -> int:
     return session.scalar(sa.select(sa.func.count()).where(OutboxMessage.delivered_at.is_(None))) or 0
+
+
+def oldest_pending_age(session: Session, topics: tuple[str, ...] = (), now: dt.datetime | None = None) -> dt.timedelta | None:
+    """How long the oldest undelivered message (of these topics, or any) has waited: the lag of its readers."""
+    query = sa.select(sa.func.min(OutboxMessage.created_at)).where(OutboxMessage.delivered_at.is_(None))
+    if topics:
+        query = query.where(OutboxMessage.topic.in_(topics))
+    oldest = session.scalar(query)
+    if oldest is None:
+        return None
+    return max((now or utcnow()) - oldest, dt.timedelta(0))

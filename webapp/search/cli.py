@@ -52,9 +52,10 @@ def status_command() -> None:
     from domain.vocabulary import VacancyStatus
     from webapp.extensions import db
     from webapp.models import Vacancy
-    from workers.relay import pending_count
+    from workers.relay import oldest_pending_age, pending_count
 
     from webapp.search.engine import SearchUnavailable
+    from webapp.search.sync import SEARCH_TOPICS
 
     engine = _engine()
     try:
@@ -67,6 +68,9 @@ def status_command() -> None:
     ) or 0
     facts["live_vacancies_in_database"] = live_in_db
     facts["outbox_pending"] = pending_count(db.session)
+    # Lag: how long the oldest change the index has not yet heard about has been waiting.
+    lag = oldest_pending_age(db.session, topics=SEARCH_TOPICS)
+    facts["index_lag_seconds"] = round(lag.total_seconds(), 1) if lag is not None else 0
     width = max(len(k) for k in facts)
     for key, value in facts.items():
         click.echo(f"{key.replace('_', ' '):<{width}}  {value if value is not None else '-'}")

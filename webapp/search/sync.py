@@ -37,6 +37,10 @@ def sync_vacancies(session: Session, ids: list[int], engine: SearchEngine | None
     return indexed, len(gone)
 
 
+# The outbox topics the index listens to (its lag is the age of the oldest undelivered one).
+SEARCH_TOPICS = ("vacancy.changed", "organisation.changed")
+
+
 @subscribe("vacancy.changed")
 def vacancies_changed(session: Session, ids: list[int]) -> None:
     sync_vacancies(session, ids)
