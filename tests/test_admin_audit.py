@@ -11,7 +11,7 @@ from tests.factories import CandidateFactory, OrganisationFactory, RecruiterFact
 from webapp.extensions import db
 from webapp.models import AuditLog
 from webapp.services import audit
-from webapp.views import admin as admin_view
+from webapp.services import audit as audit_service
 
 
 def sign_in_as(client, user) -> None:
@@ -132,14 +132,14 @@ def test_pages(client, app):
     council = OrganisationFactory()
     recruiter = RecruiterFactory(organisation=council)
     vacancy = VacancyFactory(organisation=council)
-    for _ in range(admin_view.PER_PAGE + 3):
+    for _ in range(audit_service.PER_PAGE + 3):
         audit.record(recruiter, "vacancy.updated", vacancy, organisation_id=council.id, changed=["team"])
     admin = UserFactory(role=UserRole.ADMIN)
     db.session.commit()
     sign_in_as(client, admin)
     first = client.get("/admin/audit").get_data(as_text=True)
     second = client.get("/admin/audit?page=2").get_data(as_text=True)
-    assert len(entry_ids(first)) == admin_view.PER_PAGE and len(entry_ids(second)) == 3
+    assert len(entry_ids(first)) == audit_service.PER_PAGE and len(entry_ids(second)) == 3
     assert not entry_ids(first) & entry_ids(second)
     assert "page 1 of 2" in first and 'href="/admin/audit?page=2"' in first.replace("&amp;", "&")
     assert client.get("/admin/audit?page=3").status_code == 404

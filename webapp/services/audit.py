@@ -1,8 +1,12 @@
 """The audit trail: who changed what and when. Ids and field names only, never personal data."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
+
+from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.models import AuditLog, User
 
@@ -18,3 +22,44 @@ def record(actor: User | None, action: str, subject: Any, organisation_id: int |
     )
     db.session.add(entry)
     return entry
+
+
+# --- reading the trail ----------------------------------------------------------------------------
+
+PER_PAGE = 50
+
+
+@dataclass
+class AuditPage:
+    entries: list[AuditLog]
+    total: int
+    pages: int
+    actors: dict[int, User]  # the people named on this page, by id
+    actions: list[str]  # every action the viewer could filter by
+
+
+def scope_for(viewer: User, organisation_id: int | None = None) -> list[sa.ColumnElement[bool]]:
+    """A council administrator sees only their own council's entries; a platform administrator
+    sees every council's, or one council's if they chose it."""
+    if viewer.role != UserRole.ADMIN:
+        return [AuditLog.organisation_id == viewer.organisation_id]
+    return [AuditLog.organisation_id == organisation_id] if organisation_id is not None else []
+
+
+def audit_page(viewer: User, action: str | None, organisation_id: int | None, page: int) -> AuditPage | None:
+    """One page of the trail, newest first; None when the page is past the last one."""
+    scope = scope_for(viewer, organisation_id)
+    where = scope + ([AuditLog.action == action] if action else [])
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(*where)) or 0
+    pages = max(1, -(-total // PER_PAGE))
+    if page > pages:
+        return None
+    entries = list(db.session.scalars(
+        sa.select(AuditLog).where(*where)
+        .order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ))
+    actor_ids = {e.actor_id for e in entries if e.actor_id is not None}
+    actors = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(actor_ids)))} if actor_ids else {}
+    actions = list(db.session.scalars(sa.select(AuditLog.action).where(*scope).distinct().order_by(AuditLog.action)))
+    return AuditPage(entries, total, pages, actors, actions)

@@ -56,6 +56,10 @@ def council_choices() -> list[tuple[str, str]]:
         sa.select(Organisation.slug, Organisation.name).order_by(Organisation.name))]
 
 
+def all_councils() -> list[Organisation]:
+    return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)))
+
+
 def council_count() -> int:
     return db.session.scalar(sa.select(sa.func.count(Organisation.id))) or 0
 

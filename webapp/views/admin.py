@@ -9,19 +9,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from domain.vocabulary import ApplicationStatus, UserRole
 from webapp.extensions import db
-from webapp.models import AuditLog, Organisation, User
+from webapp.models import Organisation
 from webapp.security import role_required
+from webapp.services import audit
+from webapp.services import councils as council_service
 from webapp.views.recruit import london_time
 
 bp = Blueprint("admin", __name__)
 
-PER_PAGE = 50
 _ACTION_FORMAT = re.compile(r"[a-z_]{1,30}\.[a-z_]{1,29}")
 
 
@@ -56,15 +56,6 @@ def _parse_filters(is_platform_admin: bool) -> AuditFilters:
     return AuditFilters(action, organisation_id, int(raw_page))
 
 
-def _scope(is_platform_admin: bool, filters: AuditFilters) -> list[sa.ColumnElement[bool]]:
-    conditions = []
-    if not is_platform_admin:
-        conditions.append(AuditLog.organisation_id == current_user.organisation_id)
-    elif filters.organisation_id is not None:
-        conditions.append(AuditLog.organisation_id == filters.organisation_id)
-    return conditions
-
-
 # Plain words for the actions people look for most; any other action reads from its own name.
 ACTION_LABELS = {
     "vacancy.created": "Vacancy drafted",
@@ -77,6 +68,8 @@ ACTION_LABELS = {
     "application.moved": "Application moved",
     "application.swe_checked": "Registration check recorded",
     "organisation.offer_updated": "Council page edited",
+    "vacancy.featured": "Vacancy featured",
+    "vacancy.featuring_ended": "Featuring stopped",
 }
 SUBJECT_LABELS = {"vacancies": "Vacancy", "applications": "Application", "organisations": "Council",
                   "users": "Account", "candidate_profiles": "Profile"}
@@ -118,24 +111,11 @@ def audit_log():
     if not is_platform_admin and current_user.organisation_id is None:
         abort(403, description="Your account is not linked to a council.")
     filters = _parse_filters(is_platform_admin)
-    scope = _scope(is_platform_admin, filters)
-    where = list(scope) + ([AuditLog.action == filters.action] if filters.action else [])
-
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(*where)) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    if filters.page > pages:
+    found = audit.audit_page(current_user, filters.action, filters.organisation_id, filters.page)
+    if found is None:
+        pages = audit.audit_page(current_user, filters.action, filters.organisation_id, 1).pages
         abort(404, description=f"There is no page {filters.page}: the log has {pages} page{'s' if pages != 1 else ''}.")
-    entries = db.session.scalars(
-        sa.select(AuditLog).where(*where)
-        .order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
-        .limit(PER_PAGE).offset((filters.page - 1) * PER_PAGE)
-    ).all()
-
-    actor_ids = {e.actor_id for e in entries if e.actor_id is not None}
-    actors = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(actor_ids)))} if actor_ids else {}
-    organisations = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
-    organisation_names = {o.id: o.name for o in organisations}
-    actions = db.session.scalars(sa.select(AuditLog.action).where(*scope).distinct().order_by(AuditLog.action)).all()
+    organisations = council_service.all_councils() if is_platform_admin else []
 
     def page_url(number: int) -> str:
         args = {"page": number}
@@ -147,15 +127,15 @@ def audit_log():
 
     return render_template(
         "admin/audit_log.html",
-        entries=entries,
-        actors=actors,
-        organisation_names=organisation_names,
-        organisations=organisations if is_platform_admin else [],
+        entries=found.entries,
+        actors=found.actors,
+        organisation_names={o.id: o.name for o in organisations},
+        organisations=organisations,
         own_organisation=None if is_platform_admin else current_user.organisation,
-        actions=actions,
+        actions=found.actions,
         filters=filters,
-        total=total,
-        pages=pages,
+        total=found.total,
+        pages=found.pages,
         page_url=page_url,
         action_label=action_label,
         subject_label=subject_label,
