@@ -14,19 +14,15 @@ sub-region), within the filters chosen for the others. In a cell:
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
-
 import sqlalchemy as sa
 
 from domain.vocabulary import Availability, RoleLevel, ServiceArea, SubRegion, UserRole, VacancyStatus
 from webapp.extensions import db
 from webapp.models import CandidateProfile, Organisation, User, Vacancy
+from webapp.services.spreadsheets import csv_safe, write_csv  # noqa: F401  (csv_safe is part of this module's API)
 
 # Below this many candidates per vacancy FTE a cell is a shortage.
 SHORTAGE_BELOW = Decimal(1)
@@ -275,25 +271,6 @@ def format_fte(fte: Decimal) -> str:
 
 
 # --- CSV ---------------------------------------------------------------------------------------------
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def csv_safe(value: object) -> object:
-    """A spreadsheet must never run a cell as a formula (CSV injection): text that starts like one
-    is prefixed with an apostrophe, which Excel and LibreOffice show as plain text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def write_csv(rows: Iterable[Iterable[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([csv_safe(v) for v in row])
-    return buffer.getvalue()
-
 
 def as_csv(result: SupplyDemand) -> str:
     f = result.filters

@@ -7,6 +7,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from webapp.views.account import bp as account
     from webapp.views.admin import bp as admin
+    from webapp.views.equality_account import bp as equality_account
     from webapp.views.health import bp as health
     from webapp.views.insights_extras import bp as insights_extras
     from webapp.views.jobs import bp as jobs
@@ -15,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health)
     app.register_blueprint(jobs)
     app.register_blueprint(account)
+    app.register_blueprint(equality_account)
     app.register_blueprint(recruit, url_prefix="/recruit")
     app.register_blueprint(admin, url_prefix="/admin")
     app.register_blueprint(insights_extras, url_prefix="/insights")

@@ -6,16 +6,20 @@ exactly like a council that does not exist. Social workers and the public get 40
 """
 from __future__ import annotations
 
+import datetime as dt
+
+import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 
-import sqlalchemy as sa
-
+from domain.equality import CHARACTERISTICS
 from domain.vocabulary import RoleLevel, ServiceArea, SubRegion, UserRole
 from webapp.extensions import db
 from webapp.models import Organisation
 from webapp.security import role_required
+from webapp.services import equality
 from webapp.services import supply_demand as sd
+from webapp.services.spreadsheets import write_csv
 
 bp = Blueprint("insights_extras", __name__)
 
@@ -113,3 +117,49 @@ def supply_and_demand_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="supply-and-demand-{result.as_of.isoformat()}.csv"'},
     )
+
+
+# --- equal opportunities --------------------------------------------------------------------------------
+
+def _date_arg(name: str, default: dt.date, label: str) -> dt.date:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=f"Enter the {label} as a date like 2026-04-01.")
+
+
+def _equality_breakdown(own: int | None) -> equality.Breakdown:
+    today = dt.date.today()
+    start = _date_arg("from", today - dt.timedelta(days=365), "start date")
+    end = _date_arg("to", today, "end date")
+    slug = request.args.get("characteristic", "").strip() or CHARACTERISTICS[0].slug
+    try:
+        return equality.funnel_breakdown(slug, start, end, organisation_id=_council_filter(own))
+    except equality.AnswersInvalid as problem:
+        abort(400, description=str(problem) + ".")
+
+
+@bp.get("/equality")
+@insights_required
+def equality_breakdown():
+    own = own_council_id()
+    breakdown = _equality_breakdown(own)
+    organisations = _organisation_choices(own)
+    chosen = next((o for o in organisations if o.id == breakdown.organisation_id), None)
+    return render_template(
+        "insights_extras/equality.html", breakdown=breakdown, organisations=organisations, chosen_council=chosen,
+        own_council=chosen if own is not None else None, characteristics=CHARACTERISTICS, equality=equality,
+        csv_url=url_for("insights_extras.equality_csv", **request.args.to_dict()),
+    )
+
+
+@bp.get("/equality.csv")
+@insights_required
+def equality_csv():
+    breakdown = _equality_breakdown(own_council_id())
+    name = f"equality-{breakdown.characteristic.slug}-{breakdown.start.isoformat()}-{breakdown.end.isoformat()}.csv"
+    return Response(write_csv(equality.breakdown_csv_rows(breakdown)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

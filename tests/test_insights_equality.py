@@ -1,0 +1,278 @@
+"""Equal opportunities: the optional form, export and deletion, and the suppressed funnel breakdown."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import logging
+import random
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from domain.equality import CHARACTERISTICS
+from domain.vocabulary import ApplicationStatus, UserRole
+from tests.factories import (
+    PASSWORD,
+    CandidateFactory,
+    OrganisationFactory,
+    RecruiterFactory,
+    UserFactory,
+    VacancyFactory,
+)
+from tests.helpers import sign_in_as
+from webapp.extensions import db
+from webapp.models import Application, ApplicationEvent, EqualityAnswers
+from webapp.services import accounts, equality
+
+S = ApplicationStatus
+PATHS = {
+    S.SUBMITTED: [S.SUBMITTED],
+    S.SHORTLISTED: [S.SUBMITTED, S.SHORTLISTED],
+    S.HIRED: [S.SUBMITTED, S.SHORTLISTED, S.INTERVIEW, S.OFFERED, S.HIRED],
+    S.REJECTED: [S.SUBMITTED, S.SHORTLISTED, S.REJECTED],
+}
+WHEN = dt.datetime(2026, 10, 5, 10, 0)
+
+
+def apply(candidate, vacancy, target=S.SUBMITTED, when=WHEN):
+    application = Application(vacancy=vacancy, candidate=candidate, status=target, submitted_at=when)
+    previous = None
+    for step in PATHS[target]:
+        application.events.append(ApplicationEvent(from_status=previous, to_status=step, created_at=when))
+        previous = step
+    db.session.add(application)
+    db.session.flush()
+    return application
+
+
+def person(**answers):
+    user = CandidateFactory()
+    if answers:
+        db.session.add(EqualityAnswers(user_id=user.id, **answers))
+        db.session.flush()
+    return user
+
+
+# --- the social worker's form ------------------------------------------------------------------------------
+
+def test_the_form_explains_itself_and_every_question_is_optional(client, app):
+    user = CandidateFactory()
+    sign_in_as(client, user)
+    page = client.get("/account/equal-opportunities")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Equal opportunities (optional)" in html
+    assert "Nobody sees them individually" in html and "delete your answers" in html.lower()
+    for c in CHARACTERISTICS:
+        assert f'name="{c.slug}" type="radio" value="prefer_not_to_say"' in html
+    response = client.post("/account/equal-opportunities", data={})
+    assert response.status_code == 302
+    row = equality.answers_for(user)
+    assert row is not None and all(getattr(row, c.slug) is None for c in CHARACTERISTICS)
+
+
+def test_prefer_not_to_say_and_answers_are_saved_without_being_logged(client, app, caplog):
+    user = CandidateFactory()
+    sign_in_as(client, user)
+    data = {c.slug: "prefer_not_to_say" for c in CHARACTERISTICS}
+    data.update(sexual_orientation="bisexual", ethnicity="black_caribbean")
+    with caplog.at_level(logging.DEBUG):
+        assert client.post("/account/equal-opportunities", data=data).status_code == 302
+    row = equality.answers_for(user)
+    assert (row.sex, row.sexual_orientation, row.ethnicity) == ("prefer_not_to_say", "bisexual", "black_caribbean")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "bisexual" not in logged and "black_caribbean" not in logged and "prefer_not_to_say" not in logged
+    page = client.get("/account/equal-opportunities").get_data(as_text=True)
+    assert re.search(r'value="bisexual"\s+checked', page)
+
+
+def test_an_answer_not_on_the_list_is_400_and_changes_nothing(client, app):
+    user = person(sex="female")
+    sign_in_as(client, user)
+    response = client.post("/account/equal-opportunities", data={"sex": "robot",
+                                                                 "religion": "jedi"})
+    assert response.status_code == 400
+    assert "Choose an answer from the list for “sex”" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert equality.answers_for(user).sex == "female"
+    with pytest.raises(equality.AnswersInvalid):
+        equality.save_answers(user, {"age_band": "ancient"})
+
+
+def test_answers_can_be_deleted(client, app):
+    user = person(sex="male")
+    sign_in_as(client, user)
+    assert "Delete my answers" in client.get("/account/equal-opportunities").get_data(as_text=True)
+    assert client.post("/account/equal-opportunities/delete", data={}).status_code == 302
+    assert equality.answers_for(user) is None
+
+
+def test_only_social_workers_have_the_form(client, app):
+    sign_in_as(client, RecruiterFactory())
+    assert client.get("/account/equal-opportunities").status_code == 403
+    with pytest.raises(equality.AnswersInvalid):
+        equality.save_answers(UserFactory(role=UserRole.PROGRAMME_LEAD), {})
+
+
+def test_answers_are_in_the_data_export_and_deleted_with_the_account(client, app):
+    user = person(religion="sikh")
+    sign_in_as(client, user)
+    data = json.loads(client.get("/account/your-data/download").get_data(as_text=True))
+    assert data["equal_opportunities"]["religion"]["answer"] == "sikh"
+    assert data["equal_opportunities"]["religion"]["answer_label"] == "Sikh"
+    assert data["equal_opportunities"]["sex"]["answer_label"] == "Not answered"
+    accounts.delete_account(user, PASSWORD)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EqualityAnswers)) == 0
+
+
+def test_recruiters_never_see_a_persons_answers(client, app):
+    council = OrganisationFactory()
+    vacancy = VacancyFactory(organisation=council)
+    applicant = person(sexual_orientation="gay_lesbian", religion="jewish")
+    application = apply(applicant, vacancy)
+    sign_in_as(client, RecruiterFactory(organisation=council))
+    page = client.get(f"/recruit/applications/{application.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Gay or lesbian" not in html and "Jewish" not in html
+
+
+# --- suppression ------------------------------------------------------------------------------------------
+
+def test_primary_and_secondary_suppression():
+    hidden, total_hidden = equality.suppress({"applied": {"a": 7, "b": 6, "c": 1, "d": 0}})
+    assert hidden["applied"] == {"a": False, "b": True, "c": True, "d": False}  # 6 is the smallest other
+    assert total_hidden["applied"] is False
+    hidden, total_hidden = equality.suppress({"hired": {"a": 2, "b": 0}})
+    assert hidden["hired"] == {"a": True, "b": False} and total_hidden["hired"] is True  # total 2 < 5
+    # Two hidden cells adding up to under 5 would still give them away: a third is hidden.
+    hidden, _ = equality.suppress({"x": {"a": 1, "b": 1, "c": 9, "d": 20}})
+    assert hidden["x"] == {"a": True, "b": True, "c": True, "d": False}
+    # Nothing left to hide: the total goes instead.
+    hidden, total_hidden = equality.suppress({"x": {"a": 1, "b": 1, "c": 1, "d": 1, "e": 1, "f": 0}})
+    assert all(hidden["x"][k] for k in "abcde") and total_hidden["x"] is True
+    assert equality.suppress({"x": {"a": 0, "b": 5}}) == ({"x": {"a": False, "b": False}}, {"x": False})
+
+
+def _recoverable(counts: dict[str, int], hidden: dict[str, bool], total_hidden: bool) -> bool:
+    """Could someone who knows the rule's lower bound (hidden cells are at least 1) work out a hidden
+    cell from the published ones? Only if the total is shown and the hidden cells leave no freedom."""
+    chosen = [k for k, h in hidden.items() if h]
+    if not chosen or total_hidden:
+        return False
+    remainder = sum(counts.values()) - sum(v for k, v in counts.items() if not hidden[k])
+    return len(chosen) == 1 or remainder <= len(chosen)
+
+
+def test_no_single_person_can_be_worked_out_from_any_table():
+    rng = random.Random(2026)
+    for _ in range(3000):
+        rows = {f"g{i}": rng.choice([0, 0, 1, 1, 2, 3, 4, 5, 6, 9, 20]) for i in range(rng.randint(2, 9))}
+        hidden, total_hidden = equality.suppress({"c": rows})
+        for key, count in rows.items():
+            if 0 < count < equality.SUPPRESSION_THRESHOLD:
+                assert hidden["c"][key], rows
+        if 0 < sum(rows.values()) < equality.SUPPRESSION_THRESHOLD:
+            assert total_hidden["c"]
+        assert not _recoverable(rows, hidden["c"], total_hidden["c"]), rows
+
+
+# --- the breakdown ------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def applicants(app):
+    camden = OrganisationFactory(name="Camden", slug="camden")
+    hackney = OrganisationFactory(name="Hackney", slug="hackney")
+    camden_job, other_camden_job = VacancyFactory.create_batch(2, organisation=camden)
+    hackney_job = VacancyFactory(organisation=hackney)
+    women = [person(sex="female") for _ in range(7)]
+    men = [person(sex="male") for _ in range(6)]
+    for index, woman in enumerate(women):
+        apply(woman, camden_job, S.HIRED if index < 2 else S.SHORTLISTED if index < 6 else S.SUBMITTED)
+    apply(women[0], other_camden_job, S.REJECTED)  # a second application: still one person
+    for man in men:
+        apply(man, camden_job, S.REJECTED if man is not men[-1] else S.SUBMITTED)
+    quiet = person(sex="prefer_not_to_say")
+    apply(quiet, hackney_job, S.HIRED)
+    apply(quiet, camden_job, S.SUBMITTED, when=dt.datetime(2025, 1, 1))  # outside the period
+    return {"camden": camden, "hackney": hackney, "quiet": quiet}
+
+
+def _values(breakdown, key):
+    row = next(r for r in (*breakdown.rows, breakdown.total) if r.key == key)
+    return [f.value for f in row.figures]
+
+
+def test_breakdown_counts_people_and_suppresses_small_cells(applicants):
+    result = equality.funnel_breakdown("sex", dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert [r.key for r in result.rows] == ["female", "male", "prefer_not_to_say", "not_answered"]
+    # applied, shortlisted, interviewed, offered, hired
+    assert _values(result, "female") == [7, 6, None, None, None]   # 2 reached interview to hired: hidden
+    assert _values(result, "male") == [None, None, 0, 0, 0]        # hidden so the 1 below cannot be worked out
+    assert _values(result, "prefer_not_to_say") == [None, None, None, None, None]
+    assert _values(result, "not_answered") == [0, 0, 0, 0, 0]
+    assert _values(result, "total") == [14, 12, None, None, None]  # 3 reached interview, offer and hire: under 5
+    assert result.any_suppressed
+
+
+def test_a_councils_breakdown_counts_only_its_own_applications(applicants):
+    result = equality.funnel_breakdown("sex", dt.date(2026, 10, 1), dt.date(2026, 10, 31),
+                                       organisation_id=applicants["hackney"].id)
+    assert _values(result, "total") == [None] * 5  # one person: nothing about them is shown
+    assert _values(result, "prefer_not_to_say") == [None] * 5
+
+
+def test_the_page_never_shows_a_count_from_1_to_4(client, applicants):
+    sign_in_as(client, UserFactory(role=UserRole.PROGRAMME_LEAD))
+    for c in CHARACTERISTICS:
+        page = client.get(f"/insights/equality?characteristic={c.slug}&from=2026-10-01&to=2026-10-31")
+        assert page.status_code == 200
+        table = page.get_data(as_text=True).split('id="equality-table"')[1].split("</table>")[0]
+        numbers = [int(n) for n in re.findall(r'numeric">(\d+)</td>', table)]
+        assert numbers and not any(0 < n < 5 for n in numbers), (c.slug, numbers)
+    html = client.get("/insights/equality?characteristic=sex&from=2026-10-01&to=2026-10-31").get_data(as_text=True)
+    assert "fewer than 5" in html and "Small numbers are hidden" in html
+
+
+def test_recruiter_sees_only_their_councils_breakdown(client, applicants):
+    sign_in_as(client, RecruiterFactory(organisation=applicants["camden"]))
+    page = client.get("/insights/equality?characteristic=sex&from=2026-10-01&to=2026-10-31")
+    assert page.status_code == 200
+    row = page.get_data(as_text=True).split('id="row-total"')[1].split("</tr>")[0]
+    assert re.findall(r'numeric">(\d+)</td>', row)[:2] == ["13", "11"]  # Hackney's applicant is not in it
+    assert client.get("/insights/equality?council=hackney").status_code == 404
+    assert client.get("/insights/equality.csv?council=hackney").status_code == 404
+
+
+def test_candidates_and_the_public_get_no_breakdown(client, applicants):
+    assert client.get("/insights/equality").status_code == 302
+    sign_in_as(client, applicants["quiet"])
+    assert client.get("/insights/equality").status_code == 403
+    assert client.get("/insights/equality.csv").status_code == 403
+
+
+@pytest.mark.parametrize("query, message", [
+    ("characteristic=star_sign", "Choose a characteristic from the list."),
+    ("from=yesterday", "Enter the start date as a date like 2026-04-01."),
+    ("to=2026-13-01", "Enter the end date as a date like 2026-04-01."),
+    ("from=2026-10-31&to=2026-10-01", "The end date must be the same as or after the start date."),
+    ("council=atlantis", "Choose a council from the list."),
+])
+def test_bad_queries_are_400(client, applicants, query, message):
+    sign_in_as(client, UserFactory(role=UserRole.ADMIN))
+    response = client.get(f"/insights/equality?{query}")
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def test_equality_csv_marks_suppressed_cells(client, applicants):
+    sign_in_as(client, UserFactory(role=UserRole.PROGRAMME_LEAD))
+    response = client.get("/insights/equality.csv?characteristic=sex&from=2026-10-01&to=2026-10-31")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["Sex", "Applied", "Shortlisted", "Interviewed", "Offered", "Hired"]
+    assert rows[1] == ["Female", "7", "6", "[c]", "[c]", "[c]"]
+    assert rows[2] == ["Male", "[c]", "[c]", "0", "0", "0"]
+    assert rows[5] == ["All applicants", "14", "12", "[c]", "[c]", "[c]"]

@@ -1,0 +1,59 @@
+"""A social worker's own equal-opportunities answers: optional, changeable and deletable at any time.
+
+Only the person themselves ever sees their answers. Nothing here is logged or audited: even
+the fact that someone answered stays out of the logs.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from domain.equality import CHARACTERISTICS
+from domain.vocabulary import UserRole
+from webapp.extensions import db
+from webapp.forms.account import ConfirmForm
+from webapp.forms.equality import EqualityForm
+from webapp.security import role_required
+from webapp.services import equality
+
+bp = Blueprint("equality", __name__)
+
+candidate_required = role_required(UserRole.CANDIDATE)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+@bp.route("/account/equal-opportunities", methods=["GET", "POST"])
+@candidate_required
+def answers():
+    row = equality.answers_for(_me())
+    form = EqualityForm.for_answers(row)
+    if form.validate_on_submit():
+        try:
+            equality.save_answers(_me(), form.answers())
+        except equality.AnswersInvalid as problem:  # the form checks the same lists; belt and braces
+            db.session.rollback()
+            form.submit.errors = [str(problem)]
+        else:
+            db.session.commit()
+            flash("Thank you. Your answers have been saved.", "success")
+            return redirect(url_for("equality.answers"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("equality/answers.html", form=form, has_answers=row is not None,
+                           delete_form=ConfirmForm(), characteristics=CHARACTERISTICS), status
+
+
+@bp.post("/account/equal-opportunities/delete")
+@candidate_required
+def delete():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("errors/error.html", status=400, title="There is a problem with your request",
+                               advice="The form had expired. Go back, refresh and try again.", detail=None), 400
+    deleted = equality.delete_answers(_me())
+    db.session.commit()
+    flash("Your equal opportunities answers have been deleted." if deleted else "You had no answers to delete.",
+          "success")
+    return redirect(url_for("equality.answers"))
