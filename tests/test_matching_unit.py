@@ -1,0 +1,197 @@
+"""Matching without a database: text builders, hard constraints (three forms agree), scoring and reasons."""
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import numpy as np
+import pytest
+
+from domain.geography import BOROUGHS_BY_SLUG, LONDON_BOROUGHS
+from domain.vocabulary import Availability, ContractType, RoleLevel, ServiceArea, WorkingPattern
+from matching import constraints, scoring
+from matching.constraints import CandidateTable, VacancyTable, failures
+from matching.encoder import CachedEncoder, MemoryStore, from_bytes, text_hash, to_bytes
+from matching.text import CandidateFacts, VacancyFacts, candidate_text, vacancy_text
+from matching.weights import WEIGHTS
+
+CAMDEN = BOROUGHS_BY_SLUG["camden"]
+CROYDON = BOROUGHS_BY_SLUG["croydon"]
+
+
+def vacancy(**changes) -> VacancyFacts:
+    base = VacancyFacts(
+        id=1, title="Senior Practitioner – Child Protection", role_level=RoleLevel.SENIOR_PRACTITIONER,
+        service_area=ServiceArea.CHILD_PROTECTION, organisation_id=1, organisation_slug="camden",
+        organisation_name="Camden", latitude=CAMDEN.latitude, longitude=CAMDEN.longitude, salary_min=45000,
+        salary_max=50000, contract_type=ContractType.PERMANENT, working_pattern=WorkingPattern.FULL_TIME,
+        team="Child Protection Team 2", summary="Weekly supervision.", description="Section 47 enquiries and core groups.",
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def candidate(**changes) -> CandidateFacts:
+    base = CandidateFacts(
+        id=7, user_id=70, role_level=RoleLevel.SENIOR_PRACTITIONER, specialisms=("child_protection",),
+        home_borough="islington", preferred_boroughs=(), max_commute_miles=5, min_salary=42000,
+        contract_types=("permanent",), working_patterns=("full_time",), availability=Availability.NOW,
+        registered=True, years_qualified=6, cv_text="Child protection practitioner, court work.", discoverable=True,
+    )
+    return dataclasses.replace(base, **changes)
+
+
+# --- text builders ---------------------------------------------------------------------------------------
+
+
+def test_vacancy_text_reads_like_the_advert():
+    text = vacancy_text(vacancy())
+    assert text.startswith("Senior Practitioner – Child Protection. Senior practitioner in child protection.")
+    assert "Section 47 enquiries" in text and "Camden" not in text  # place is scored exactly, not embedded
+
+
+def test_candidate_text_has_level_specialisms_experience_and_their_words():
+    text = candidate_text(candidate(specialisms=("child_protection", "fostering")))
+    assert text == ("Senior practitioner. Experience in child protection, fostering. Qualified 6 years. "
+                    "Child protection practitioner, court work.")
+    assert "ASYE" in candidate_text(candidate(in_asye=True, role_level=RoleLevel.NQSW))
+    assert candidate_text(candidate(role_level=None, specialisms=(), years_qualified=None, cv_text="  ")) == ""
+
+
+def test_text_hash_and_vector_bytes_round_trip():
+    assert text_hash("a") != text_hash("a ") and len(text_hash("x")) == 64
+    vector = np.arange(384, dtype=np.float32) / 384
+    assert np.array_equal(from_bytes(to_bytes(vector)), vector)
+
+
+def test_cached_encoder_encodes_each_text_once():
+    class CountingEncoder:
+        calls: list[list[str]] = []
+
+        def encode(self, texts):
+            self.calls.append(list(texts))
+            return np.ones((len(texts), 384), dtype=np.float32)
+
+    fake = CountingEncoder()
+    cache = CachedEncoder(MemoryStore(), encoder=fake)  # type: ignore[arg-type]
+    cache.vectors(["a", "b", "a"])
+    cache.vectors(["b", "a", "c"])
+    assert fake.calls == [["a", "b"], ["c"]] and cache.encoded == 3
+
+
+# --- hard constraints ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("changes, problem", [
+    ({"discoverable": False}, "has not asked to be found by recruiters"),
+    ({"availability": Availability.NOT_LOOKING}, "not looking at the moment"),
+    ({"role_level": RoleLevel.TEAM_MANAGER}, "role level too far apart"),
+    ({"registered": False}, "needs Social Work England registration"),
+    ({"contract_types": ("locum",)}, "contract type not wanted"),
+    ({"min_salary": 55000}, "pays below the minimum salary"),
+    ({"home_borough": "croydon", "max_commute_miles": 5}, "beyond the maximum commute"),
+])
+def test_each_hard_constraint_filters(changes, problem):
+    assert failures(vacancy(), candidate(), for_recruiter=True) == []
+    assert failures(vacancy(), candidate(**changes), for_recruiter=True) == [problem]
+
+
+def test_a_preferred_borough_is_in_reach_however_far():
+    far = candidate(home_borough="croydon", max_commute_miles=3, preferred_boroughs=("camden",))
+    assert failures(vacancy(), far) == []
+
+
+def test_registration_rules_for_students_and_asye_posts():
+    student = candidate(role_level=RoleLevel.STUDENT, registered=False)
+    assert failures(vacancy(role_level=RoleLevel.NQSW), student) == []
+    assert failures(vacancy(role_level=RoleLevel.STUDENT), student) == []
+    assert "needs Social Work England registration" in failures(vacancy(role_level=RoleLevel.SOCIAL_WORKER), student)
+
+
+def test_the_candidate_direction_ignores_opting_in():
+    assert failures(vacancy(), candidate(discoverable=False, availability=Availability.NOT_LOOKING)) == []
+
+
+def _random_population(seed: int, n: int) -> tuple[list[VacancyFacts], list[CandidateFacts]]:
+    rng = random.Random(seed)
+    vacancies, candidates = [], []
+    for i in range(n):
+        place = rng.choice(LONDON_BOROUGHS)
+        low = rng.choice([30000, 38000, 42000, 48000, 55000])
+        vacancies.append(vacancy(id=i + 1, role_level=rng.choice(list(RoleLevel)), organisation_slug=place.slug,
+                                 latitude=place.latitude + rng.uniform(-0.01, 0.01),
+                                 longitude=place.longitude + rng.uniform(-0.01, 0.01),
+                                 salary_min=low, salary_max=low + 6000, contract_type=rng.choice(list(ContractType))))
+        candidates.append(candidate(
+            id=i + 1, role_level=rng.choice([None, *RoleLevel]), home_borough=rng.choice([None, *[b.slug for b in LONDON_BOROUGHS]]),
+            max_commute_miles=rng.choice([None, 3, 5, 8, 12]), min_salary=rng.choice([None, 35000, 45000, 60000]),
+            contract_types=tuple(rng.sample([c.value for c in ContractType], rng.randint(0, 2))),
+            preferred_boroughs=tuple(rng.sample([b.slug for b in LONDON_BOROUGHS], rng.randint(0, 2))),
+            registered=rng.random() < 0.8, discoverable=rng.random() < 0.6,
+            availability=rng.choice(list(Availability)),
+        ))
+    return vacancies, candidates
+
+
+def test_numpy_masks_agree_with_the_rules():
+    vacancies, candidates = _random_population(3, 150)
+    ctable, vtable = CandidateTable.of(candidates), VacancyTable.of(vacancies)
+    for v in vacancies[:40]:
+        expected = [not failures(v, c, for_recruiter=True) for c in candidates]
+        assert ctable.mask_for(v).tolist() == expected
+    for c in candidates[:40]:
+        expected = [not failures(v, c) for v in vacancies]
+        assert vtable.mask_for(c).tolist() == expected
+
+
+def test_elasticsearch_filters_name_every_constraint():
+    filters = constraints.es_candidate_filters(vacancy())
+    text = repr(filters)
+    for field in ("discoverable", "looking", "role_rank", "min_salary", "contract_types", "registered",
+                  "home_borough", "max_commute_miles", "preferred_boroughs"):
+        assert field in text
+    assert len([f for f in filters[-1]["bool"]["should"] if "filter" in f.get("bool", {})]) == len(LONDON_BOROUGHS)
+    vacancy_filters = repr(constraints.es_vacancy_filters(candidate(registered=False), "2026-11-24"))
+    assert "geo_distance" in vacancy_filters and "'lte': 0" in vacancy_filters  # unregistered: student posts only
+
+
+# --- scoring and reasons -----------------------------------------------------------------------------------
+
+
+def test_weights_sum_to_one():
+    assert sum(WEIGHTS.values()) == pytest.approx(1.0)
+
+
+def test_structured_fit_orders_the_obvious_cases():
+    v = vacancy()
+    exact = scoring.assess(v, candidate(), 0.5)
+    other_area = scoring.assess(v, candidate(specialisms=("adoption",)), 0.5)
+    related = scoring.assess(v, candidate(specialisms=("children_in_need",)), 0.5)
+    step_down = scoring.assess(v, candidate(role_level=RoleLevel.SOCIAL_WORKER), 0.5)
+    assert exact.score > related.score > other_area.score
+    assert exact.score > step_down.score
+    assert scoring.assess(v, candidate(), 0.8).score > exact.score  # meaning counts too
+
+
+def test_reasons_speak_the_professions_words():
+    match = scoring.assess(vacancy(), candidate(), 0.7)
+    assert match.reasons[:3] == ["child protection experience", "1 mile away", "senior practitioner"]
+    assert "available now" in match.reasons
+    step_up = scoring.assess(vacancy(), candidate(role_level=RoleLevel.SOCIAL_WORKER, preferred_boroughs=("camden",)), 0.2)
+    assert "a step up to senior practitioner" in step_up.reasons
+    assert "in Camden, a preferred borough" in step_up.reasons
+    assert "profile closely matches the advert" not in step_up.reasons
+
+
+def test_rank_candidates_filters_then_ranks_by_hybrid_score():
+    v = vacancy()
+    people = [candidate(id=1, user_id=1), candidate(id=2, user_id=2, discoverable=False),
+              candidate(id=3, user_id=3, specialisms=("adoption",)), candidate(id=4, user_id=4, min_salary=90000)]
+    rng = np.random.default_rng(1)
+    matrix = rng.normal(size=(4, 384)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    query = matrix[2] * 0.6 + matrix[0] * 0.4  # closest in meaning to the adoption worker
+    query /= np.linalg.norm(query)
+    ranked = scoring.rank_candidates(v, query, people, matrix, limit=10)
+    assert [m.candidate_id for m in ranked] == [1, 3]  # 2 did not opt in, 4 wants more than it pays
+    vacancies = [v, vacancy(id=2, salary_max=30000, salary_min=28000)]
+    assert [m.vacancy_id for m in scoring.rank_vacancies(candidate(), matrix[0], vacancies, matrix[:2])] == [1]

@@ -1,0 +1,474 @@
+"""Matching in the app: keeps embeddings in step with vacancies and profiles, and answers
+"jobs that fit you" and "suggested candidates" — exactly with NumPy over stored vectors
+(embedded default) or by kNN in Elasticsearch (when it is the configured engine).
+
+The scoring itself lives in `matching/` (no Flask); this module reads and writes the database.
+Every answer is re-checked against the database's current rows before anyone sees it, so a
+vector index that lags a change (a candidate who has just switched off "let recruiters find
+me") can never show what it should not.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import numpy as np
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from domain.vocabulary import RoleLevel, UserRole, VacancyStatus
+from matching.constraints import CandidateTable, VacancyTable, es_candidate_filters, es_vacancy_filters, failures
+from matching.encoder import MODEL_NAME, CachedEncoder, from_bytes, text_hash, to_bytes
+from matching.scoring import Match, assess, rank_candidates, rank_vacancies
+from matching.text import CandidateFacts, VacancyFacts, candidate_text, vacancy_text
+from matching.weights import SHORTLIST
+from webapp.models import (
+    Application,
+    CandidateProfile,
+    Embedding,
+    Invitation,
+    ProfileEmbedding,
+    User,
+    Vacancy,
+    VacancyEmbedding,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+CHUNK = 500  # ids per IN (...) clause
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# --- the embedding cache, in the database ---------------------------------------------------------------
+
+
+class DatabaseVectorStore:
+    """`matching.encoder.VectorStore` over the `embeddings` table."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get_many(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for chunk in _chunks(sorted(set(hashes))):
+            for h, blob in self.session.execute(
+                sa.select(Embedding.text_hash, Embedding.vector).where(Embedding.model == model,
+                                                                      Embedding.text_hash.in_(chunk))
+            ):
+                found[h] = from_bytes(blob)
+        return found
+
+    def put_many(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        if not vectors:
+            return
+        rows = [{"model": model, "text_hash": h, "dimensions": int(v.shape[0]), "vector": to_bytes(v),
+                 "created_at": utcnow()} for h, v in vectors.items()]
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        # Two workers may encode the same new text at once: the second insert is a no-op.
+        self.session.execute(insert(Embedding).on_conflict_do_nothing(index_elements=["model", "text_hash"]), rows)
+
+
+def _drop_unreferenced(session: Session, hashes: set[str]) -> None:
+    """Delete vectors no vacancy or profile uses any more (a CV's vector is personal data)."""
+    for chunk in _chunks(sorted(hashes)):
+        used = set(session.scalars(sa.select(ProfileEmbedding.text_hash).where(ProfileEmbedding.text_hash.in_(chunk))))
+        used |= set(session.scalars(sa.select(VacancyEmbedding.text_hash).where(VacancyEmbedding.text_hash.in_(chunk))))
+        unused = [h for h in chunk if h not in used]
+        if unused:
+            session.execute(sa.delete(Embedding).where(Embedding.text_hash.in_(unused)))
+
+
+@dataclass
+class RefreshReport:
+    encoded: int = 0  # texts the model actually encoded
+    changed: int = 0  # vacancies or profiles whose text changed
+    unchanged: int = 0
+    removed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"encoded": self.encoded, "changed": self.changed, "unchanged": self.unchanged, "removed": self.removed}
+
+
+def _refresh(session: Session, link_model: type, key: str, rows: dict[int, Any], texts: dict[int, str],
+             gone: set[int]) -> tuple[RefreshReport, dict[int, np.ndarray]]:
+    """Point each row at the vector of its current text, encoding only texts never seen before."""
+    report = RefreshReport()
+    key_column = getattr(link_model, key)
+    links = {getattr(link, key): link for link in session.scalars(
+        sa.select(link_model).where(key_column.in_(list(rows) + list(gone))))}
+    hashes = {ident: text_hash(text) for ident, text in texts.items()}
+    changed = [ident for ident in rows if ident not in links or links[ident].text_hash != hashes[ident]
+               or links[ident].model != MODEL_NAME]
+    cache = CachedEncoder(DatabaseVectorStore(session))
+    vectors = dict(zip(rows, cache.vectors([texts[i] for i in rows])))  # all cached except new texts
+    report.encoded = cache.encoded
+    old_hashes: set[str] = set()
+    now = utcnow()
+    for ident in changed:
+        link = links.get(ident)
+        if link is None:
+            session.add(link_model(**{key: ident}, model=MODEL_NAME, text_hash=hashes[ident], updated_at=now))
+        else:
+            old_hashes.add(link.text_hash)
+            link.model, link.text_hash, link.updated_at = MODEL_NAME, hashes[ident], now
+    for ident in gone:
+        if ident in links:
+            old_hashes.add(links[ident].text_hash)
+            session.delete(links[ident])
+            report.removed += 1
+    session.flush()
+    if old_hashes:
+        _drop_unreferenced(session, old_hashes)
+    report.changed = len(changed)
+    report.unchanged = len(rows) - len(changed)
+    return report, vectors
+
+
+def refresh_vacancies(session: Session, ids: list[int]) -> RefreshReport:
+    """Embed these vacancies' current text (if it changed) and update the vector index. Idempotent.
+
+    Writes through `session` without committing: the caller commits (a task its own session,
+    the in-process relay together with marking the messages delivered)."""
+    vacancies = {v.id: v for v in session.scalars(
+        sa.select(Vacancy).options(joinedload(Vacancy.organisation)).where(Vacancy.id.in_(ids)))}
+    facts = {i: VacancyFacts.of(v) for i, v in vacancies.items()}
+    report, vectors = _refresh(session, VacancyEmbedding, "vacancy_id", facts,
+                               {i: vacancy_text(f) for i, f in facts.items()}, set(ids) - set(vacancies))
+    indices = _vector_indices()
+    if indices is not None:
+        from webapp.search.vectors import vacancy_document
+
+        indices.vacancies.upsert([vacancy_document(facts[i], vectors[i], vacancies[i].status.value,
+                                                   vacancies[i].closing_date) for i in facts])
+        indices.vacancies.delete(set(ids) - set(vacancies))
+    return report
+
+
+def refresh_profiles(session: Session, ids: list[int]) -> RefreshReport:
+    """Embed these profiles' current text (if it changed) and update the vector index. Idempotent; the caller commits."""
+    profiles = {p.id: p for p in session.scalars(sa.select(CandidateProfile).where(CandidateProfile.id.in_(ids)))}
+    facts = {i: CandidateFacts.of(p) for i, p in profiles.items()}
+    report, vectors = _refresh(session, ProfileEmbedding, "profile_id", facts,
+                               {i: candidate_text(f) for i, f in facts.items()}, set(ids) - set(profiles))
+    indices = _vector_indices()
+    if indices is not None:
+        from webapp.search.vectors import candidate_document
+
+        indices.candidates.upsert([candidate_document(facts[i], vectors[i]) for i in facts])
+        indices.candidates.delete(set(ids) - set(profiles))
+    return report
+
+
+def _vector_indices():
+    from webapp.search.vectors import get_vector_indices
+
+    return get_vector_indices()
+
+
+# --- rebuilding the vector indices (flask matching reindex) -------------------------------------------
+
+
+def all_ids(session: Session, model: type) -> list[int]:
+    return list(session.scalars(sa.select(model.id).order_by(model.id)))
+
+
+def reindex_vectors(session: Session, batch_size: int = 500, progress=None) -> dict[str, int]:
+    """Embed every vacancy and profile whose text changed, then rebuild the Elasticsearch vector
+    indices (if configured) from the database and swap them in."""
+    totals = {"vacancies": 0, "profiles": 0, "encoded": 0}
+    for model, refresh, name in ((Vacancy, refresh_vacancies, "vacancies"),
+                                 (CandidateProfile, refresh_profiles, "profiles")):
+        ids = all_ids(session, model)
+        for chunk in _chunks(ids, batch_size):
+            report = _refresh_only(session, model, chunk)
+            totals["encoded"] += report.encoded
+            totals[name] += len(chunk)
+            if progress:
+                progress(name, totals[name], len(ids))
+    indices = _vector_indices()
+    if indices is not None:
+        from webapp.search.vectors import candidate_document, vacancy_document
+
+        indices.vacancies.rebuild(vacancy_document(f, v, row.status.value, row.closing_date)
+                                  for row, f, v in _stored(session, Vacancy))
+        indices.candidates.rebuild(candidate_document(f, v) for _, f, v in _stored(session, CandidateProfile))
+    return totals
+
+
+def _refresh_only(session: Session, model: type, ids: list[int]) -> RefreshReport:
+    """The database half of a refresh (the vector indices are rebuilt whole afterwards)."""
+    if model is Vacancy:
+        rows = {v.id: VacancyFacts.of(v) for v in session.scalars(
+            sa.select(Vacancy).options(joinedload(Vacancy.organisation)).where(Vacancy.id.in_(ids)))}
+        report, _ = _refresh(session, VacancyEmbedding, "vacancy_id", rows,
+                             {i: vacancy_text(f) for i, f in rows.items()}, set())
+    else:
+        rows = {p.id: CandidateFacts.of(p) for p in session.scalars(
+            sa.select(CandidateProfile).where(CandidateProfile.id.in_(ids)))}
+        report, _ = _refresh(session, ProfileEmbedding, "profile_id", rows,
+                             {i: candidate_text(f) for i, f in rows.items()}, set())
+    session.commit()
+    session.expunge_all()
+    return report
+
+
+def _stored(session: Session, model: type, where: Any = None, batch_size: int = 1000):
+    """(row, facts, vector) for every row of `model` that has an embedding, in id order, a batch at a time."""
+    link, key = ((VacancyEmbedding, VacancyEmbedding.vacancy_id) if model is Vacancy
+                 else (ProfileEmbedding, ProfileEmbedding.profile_id))
+    last = 0
+    while True:
+        query = (sa.select(model, Embedding.vector)
+                 .join(link, key == model.id)
+                 .join(Embedding, sa.and_(Embedding.model == link.model, Embedding.text_hash == link.text_hash))
+                 .where(model.id > last).order_by(model.id).limit(batch_size))
+        if model is Vacancy:
+            query = query.options(joinedload(Vacancy.organisation))
+        if where is not None:
+            query = query.where(where)
+        batch = session.execute(query).all()
+        if not batch:
+            return
+        for row, blob in batch:
+            facts = VacancyFacts.of(row) if model is Vacancy else CandidateFacts.of(row)
+            yield row, facts, from_bytes(blob)
+        last = batch[-1][0].id
+
+
+# --- exact ranking over stored vectors (the embedded engine) ---------------------------------------------
+
+
+@dataclass
+class _Universe:
+    signature: tuple
+    facts: list
+    table: Any
+    matrix: np.ndarray
+
+
+_lock = threading.Lock()
+
+
+def _universe(session: Session, kind: str, today: dt.date) -> _Universe:
+    """Every candidate (or live vacancy) with a vector, as arrays, cached until any of them changes."""
+    if kind == "candidates":
+        signature = tuple(session.execute(sa.select(
+            sa.func.count(ProfileEmbedding.profile_id), sa.func.max(ProfileEmbedding.updated_at),
+            sa.select(sa.func.max(CandidateProfile.updated_at)).scalar_subquery(),
+            sa.select(sa.func.count(CandidateProfile.id)).scalar_subquery(),
+        )).one())
+        live = None
+    else:
+        live = sa.and_(Vacancy.status == VacancyStatus.LIVE, Vacancy.closing_date >= today)
+        signature = tuple(session.execute(sa.select(
+            sa.func.count(VacancyEmbedding.vacancy_id), sa.func.max(VacancyEmbedding.updated_at),
+            sa.select(sa.func.max(Vacancy.updated_at)).scalar_subquery(),
+            sa.select(sa.func.count(Vacancy.id)).where(live).scalar_subquery(),
+        )).one()) + (today,)
+    cache = current_app.extensions.setdefault("cswjobs_match_universe", {})
+    found = cache.get(kind)
+    if found is not None and found.signature == signature:
+        return found
+    with _lock:
+        rows = list(_stored(session, Vacancy if kind == "vacancies" else CandidateProfile, where=live))
+        facts = [f for _, f, _ in rows]
+        matrix = np.vstack([v for _, _, v in rows]) if rows else np.zeros((0, 384), dtype=np.float32)
+        table = VacancyTable.of(facts) if kind == "vacancies" else CandidateTable.of(facts)
+        universe = _Universe(signature, facts, table, matrix)
+        cache[kind] = universe
+    return universe
+
+
+def _vector_of(session: Session, link_model: type, key: Any, ident: int) -> np.ndarray | None:
+    blob = session.scalar(
+        sa.select(Embedding.vector).join(link_model, sa.and_(Embedding.model == link_model.model,
+                                                             Embedding.text_hash == link_model.text_hash))
+        .where(key == ident))
+    return None if blob is None else from_bytes(blob)
+
+
+# --- suggested candidates (recruiters) -------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    match: Match
+    profile: CandidateProfile
+    invitation: Invitation | None = None
+
+
+@dataclass
+class Suggestions:
+    items: list[Suggestion] = field(default_factory=list)
+    pending: bool = False  # the vacancy's text has not been embedded yet (a worker is behind)
+    engine: str = "exact"
+
+
+def suggested_candidates(session: Session, vacancy: Vacancy, limit: int = 20, today: dt.date | None = None) -> Suggestions:
+    """Candidates who opted in to be found and fit this vacancy, best first, with reasons.
+
+    Candidates who have already applied are left out (they are in the vacancy's applications)."""
+    today = today or dt.date.today()
+    vector = _vector_of(session, VacancyEmbedding, VacancyEmbedding.vacancy_id, vacancy.id)
+    if vector is None:
+        return Suggestions(pending=True)
+    facts = VacancyFacts.of(vacancy)
+    applied = set(session.scalars(sa.select(Application.candidate_id).where(Application.vacancy_id == vacancy.id)))
+    indices = _vector_indices()
+    wanted = limit + len(applied)
+    if indices is not None:
+        hits = indices.candidates.knn(vector, k=min(SHORTLIST, max(wanted * 3, 50)), filters=es_candidate_filters(facts))
+        similarity = dict(hits)
+        profiles = {p.id: p for p in session.scalars(sa.select(CandidateProfile).options(
+            selectinload(CandidateProfile.user)).where(CandidateProfile.id.in_(list(similarity))))}
+        matches = []
+        for pid, cosine in hits:
+            profile = profiles.get(pid)
+            if profile is None:
+                continue
+            candidate = CandidateFacts.of(profile)
+            if failures(facts, candidate, for_recruiter=True):  # the index lagged a change: the database decides
+                continue
+            matches.append(assess(facts, candidate, cosine))
+        matches.sort(key=lambda m: (-m.score, m.candidate_id))
+        engine = "elasticsearch"
+    else:
+        universe = _universe(session, "candidates", today)
+        matches = rank_candidates(facts, vector, universe.facts, universe.matrix, universe.table, limit=wanted)
+        profiles = {p.id: p for p in session.scalars(sa.select(CandidateProfile).options(
+            selectinload(CandidateProfile.user)).where(CandidateProfile.id.in_([m.candidate_id for m in matches])))}
+        engine = "exact"
+    invitations = {i.candidate_id: i for i in session.scalars(
+        sa.select(Invitation).where(Invitation.vacancy_id == vacancy.id))}
+    items = []
+    for match in matches:
+        profile = profiles.get(match.candidate_id)
+        if profile is None or profile.user_id in applied or not _still_findable(profile):
+            continue
+        items.append(Suggestion(match, profile, invitations.get(profile.user_id)))
+        if len(items) == limit:
+            break
+    return Suggestions(items=items, engine=engine)
+
+
+def _still_findable(profile: CandidateProfile) -> bool:
+    user = profile.user
+    return bool(profile.discoverable and user.active and user.role == UserRole.CANDIDATE)
+
+
+def suggestion_for(session: Session, vacancy: Vacancy, profile: CandidateProfile) -> Match | None:
+    """This candidate against this vacancy, if they may be suggested for it (None otherwise)."""
+    if not _still_findable(profile):
+        return None
+    facts, candidate = VacancyFacts.of(vacancy), CandidateFacts.of(profile)
+    if failures(facts, candidate, for_recruiter=True):
+        return None
+    v = _vector_of(session, VacancyEmbedding, VacancyEmbedding.vacancy_id, vacancy.id)
+    c = _vector_of(session, ProfileEmbedding, ProfileEmbedding.profile_id, profile.id)
+    semantic = float(v @ c) if v is not None and c is not None else 0.0
+    return assess(facts, candidate, semantic)
+
+
+# --- jobs that fit you (candidates) --------------------------------------------------------------------
+
+
+@dataclass
+class JobsThatFit:
+    items: list[tuple[Match, Vacancy]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # profile answers that would let us match
+    pending: bool = False
+    engine: str = "exact"
+
+
+def missing_answers(profile: CandidateProfile | None) -> list[str]:
+    if profile is None:
+        return ["your profile"]
+    missing = []
+    if profile.role_level is None:
+        missing.append("your role level")
+    if not profile.specialisms:
+        missing.append("your specialisms")
+    if not profile.home_borough:
+        missing.append("where you live")
+    return missing
+
+
+def jobs_that_fit(session: Session, user: User, limit: int = 20, today: dt.date | None = None) -> JobsThatFit:
+    """Live vacancies that fit this social worker, best first, with reasons; ones applied for are left out."""
+    today = today or dt.date.today()
+    profile = user.profile
+    result = JobsThatFit(missing=missing_answers(profile))
+    if profile is None:
+        return result
+    vector = _vector_of(session, ProfileEmbedding, ProfileEmbedding.profile_id, profile.id)
+    if vector is None:
+        result.pending = True
+        return result
+    candidate = CandidateFacts.of(profile)
+    applied = set(session.scalars(sa.select(Application.vacancy_id).where(Application.candidate_id == user.id)))
+    wanted = limit + len(applied)
+    indices = _vector_indices()
+    if indices is not None:
+        hits = indices.vacancies.knn(vector, k=min(SHORTLIST, max(wanted * 3, 50)),
+                                     filters=es_vacancy_filters(candidate, today.isoformat()))
+        vacancies = {v.id: v for v in session.scalars(sa.select(Vacancy).options(joinedload(Vacancy.organisation))
+                                                       .where(Vacancy.id.in_([i for i, _ in hits])))}
+        matches = []
+        for vid, cosine in hits:
+            vacancy = vacancies.get(vid)
+            if vacancy is None or not vacancy.is_live_on(today):
+                continue
+            facts = VacancyFacts.of(vacancy)
+            if failures(facts, candidate):
+                continue
+            matches.append(assess(facts, candidate, cosine))
+        matches.sort(key=lambda m: (-m.score, m.vacancy_id))
+        result.engine = "elasticsearch"
+    else:
+        universe = _universe(session, "vacancies", today)
+        matches = rank_vacancies(candidate, vector, universe.facts, universe.matrix, universe.table, limit=wanted)
+        vacancies = {v.id: v for v in session.scalars(sa.select(Vacancy).options(joinedload(Vacancy.organisation))
+                                                       .where(Vacancy.id.in_([m.vacancy_id for m in matches])))}
+    for match in matches:
+        vacancy = vacancies.get(match.vacancy_id)
+        if vacancy is None or vacancy.id in applied or not vacancy.is_live_on(today):
+            continue
+        result.items.append((match, vacancy))
+        if len(result.items) == limit:
+            break
+    return result
+
+
+def describe_candidate(profile: CandidateProfile) -> dict[str, str]:
+    """What a recruiter sees of a suggested candidate: their practice, not their contact details."""
+    from domain.geography import BOROUGHS_BY_SLUG
+    from domain.vocabulary import ServiceArea
+
+    level = RoleLevel(profile.role_level).label if profile.role_level else "Role level not given"
+    if profile.in_asye:
+        experience = "In their ASYE"
+    elif profile.years_qualified is not None:
+        years = profile.years_qualified
+        experience = f"Qualified {years} year{'' if years == 1 else 's'}" if years else "Newly qualified"
+    else:
+        experience = "Not yet qualified" if profile.role_level == RoleLevel.STUDENT else ""
+    home = BOROUGHS_BY_SLUG.get(profile.home_borough or "")
+    return {
+        "level": level,
+        "experience": experience,
+        "specialisms": ", ".join(ServiceArea.label_for(s) for s in profile.specialisms or []),
+        "lives_in": home.name if home else "",
+        "availability": profile.availability.label,
+        "registered": "Yes" if profile.swe_number else "No",
+    }
