@@ -89,6 +89,13 @@ def _drop_unreferenced(session: Session, hashes: set[str]) -> None:
             session.execute(sa.delete(Embedding).where(Embedding.text_hash.in_(unused)))
 
 
+def _sweep_unreferenced(session: Session) -> None:
+    session.execute(sa.delete(Embedding).where(
+        ~sa.exists().where(ProfileEmbedding.text_hash == Embedding.text_hash),
+        ~sa.exists().where(VacancyEmbedding.text_hash == Embedding.text_hash),
+    ).execution_options(synchronize_session=False))
+
+
 @dataclass
 class RefreshReport:
     encoded: int = 0  # texts the model actually encoded
@@ -130,6 +137,8 @@ def _refresh(session: Session, link_model: type, key: str, rows: dict[int, Any],
     session.flush()
     if old_hashes:
         _drop_unreferenced(session, old_hashes)
+    if gone:  # on PostgreSQL the link went with its row (ON DELETE CASCADE): sweep vectors nothing uses
+        _sweep_unreferenced(session)
     report.changed = len(changed)
     report.unchanged = len(rows) - len(changed)
     return report, vectors

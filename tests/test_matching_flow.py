@@ -1,0 +1,251 @@
+"""Matching in the app, on both databases: embeddings follow changes (and only changes), suggested
+candidates respect opting in and councils, invitations end to end over HTTP, jobs that fit you."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from flask import g
+
+from domain.geography import BOROUGHS_BY_SLUG
+from domain.vocabulary import Availability, RoleLevel, ServiceArea, VacancyStatus
+from matching.encoder import Encoder
+from tests import helpers
+from tests.conftest import sent_mail
+from tests.factories import (
+    CandidateFactory,
+    CandidateProfileFactory,
+    OrganisationFactory,
+    RecruiterFactory,
+    VacancyFactory,
+)
+from webapp.extensions import db
+from webapp.models import AuditLog, Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
+
+CAMDEN = BOROUGHS_BY_SLUG["camden"]
+CROYDON = BOROUGHS_BY_SLUG["croydon"]
+
+
+def sign_in_as(client, user) -> None:
+    with client.application.test_request_context(environ_base=client.environ_base):
+        helpers.sign_in_as(client, user)
+    g.pop("_login_user", None)
+
+
+@pytest.fixture
+def encodings(monkeypatch) -> list[str]:
+    """Every text the real model is asked to encode, in order."""
+    seen: list[str] = []
+    original = Encoder.encode
+
+    def spy(self, texts):
+        seen.extend(texts)
+        return original(self, texts)
+
+    monkeypatch.setattr(Encoder, "encode", spy)
+    return seen
+
+
+@pytest.fixture
+def camden():
+    return OrganisationFactory(name="Camden", slug="camden", latitude=CAMDEN.latitude, longitude=CAMDEN.longitude)
+
+
+@pytest.fixture
+def croydon():
+    return OrganisationFactory(name="Croydon", slug="croydon", latitude=CROYDON.latitude, longitude=CROYDON.longitude)
+
+
+def profile(name: str, **values):
+    user = CandidateFactory(full_name=name)
+    defaults = dict(user=user, role_level=RoleLevel.SENIOR_PRACTITIONER, specialisms=["child_protection"],
+                    home_borough="islington", max_commute_miles=6, min_salary=40000, discoverable=True,
+                    availability=Availability.NOW,
+                    cv_text="Senior practitioner in child protection: section 47 enquiries, core groups, court work.")
+    defaults.update(values)
+    return CandidateProfileFactory(**defaults)
+
+
+def cp_vacancy(organisation, **values):
+    defaults = dict(organisation=organisation, title="Senior Practitioner – Child Protection",
+                    role_level=RoleLevel.SENIOR_PRACTITIONER, service_area=ServiceArea.CHILD_PROTECTION,
+                    description="Child protection enquiries, core groups and care proceedings.",
+                    salary_min=45000, salary_max=50000)
+    defaults.update(values)
+    return VacancyFactory(**defaults)
+
+
+# --- embeddings follow changes -------------------------------------------------------------------------
+
+
+def test_embeddings_are_computed_on_change_and_never_twice_for_the_same_text(app, camden, encodings):
+    vacancy = cp_vacancy(camden)
+    person = profile("Ada Okafor")
+    db.session.commit()  # the outbox relay runs in-process after the commit
+    assert len(encodings) == 2
+    first_hash = db.session.get(VacancyEmbedding, vacancy.id).text_hash
+    assert db.session.get(ProfileEmbedding, person.id) is not None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Embedding)) == 2
+
+    vacancy.status = VacancyStatus.CLOSED  # not in the text: nothing to encode
+    person.discoverable = False
+    db.session.commit()
+    assert len(encodings) == 2
+    db.session.expire_all()
+    assert db.session.get(VacancyEmbedding, vacancy.id).text_hash == first_hash
+
+    vacancy.description = "Fostering assessments and supervising foster carers."
+    db.session.commit()
+    assert encodings[-1].endswith("Fostering assessments and supervising foster carers.")
+    assert len(encodings) == 3
+    db.session.expire_all()
+    assert db.session.get(VacancyEmbedding, vacancy.id).text_hash != first_hash
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Embedding)) == 2  # the old vector is gone
+
+    twin = cp_vacancy(camden, title=vacancy.title, description=vacancy.description, team=vacancy.team,
+                      summary=vacancy.summary)  # the very same advert text again: served from the cache
+    db.session.commit()
+    assert len(encodings) == 3
+    assert db.session.get(VacancyEmbedding, twin.id).text_hash == db.session.get(VacancyEmbedding, vacancy.id).text_hash
+
+    db.session.delete(person)
+    db.session.commit()
+    assert db.session.get(ProfileEmbedding, person.id) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Embedding)) == 1  # a CV's vector leaves with it
+
+
+# --- suggested candidates -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scene(app, camden, croydon):
+    recruiter = RecruiterFactory(organisation=camden)
+    vacancy = cp_vacancy(camden)
+    other = cp_vacancy(croydon)
+    found = profile("Ada Okafor")
+    hidden = profile("Bea Hidden", discoverable=False)
+    too_far = profile("Cal Faraway", home_borough="croydon", max_commute_miles=3)
+    fostering = profile("Dee Foster", specialisms=["fostering"], role_level=RoleLevel.SOCIAL_WORKER,
+                        cv_text="Supervising social worker for foster carers; fostering assessments.")
+    db.session.commit()
+    return dict(recruiter=recruiter, vacancy=vacancy, other=other, found=found, hidden=hidden, too_far=too_far,
+                fostering=fostering)
+
+
+def test_suggested_candidates_are_only_those_who_opted_in_and_fit(client, scene):
+    sign_in_as(client, scene["recruiter"])
+    response = client.get(f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Ada Okafor" in page and "Dee Foster" in page
+    assert "Bea Hidden" not in page and "Cal Faraway" not in page
+    assert page.index("Ada Okafor") < page.index("Dee Foster")  # child protection first for a CP post
+    assert "Child protection experience" in page and "Senior practitioner" in page
+    assert scene["found"].user.email not in page  # no contact details
+
+
+def test_suggestions_are_for_the_recruiters_own_council_only(client, scene):
+    sign_in_as(client, scene["recruiter"])
+    assert client.get(f"/recruit/vacancies/{scene['other'].id}/suggested-candidates").status_code == 404
+    assert client.get(f"/recruit/vacancies/{scene['other'].id}/suggested-candidates/{scene['found'].id}/invite").status_code == 404
+    assert client.post(f"/recruit/vacancies/{scene['other'].id}/suggested-candidates/{scene['found'].id}/invite",
+                       data={"message": "hello"}).status_code == 404
+    assert client.get("/recruit/vacancies/99999999999/suggested-candidates").status_code == 404
+    sign_in_as(client, scene["found"].user)
+    assert client.get(f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates").status_code == 403
+
+
+def test_a_recruiter_cannot_invite_someone_who_has_not_opted_in(client, scene):
+    sign_in_as(client, scene["recruiter"])
+    url = f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates/{scene['hidden'].id}/invite"
+    assert client.get(url).status_code == 404
+    assert client.post(url, data={"message": ""}).status_code == 404
+    far = f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates/{scene['too_far'].id}/invite"
+    response = client.post(far, data={"message": ""})
+    assert response.status_code == 400 and "no longer one of the suggested candidates" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 0
+
+
+# --- invitations, end to end --------------------------------------------------------------------------------
+
+
+def test_invite_to_apply_end_to_end(client, scene, mail_folder):
+    vacancy, ada = scene["vacancy"], scene["found"]
+    sign_in_as(client, scene["recruiter"])
+    url = f"/recruit/vacancies/{vacancy.id}/suggested-candidates/{ada.id}/invite"
+    page = client.get(url).get_data(as_text=True)
+    assert "Invite Ada Okafor to apply" in page and "Child protection experience" in page
+
+    too_long = client.post(url, data={"message": "x" * 501})
+    assert too_long.status_code == 400 and "500 characters or fewer" in too_long.get_data(as_text=True)
+
+    response = client.post(url, data={"message": "Our CP team would love to meet you."})
+    assert response.status_code == 302
+    invitation = db.session.scalar(sa.select(Invitation))
+    assert invitation.candidate_id == ada.user_id and "child protection experience" in invitation.reasons
+    entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "candidate.invited"))
+    assert entry.actor_id == scene["recruiter"].id and entry.detail["candidate_id"] == ada.user_id
+    mails = sent_mail(mail_folder)
+    assert len(mails) == 1 and ada.user.email in mails[0] and "invites you to apply" in mails[0]
+
+    again = client.post(url, data={"message": "Again"})
+    assert again.status_code == 400 and "You invited Ada Okafor" in again.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1
+    listing = client.get(f"/recruit/vacancies/{vacancy.id}/suggested-candidates").get_data(as_text=True)
+    assert "Invited " in listing
+
+    sign_in_as(client, ada.user)
+    page = client.get("/account/jobs-that-fit").get_data(as_text=True)
+    assert "Camden invites you to apply" in page and "Our CP team would love to meet you." in page
+    assert f"/jobs/{vacancy.id}-" in page
+
+    sign_in_as(client, scene["fostering"].user)  # someone else's invitation looks like none at all
+    assert client.post(f"/account/invitations/{invitation.id}/dismiss").status_code == 404
+
+    sign_in_as(client, ada.user)
+    assert client.post(f"/account/invitations/{invitation.id}/dismiss").status_code == 302
+    assert "invites you to apply" not in client.get("/account/jobs-that-fit").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Invitation, invitation.id).dismissed_at is not None
+
+
+@pytest.mark.parametrize("app_overrides", [{"WTF_CSRF_ENABLED": True}])
+def test_invitations_need_the_csrf_token(client, scene):
+    sign_in_as(client, scene["recruiter"])
+    url = f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates/{scene['found'].id}/invite"
+    assert client.post(url, data={"message": "hi"}).status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 0
+    token = helpers.csrf_token(client.get(url).get_data(as_text=True))
+    assert client.post(url, data={"message": "hi", "csrf_token": token}).status_code == 302
+
+
+# --- jobs that fit you --------------------------------------------------------------------------------------
+
+
+def test_jobs_that_fit_respects_the_profile_and_leaves_out_applications(client, scene):
+    from webapp.models import Application
+
+    near = scene["vacancy"]
+    applied = cp_vacancy(near.organisation, title="Senior Practitioner – Assessment", service_area=ServiceArea.ASSESSMENT)
+    db.session.add(Application(vacancy=applied, candidate_id=scene["found"].user_id))
+    db.session.commit()
+    sign_in_as(client, scene["found"].user)
+    response = client.get("/account/jobs-that-fit")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f"/jobs/{near.id}-" in page  # Camden, within six miles of Islington
+    assert f"/jobs/{scene['other'].id}-" not in page  # Croydon is beyond the commute
+    assert f"/jobs/{applied.id}-" not in page
+    assert "Child protection experience" in page
+
+    sign_in_as(client, scene["recruiter"])
+    assert client.get("/account/jobs-that-fit").status_code == 403
+
+
+def test_a_candidate_without_a_profile_is_asked_to_complete_it(client, app):
+    person = CandidateFactory()
+    db.session.commit()
+    sign_in_as(client, person)
+    page = client.get("/account/jobs-that-fit").get_data(as_text=True)
+    assert "Complete your profile" in page
