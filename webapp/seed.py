@@ -656,6 +656,11 @@ def seed_demo(
     _demo_featured(session, rng, vacancies, now)
     _notify(progress, "follows and news", summary.follows + summary.news_articles,
             summary.follows + summary.news_articles)
+    from webapp.services.workforce import worker_secret
+    from webapp.workforce_demo import seed_workforce
+
+    workforce = seed_workforce(session, orgs, now.date(), seed, worker_secret())
+    _notify(progress, "workforce snapshots", workforce.snapshots, workforce.snapshots)
 
     session.flush()
     summary.users = session.scalar(sa.select(sa.func.count()).select_from(User))

@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.views.insights_extras import bp as insights_extras
     from webapp.views.jobs import bp as jobs
     from webapp.views.recruit import bp as recruit
+    from webapp.views.workforce import bp as workforce
 
     app.register_blueprint(health)
     app.register_blueprint(jobs)
@@ -19,4 +20,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(equality_account)
     app.register_blueprint(recruit, url_prefix="/recruit")
     app.register_blueprint(admin, url_prefix="/admin")
+    app.register_blueprint(workforce, url_prefix="/insights/workforce")
     app.register_blueprint(insights_extras, url_prefix="/insights")
