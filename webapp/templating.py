@@ -42,12 +42,16 @@ def navigation_items() -> list[dict]:
         if current_user.role == UserRole.CANDIDATE:
             items += [("Your applications", "account.applications"), ("Your profile", "account.profile")]
         elif current_user.role == UserRole.RECRUITER:
-            items += [("Your vacancies", "recruit.vacancies")]
+            items += [("Your vacancies", "recruit.vacancies"), ("Campaigns", "recruit_campaigns.index"),
+                      ("Insights", "insights.dashboard")]
         elif current_user.role == UserRole.ORG_ADMIN:
             items += [("Your vacancies", "recruit.vacancies"), ("Your council", "recruit.council"),
+                      ("Campaigns", "recruit_campaigns.index"), ("Insights", "insights.dashboard"),
                       ("Audit log", "admin.audit_log")]
+        elif current_user.role == UserRole.PROGRAMME_LEAD:
+            items += [("Insights", "insights.dashboard"), ("Campaigns", "lead_campaigns.index")]
         elif current_user.role == UserRole.ADMIN:
-            items += [("Audit log", "admin.audit_log")]
+            items += [("Insights", "insights.dashboard"), ("Audit log", "admin.audit_log")]
         items.append(("Sign out", "account.sign_out"))
     else:
         items += [("Sign in", "account.sign_in"), ("Create an account", "account.register")]

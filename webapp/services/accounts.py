@@ -14,13 +14,14 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from domain.funnel import FunnelStep
 from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.mail import send_mail
 from webapp.models import Application, ApplicationEvent, Follow, FunnelEvent, User, utcnow
 from webapp.security import hash_password, verify_password
 from webapp.services import ServiceError
-from webapp.services import audit
+from webapp.services import audit, funnel
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256  # Argon2 takes any length; a ceiling stops someone posting megabytes to hash
@@ -93,6 +94,7 @@ def register_candidate(email: str, full_name: str, password: str) -> User:
     except sa.exc.IntegrityError:  # two sign-ups for one address at the same moment
         raise EmailTaken(EMAIL_TAKEN) from None
     audit.record(user, "account.registered", user)
+    funnel.record_visitor_step(FunnelStep.REGISTRATION, user)
     return user
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from domain.funnel import FunnelStep
 from domain.vocabulary import (
     PIPELINE_TRANSITIONS,
     ApplicationStatus,
@@ -19,7 +20,7 @@ from domain.vocabulary import (
 from webapp.extensions import db
 from webapp.models import Application, ApplicationEvent, User, Vacancy, utcnow
 from webapp.services import NotAllowed, ServiceError
-from webapp.services import audit
+from webapp.services import audit, funnel
 
 SUPPORTING_STATEMENT_MAX = 5000
 NOTE_MAX = 500  # ApplicationEvent.note and Application.decline_detail
@@ -67,6 +68,7 @@ def submit(candidate: User, vacancy: Vacancy, supporting_statement: str, today: 
     db.session.flush()
     audit.record(candidate, "application.submitted", application, organisation_id=vacancy.organisation_id,
                  vacancy_id=vacancy.id)
+    funnel.record_visitor_step(FunnelStep.APPLICATION, candidate, vacancy=vacancy, application=application)
     return application
 
 
@@ -113,6 +115,7 @@ def move(
         application.decline_detail = detail
     previous = application.status
     _append_event(application, to_status, recruiter, note)
+    funnel.record_pipeline_step(application, to_status)  # shortlisted ... hired, credited to its campaign
     audit.record(recruiter, "application.moved", application, organisation_id=application.vacancy.organisation_id,
                  from_status=previous.value, to_status=to_status.value)
     return application

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from domain.funnel import FunnelStep
 from domain.vocabulary import VacancyStatus
 from webapp.extensions import db
 from webapp.models import Follow, Organisation, User, Vacancy
-from webapp.services import NotAllowed
+from webapp.services import NotAllowed, funnel
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def follow(user: User, organisation: Organisation) -> Follow:
         if current is None:
             raise
         return current
+    funnel.record_visitor_step(FunnelStep.FOLLOW, user, organisation_id=organisation.id)
     return row
 
 

@@ -222,14 +222,13 @@ def record_daily_visit(user: Any = None, organisation_id: int | None = None,
     return True
 
 
-def init_app(app) -> None:
-    """Count the first page of a visitor's day as a visit (HTML pages that worked, not redirects)."""
+def count_daily_visit(response):
+    """after_request: the first page a visitor sees each day counts as a visit (HTML pages that
+    worked, not redirects, errors or assets)."""
+    if (request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html"
+            and request.endpoint not in (None, "static")
+            and session.get(VISIT_DAY_KEY) != utcnow().date().isoformat()):
+        from flask_login import current_user
 
-    @app.after_request
-    def count_daily_visit(response):
-        if (request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html"
-                and request.endpoint not in (None, "static") and session.get(VISIT_DAY_KEY) != utcnow().date().isoformat()):
-            from flask_login import current_user
-
-            record_daily_visit(current_user)
-        return response
+        record_daily_visit(current_user)
+    return response

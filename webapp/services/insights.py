@@ -145,3 +145,456 @@ def headline_figures(start: dt.date, end: dt.date, organisation_id: int | None =
     """The region's (or one council's) headline figures for a period, both days included:
     visitors, jobs_posted, job_views, apply_clicks, registrations, applications, hires, followers."""
     return figures(Scope(start, end, organisation_id=organisation_id))
+
+
+# --- the dashboard's tables --------------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    """One table of figures: shown on the page (with a chart of `chart` against `label`) and as CSV."""
+
+    name: str
+    caption: str
+    columns: list[tuple[str, str]]  # (key, heading)
+    rows: list[dict[str, Any]]
+    label: str = "label"
+    chart: str | None = None  # the column drawn as bars
+    note: str = ""
+
+    def chart_max(self) -> float:
+        values = [row.get(self.chart) or 0 for row in self.rows] if self.chart else []
+        return max([v for v in values if isinstance(v, (int, float))] + [0])
+
+
+def rate(numerator: int | None, denominator: int | None) -> float | None:
+    """A percentage, or None when there is nothing to divide by (shown as a dash, never as 0%)."""
+    if not denominator or numerator is None:
+        return None
+    return round(100.0 * numerator / denominator, 1)
+
+
+def funnel_table(scope: Scope) -> Table:
+    totals = step_totals(scope)
+    counts = {"visitors": unique_visitors(scope)}
+    rows: list[dict[str, Any]] = []
+    previous: int | None = None
+    for key, label, steps in FUNNEL_STAGES:
+        count = counts.get(key, sum(totals[s.value] for s in steps))
+        # "Applications made here" is a part of "applied", not a step after it; the stages after it
+        # only exist for applications made here, so shortlisting converts from those.
+        rows.append({"key": key, "label": label, "count": count,
+                     "rate": rate(count, previous) if key not in ("visitors", "applications") else None})
+        previous = count
+    return Table("funnel", "The funnel: people at each step and the share of the step before who reached it",
+                 [("label", "Step"), ("count", "People"), ("rate", "Conversion from the step before (%)")],
+                 rows, chart="count",
+                 note="Applications made here are the in-platform part of ‘applied’; shortlisting and later steps "
+                      "convert from them, because applications on a council's own site are not seen here.")
+
+
+BREAKDOWNS = {
+    "council": ("organisation_id", "Council"),
+    "sub_region": ("sub_region", "Sub-region"),
+    "role_level": ("role_level", "Role level"),
+    "service_area": ("service_area", "Service area"),
+    "campaign": ("campaign_id", "Campaign"),
+}
+
+
+def _labels(by: str, keys: list[Any]) -> dict[Any, str]:
+    if by == "council":
+        ids = [k for k in keys if k is not None]
+        names = dict(db.session.execute(sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all()) if ids else {}
+        return {k: names.get(k, "No council (searches, visits)") if k is not None else "No council (searches, visits)" for k in keys}
+    if by == "campaign":
+        ids = [k for k in keys if k is not None]
+        names = dict(db.session.execute(sa.select(Campaign.id, Campaign.name).where(Campaign.id.in_(ids))).all()) if ids else {}
+        return {k: names.get(k, "Campaign removed") if k is not None else "No campaign" for k in keys}
+    enum = {"sub_region": SubRegion, "role_level": RoleLevel, "service_area": ServiceArea}[by]
+    none_label = "No council (searches, visits)" if by == "sub_region" else "Not about one job (visits, searches)"
+    return {k: enum.label_for(k) if k is not None else none_label for k in keys}
+
+
+def breakdown_table(scope: Scope, by: str) -> Table:
+    column_name, heading = BREAKDOWNS[by]
+    daily_column = getattr(FunnelDaily, column_name)
+    visitor_column = getattr(FunnelVisitorDay, column_name)
+    steps = [FunnelStep.JOB_VIEW, FunnelStep.APPLY_CLICK, FunnelStep.APPLICATION, FunnelStep.HIRED]
+    figures_by: dict[Any, dict[str, int]] = {}
+    for key, kind, total in db.session.execute(
+        sa.select(daily_column, FunnelDaily.kind, sa.func.sum(FunnelDaily.people))
+        .where(*_where(FunnelDaily, scope), FunnelDaily.kind.in_([s.value for s in steps]))
+        .group_by(daily_column, FunnelDaily.kind)
+    ):
+        figures_by.setdefault(key, {})[kind] = int(total or 0)
+    visitors = dict(db.session.execute(
+        sa.select(visitor_column, sa.func.count(sa.distinct(FunnelVisitorDay.visitor_key)))
+        .where(*_where(FunnelVisitorDay, scope)).group_by(visitor_column)
+    ).all())
+    keys = list(dict.fromkeys([*figures_by, *visitors]))
+    labels = _labels(by, keys)
+    rows = []
+    for key in keys:
+        f = figures_by.get(key, {})
+        views, clicks, apps, hires = (f.get(s.value, 0) for s in steps)
+        rows.append({"label": labels[key], "visitors": int(visitors.get(key, 0)), "job_views": views,
+                     "apply_clicks": clicks, "applications": apps, "hires": hires,
+                     "view_to_apply": rate(clicks + apps, views), "application_to_hire": rate(hires, apps)})
+    rows.sort(key=lambda r: (-r["job_views"], -r["visitors"], r["label"]))
+    return Table(f"by_{by}", f"Figures by {heading.lower()}",
+                 [("label", heading), ("visitors", "Visitors"), ("job_views", "Job views"),
+                  ("apply_clicks", "Apply clicks"), ("applications", "Applications"), ("hires", "Hires"),
+                  ("view_to_apply", "Views that led to applying (%)"),
+                  ("application_to_hire", "Applications that led to a hire (%)")],
+                 rows, chart="job_views")
+
+
+def _bucket(day: dt.date, size: str) -> dt.date:
+    if size == "month":
+        return day.replace(day=1)
+    if size == "week":
+        return day - dt.timedelta(days=day.weekday())
+    return day
+
+
+def over_time_table(scope: Scope) -> Table:
+    size = "day" if scope.days <= 31 else "week" if scope.days <= 120 else "month"
+    steps = {FunnelStep.JOB_VIEW.value: "job_views", FunnelStep.APPLY_CLICK.value: "applied",
+             FunnelStep.APPLICATION.value: "applied", FunnelStep.HIRED.value: "hires"}
+    buckets: dict[dt.date, dict[str, int]] = {}
+    day = scope.start
+    while day <= scope.end:
+        buckets.setdefault(_bucket(day, size), {"job_views": 0, "applied": 0, "hires": 0})
+        day += dt.timedelta(days=1)
+    for day, kind, total in db.session.execute(
+        sa.select(FunnelDaily.day, FunnelDaily.kind, sa.func.sum(FunnelDaily.people))
+        .where(*_where(FunnelDaily, scope), FunnelDaily.kind.in_(list(steps)))
+        .group_by(FunnelDaily.day, FunnelDaily.kind)
+    ):
+        if isinstance(day, str):
+            day = dt.date.fromisoformat(day)
+        buckets[_bucket(day, size)][steps[kind]] += int(total or 0)
+    heading = {"day": "Day", "week": "Week beginning", "month": "Month"}[size]
+    rows = [{"label": (f"{b:%B %Y}" if size == "month" else f"{b.day} {b:%b %Y}"), "period": b.isoformat(), **v}
+            for b, v in sorted(buckets.items())]
+    return Table("over_time", f"Job views, applications and hires by {heading.lower()}",
+                 [("label", heading), ("job_views", "Job views"), ("applied", "Applied (here or on the council's site)"),
+                  ("hires", "Hires")], rows, chart="job_views")
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How many days something took: how many cases, the median and the quartiles."""
+
+    count: int
+    median: float | None
+    lower_quartile: float | None
+    upper_quartile: float | None
+
+
+def spread(days: list[float]) -> Spread:
+    if not days:
+        return Spread(0, None, None, None)
+    if len(days) == 1:
+        return Spread(1, days[0], days[0], days[0])
+    q1, q2, q3 = statistics.quantiles(sorted(days), n=4, method="inclusive")
+    return Spread(len(days), round(q2, 1), round(q1, 1), round(q3, 1))
+
+
+def time_to_hire(scope: Scope) -> Spread:
+    """Days from an application being made to the hire, for hires made in the period."""
+    lower, upper = _moment_range(scope)
+    rows = db.session.execute(
+        sa.select(Application.submitted_at, ApplicationEvent.created_at)
+        .join(ApplicationEvent, ApplicationEvent.application_id == Application.id)
+        .join(Vacancy, Vacancy.id == Application.vacancy_id)
+        .where(ApplicationEvent.to_status == ApplicationStatus.HIRED, ApplicationEvent.created_at >= lower,
+               ApplicationEvent.created_at < upper, *_vacancy_filters(scope))
+    ).all()
+    return spread([(hired - submitted).total_seconds() / 86400 for submitted, hired in rows])
+
+
+def time_to_fill(scope: Scope) -> Spread:
+    """Days from a vacancy being published to its first hire (or, with no hire, its closing),
+    for vacancies filled or closed in the period."""
+    lower, upper = _moment_range(scope)
+    first_hire = (
+        sa.select(Application.vacancy_id, sa.func.min(ApplicationEvent.created_at).label("hired_at"))
+        .join(ApplicationEvent, ApplicationEvent.application_id == Application.id)
+        .where(ApplicationEvent.to_status == ApplicationStatus.HIRED)
+        .group_by(Application.vacancy_id)
+        .subquery()
+    )
+    filled = sa.func.coalesce(first_hire.c.hired_at, Vacancy.closed_at)
+    rows = db.session.execute(
+        sa.select(Vacancy.published_at, filled)
+        .outerjoin(first_hire, first_hire.c.vacancy_id == Vacancy.id)
+        .where(Vacancy.published_at.is_not(None), filled >= lower, filled < upper,
+               sa.or_(first_hire.c.hired_at.is_not(None), Vacancy.status == VacancyStatus.CLOSED),
+               *_vacancy_filters(scope))
+    ).all()
+    return spread([max(0.0, (done - published).total_seconds() / 86400) for published, done in rows])
+
+
+def timing_table(scope: Scope) -> Table:
+    rows = []
+    for label, figures_ in (("Time to hire (application to hire)", time_to_hire(scope)),
+                            ("Time to fill (job posted to first hire or closing)", time_to_fill(scope))):
+        rows.append({"label": label, "count": figures_.count, "lower_quartile": figures_.lower_quartile,
+                     "median": figures_.median, "upper_quartile": figures_.upper_quartile})
+    return Table("timings", "Time to hire and time to fill, in days",
+                 [("label", "Measure"), ("count", "How many"), ("lower_quartile", "Quickest quarter within (days)"),
+                  ("median", "Median (days)"), ("upper_quartile", "Slowest quarter over (days)")],
+                 rows, chart="median")
+
+
+def campaign_table(campaigns: list[Campaign], organisation_id: int | None = None) -> Table:
+    """Each campaign's results to date (every day since it started: credit outlasts the campaign by the
+    attribution window). A council sees only its own share of a regional campaign, and no cost for it."""
+    ids = [c.id for c in campaigns]
+    totals: dict[int, dict[str, int]] = {i: {} for i in ids}
+    visitors: dict[int, int] = {}
+    if ids:
+        where = [FunnelDaily.campaign_id.in_(ids)]
+        vwhere = [FunnelVisitorDay.campaign_id.in_(ids)]
+        if organisation_id is not None:
+            where.append(FunnelDaily.organisation_id == organisation_id)
+            vwhere.append(FunnelVisitorDay.organisation_id == organisation_id)
+        for campaign_id, kind, total in db.session.execute(
+            sa.select(FunnelDaily.campaign_id, FunnelDaily.kind, sa.func.sum(FunnelDaily.people))
+            .where(*where).group_by(FunnelDaily.campaign_id, FunnelDaily.kind)
+        ):
+            totals[campaign_id][kind] = int(total or 0)
+        visitors = dict(db.session.execute(
+            sa.select(FunnelVisitorDay.campaign_id, sa.func.count(sa.distinct(FunnelVisitorDay.visitor_key)))
+            .where(*vwhere).group_by(FunnelVisitorDay.campaign_id)
+        ).all())
+    rows = []
+    for campaign in campaigns:
+        t = totals[campaign.id]
+        applied = t.get(FunnelStep.APPLICATION.value, 0) + t.get(FunnelStep.APPLY_CLICK.value, 0)
+        hires = t.get(FunnelStep.HIRED.value, 0)
+        own_budget = campaign.budget if (organisation_id is None or campaign.organisation_id == organisation_id) else None
+        rows.append({
+            "label": campaign.name, "id": campaign.id, "kind": campaign.kind.label,
+            "council": campaign.organisation.name if campaign.organisation else "Regional",
+            "starts_on": campaign.starts_on.isoformat(), "ends_on": campaign.ends_on.isoformat(),
+            "visitors": int(visitors.get(campaign.id, 0)),
+            "job_views": t.get(FunnelStep.JOB_VIEW.value, 0), "registrations": t.get(FunnelStep.REGISTRATION.value, 0),
+            "applied": applied, "hires": hires, "budget": own_budget,
+            "cost_per_application": round(own_budget / applied, 2) if own_budget is not None and applied else None,
+            "cost_per_hire": round(own_budget / hires, 2) if own_budget is not None and hires else None,
+        })
+    return Table("campaigns", "Campaign effectiveness to date",
+                 [("label", "Campaign"), ("council", "Council"), ("kind", "Kind"), ("starts_on", "Starts"),
+                  ("ends_on", "Ends"), ("visitors", "Visitors"), ("job_views", "Job views"),
+                  ("registrations", "Registrations"), ("applied", "Applied (here or on the council's site)"),
+                  ("hires", "Hires"), ("budget", "Budget (£)"), ("cost_per_application", "Cost per application (£)"),
+                  ("cost_per_hire", "Cost per hire (£)")],
+                 rows, chart="applied",
+                 note="Credit is last touch: a visit through a campaign's link credits that campaign with what the "
+                      "visitor does in the next 30 days, through to a hire.")
+
+
+def channel_table(campaign: Campaign, organisation_id: int | None = None) -> Table:
+    """A campaign's results by tracked link (email, LinkedIn, poster ...)."""
+    where = [FunnelDaily.campaign_id == campaign.id]
+    if organisation_id is not None:
+        where.append(FunnelDaily.organisation_id == organisation_id)
+    totals: dict[int | None, dict[str, int]] = {}
+    for link_id, kind, total in db.session.execute(
+        sa.select(FunnelDaily.tracked_link_id, FunnelDaily.kind, sa.func.sum(FunnelDaily.people))
+        .where(*where).group_by(FunnelDaily.tracked_link_id, FunnelDaily.kind)
+    ):
+        totals.setdefault(link_id, {})[kind] = int(total or 0)
+    rows = []
+    for link in campaign.links:
+        t = totals.get(link.id, {})
+        rows.append({"label": link.label or link.channel.label, "channel": link.channel.label, "code": link.code,
+                     "visits": t.get(FunnelStep.VISIT.value, 0), "job_views": t.get(FunnelStep.JOB_VIEW.value, 0),
+                     "applied": t.get(FunnelStep.APPLICATION.value, 0) + t.get(FunnelStep.APPLY_CLICK.value, 0),
+                     "hires": t.get(FunnelStep.HIRED.value, 0)})
+    return Table("links", "Results by tracked link",
+                 [("label", "Link"), ("channel", "Channel"), ("code", "Code"), ("visits", "Visits"),
+                  ("job_views", "Job views"), ("applied", "Applied"), ("hires", "Hires")], rows, chart="visits")
+
+
+def headline_table(scope: Scope, previous: Scope | None = None) -> Table:
+    now = figures(scope)
+    before = figures(previous) if previous is not None else {}
+    rows = []
+    for key in HEADLINE_KEYS:
+        row = {"key": key, "label": HEADLINE_LABELS[key], "count": now[key]}
+        if previous is not None:
+            row["previous"] = before[key]
+            row["change"] = rate(now[key] - before[key], before[key])
+        rows.append(row)
+    columns = [("label", "Measure"), ("count", "This period")]
+    if previous is not None:
+        columns += [("previous", "Period before"), ("change", "Change (%)")]
+    return Table("headline", "Headline figures", columns, rows)
+
+
+# --- reading the dashboard's filters -----------------------------------------------------------------------
+
+LONGEST_PERIOD_DAYS = 3 * 366
+DEFAULT_PERIOD_DAYS = 30
+
+
+class InvalidFilters(ValueError):
+    """`errors` maps a filter (query parameter) to a message saying how to fix it."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class OutsideYourCouncil(LookupError):
+    """A council user asked for another council's figures: answered as not found."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    scope: Scope
+    by: str
+    council: Organisation | None
+    campaigns: list[Campaign]
+    locked_to_council: bool  # a council's own staff: their council only, whatever they ask
+
+    @property
+    def previous(self) -> Scope:
+        length = dt.timedelta(days=self.scope.days)
+        return self.scope.but(start=self.scope.start - length, end=self.scope.start - dt.timedelta(days=1))
+
+    def query_args(self, **changes: Any) -> dict[str, str]:
+        s = self.scope
+        args = {"from": s.start.isoformat(), "to": s.end.isoformat(), "by": self.by,
+                "council": self.council.slug if self.council and not self.locked_to_council else "",
+                "sub_region": s.sub_region.value if s.sub_region else "",
+                "role_level": s.role_level.value if s.role_level else "",
+                "service_area": s.service_area.value if s.service_area else "",
+                "campaign": str(s.campaign_id) if s.campaign_id else ""}
+        args.update({k: v for k, v in changes.items()})
+        return {k: v for k, v in args.items() if v}
+
+
+def _date(text: str, what: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{what} must be a real date, like 2026-11-01") from None
+    if day.year < 2000:
+        raise ValueError(f"{what} must be in 2000 or later")
+    return day
+
+
+def _enum(enum_cls, text: str | None, what: str, errors: dict[str, str], key: str):
+    if not text:
+        return None
+    try:
+        return enum_cls(text)
+    except ValueError:
+        errors[key] = f"Select a {what} from the list"
+        return None
+
+
+def parse_filters(args: Any, organisation_id: int | None, today: dt.date | None = None) -> Filters:
+    """The dashboard's filters from a query string. `organisation_id` is set for council staff, who
+    only ever see their own council (asking for another raises OutsideYourCouncil)."""
+    today = today or dt.date.today()
+    errors: dict[str, str] = {}
+    start = today - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    end = today
+    for key, what in (("from", "The first day"), ("to", "The last day")):
+        if args.get(key):
+            try:
+                day = _date(args.get(key), what)
+            except ValueError as problem:
+                errors[key] = str(problem)
+            else:
+                start, end = (day, end) if key == "from" else (start, day)
+    if not errors:
+        if end < start:
+            errors["to"] = "The last day must be on or after the first day"
+        elif (end - start).days + 1 > LONGEST_PERIOD_DAYS:
+            errors["to"] = "Choose a period of three years or less"
+    council = None
+    slug = (args.get("council") or "").strip()
+    if organisation_id is not None:
+        council = db.session.get(Organisation, organisation_id)
+        if slug and slug != council.slug:
+            raise OutsideYourCouncil(slug)
+    elif slug:
+        council = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug[:120]))
+        if council is None:
+            errors["council"] = "Select a council from the list"
+    sub_region = _enum(SubRegion, args.get("sub_region"), "sub-region", errors, "sub_region")
+    role_level = _enum(RoleLevel, args.get("role_level"), "role level", errors, "role_level")
+    service_area = _enum(ServiceArea, args.get("service_area"), "service area", errors, "service_area")
+    from webapp.services.campaigns import visible_campaigns
+
+    campaigns = visible_campaigns(organisation_id)
+    campaign_id = None
+    raw_campaign = (args.get("campaign") or "").strip()
+    if raw_campaign:
+        if raw_campaign.isdigit() and int(raw_campaign) in {c.id for c in campaigns}:
+            campaign_id = int(raw_campaign)
+        elif organisation_id is not None and raw_campaign.isdigit() and db.session.get(Campaign, int(raw_campaign[:10])):
+            raise OutsideYourCouncil(raw_campaign)
+        else:
+            errors["campaign"] = "Select a campaign from the list"
+    by = args.get("by") or ("role_level" if organisation_id is not None else "council")
+    if by not in BREAKDOWNS or (organisation_id is not None and by in ("council", "sub_region")):
+        errors["by"] = "Select what to compare from the list"
+    if errors:
+        raise InvalidFilters(errors)
+    scope = Scope(start, end, organisation_id=council.id if council else None, sub_region=sub_region,
+                  role_level=role_level, service_area=service_area, campaign_id=campaign_id)
+    return Filters(scope, by, council, campaigns, organisation_id is not None)
+
+
+def dashboard_tables(filters: Filters) -> dict[str, Table]:
+    """Every table the dashboard shows, by name (the names CSV exports use)."""
+    scope = filters.scope
+    tables = [headline_table(scope, filters.previous), funnel_table(scope), breakdown_table(scope, filters.by),
+              over_time_table(scope), timing_table(scope),
+              campaign_table([c for c in filters.campaigns if scope.campaign_id in (None, c.id)
+                              and c.organisation_id in (None, scope.organisation_id or c.organisation_id)],
+                             scope.organisation_id)]
+    return {table.name: table for table in tables}
+
+
+def table_by_name(filters: Filters, name: str) -> Table | None:
+    """One table for a CSV download (any breakdown, whichever the page shows)."""
+    if name.startswith("by_") and name[3:] in BREAKDOWNS:
+        if filters.locked_to_council and name[3:] in ("council", "sub_region"):
+            return None
+        return breakdown_table(filters.scope, name[3:])
+    return dashboard_tables(filters).get(name)
+
+
+# --- CSV ------------------------------------------------------------------------------------------------
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell as a spreadsheet should read it: text that a spreadsheet would run as a formula
+    (a campaign named "=HYPERLINK(...)") is prefixed with an apostrophe; numbers stay numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def table_csv(table: Table) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([heading for _, heading in table.columns])
+    for row in table.rows:
+        writer.writerow([csv_cell(row.get(key)) for key, _ in table.columns])
+    return out.getvalue()

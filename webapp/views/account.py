@@ -34,7 +34,7 @@ from webapp.forms.account import (
 )
 from webapp.models import Application, Organisation, Vacancy
 from webapp.security import role_required
-from webapp.services import NotAllowed, ServiceError, accounts, audit, follows, profiles
+from webapp.services import NotAllowed, ServiceError, accounts, audit, follows, funnel, profiles
 from webapp.services import applications as application_service
 
 bp = Blueprint("account", __name__)
@@ -57,7 +57,9 @@ def _form_page(template: str, form, **context):
 
 
 def _start_session(user) -> None:
+    carried = funnel.carried_over()  # the pseudonymous visitor and campaign credit (nothing about the person)
     session.clear()  # start a fresh session: nothing from before signing in carries over
+    session.update(carried)
     login_user(user)
     session[_PASSWORD_STAMP] = accounts.password_fingerprint(user)
 

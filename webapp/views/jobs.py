@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import secrets
 
 from flask import (
     Blueprint,
@@ -18,7 +17,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
@@ -27,6 +25,7 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BuildError
 
+from domain.funnel import FunnelStep
 from domain.vocabulary import ApplyMethod, UserRole
 from webapp.extensions import db, limiter
 from webapp.forms.jobs import ApplyForm, JobSearchForm
@@ -35,6 +34,7 @@ from webapp.services import NotAllowed, ServiceError
 from webapp.services import applications as application_service
 from webapp.services import councils as council_service
 from webapp.services import follows
+from webapp.services import funnel
 from webapp.services import jobs as job_service
 from webapp.services import news as news_service
 
@@ -78,15 +78,6 @@ def paragraphs(text: str | None) -> Markup:
             run.append(_BULLET.sub("", line) if is_bullet else line)
         flush()
     return Markup("".join(html))
-
-
-def _visitor_id() -> str:
-    """A random token in the visitor's session cookie, hashed before it is stored (never an IP)."""
-    token = session.get("visitor")
-    if not token:
-        token = secrets.token_urlsafe(18)
-        session["visitor"] = token
-    return job_service.visitor_hash(token, current_app.config["SECRET_KEY"])
 
 
 def _url_or_none(endpoint: str, **values) -> str | None:
@@ -204,6 +195,9 @@ def search():
         clear_url=url_for("jobs.search", q=form.q.data) if form.q.data else url_for("jobs.search"),
         pagination=_pagination(args, query.page, results.pages),
     )
+    if query.page == 1:  # paging through one search is not another search
+        funnel.record_visitor_step(FunnelStep.SEARCH, current_user)
+        db.session.commit()
     if results.page_out_of_range:
         # A page after the last is "not found" (404), with a way back to the last real page.
         context["problem"] = (f"There is no page {query.page} for this search: "
@@ -239,7 +233,7 @@ def vacancy(vacancy_id: int, slug: str):
         return _canonical(vacancy)
     if not vacancy.is_live_on(dt.date.today()):
         return _closed_page(vacancy)
-    job_service.record_funnel_event(job_service.JOB_VIEW, vacancy, _visitor_id(), current_user)
+    funnel.record_visitor_step(FunnelStep.JOB_VIEW, current_user, vacancy=vacancy)
     db.session.commit()
     canonical_url = url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug, _external=True)
     already_applied = None
@@ -326,7 +320,7 @@ def apply_external(vacancy_id: int):
     if target is None:
         abort(404, description=f"The link to {vacancy.organisation.name}'s application page is not working. "
                                "Contact the council to apply.")
-    job_service.record_funnel_event(job_service.APPLY_CLICK, vacancy, _visitor_id(), current_user)
+    funnel.record_visitor_step(FunnelStep.APPLY_CLICK, current_user, vacancy=vacancy)
     db.session.commit()
     return redirect(target, code=302)
 

@@ -1,0 +1,90 @@
+"""Real HTTP traffic through tracked links and pages, and the exact figures the dashboard then shows."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from domain.funnel import CampaignKind, LinkChannel
+from domain.vocabulary import ApplicationStatus, ApplyMethod, RoleLevel, UserRole
+from tests.factories import CandidateFactory, OrganisationFactory, RecruiterFactory, UserFactory, VacancyFactory
+from tests.helpers import sign_in_as
+from webapp.extensions import db
+from webapp.models import Application, Campaign, FunnelEvent, TrackedLink
+from webapp.services import applications as application_service
+from webapp.services import insights, rollups
+
+TODAY = dt.date.today()
+BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                              "Chrome/131.0 Safari/537.36"}
+
+
+@pytest.fixture
+def world(app):
+    camden = OrganisationFactory(name="Camden")
+    hackney = OrganisationFactory(name="Hackney")
+    job = VacancyFactory(organisation=camden, title="Team manager, child protection", role_level=RoleLevel.TEAM_MANAGER,
+                         published_at=dt.datetime.combine(TODAY, dt.time(0, 1)))
+    external = VacancyFactory(organisation=hackney, apply_method=ApplyMethod.EXTERNAL,
+                              external_apply_url="https://jobs.hackney.example.org/1")
+    recruiter = RecruiterFactory(organisation=camden)
+    lead = UserFactory(role=UserRole.PROGRAMME_LEAD)
+    campaign = Campaign(organisation_id=camden.id, kind=CampaignKind.RECRUITMENT, name="Spring team managers",
+                        starts_on=TODAY - dt.timedelta(days=3), ends_on=TODAY + dt.timedelta(days=20), budget=1200,
+                        vacancies=[job])
+    link = TrackedLink(campaign=campaign, code="spring001", channel=LinkChannel.LINKEDIN,
+                       destination=f"/jobs/{job.id}-{job.slug}")
+    db.session.add_all([campaign, link])
+    db.session.commit()
+    return {"camden": camden, "hackney": hackney, "job": job, "external": external, "recruiter": recruiter,
+            "lead": lead, "campaign": campaign, "link": link}
+
+
+def browser(app):
+    client = app.test_client()
+    client.environ_base.update(BROWSER)
+    return client
+
+
+def figures_on_page(html: str) -> dict[str, int]:
+    return {key: int(value.replace(",", "")) for key, value in
+            re.findall(r'data-figure="(\w+)">([\d,]+)<', html)}
+
+
+def test_a_tracked_link_visit_is_credited_through_to_the_hire(app, world):
+    job, link = world["job"], world["link"]
+    visitor = browser(app)
+    response = visitor.get("/c/spring001")
+    assert response.status_code == 302 and response.headers["Location"] == f"/jobs/{job.id}-{job.slug}"
+    assert visitor.get(response.headers["Location"]).status_code == 200
+    visitor.get(f"/jobs/{job.id}-{job.slug}")  # a refresh: kept raw, counted once
+    candidate = CandidateFactory()
+    db.session.commit()
+    sign_in_as(visitor, candidate)
+    visitor.post(f"/jobs/{job.id}-{job.slug}/apply", data={"supporting_statement": "I have led a CP team."})
+    application = db.session.scalar(sa.select(Application))
+    assert application is not None
+    for status in (ApplicationStatus.SHORTLISTED, ApplicationStatus.INTERVIEW, ApplicationStatus.OFFERED,
+                   ApplicationStatus.HIRED):
+        application_service.move(world["recruiter"], application, status)
+    db.session.commit()
+
+    kinds = [(e.kind, e.campaign_id) for e in db.session.scalars(sa.select(FunnelEvent).order_by(FunnelEvent.id))]
+    assert kinds == [("visit", world["campaign"].id), ("job_view", world["campaign"].id),
+                     ("job_view", world["campaign"].id), ("application_submitted", world["campaign"].id),
+                     ("shortlisted", world["campaign"].id), ("interview", world["campaign"].id),
+                     ("offered", world["campaign"].id), ("hired", world["campaign"].id)]
+
+    lead = browser(app)
+    sign_in_as(lead, world["lead"])
+    page = lead.get(f"/insights?from={TODAY}&to={TODAY}")
+    assert page.status_code == 200
+    assert figures_on_page(page.text) == {"visitors": 1, "jobs_posted": 1, "job_views": 1, "apply_clicks": 0,
+                                          "registrations": 0, "applications": 1, "hires": 1, "followers": 0}
+    campaigns = list(csv.DictReader(io.StringIO(lead.get(f"/insights/campaigns.csv?from={TODAY}&to={TODAY}").text)))
+    spring = next(row for row in campaigns if row["Campaign"] == "Spring team managers")
+    assert (spring["Visitors"], spring["Job views"], spring["Hires"], spring["Cost per hire (£)"]) == ("1", "1", "1", "1200.0")
