@@ -6,12 +6,14 @@ only text it has never seen (the cache is keyed by the text's hash) and updates 
 index. In the full stack an RQ worker runs it, with retries. Embedded (inline), the work is
 done in the relay's own session and committed with the delivery of the messages: SQLite has
 one writer, and the relay already holds the write lock for the messages it has delivered.
+If the queue cannot be reached the relay does the work itself, so nothing waits on Redis.
 """
 from __future__ import annotations
 
 import logging
 
 from flask import current_app
+from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 
 from workers.dispatch import enqueue
@@ -49,23 +51,28 @@ def _inline() -> bool:
     return current_app.config["TASKS_MODE"] == "inline"
 
 
+def _hand_over(session: Session, task, refresh, ids: list[int], what: str) -> None:
+    """Enqueue the task; embedded, or if the queue cannot be reached, do the work here, in the relay's
+    transaction, rather than let one unreachable queue hold back every other consumer of the message."""
+    if not _inline():
+        try:
+            enqueue(task, list(ids), queue_name="embeddings", timeout=900, description=f"embed {len(ids)} {what}")
+            return
+        except (RedisError, RuntimeError) as exc:
+            log.warning("embeddings queue unreachable (%s): embedding %d %s in the relay", type(exc).__name__,
+                        len(ids), what)
+    refresh(session, list(ids))
+
+
 @subscribe("vacancy.changed")
 def vacancies_changed(session: Session, ids: list[int]) -> None:
-    if _inline():
-        from webapp.services.matching import refresh_vacancies
+    from webapp.services.matching import refresh_vacancies
 
-        refresh_vacancies(session, list(ids))
-        return
-    enqueue(embed_vacancies, list(ids), queue_name="embeddings", timeout=900,
-            description=f"embed {len(ids)} vacancies")
+    _hand_over(session, embed_vacancies, refresh_vacancies, ids, "vacancies")
 
 
 @subscribe("profile.changed")
 def profiles_changed(session: Session, ids: list[int]) -> None:
-    if _inline():
-        from webapp.services.matching import refresh_profiles
+    from webapp.services.matching import refresh_profiles
 
-        refresh_profiles(session, list(ids))
-        return
-    enqueue(embed_profiles, list(ids), queue_name="embeddings", timeout=900,
-            description=f"embed {len(ids)} profiles")
+    _hand_over(session, embed_profiles, refresh_profiles, ids, "profiles")
