@@ -17,6 +17,9 @@ SCHEDULES = [
     # Vacancies past their closing date become "closed" just after midnight.
     {"name": "close-expired-vacancies", "func": tasks.close_expired_vacancies, "queue_name": "default",
      "cron": "15 0 * * *", "job_timeout": 600},
+    # The monthly bulletin for last month, early on the 1st (UTC), after the night's rollups.
+    {"name": "monthly-bulletin", "func": tasks.build_monthly_bulletin, "queue_name": "analytics",
+     "cron": "30 5 1 * *", "job_timeout": 1800},
 ]
 
 for entry in SCHEDULES:

@@ -78,3 +78,16 @@ def close_expired_vacancies(today: dt.date | None = None) -> int:
     db.session.commit()
     log.info("closed %d vacancies past their closing date", len(expired))
     return len(expired)
+
+
+@in_app_context
+def build_monthly_bulletin(month: str | None = None, mail: bool = True) -> dict[str, Any]:
+    """Build the monthly bulletin (last month unless ``month`` is "YYYY-MM") for the region and every
+    council, then email subscribers. Safe to retry: building replaces the month's bulletins in
+    place, and a bulletin already mailed is not mailed again."""
+    from webapp.services import bulletins
+
+    day = bulletins.parse_month(month) if month else bulletins.previous_month(dt.date.today())
+    report = bulletins.build_bulletins(day)
+    mailed = bulletins.mail_bulletins(day) if mail else 0
+    return {"month": f"{day:%Y-%m}", "bulletins": report.bulletins, "mailed": mailed}

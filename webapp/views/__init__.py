@@ -9,16 +9,11 @@ def register_blueprints(app: Flask) -> None:
     from webapp.views.admin import bp as admin
     from webapp.views.campaigns import bp as campaigns
     from webapp.views.campaigns import tracked
-    from webapp.views.campaigns import bp as campaigns
-    from webapp.views.campaigns import tracked
-    from webapp.views.alerts import bp as alerts
     from webapp.views.equality_account import bp as equality_account
     from webapp.views.health import bp as health
     from webapp.views.insights import bp as insights
-    from webapp.views.insights import bp as insights
     from webapp.views.insights_extras import bp as insights_extras
     from webapp.views.jobs import bp as jobs
-    from webapp.views.matching import bp as matching
     from webapp.views.recruit import bp as recruit
     from webapp.views.workforce import bp as workforce
 
@@ -26,17 +21,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs)
     app.register_blueprint(account)
     app.register_blueprint(equality_account)
-    app.register_blueprint(alerts)
-    app.register_blueprint(matching)
     app.register_blueprint(recruit, url_prefix="/recruit")
     app.register_blueprint(admin, url_prefix="/admin")
     app.register_blueprint(workforce, url_prefix="/insights/workforce")
     app.register_blueprint(insights_extras, url_prefix="/insights")
-    app.register_blueprint(insights, url_prefix="/insights")
-    # One campaigns blueprint, twice: a council's own campaigns, and the programme team's regional ones.
-    app.register_blueprint(campaigns, url_prefix="/recruit/campaigns", name="recruit_campaigns")
-    app.register_blueprint(campaigns, url_prefix="/insights/campaigns", name="lead_campaigns")
-    app.register_blueprint(tracked)
     app.register_blueprint(insights, url_prefix="/insights")
     # One campaigns blueprint, twice: a council's own campaigns, and the programme team's regional ones.
     app.register_blueprint(campaigns, url_prefix="/recruit/campaigns", name="recruit_campaigns")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from domain.equality import CHARACTERISTICS
@@ -17,6 +17,8 @@ from domain.vocabulary import RoleLevel, ServiceArea, SubRegion, UserRole
 from webapp.extensions import db
 from webapp.models import Organisation
 from webapp.security import role_required
+from webapp.forms.account import ConfirmForm
+from webapp.services import bulletins as bulletin_service
 from webapp.services import equality
 from webapp.services import supply_demand as sd
 from webapp.services.spreadsheets import write_csv
@@ -163,3 +165,63 @@ def equality_csv():
     name = f"equality-{breakdown.characteristic.slug}-{breakdown.start.isoformat()}-{breakdown.end.isoformat()}.csv"
     return Response(write_csv(equality.breakdown_csv_rows(breakdown)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --- the monthly bulletin ---------------------------------------------------------------------------------
+
+def _me():
+    return current_user._get_current_object()
+
+
+@bp.get("/bulletins")
+@insights_required
+def bulletins():
+    own = own_council_id()
+    rows = bulletin_service.bulletins_for(_me())
+    months: dict = {}
+    for bulletin in rows:
+        months.setdefault(bulletin.month, []).append(bulletin)
+    own_council = db.session.get(Organisation, own) if own is not None else None
+    return render_template("insights_extras/bulletins.html", months=months, own_council=own_council,
+                           subscribed=bulletin_service.is_subscribed(_me()), form=ConfirmForm(),
+                           month_label=bulletin_service.month_label)
+
+
+def _bulletin_or_404(bulletin_id: int):
+    own_council_id()  # council staff without a council: 403 before anything else
+    bulletin = bulletin_service.bulletin_for(_me(), bulletin_id)
+    if bulletin is None:
+        abort(404)  # another council's bulletin looks exactly like one that does not exist
+    return bulletin
+
+
+@bp.get("/bulletins/<int:bulletin_id>.html")
+@insights_required
+def bulletin_html(bulletin_id: int):
+    return Response(_bulletin_or_404(bulletin_id).html, mimetype="text/html")
+
+
+@bp.get("/bulletins/<int:bulletin_id>.pdf")
+@insights_required
+def bulletin_pdf(bulletin_id: int):
+    bulletin = _bulletin_or_404(bulletin_id)
+    name = f"bulletin-{bulletin.scope}-{bulletin.month:%Y-%m}.pdf"
+    return Response(bulletin.pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/bulletins/subscription")
+@insights_required
+def bulletin_subscription():
+    own_council_id()
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    choice = request.form.get("subscribe", "")
+    if choice not in ("yes", "no"):
+        abort(400, description="Choose whether to get the bulletin by email.")
+    bulletin_service.set_subscription(_me(), choice == "yes")
+    db.session.commit()
+    flash("You will get the bulletin by email each month." if choice == "yes"
+          else "You will no longer get the bulletin by email.", "success")
+    return redirect(url_for("insights_extras.bulletins"))
