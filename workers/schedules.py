@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rq import cron
 
+from workers import analytics_tasks
 from workers import tasks
 
 SCHEDULES = [
@@ -20,6 +21,12 @@ SCHEDULES = [
     # The monthly bulletin for last month, early on the 1st (UTC), after the night's rollups.
     {"name": "monthly-bulletin", "func": tasks.build_monthly_bulletin, "queue_name": "analytics",
      "cron": "30 5 1 * *", "job_timeout": 1800},
+    # The funnel's daily rollups, rebuilt from the raw events: today and yesterday every ten minutes
+    # (what the dashboard reads), and the last week again each night in case anything came late.
+    {"name": "rollup-funnel-recent", "func": analytics_tasks.rollup_funnel, "kwargs": {"days_back": 1},
+     "queue_name": "analytics", "interval": 600, "job_timeout": 600},
+    {"name": "rollup-funnel-week", "func": analytics_tasks.rollup_funnel, "kwargs": {"days_back": 7},
+     "queue_name": "analytics", "cron": "40 0 * * *", "job_timeout": 1800},
 ]
 
 for entry in SCHEDULES:

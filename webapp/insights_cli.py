@@ -1,0 +1,47 @@
+"""`flask insights rollup`: rebuild the funnel rollups from the raw events for any range of days."""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from flask.cli import AppGroup
+
+insights_cli = AppGroup("insights", help="Recruitment insights.")
+
+
+def _day(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("Enter a date as YYYY-MM-DD, like 2026-11-01", param_hint=name) from None
+
+
+@insights_cli.command("rollup")
+@click.option("--from", "start_text", metavar="YYYY-MM-DD", help="First day (default: yesterday; --all: the first event).")
+@click.option("--to", "end_text", metavar="YYYY-MM-DD", help="Last day (default: today).")
+@click.option("--all", "everything", is_flag=True, help="Every day from the first funnel event to the last day.")
+def rollup_command(start_text: str | None, end_text: str | None, everything: bool) -> None:
+    """Rebuild the daily funnel rollups (the dashboard's figures) from the raw events. Safe to repeat."""
+    from webapp.services import rollups
+
+    today = dt.datetime.now(dt.UTC).date()
+    end = _day(end_text, "--to") or today
+    start = _day(start_text, "--from")
+    if start is None:
+        start = (rollups.first_event_day() or end) if everything else end - dt.timedelta(days=1)
+    if end < start:
+        raise click.BadParameter("The last day must be on or after the first day", param_hint="--to")
+    if (end - start).days > 3660:
+        raise click.BadParameter("Roll up at most ten years at a time", param_hint="--from")
+    total = (end - start).days + 1
+    step = max(1, total // 20)
+
+    def progress(day: dt.date, events: int) -> None:
+        done = (day - start).days + 1
+        if done == total or done % step == 0:
+            click.echo(f"  {done}/{total} days (up to {day}: {events:,} events that day)", err=True)
+
+    report = rollups.rollup(start, end, progress=progress)
+    click.echo(report.summary())
