@@ -80,6 +80,18 @@ def test_a_filter_narrows_the_results(client, councils):
     assert result_titles(client.get("/jobs?near=croydon&miles=3").text) == ["Locum post"]
 
 
+def test_distance_is_measured_from_a_borough_name_or_a_postcode_district(client, councils):
+    camden, croydon = councils
+    VacancyFactory(organisation=camden, title="Permanent post")
+    VacancyFactory(organisation=croydon, title="Locum post")
+    db.session.commit()
+    assert result_titles(client.get("/jobs?near=CR0+1NX&miles=3").text) == ["Locum post"]  # a whole postcode
+    assert result_titles(client.get("/jobs?near=nw1&miles=2").text) == ["Permanent post"]
+    page = client.get("/jobs?near=Croydon&miles=5").text
+    assert "Within 5 miles of Croydon" in page
+    assert "Within 2 miles of WC1 (Bloomsbury)" in client.get("/jobs?near=wc1&miles=2").text
+
+
 def test_chosen_filters_can_each_be_removed(client, councils):
     VacancyFactory(organisation=councils[0])
     db.session.commit()
@@ -146,7 +158,7 @@ def test_a_misspelling_is_corrected_and_the_page_says_so(client, councils):
         ("service_area=astronomy", "‘astronomy’ is not a service area you can filter by"),
         ("sub_region=moon", "is not a part of london you can filter by"),
         ("protected_nqsw=maybe", "can only be ticked or not ticked"),
-        ("near=mars", "Choose a borough from the list"),
+        ("near=mars", "Enter a London borough or postcode district, like Hackney or SE15"),
         ("near=camden&miles=7", "Choose a distance from the list"),
         ("closing_after=2026-13-45", "must be a date like 2026-12-31"),
     ],

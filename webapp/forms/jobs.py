@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from domain.vocabulary import ContractType, HybridPattern, RoleLevel, ServiceArea, SubRegion, WorkingPattern
 from webapp.search import MAX_KEYWORDS_LENGTH, SearchQuery, Sort
-from webapp.search.places import DEFAULT_MILES, DISTANCE_CHOICES, near, place_choices
+from webapp.search.places import DEFAULT_MILES, DISTANCE_CHOICES, near, resolve_place
 from webapp.search.query import MAX_PAGE, MAX_SALARY, SORT_LABELS
 from webapp.services.applications import SUPPORTING_STATEMENT_MAX
 
@@ -82,6 +82,25 @@ class WholeNumberField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else str(self.data)
+
+
+class PlaceField(StringField):
+    """A London borough or postcode district, typed; kept as the place's key (slug or district)."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        self.place = None
+        if self.data:
+            self.data = " ".join(self.data.split())[:60]
+            self.place = resolve_place(self.data)
+            if self.place is not None:
+                self.data = self.place.key
+
+    def pre_validate(self, form) -> None:
+        if self.data and getattr(self, "place", None) is None:
+            raise ValidationError("Enter a London borough or postcode district, like Hackney or SE15")
 
 
 class YesField(StringField):
@@ -156,8 +175,7 @@ class JobSearchForm(Form):
                                     invalid_message="Maximum caseload must be a number of children from 1 to 100")
     protected_nqsw = YesField("Protected caseload for newly qualified social workers")
     funded_development = YesField("Funded training and development")
-    near = ChoiceField("Near", choices=options([("", "Anywhere in London"), *place_choices()]), default="",
-                       invalid_message="Choose a borough from the list")
+    near = PlaceField("Near a borough or postcode", description="For example, Hackney or SE15")
     miles = ChoiceField("Within", choices=options((str(m), f"{m} mile{'s' if m > 1 else ''}") for m in DISTANCE_CHOICES),
                         default=str(DEFAULT_MILES), invalid_message="Choose a distance from the list")
     closing_after = IsoDateField("Closing on or after")
@@ -219,9 +237,8 @@ class JobSearchForm(Form):
             chosen.append(("protected_nqsw", "y", "Protected NQSW caseload"))
         if self.funded_development.data:
             chosen.append(("funded_development", "y", "Funded development"))
-        if self.near.data:
-            place = dict(_pairs(self.near.choices)).get(self.near.data, self.near.data)
-            chosen.append(("near", self.near.data, f"Within {self.miles.data} miles of {place}"))
+        if self.near.data and getattr(self.near, "place", None) is not None:
+            chosen.append(("near", self.near.data, f"Within {self.miles.data} miles of {self.near.place.label}"))
         if self.closing_after.data:
             chosen.append(("closing_after", self.closing_after.data.isoformat(),
                            f"Closing on or after {self.closing_after.data:%-d %B %Y}"))
