@@ -61,7 +61,10 @@ clean:
 run-full: install
 	PORT=$(PORT) scripts/run-full
 
+# Benchmarks print JSON on stdout (progress and set-up on stderr), so `make bench-x > x.json` keeps
+# a clean file.
 ## bench-search: p50/p95/p99 query latency and bulk indexing throughput, both engines, 10k and 100k (JSON)
-bench-search: install-dev
-	scripts/services start test
-	eval "$$(scripts/services env test)"; $(PY) -m bench.search --sizes $${SIZES:-10000,100000} --queries $${QUERIES:-300}
+bench-search:
+	@$(MAKE) --no-print-directory install-dev >&2
+	@scripts/services start test >&2
+	@eval "$$(scripts/services env test)"; $(PY) -m bench.search --sizes $${SIZES:-10000,100000} --queries $${QUERIES:-300}
