@@ -19,7 +19,16 @@ from webapp.services import invitations as invitation_service
 from webapp.services import matching as matching_service
 from webapp.services import vacancies as vacancy_service
 
-bp = Blueprint("matching", __name__)
+bp = Blueprint("matching", __name__, cli_group="matching")
+
+
+def _register_cli() -> None:
+    from webapp.matching_cli import reindex_command
+
+    bp.cli.add_command(reindex_command)
+
+
+_register_cli()
 
 candidate_required = role_required(UserRole.CANDIDATE)
 UNAVAILABLE = ("Suggestions are not available at the moment because the search service cannot be reached. "

@@ -1,0 +1,93 @@
+"""Matching through Elasticsearch kNN (the real server, indices of this test's own prefix): the
+filters keep exactly the candidates the rules allow, and the app's answers match the exact path."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+
+from matching.constraints import es_candidate_filters, es_vacancy_filters, failures
+from matching.encoder import DIMENSIONS
+from tests.test_matching_flow import camden, cp_vacancy, croydon, profile  # noqa: F401  (fixtures and builders)
+from tests.test_matching_unit import _random_population
+from webapp.extensions import db
+from webapp.models import CandidateProfile, ProfileEmbedding
+from webapp.search.vectors import VectorIndices, candidate_document, get_vector_indices, vacancy_document
+from webapp.services import matching
+
+
+@pytest.fixture
+def app_overrides(elasticsearch_url, es_prefix):
+    return {"SEARCH_URL": elasticsearch_url, "SEARCH_INDEX_PREFIX": es_prefix}
+
+
+def test_knn_filters_keep_exactly_who_the_rules_allow(elasticsearch_url, es_prefix):
+    vacancies, candidates = _random_population(11, 120)
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(len(candidates), DIMENSIONS)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    indices = VectorIndices(elasticsearch_url, es_prefix)
+    indices.candidates.upsert([candidate_document(c, v) for c, v in zip(candidates, vectors)])
+    indices.vacancies.upsert([vacancy_document(v, vectors[i], "live", dt.date(2030, 1, 1))
+                              for i, v in enumerate(vacancies)])
+    for vacancy in vacancies[:15]:
+        found = {i for i, _ in indices.candidates.knn(vectors[0], k=len(candidates), filters=es_candidate_filters(vacancy),
+                                                      num_candidates=len(candidates))}
+        assert found == {c.id for c in candidates if not failures(vacancy, c, for_recruiter=True)}
+    for candidate in candidates[:15]:
+        found = {i for i, _ in indices.vacancies.knn(vectors[0], k=len(vacancies),
+                                                     filters=es_vacancy_filters(candidate, "2026-11-24"),
+                                                     num_candidates=len(vacancies))}
+        assert found == {v.id for v in vacancies if not failures(v, candidate)}
+
+
+def test_suggestions_and_jobs_that_fit_come_from_knn_and_agree_with_the_exact_path(app, camden, croydon):  # noqa: F811
+    vacancy = cp_vacancy(camden)
+    far_job = cp_vacancy(croydon)
+    ada = profile("Ada Okafor")
+    profile("Bea Hidden", discoverable=False)
+    profile("Cal Faraway", home_borough="croydon", max_commute_miles=3)
+    dee = profile("Dee Foster", specialisms=["fostering"], cv_text="Supervising social worker for foster carers.")
+    db.session.commit()  # relayed in-process: the vector indices are written now
+    assert get_vector_indices().candidates.count() == 4
+
+    suggestions = matching.suggested_candidates(db.session, vacancy)
+    assert suggestions.engine == "elasticsearch"
+    assert [s.profile.id for s in suggestions.items] == [ada.id, dee.id]
+    assert suggestions.items[0].match.reasons[0] == "child protection experience"
+
+    app.config["SEARCH_URL"] = "sqlite"  # the embedded engine's exact answer, over the same stored vectors
+    exact = matching.suggested_candidates(db.session, vacancy)
+    assert exact.engine == "exact"
+    assert [s.profile.id for s in exact.items] == [ada.id, dee.id]
+    assert [round(s.match.score, 3) for s in exact.items] == pytest.approx(
+        [round(s.match.score, 3) for s in suggestions.items], abs=0.01)
+
+    fit = matching.jobs_that_fit(db.session, ada.user)
+    assert [v.id for _, v in fit.items] == [vacancy.id] and far_job.id not in [v.id for _, v in fit.items]
+
+
+def test_the_database_has_the_last_word_when_the_index_lags(app, camden):  # noqa: F811
+    vacancy = cp_vacancy(camden)
+    ada = profile("Ada Okafor")
+    db.session.commit()
+    # Switch "let recruiters find me" off behind the outbox's back: the index still says yes.
+    db.session.execute(sa.update(CandidateProfile).where(CandidateProfile.id == ada.id).values(discoverable=False))
+    db.session.commit()
+    db.session.expire_all()
+    assert matching.suggested_candidates(db.session, vacancy).items == []
+
+
+def test_reindex_rebuilds_the_vector_indices_from_the_database(app, camden):  # noqa: F811
+    cp_vacancy(camden)
+    profile("Ada Okafor")
+    db.session.commit()
+    indices = get_vector_indices()
+    indices.drop()
+    db.session.execute(sa.delete(ProfileEmbedding))
+    db.session.commit()
+    totals = matching.reindex_vectors(db.session)
+    assert totals == {"vacancies": 1, "profiles": 1, "encoded": 0}  # the vector was still cached by its text
+    assert indices.candidates.count() == 1 and indices.vacancies.count() == 1
