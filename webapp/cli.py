@@ -7,10 +7,12 @@ from flask import Flask
 def register_cli(app: Flask) -> None:
     from webapp import bulletin_cli
     from webapp.insights_cli import insights_cli
+    from webapp.alerts_cli import alerts_cli
     from webapp.search.cli import search_cli
     from webapp.seed import seed_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(search_cli)
+    app.cli.add_command(alerts_cli)
     app.cli.add_command(insights_cli)
     bulletin_cli.register(app)  # last: joins the `flask insights` group if one exists

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rq import cron
 
 from workers import analytics_tasks
-from workers import tasks
+from workers import alert_tasks, tasks
 
 SCHEDULES = [
     # Catch-up for outbox messages whose after-commit nudge was lost (Redis down, worker restart).
@@ -27,6 +27,14 @@ SCHEDULES = [
      "queue_name": "analytics", "interval": 600, "job_timeout": 600},
     {"name": "rollup-funnel-week", "func": analytics_tasks.rollup_funnel, "kwargs": {"days_back": 7},
      "queue_name": "analytics", "cron": "40 0 * * *", "job_timeout": 1800},
+    # Job alerts for saved searches (cron times are UTC): instant ones every five minutes, daily
+    # ones at 7am, weekly ones at 7.30am on Mondays. Each run queues one job per social worker.
+    {"name": "job-alerts-instant", "func": alert_tasks.send_job_alerts, "args": ("instant",),
+     "queue_name": "alerts", "cron": "*/5 * * * *", "job_timeout": 600},
+    {"name": "job-alerts-daily", "func": alert_tasks.send_job_alerts, "args": ("daily",),
+     "queue_name": "alerts", "cron": "0 7 * * *", "job_timeout": 600},
+    {"name": "job-alerts-weekly", "func": alert_tasks.send_job_alerts, "args": ("weekly",),
+     "queue_name": "alerts", "cron": "30 7 * * 1", "job_timeout": 600},
 ]
 
 for entry in SCHEDULES:

@@ -7,6 +7,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from webapp.views.account import bp as account
     from webapp.views.admin import bp as admin
+    from webapp.views.alerts import bp as alerts
     from webapp.views.campaigns import bp as campaigns
     from webapp.views.campaigns import tracked
     from webapp.views.equality_account import bp as equality_account
@@ -20,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health)
     app.register_blueprint(jobs)
     app.register_blueprint(account)
+    app.register_blueprint(alerts)
     app.register_blueprint(equality_account)
     app.register_blueprint(recruit, url_prefix="/recruit")
     app.register_blueprint(admin, url_prefix="/admin")
