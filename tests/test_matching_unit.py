@@ -195,3 +195,29 @@ def test_rank_candidates_filters_then_ranks_by_hybrid_score():
     assert [m.candidate_id for m in ranked] == [1, 3]  # 2 did not opt in, 4 wants more than it pays
     vacancies = [v, vacancy(id=2, salary_max=30000, salary_min=28000)]
     assert [m.vacancy_id for m in scoring.rank_vacancies(candidate(), matrix[0], vacancies, matrix[:2])] == [1]
+
+
+# --- the evaluation's labelled set and metrics ----------------------------------------------------------------
+
+
+def test_the_labelled_set_is_deterministic_and_graded_from_the_truth():
+    from matching.evaluation import build
+
+    first, second = build(20, 60, seed=9), build(20, 60, seed=9)
+    assert np.array_equal(first.labels, second.labels)
+    assert [c.cv_text for c in first.candidates] == [c.cv_text for c in second.candidates]
+    for vi, v in enumerate(first.vacancies):
+        for ci, c in enumerate(first.candidates):
+            if first.labels[vi, ci] == 2:
+                assert v.service_area.value in first.true_areas[ci] and first.true_levels[ci] == v.role_level
+            if failures(v, c, for_recruiter=True):
+                assert first.labels[vi, ci] == 0
+
+
+def test_ndcg_and_recall():
+    from matching.evaluation import ndcg_at, recall_at
+
+    gains = np.array([0, 2, 1, 0])
+    assert ndcg_at([1, 2, 0, 3], gains) == pytest.approx(1.0)
+    assert ndcg_at([0, 3, 2, 1], gains) < ndcg_at([2, 1, 0, 3], gains) < 1.0
+    assert recall_at([1, 0], gains, k=2) == 0.5 and recall_at([3, 0], gains, k=2) == 0.0
