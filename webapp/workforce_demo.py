@@ -136,7 +136,7 @@ def _glidepath(session: Session, rng: random.Random, org: Organisation, series, 
     """Targets from the first shown quarter to a year ahead: permanent up and agency down, steadily."""
     first_quarter, first_perm, first_agency = series[-SHOWN_QUARTERS]
     steps = SHOWN_QUARTERS + 4
-    ambition = rng.uniform(0.35, 0.6)  # share of agency FTE to replace with permanent staff
+    ambition = rng.uniform(0.1, 0.3)  # share of agency FTE to replace with permanent staff
     count = 0
     for i in range(steps):
         quarter = first_quarter.shift(i)

@@ -811,7 +811,7 @@ class AgencySummary:
     no_cap: int
     spend: Decimal  # estimated agency spend within [first, last]
     conversions: int
-    conversion_rate: wf.Rate  # conversions in the period / placements active in it
+    conversion_rate: wf.Rate  # conversions in the period / placements active or converted in it
     median_days_to_convert: Decimal | None
     annual_saving: Decimal
     agency_cost_year: Decimal
@@ -833,6 +833,10 @@ def agency_summary(organisation_ids: Sequence[int], first: dt.date, last: dt.dat
     conversions = db.session.scalars(sa.select(AgencyConversion).where(
         AgencyConversion.organisation_id.in_(list(organisation_ids)), AgencyConversion.converted_on >= first,
         AgencyConversion.converted_on <= last)).all()
+    # A placement converted in the period counts among its placements even if its agency days ended
+    # just before the period began (the permanent contract starts the day after the last agency day).
+    seen = {p.id for p in placements}
+    placements = list(placements) + [c.placement for c in conversions if c.placement_id not in seen]
     spend = Decimal("0.00")
     over = no_cap = 0
     fte_total = Decimal("0")

@@ -48,13 +48,20 @@ def _extra_head() -> str:
 @bp.context_processor
 def workforce_helpers() -> dict:
     return {"workforce_css": _extra_head(), "ReasonGroup": ReasonGroup, "fte_text": fte_text,
-            "money_text": money_text}
+            "money_text": money_text, "figure_text": figure_text}
 
 
 def fte_text(value: Decimal | int | None) -> str:
     if value is None:
         return "–"
     return f"{value:,.2f}" if isinstance(value, Decimal) else f"{value:,}"
+
+
+def figure_text(value: Decimal | int | None, people: bool = False) -> str:
+    """An FTE figure to two places, or a count of people as a whole number."""
+    if people and value is not None:
+        return f"{int(value):,}"
+    return fte_text(value)
 
 
 def money_text(value: Decimal | None) -> str:
@@ -134,7 +141,7 @@ class LineChart:
     left: int = 52
     bottom: int = 40
     top: int = 12
-    right: int = 12
+    right: int = 34
     unit: str = "%"
 
 
