@@ -337,7 +337,7 @@ def suggested_candidates(session: Session, vacancy: Vacancy, limit: int = 20, to
     indices = _vector_indices()
     wanted = limit + len(applied)
     if indices is not None:
-        hits = indices.candidates.knn(vector, k=min(SHORTLIST, max(wanted * 3, 50)), filters=es_candidate_filters(facts))
+        hits = indices.candidates.knn(vector, k=max(SHORTLIST, wanted), filters=es_candidate_filters(facts))
         similarity = dict(hits)
         profiles = {p.id: p for p in session.scalars(sa.select(CandidateProfile).options(
             selectinload(CandidateProfile.user)).where(CandidateProfile.id.in_(list(similarity))))}
@@ -429,7 +429,7 @@ def jobs_that_fit(session: Session, user: User, limit: int = 20, today: dt.date 
     wanted = limit + len(applied)
     indices = _vector_indices()
     if indices is not None:
-        hits = indices.vacancies.knn(vector, k=min(SHORTLIST, max(wanted * 3, 50)),
+        hits = indices.vacancies.knn(vector, k=max(SHORTLIST, wanted),
                                      filters=es_vacancy_filters(candidate, today.isoformat()))
         vacancies = {v.id: v for v in session.scalars(sa.select(Vacancy).options(joinedload(Vacancy.organisation))
                                                        .where(Vacancy.id.in_([i for i, _ in hits])))}

@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.views.insights import bp as insights
     from webapp.views.insights_extras import bp as insights_extras
     from webapp.views.jobs import bp as jobs
+    from webapp.views.matching import bp as matching
     from webapp.views.recruit import bp as recruit
     from webapp.views.workforce import bp as workforce
 
@@ -23,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account)
     app.register_blueprint(alerts)
     app.register_blueprint(equality_account)
+    app.register_blueprint(matching)
     app.register_blueprint(recruit, url_prefix="/recruit")
     app.register_blueprint(admin, url_prefix="/admin")
     app.register_blueprint(workforce, url_prefix="/insights/workforce")
