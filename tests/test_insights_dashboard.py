@@ -88,3 +88,60 @@ def test_a_tracked_link_visit_is_credited_through_to_the_hire(app, world):
     campaigns = list(csv.DictReader(io.StringIO(lead.get(f"/insights/campaigns.csv?from={TODAY}&to={TODAY}").text)))
     spring = next(row for row in campaigns if row["Campaign"] == "Spring team managers")
     assert (spring["Visitors"], spring["Job views"], spring["Hires"], spring["Cost per hire (£)"]) == ("1", "1", "1", "1200.0")
+
+
+def test_bots_and_staff_are_left_out_and_refreshes_count_once(app, world):
+    job = world["job"]
+    page = f"/jobs/{job.id}-{job.slug}"
+    bot = app.test_client()
+    bot.get(page, headers={"User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"})
+    app.test_client().get(page, headers={"User-Agent": ""})
+    staff = browser(app)
+    sign_in_as(staff, world["recruiter"])
+    staff.get(page)
+    assert db.session.scalar(sa.select(sa.func.count(FunnelEvent.id))) == 0
+
+    person = browser(app)
+    for _ in range(3):
+        assert person.get(page).status_code == 200
+    person.get("/jobs?q=team+manager")
+    person.get("/jobs?q=team+manager&page=2")  # paging is not another search
+    kinds = sorted(e.kind for e in db.session.scalars(sa.select(FunnelEvent)))
+    assert kinds == ["job_view", "job_view", "job_view", "search", "visit"]  # every raw event kept
+    rollups.rollup(TODAY, TODAY)
+    scope = insights.Scope(TODAY, TODAY)
+    assert insights.step_totals(scope)["job_view"] == 1 and insights.step_totals(scope)["search"] == 1
+    assert insights.unique_visitors(scope) == 1
+
+
+def test_registration_follow_and_apply_click_are_counted_for_the_campaign(app, world):
+    visitor = browser(app)
+    visitor.get("/c/spring001")
+    response = visitor.post("/register", data={"email": "new.sw@example.org", "full_name": "New Social Worker",
+                                               "password": "a long enough password 42",
+                                               "confirm_password": "a long enough password 42"})
+    assert response.status_code == 302, response.text[:500]
+    visitor.post(f"/councils/{world['camden'].slug}/follow")
+    visitor.get(f"/jobs/{world['external'].id}/apply-external")
+    events = {e.kind: e for e in db.session.scalars(sa.select(FunnelEvent))}
+    assert set(events) >= {"visit", "registration", "follow", "apply_click"}
+    campaign_id = world["campaign"].id
+    assert {k: e.campaign_id for k, e in events.items()} == {k: campaign_id for k in events}
+    user_id = events["registration"].user_id
+    assert user_id is not None and events["follow"].user_id == user_id
+    assert events["registration"].visitor_id == events["visit"].visitor_id  # the same browser after signing in
+    rollups.rollup(TODAY, TODAY)
+    figures = insights.headline_figures(TODAY, TODAY)
+    assert (figures["registrations"], figures["followers"], figures["apply_clicks"]) == (1, 1, 1)
+
+
+def test_events_are_kept_when_redis_is_down(app, world):
+    app.config.update(TASKS_MODE="rq", REDIS_URL="redis://127.0.0.1:1/0")
+    job = world["job"]
+    visitor = browser(app)
+    assert visitor.get(f"/jobs/{job.id}-{job.slug}").status_code == 200
+    assert visitor.get(f"/jobs/{world['external'].id}/apply-external").status_code == 302
+    kinds = sorted(e.kind for e in db.session.scalars(sa.select(FunnelEvent)))
+    assert kinds == ["apply_click", "job_view", "visit"]
+    rollups.rollup(TODAY, TODAY)  # whenever the analytics worker next runs
+    assert insights.headline_figures(TODAY, TODAY)["apply_clicks"] == 1

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+import sqlalchemy as sa
+
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
@@ -39,7 +41,10 @@ def _catch_up_today() -> None:
     day's events, so quick). With RQ, the analytics worker does this every few minutes."""
     if current_app.config.get("TASKS_MODE") == "inline":
         today = dt.datetime.now(dt.UTC).date()
-        rollups.rollup(today, today)
+        try:
+            rollups.rollup(today, today)
+        except sa.exc.OperationalError:  # the database is busy: show the figures as last rolled up
+            log.warning("could not bring today's funnel rollup up to date", exc_info=True)
 
 
 def _presets(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
