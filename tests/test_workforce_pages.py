@@ -489,3 +489,40 @@ def test_settings_are_for_programme_leads_and_are_audited(client, councils, peop
     assert service.day_rate_cap(settings, RoleLevel.SOCIAL_WORKER) == D("340")
     assert service.day_rate_cap(settings, RoleLevel.TEAM_MANAGER) is None
     assert db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "workforce.settings_updated")) is not None
+
+
+def test_offer_decline_reasons_join_the_leavers_reasons(client, known_figures, people):
+    from tests.factories import VacancyFactory
+    from webapp.models import Application, ApplicationEvent
+    from domain.vocabulary import ApplicationStatus, OfferDeclineReason
+
+    vacancy = VacancyFactory(organisation=known_figures["camden"])
+    other = VacancyFactory(organisation=known_figures["hackney"])
+    when = dt.datetime(2025, 8, 14, 10, 0)
+    for v, reason in ((vacancy, OfferDeclineReason.PAY), (vacancy, OfferDeclineReason.AGENCY),
+                      (vacancy, OfferDeclineReason.HOURS), (other, OfferDeclineReason.PAY)):
+        candidate = UserFactory(role=UserRole.CANDIDATE)
+        application = Application(vacancy=v, candidate=candidate, status=ApplicationStatus.OFFER_DECLINED,
+                                  decline_reason=reason)
+        application.events.append(ApplicationEvent(from_status=ApplicationStatus.OFFERED,
+                                                   to_status=ApplicationStatus.OFFER_DECLINED, created_at=when))
+        db.session.add(application)
+    db.session.commit()
+    summary = service.reasons_summary([known_figures["camden"].id], Q2.year_ending())
+    assert summary.declines_by_group[wf.ReasonGroup.PAY] == 2  # pay, and choosing agency work
+    assert summary.declines_by_group[wf.ReasonGroup.HOURS] == 1
+    assert summary.declines_total == 3  # Hackney's decline is Hackney's
+    rows = {r["reason_group"]: r for r in read_csv(client.get(f"{BASE}/reasons.csv?quarter={Q2.slug}"))}
+    assert rows["Pay"]["offers_declined"] == "3"
+
+
+def test_leavers_are_forgotten_once_no_cooling_off_can_apply(app, councils):
+    from workers.workforce_tasks import purge_expired_leavers
+
+    today = dt.date(2026, 6, 1)
+    for left_on in (dt.date(2024, 11, 30), dt.date(2024, 12, 2)):  # cut-off: 6 + 12 months before today
+        db.session.add(WorkforceLeaver(organisation_id=councils["camden"].id, worker_key="k" * 64, left_on=left_on))
+    db.session.commit()
+    assert purge_expired_leavers(today) == 1
+    assert db.session.scalars(sa.select(WorkforceLeaver.left_on)).all() == [dt.date(2024, 12, 2)]
+    assert purge_expired_leavers(today) == 0

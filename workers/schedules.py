@@ -9,7 +9,7 @@ from __future__ import annotations
 from rq import cron
 
 from workers import analytics_tasks
-from workers import alert_tasks, tasks
+from workers import alert_tasks, tasks, workforce_tasks
 
 SCHEDULES = [
     # Catch-up for outbox messages whose after-commit nudge was lost (Redis down, worker restart).
@@ -35,6 +35,9 @@ SCHEDULES = [
      "queue_name": "alerts", "cron": "0 7 * * *", "job_timeout": 600},
     {"name": "job-alerts-weekly", "func": alert_tasks.send_job_alerts, "args": ("weekly",),
      "queue_name": "alerts", "cron": "30 7 * * 1", "job_timeout": 600},
+    # Leavers kept for the agency cooling-off check are deleted once no cooling-off period can apply.
+    {"name": "purge-workforce-leavers", "func": workforce_tasks.purge_expired_leavers, "queue_name": "default",
+     "cron": "45 0 * * *", "job_timeout": 600},
 ]
 
 for entry in SCHEDULES:

@@ -429,8 +429,8 @@ def snapshot(organisation: Organisation, quarter_slug: str):
         f"{quarter.label} workforce figures ({quarter.months})", organisation.name, fields, values, errors,
         url_for("workforce.snapshot", slug=organisation.slug, quarter_slug=quarter.slug),
         url_for("workforce.council", slug=organisation.slug), "Save figures",
-        intro="FTE as at the last day of the quarter; starters and leavers during it. Social workers only: "
-              "leave out managers who do not hold cases only if your census return does.",
+        intro="Children's social workers, counted as in your workforce census return: FTE on the quarter's last "
+              "day, and starters and leavers during the quarter.",
         split_at=len(service.SNAPSHOT_FIELDS), split_heading="Why permanent staff left",
         split_intro="FTE by main reason. Whatever is not given here counts as 'not known'.")
 
