@@ -249,3 +249,15 @@ def test_a_candidate_without_a_profile_is_asked_to_complete_it(client, app):
     sign_in_as(client, person)
     page = client.get("/account/jobs-that-fit").get_data(as_text=True)
     assert "Complete your profile" in page
+
+
+def test_the_search_page_shows_jobs_that_fit_to_a_signed_in_social_worker(client, scene):
+    anonymous = client.get("/jobs").get_data(as_text=True)
+    assert "jobs-that-fit-heading" not in anonymous
+    sign_in_as(client, scene["found"].user)
+    page = client.get("/jobs").get_data(as_text=True)
+    assert "jobs-that-fit-heading" in page and f"/jobs/{scene['vacancy'].id}-" in page
+    assert 'href="/account/jobs-that-fit"' in page  # in the navigation and under the panel
+    sign_in_as(client, scene["recruiter"])
+    vacancy_page = client.get(f"/recruit/vacancies/{scene['vacancy'].id}").get_data(as_text=True)
+    assert f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates" in vacancy_page

@@ -40,8 +40,8 @@ def navigation_items() -> list[dict]:
     ]
     if current_user.is_authenticated:
         if current_user.role == UserRole.CANDIDATE:
-            items += [("Your applications", "account.applications"), ("Saved searches", "alerts.saved_searches"),
-                      ("Your profile", "account.profile")]
+            items += [("Jobs that fit you", "matching.jobs_that_fit"), ("Your applications", "account.applications"),
+                      ("Saved searches", "alerts.saved_searches"), ("Your profile", "account.profile")]
         elif current_user.role == UserRole.RECRUITER:
             items += [("Your vacancies", "recruit.vacancies"), ("Campaigns", "recruit_campaigns.index"),
                       ("Insights", "insights.dashboard")]
