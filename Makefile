@@ -70,10 +70,12 @@ bench-search:
 	@eval "$$(scripts/services env test)"; $(PY) -m bench.search --sizes $${SIZES:-10000,100000} --queries $${QUERIES:-300}
 
 ## eval-matching: nDCG@10 and recall@50 of keyword, semantic and hybrid matching on a generated labelled set (JSON)
-eval-matching: install
-	$(PY) -m matching.evaluation
+eval-matching:
+	@$(MAKE) --no-print-directory install >&2
+	@$(PY) -m matching.evaluation
 
 ## bench-matching: encoding throughput; top-50 candidates for a vacancy among 10k and 100k, exact and kNN (JSON)
-bench-matching: install-dev
-	scripts/services start test
-	eval "$$(scripts/services env test)"; $(PY) -m bench.matching --sizes $${SIZES:-10000,100000} --queries $${QUERIES:-30}
+bench-matching:
+	@$(MAKE) --no-print-directory install-dev >&2
+	@scripts/services start test >&2
+	@eval "$$(scripts/services env test)"; $(PY) -m bench.matching --sizes $${SIZES:-10000,100000} --queries $${QUERIES:-30}
