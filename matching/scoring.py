@@ -108,6 +108,14 @@ def hybrid_score(parts: dict[str, float]) -> float:
     return sum(WEIGHTS[name] * value for name, value in parts.items())
 
 
+def _in_sentence(label: str) -> str:
+    """A label as it reads mid-sentence: 'Child protection' -> 'child protection', but 'MASH and front door' and
+    'Independent reviewing officer or CP chair' keep their capitals where they are abbreviations."""
+    first, _, rest = label.partition(" ")
+    head = first if first.isupper() and len(first) > 1 else first.lower()
+    return f"{head} {rest}".strip() if rest else head
+
+
 def _miles_phrase(miles: float) -> str:
     if miles < 1:
         return "under a mile away"
@@ -116,16 +124,16 @@ def _miles_phrase(miles: float) -> str:
 
 
 def reasons(vacancy: VacancyFacts, candidate: CandidateFacts, parts: dict[str, float],
-            miles: float | None, limit: int = 5) -> list[str]:
+            miles: float | None, limit: int = 5, for_recruiter: bool = True) -> list[str]:
     """Short phrases, in the profession's words, for what makes this a fit: practice first, then
     place, level, pay, pattern, availability ("child protection experience, 3 miles away, senior practitioner")."""
     found: list[str] = []
     area = vacancy.service_area
     if parts["specialism"] >= SPECIALISM_EXACT and candidate.specialisms:
-        found.append(f"{area.label.lower()} experience")
+        found.append(f"{_in_sentence(area.label)} experience")
     elif parts["specialism"] >= SPECIALISM_RELATED and candidate.specialisms:
         near = next(ServiceArea(s) for s in candidate.specialisms if related(area.value, s))
-        found.append(f"related experience in {near.label.lower()}")
+        found.append(f"related experience in {_in_sentence(near.label)}")
     if vacancy.organisation_slug in candidate.preferred_boroughs:
         found.append(f"in {vacancy.organisation_name}, a preferred borough")
     elif miles is not None and candidate.max_commute_miles is not None and miles <= candidate.max_commute_miles:
@@ -133,27 +141,28 @@ def reasons(vacancy: VacancyFacts, candidate: CandidateFacts, parts: dict[str, f
     if candidate.role_level is not None:
         step = vacancy.role_level.rank - candidate.role_level.rank
         if step == 0:
-            found.append(vacancy.role_level.label.lower())
+            found.append(_in_sentence(vacancy.role_level.label))
         elif step == 1:
-            found.append(f"a step up to {vacancy.role_level.label.lower()}")
+            found.append(f"a step up to {_in_sentence(vacancy.role_level.label)}")
     if vacancy.role_level == RoleLevel.NQSW and candidate.in_asye:
-        found.append("in their ASYE")
+        found.append("in their ASYE" if for_recruiter else "an ASYE post")
     if candidate.min_salary is not None and parts["salary"] >= REASON_THRESHOLD:
-        found.append("pays above the minimum salary wanted")
+        found.append("pays above their minimum salary" if for_recruiter else "pays above your minimum salary")
     if candidate.working_patterns and parts["working_pattern"] >= 1.0 and vacancy.working_pattern != WorkingPattern.FULL_TIME:
-        found.append(vacancy.working_pattern.label.lower())
-    if candidate.availability in (Availability.NOW, Availability.ONE_MONTH):
-        found.append(candidate.availability.label.lower())
+        found.append(_in_sentence(vacancy.working_pattern.label))
+    if for_recruiter and candidate.availability in (Availability.NOW, Availability.ONE_MONTH):
+        found.append(_in_sentence(candidate.availability.label))
     if parts["semantic"] >= STRONG_SEMANTIC:
         found.append("profile closely matches the advert")
     return found[:limit]
 
 
-def assess(vacancy: VacancyFacts, candidate: CandidateFacts, semantic: float) -> Match:
+def assess(vacancy: VacancyFacts, candidate: CandidateFacts, semantic: float, for_recruiter: bool = True) -> Match:
+    """Score one pair; the reasons are worded for whoever reads them (the recruiter, or the social worker)."""
     miles = home_distance(vacancy, candidate)
     parts = components(vacancy, candidate, semantic, miles)
     return Match(vacancy_id=vacancy.id, candidate_id=candidate.id, score=hybrid_score(parts), semantic=float(semantic),
-                 components=parts, reasons=reasons(vacancy, candidate, parts, miles))
+                 components=parts, reasons=reasons(vacancy, candidate, parts, miles, for_recruiter=for_recruiter))
 
 
 def _shortlist(similarities: np.ndarray, allowed: np.ndarray, size: int) -> np.ndarray:
@@ -190,7 +199,7 @@ def rank_vacancies(candidate: CandidateFacts, candidate_vector: np.ndarray, vaca
     allowed = table.mask_for(candidate)
     similarities = matrix @ candidate_vector
     rows = _shortlist(similarities, allowed, max(shortlist, limit))
-    matches = [assess(vacancies[i], candidate, float(similarities[i])) for i in rows]
+    matches = [assess(vacancies[i], candidate, float(similarities[i]), for_recruiter=False) for i in rows]
     matches.sort(key=lambda m: (-m.score, m.vacancy_id))
     return matches[:limit]
 

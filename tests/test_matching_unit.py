@@ -180,6 +180,8 @@ def test_reasons_speak_the_professions_words():
     assert "a step up to senior practitioner" in step_up.reasons
     assert "in Camden, a preferred borough" in step_up.reasons
     assert "profile closely matches the advert" not in step_up.reasons
+    for_them = scoring.assess(vacancy(), candidate(), 0.7, for_recruiter=False).reasons
+    assert "available now" not in for_them and "pays above your minimum salary" in for_them
 
 
 def test_rank_candidates_filters_then_ranks_by_hybrid_score():

@@ -441,7 +441,7 @@ def jobs_that_fit(session: Session, user: User, limit: int = 20, today: dt.date 
             facts = VacancyFacts.of(vacancy)
             if failures(facts, candidate):
                 continue
-            matches.append(assess(facts, candidate, cosine))
+            matches.append(assess(facts, candidate, cosine, for_recruiter=False))
         matches.sort(key=lambda m: (-m.score, m.vacancy_id))
         result.engine = "elasticsearch"
     else:
