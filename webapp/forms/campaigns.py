@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from domain.funnel import CampaignKind, LinkChannel
 from webapp.forms.account import WholeNumberField
@@ -41,7 +41,7 @@ class LenientMultipleField(SelectMultipleField):
     def pre_validate(self, form):
         valid = {value for value, _ in self.choices}
         if any(v not in valid for v in self.data or []):
-            raise ValueError("Select jobs from the list")
+            raise ValidationError("Select jobs from the list")
 
 
 class CampaignForm(FlaskForm):

@@ -176,7 +176,7 @@ def _apply(campaign: Campaign, values: dict[str, Any]) -> list[str]:
     changed = []
     for field in _FIELDS:
         value = values.get(field)
-        if isinstance(value, str):
+        if type(value) is str:  # not the kind: an enum is a str too
             value = value.strip()
         if field in ("summary", "event_place") and value is None:
             value = ""
