@@ -276,3 +276,17 @@ def test_a_saved_search_that_no_longer_parses_is_skipped_not_fatal(app, camden, 
     db.session.commit()
     report = run(sam)
     assert report.searches_checked == 2 and report.jobs_sent == 1
+
+
+def test_a_long_list_names_the_newest_and_links_to_the_rest(app, camden, sam, monkeypatch):
+    monkeypatch.setattr(alerts, "JOBS_LISTED_PER_SEARCH", 2)
+    saved = save(sam, "q=fostering")
+    for n in range(3):
+        job(camden, saved, minutes_after_saving=5 + n, title=f"Fostering social worker {n}")
+    db.session.commit()
+    assert run(sam).jobs_sent == 3  # all three are recorded: the email counts them and links to them
+    text = body(mails(app)[0])
+    assert "Fostering: 3 new jobs" in text
+    assert "Fostering social worker 2" in text and "Fostering social worker 1" in text
+    assert "Fostering social worker 0" not in text and "…and 1 more." in text
+    assert "See the newest jobs for this search: http://127.0.0.1:5000/jobs?q=fostering&sort=newest" in text
