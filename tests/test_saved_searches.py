@@ -327,3 +327,10 @@ def test_deleting_the_account_removes_its_saved_searches_and_what_they_sent(app,
     assert response.status_code == 302
     assert [r.id for r in rows()] == [other.id]
     assert db.session.scalar(sa.select(sa.func.count(SentAlert.id))) == 0
+
+
+def test_the_demo_saved_searches_are_valid_normalised_searches(app):
+    from webapp.alerts_demo import DEMO_SAVED_SEARCHES
+
+    for _, query, *_ in DEMO_SAVED_SEARCHES:
+        assert saved_searches.normalise(query) == query

@@ -54,6 +54,7 @@ from webapp.models import (
     Vacancy,
     utcnow,
 )
+from webapp.alerts_demo import seed_saved_searches
 from webapp.security import hash_password
 
 DEFAULT_SEED = 2026
@@ -654,6 +655,7 @@ def seed_demo(
     summary.follows = _demo_follows(session, rng, candidates, by_slug, now)
     summary.news_articles = _demo_news(session, rng, by_slug, accounts, recruiters, now)
     _demo_featured(session, rng, vacancies, now)
+    seed_saved_searches(session, candidates[0], now)  # the demo social worker's saved searches and alerts
     _notify(progress, "follows and news", summary.follows + summary.news_articles,
             summary.follows + summary.news_articles)
     from webapp.services.workforce import worker_secret
