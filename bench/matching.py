@@ -81,7 +81,7 @@ def run(sizes: list[int], query_count: int, seed: int, es_url: str | None) -> di
     from matching.constraints import CandidateTable, es_candidate_filters, failures
     from matching.encoder import MODEL_NAME, get_encoder
     from matching.evaluation import build
-    from matching.scoring import assess, rank_candidates
+    from matching.scoring import assess, explain, rank_candidates
     from matching.text import candidate_text, vacancy_text
     from matching.weights import SHORTLIST
 
@@ -140,10 +140,10 @@ def run(sizes: list[int], query_count: int, seed: int, es_url: str | None) -> di
                 def knn_top(vacancy, vector):
                     hits = indices.candidates.knn(vector, k=SHORTLIST, filters=es_candidate_filters(vacancy),
                                                   num_candidates=2 * SHORTLIST)
-                    matches = [assess(vacancy, by_id[i], cos) for i, cos in hits
-                               if not failures(vacancy, by_id[i], for_recruiter=True)]
-                    matches.sort(key=lambda m: (-m.score, m.candidate_id))
-                    return matches[:50]
+                    scored = [assess(vacancy, by_id[i], cos, explain=False) for i, cos in hits
+                              if not failures(vacancy, by_id[i], for_recruiter=True)]
+                    scored.sort(key=lambda m: (-m.score, m.candidate_id))
+                    return [explain(vacancy, by_id[m.candidate_id], m) for m in scored[:50]]
 
                 knn_top(queries[0], query_vectors[0])
                 for (vacancy, vector), exact_ids in zip(zip(queries, query_vectors), exact_top):

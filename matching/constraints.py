@@ -17,7 +17,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from domain.geography import BOROUGHS_BY_SLUG, LONDON_BOROUGHS, distance_miles
-from domain.vocabulary import Availability, RoleLevel
+from domain.vocabulary import Availability, ContractType, RoleLevel
 from matching.text import CandidateFacts, VacancyFacts
 from matching.weights import MAX_ROLE_STEPS, REGISTRATION_FREE_LEVEL, STUDENT_MAY_APPLY_UP_TO
 
@@ -83,8 +83,8 @@ class CandidateTable:
     home: np.ndarray  # index into LONDON_BOROUGHS, -1 when not given
     max_commute: np.ndarray  # NaN when not given
     min_salary: np.ndarray  # NaN when not given
-    contract_sets: list[frozenset[str]]
-    preferred_sets: list[frozenset[str]]
+    accepts_contract: dict[str, np.ndarray]  # contract type -> who would take it (no preference: anyone)
+    prefers_borough: dict[str, np.ndarray]  # borough slug -> who chose it
 
     @classmethod
     def of(cls, candidates: Sequence[CandidateFacts]) -> "CandidateTable":
@@ -100,8 +100,10 @@ class CandidateTable:
                                   for c in candidates], dtype=np.float64),
             min_salary=np.array([np.nan if c.min_salary is None else c.min_salary for c in candidates],
                                 dtype=np.float64),
-            contract_sets=[frozenset(c.contract_types) for c in candidates],
-            preferred_sets=[frozenset(c.preferred_boroughs) for c in candidates],
+            accepts_contract={t.value: np.array([not c.contract_types or t.value in c.contract_types
+                                                 for c in candidates], dtype=bool) for t in ContractType},
+            prefers_borough={b.slug: np.array([b.slug in c.preferred_boroughs for c in candidates], dtype=bool)
+                             for b in LONDON_BOROUGHS},
         )
 
     def __len__(self) -> int:
@@ -118,13 +120,12 @@ class CandidateTable:
         elif rank > REGISTRATION_FREE_LEVEL.rank:
             mask &= self.registered | self.student
         mask &= np.isnan(self.min_salary) | (self.min_salary <= vacancy.salary_max)
-        wanted = vacancy.contract_type.value
-        mask &= np.fromiter((not s or wanted in s for s in self.contract_sets), dtype=bool, count=len(self))
+        mask &= self.accepts_contract[vacancy.contract_type.value]
         miles = np.append(borough_distances(vacancy.latitude, vacancy.longitude), np.nan)[self.home]
         within = np.isnan(self.max_commute) | (self.home < 0) | (miles <= self.max_commute)
-        if not within.all():
-            slug = vacancy.organisation_slug
-            within |= np.fromiter((slug in s for s in self.preferred_sets), dtype=bool, count=len(self))
+        chose = self.prefers_borough.get(vacancy.organisation_slug)
+        if chose is not None:
+            within |= chose
         return mask & within
 
 

@@ -50,6 +50,11 @@ class Match:
         return round(max(0.0, min(1.0, self.score)) * 100)
 
 
+def _unit(value: float) -> float:
+    """Clamp to [0, 1] (plain Python: np.clip on one number costs more than the whole comparison)."""
+    return 0.0 if value < 0.0 else 1.0 if value > 1.0 else float(value)
+
+
 def related(area_a: str, area_b: str) -> bool:
     return any(area_a in group and area_b in group for group in RELATED_AREAS)
 
@@ -76,13 +81,13 @@ def distance_component(vacancy: VacancyFacts, candidate: CandidateFacts, miles: 
     if miles is None or candidate.max_commute_miles is None:
         return max(preferred, DISTANCE_UNKNOWN_SCORE)
     reach = max(candidate.max_commute_miles, 1)
-    return max(preferred, float(np.clip(1.0 - miles / (reach * 1.25), 0.0, 1.0)))
+    return max(preferred, _unit(1.0 - miles / (reach * 1.25)))
 
 
 def salary_component(vacancy: VacancyFacts, candidate: CandidateFacts) -> float:
     if candidate.min_salary is None:
         return SALARY_UNKNOWN_SCORE
-    return float(np.clip(0.5 + 0.5 * (vacancy.salary_max - candidate.min_salary) / SALARY_HEADROOM, 0.0, 1.0))
+    return _unit(0.5 + 0.5 * (vacancy.salary_max - candidate.min_salary) / SALARY_HEADROOM)
 
 
 def pattern_component(vacancy: VacancyFacts, candidate: CandidateFacts) -> float:
@@ -94,7 +99,7 @@ def pattern_component(vacancy: VacancyFacts, candidate: CandidateFacts) -> float
 def components(vacancy: VacancyFacts, candidate: CandidateFacts, semantic: float,
                miles: float | None = None) -> dict[str, float]:
     return {
-        "semantic": float(np.clip(semantic, 0.0, 1.0)),
+        "semantic": _unit(semantic),
         "role_level": role_component(vacancy, candidate),
         "specialism": specialism_component(vacancy, candidate),
         "distance": distance_component(vacancy, candidate, miles),
@@ -157,12 +162,21 @@ def reasons(vacancy: VacancyFacts, candidate: CandidateFacts, parts: dict[str, f
     return found[:limit]
 
 
-def assess(vacancy: VacancyFacts, candidate: CandidateFacts, semantic: float, for_recruiter: bool = True) -> Match:
-    """Score one pair; the reasons are worded for whoever reads them (the recruiter, or the social worker)."""
+def assess(vacancy: VacancyFacts, candidate: CandidateFacts, semantic: float, for_recruiter: bool = True,
+           explain: bool = True) -> Match:
+    """Score one pair; the reasons are worded for whoever reads them (the recruiter, or the social worker).
+    Ranking many scores them all first and explains only the ones that will be shown."""
     miles = home_distance(vacancy, candidate)
     parts = components(vacancy, candidate, semantic, miles)
+    found = reasons(vacancy, candidate, parts, miles, for_recruiter=for_recruiter) if explain else []
     return Match(vacancy_id=vacancy.id, candidate_id=candidate.id, score=hybrid_score(parts), semantic=float(semantic),
-                 components=parts, reasons=reasons(vacancy, candidate, parts, miles, for_recruiter=for_recruiter))
+                 components=parts, reasons=found)
+
+
+def explain(vacancy: VacancyFacts, candidate: CandidateFacts, match: Match, for_recruiter: bool = True) -> Match:
+    match.reasons = reasons(vacancy, candidate, match.components, home_distance(vacancy, candidate),
+                            for_recruiter=for_recruiter)
+    return match
 
 
 def _shortlist(similarities: np.ndarray, allowed: np.ndarray, size: int) -> np.ndarray:
@@ -184,9 +198,9 @@ def rank_candidates(vacancy: VacancyFacts, vacancy_vector: np.ndarray, candidate
     allowed = table.mask_for(vacancy, for_recruiter=for_recruiter)
     similarities = matrix @ vacancy_vector
     rows = _shortlist(similarities, allowed, max(shortlist, limit))
-    matches = [assess(vacancy, candidates[i], float(similarities[i])) for i in rows]
-    matches.sort(key=lambda m: (-m.score, m.candidate_id))
-    return matches[:limit]
+    scored = sorted(((assess(vacancy, candidates[i], float(similarities[i]), explain=False), i) for i in rows),
+                    key=lambda pair: (-pair[0].score, pair[0].candidate_id))
+    return [explain(vacancy, candidates[i], match) for match, i in scored[:limit]]
 
 
 def rank_vacancies(candidate: CandidateFacts, candidate_vector: np.ndarray, vacancies: Sequence[VacancyFacts],
@@ -199,9 +213,9 @@ def rank_vacancies(candidate: CandidateFacts, candidate_vector: np.ndarray, vaca
     allowed = table.mask_for(candidate)
     similarities = matrix @ candidate_vector
     rows = _shortlist(similarities, allowed, max(shortlist, limit))
-    matches = [assess(vacancies[i], candidate, float(similarities[i]), for_recruiter=False) for i in rows]
-    matches.sort(key=lambda m: (-m.score, m.vacancy_id))
-    return matches[:limit]
+    scored = sorted(((assess(vacancies[i], candidate, float(similarities[i]), explain=False), i) for i in rows),
+                    key=lambda pair: (-pair[0].score, pair[0].vacancy_id))
+    return [explain(vacancies[i], candidate, match, for_recruiter=False) for match, i in scored[:limit]]
 
 
 __all__ = ["Match", "assess", "components", "failures", "hybrid_score", "rank_candidates", "rank_vacancies", "reasons"]

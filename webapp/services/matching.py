@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from domain.vocabulary import RoleLevel, UserRole, VacancyStatus
 from matching.constraints import CandidateTable, VacancyTable, es_candidate_filters, es_vacancy_filters, failures
 from matching.encoder import MODEL_NAME, CachedEncoder, from_bytes, text_hash, to_bytes
-from matching.scoring import Match, assess, rank_candidates, rank_vacancies
+from matching.scoring import Match, assess, explain, rank_candidates, rank_vacancies
 from matching.text import CandidateFacts, VacancyFacts, candidate_text, vacancy_text
 from matching.weights import SHORTLIST
 from webapp.models import (
@@ -341,16 +341,17 @@ def suggested_candidates(session: Session, vacancy: Vacancy, limit: int = 20, to
         similarity = dict(hits)
         profiles = {p.id: p for p in session.scalars(sa.select(CandidateProfile).options(
             selectinload(CandidateProfile.user)).where(CandidateProfile.id.in_(list(similarity))))}
-        matches = []
+        scored = []
         for pid, cosine in hits:
             profile = profiles.get(pid)
-            if profile is None:
+            if profile is None or profile.user_id in applied:
                 continue
             candidate = CandidateFacts.of(profile)
             if failures(facts, candidate, for_recruiter=True):  # the index lagged a change: the database decides
                 continue
-            matches.append(assess(facts, candidate, cosine))
-        matches.sort(key=lambda m: (-m.score, m.candidate_id))
+            scored.append((assess(facts, candidate, cosine, explain=False), candidate))
+        scored.sort(key=lambda pair: (-pair[0].score, pair[0].candidate_id))
+        matches = [explain(facts, candidate, match) for match, candidate in scored[:wanted]]
         engine = "elasticsearch"
     else:
         universe = _universe(session, "candidates", today)
@@ -433,16 +434,17 @@ def jobs_that_fit(session: Session, user: User, limit: int = 20, today: dt.date 
                                      filters=es_vacancy_filters(candidate, today.isoformat()))
         vacancies = {v.id: v for v in session.scalars(sa.select(Vacancy).options(joinedload(Vacancy.organisation))
                                                        .where(Vacancy.id.in_([i for i, _ in hits])))}
-        matches = []
+        scored = []
         for vid, cosine in hits:
             vacancy = vacancies.get(vid)
-            if vacancy is None or not vacancy.is_live_on(today):
+            if vacancy is None or vacancy.id in applied or not vacancy.is_live_on(today):
                 continue
             facts = VacancyFacts.of(vacancy)
             if failures(facts, candidate):
                 continue
-            matches.append(assess(facts, candidate, cosine, for_recruiter=False))
-        matches.sort(key=lambda m: (-m.score, m.vacancy_id))
+            scored.append((assess(facts, candidate, cosine, for_recruiter=False, explain=False), facts))
+        scored.sort(key=lambda pair: (-pair[0].score, pair[0].vacancy_id))
+        matches = [explain(facts, candidate, match, for_recruiter=False) for match, facts in scored[:wanted]]
         result.engine = "elasticsearch"
     else:
         universe = _universe(session, "vacancies", today)
