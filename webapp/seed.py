@@ -56,6 +56,7 @@ from webapp.models import (
 )
 from webapp.alerts_demo import seed_saved_searches
 from webapp.security import hash_password
+from webapp.services.equality import seed_demo_answers
 
 DEFAULT_SEED = 2026
 
@@ -653,6 +654,7 @@ def seed_demo(
         session, rng, candidates, vacancies, recruiter_of, now, progress
     )
     summary.follows = _demo_follows(session, rng, candidates, by_slug, now)
+    seed_demo_answers(session, candidates, seed)  # equal opportunities answers, for the insights demo
     summary.news_articles = _demo_news(session, rng, by_slug, accounts, recruiters, now)
     _demo_featured(session, rng, vacancies, now)
     seed_saved_searches(session, candidates[0], now)  # the demo social worker's saved searches and alerts
