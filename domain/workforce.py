@@ -158,6 +158,12 @@ class Rate:
 
     def percent(self, places: int = 2) -> Decimal | None:
         """The rate as a percentage, rounded half up to ``places`` decimal places (only here)."""
+        cache = self.__dict__.setdefault("_percent_cache", {})  # pages show each rate several times
+        if places not in cache:
+            cache[places] = self._percent(places)
+        return cache[places]
+
+    def _percent(self, places: int) -> Decimal | None:
         value = self.value
         if value is None:
             return None

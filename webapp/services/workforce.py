@@ -18,9 +18,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from domain import workforce as wf
-from domain.vocabulary import ApplicationStatus, OfferDeclineReason, RoleLevel, SubRegion, UserRole
+from domain.vocabulary import ApplicationStatus, OfferDeclineReason, OrganisationKind, RoleLevel, SubRegion, UserRole
 from domain.workforce import ConversionSource, LeavingReason, Quarter, ReasonGroup, WorkforceFigures
 from webapp.extensions import db
 from webapp.models import (
@@ -407,7 +408,7 @@ def save_snapshot(actor: User, organisation: Organisation, quarter: Quarter, raw
 
 
 def template_csv() -> str:
-    return _csv_text(CSV_COLUMNS, [])
+    return csv_text(CSV_COLUMNS, [])
 
 
 @dataclass
@@ -472,7 +473,7 @@ def import_snapshots_csv(actor: User, organisation: Organisation, data: bytes) -
             line += 1
             if not any(c.strip() for c in cells):
                 continue
-            if len(parsed) + len(errors) >= CSV_MAX_ROWS:
+            if line - 1 > CSV_MAX_ROWS:
                 raise InvalidInput([FieldError("file", f"The file has more than {CSV_MAX_ROWS} rows")])
             if len(cells) != len(header):
                 errors.append(FieldError("row", f"has {len(cells)} cells but the header has {len(header)}", line))
@@ -528,7 +529,8 @@ def figures_of(snapshot: WorkforceSnapshot) -> WorkforceFigures:
 
 
 def councils(organisation_ids: Iterable[int] | None = None) -> list[Organisation]:
-    query = sa.select(Organisation).order_by(Organisation.name)
+    """The region's councils (FLiP providers post jobs but make no workforce return)."""
+    query = sa.select(Organisation).where(Organisation.kind == OrganisationKind.COUNCIL).order_by(Organisation.name)
     if organisation_ids is not None:
         query = query.where(Organisation.id.in_(list(organisation_ids)))
     return list(db.session.scalars(query))
@@ -544,19 +546,20 @@ class SnapshotStore:
             query = query.where(WorkforceSnapshot.organisation_id.in_(list(organisation_ids)))
         self.rows: dict[tuple[int, dt.date], WorkforceSnapshot] = {
             (s.organisation_id, s.quarter_start): s for s in db.session.scalars(query)}
+        self.figures = {key: figures_of(s) for key, s in self.rows.items()}
 
     def get(self, organisation_id: int, quarter: Quarter) -> WorkforceSnapshot | None:
         return self.rows.get((organisation_id, quarter.start))
 
     def measures(self, organisation_ids: Sequence[int], quarter: Quarter) -> wf.Measures:
         """Sums the councils' FTE figures and divides once (never an average of council rates)."""
-        present = [self.rows[(oid, quarter.start)] for oid in organisation_ids if (oid, quarter.start) in self.rows]
-        total = wf.add_figures(figures_of(s) for s in present)
+        present = [self.figures[(oid, quarter.start)] for oid in organisation_ids if (oid, quarter.start) in self.figures]
+        total = wf.add_figures(present)
         year = []
         for oid in organisation_ids:
-            quarters = [self.rows.get((oid, q.start)) for q in quarter.year_ending()]
+            quarters = [self.figures.get((oid, q.start)) for q in quarter.year_ending()]
             if all(quarters):
-                year.append([figures_of(s) for s in quarters])
+                year.append(quarters)
         return wf.measures(total, year)
 
 
@@ -832,7 +835,7 @@ def agency_summary(organisation_ids: Sequence[int], first: dt.date, last: dt.dat
         sa.or_(AgencyPlacement.end_on.is_(None), AgencyPlacement.end_on >= first))).all()
     conversions = db.session.scalars(sa.select(AgencyConversion).where(
         AgencyConversion.organisation_id.in_(list(organisation_ids)), AgencyConversion.converted_on >= first,
-        AgencyConversion.converted_on <= last)).all()
+        AgencyConversion.converted_on <= last).options(selectinload(AgencyConversion.placement))).all()
     # A placement converted in the period counts among its placements even if its agency days ended
     # just before the period began (the permanent contract starts the day after the last agency day).
     seen = {p.id for p in placements}
@@ -1019,7 +1022,7 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(h) for h in header])
@@ -1060,13 +1063,13 @@ def measures_csv_row(area: AreaMeasures, quarter: Quarter) -> list[Any]:
 
 
 def measures_csv(areas: Sequence[AreaMeasures], quarter: Quarter) -> str:
-    return _csv_text(measures_csv_header(), [measures_csv_row(a, quarter) for a in areas])
+    return csv_text(measures_csv_header(), [measures_csv_row(a, quarter) for a in areas])
 
 
 def trend_csv(name: str, points: Sequence[tuple[Quarter, wf.Measures]]) -> str:
     header = measures_csv_header()
     rows = [measures_csv_row(AreaMeasures(name, "trend", m, reporting=m.figures.councils), q) for q, m in points]
-    return _csv_text(header, rows)
+    return csv_text(header, rows)
 
 
 # The annual children's social work workforce census (DfE), local-authority level, at 30 September.
@@ -1104,7 +1107,7 @@ def census_rows(organisation: Organisation, years: Sequence[int]) -> list[list[A
 
 
 def census_csv(organisation: Organisation, years: Sequence[int]) -> str:
-    return _csv_text(CENSUS_COLUMNS, census_rows(organisation, years))
+    return csv_text(CENSUS_COLUMNS, census_rows(organisation, years))
 
 
 # The quarterly agency return: agency use, rates against the cap, spend and conversions for one quarter.
@@ -1137,7 +1140,7 @@ def agency_return_rows(organisation: Organisation, quarters: Sequence[Quarter]) 
 
 
 def agency_return_csv(organisation: Organisation, quarters: Sequence[Quarter]) -> str:
-    return _csv_text(AGENCY_RETURN_COLUMNS, agency_return_rows(organisation, quarters))
+    return csv_text(AGENCY_RETURN_COLUMNS, agency_return_rows(organisation, quarters))
 
 
 PLACEMENT_COLUMNS = ("id", "role_level", "team", "agency", "start_on", "end_on", "day_rate", "fte", "day_rate_cap",
@@ -1149,7 +1152,7 @@ def placements_csv(rows: Sequence[PlacementRow]) -> str:
     def yes_no(value: bool | None) -> str:
         return "" if value is None else ("yes" if value else "no")
 
-    return _csv_text(PLACEMENT_COLUMNS, [[
+    return csv_text(PLACEMENT_COLUMNS, [[
         r.placement.id, r.placement.role_level.label, r.placement.team, r.placement.agency_name,
         r.placement.start_on.isoformat(), r.placement.end_on.isoformat() if r.placement.end_on else "",
         r.placement.day_rate, r.placement.fte, r.cap, yes_no(r.within_cap), r.spend_to_date,
@@ -1162,11 +1165,11 @@ def placements_csv(rows: Sequence[PlacementRow]) -> str:
 
 def reasons_csv(summary: ReasonsSummary) -> str:
     rows = [[g.label, summary.leavers_by_group[g], summary.declines_by_group[g]] for g in ReasonGroup]
-    return _csv_text(("reason_group", "leavers_fte", "offers_declined"), rows)
+    return csv_text(("reason_group", "leavers_fte", "offers_declined"), rows)
 
 
 def glidepath_csv(points: Sequence[GlidepathPoint]) -> str:
-    return _csv_text(
+    return csv_text(
         ("quarter", "permanent_fte_target", "permanent_fte_actual", "agency_fte_target", "agency_fte_actual", "behind"),
         [[p.quarter.label, p.check.permanent_target, p.check.permanent_actual, p.check.agency_target,
           p.check.agency_actual, "" if not p.check.has_actual else ("yes" if p.check.behind else "no")]

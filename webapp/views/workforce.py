@@ -234,6 +234,7 @@ def index():
         quarters=service.quarters_with_data() or [quarter], points=points, chart=_trend_chart(points),
         agency=agency, reasons=reasons, behind=service.councils_behind(quarter),
         settings=service.region_settings(), reason_chart=_reason_bars(reasons),
+        census_year=quarter.year if quarter.number >= 2 else quarter.year - 1,
     )
 
 
@@ -259,6 +260,22 @@ def region_reasons_csv():
     quarter = _quarter_arg(service.latest_quarter_with_data() or _current_quarter())
     summary = service.reasons_summary([o.id for o in service.councils()], quarter.year_ending())
     return _csv(service.reasons_csv(summary), f"workforce-reasons-{quarter.slug}.csv")
+
+
+@bp.get("/census.csv")
+@region_required
+def region_census_csv():
+    """Every council's census figures for one census year (30 September), one row per council."""
+    raw = request.args.get("year", "").strip()
+    if raw:
+        if not raw.isdigit() or len(raw) != 4:
+            abort(400, description="The census year must be a year, like 2025.")
+        year = int(raw)
+    else:
+        latest = service.latest_quarter_with_data() or _current_quarter()
+        year = latest.year if latest.number >= 2 else latest.year - 1
+    rows = [row for organisation in service.councils() for row in service.census_rows(organisation, [year])]
+    return _csv(service.csv_text(service.CENSUS_COLUMNS, rows), f"workforce-census-{year}.csv")
 
 
 @bp.get("/template.csv")
