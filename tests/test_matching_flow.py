@@ -191,6 +191,7 @@ def test_invite_to_apply_end_to_end(client, scene, mail_folder):
 
     again = client.post(url, data={"message": "Again"})
     assert again.status_code == 400 and "You invited Ada Okafor" in again.get_data(as_text=True)
+    assert "You invited Ada Okafor" in client.get(url).get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1
     listing = client.get(f"/recruit/vacancies/{vacancy.id}/suggested-candidates").get_data(as_text=True)
     assert "Invited " in listing

@@ -34,11 +34,9 @@ def invite(recruiter: User, vacancy: Vacancy, profile: CandidateProfile, message
     match = matching.suggestion_for(db.session, vacancy, profile)
     if match is None:
         raise NotAllowed("This person is not one of the suggested candidates for this vacancy.")
-    existing = db.session.scalar(sa.select(Invitation).where(Invitation.vacancy_id == vacancy.id,
-                                                            Invitation.candidate_id == profile.user_id))
+    existing = existing_invitation(vacancy, profile)
     if existing is not None:
-        raise AlreadyInvited(f"You invited {profile.user.full_name} to apply on {existing.created_at.day} "
-                             f"{existing.created_at:%B %Y}.")
+        raise AlreadyInvited(already_invited_message(profile, existing))
     invitation = Invitation(vacancy_id=vacancy.id, candidate_id=profile.user_id, invited_by_id=recruiter.id,
                             message=message, reasons=list(match.reasons))
     db.session.add(invitation)
@@ -46,6 +44,16 @@ def invite(recruiter: User, vacancy: Vacancy, profile: CandidateProfile, message
     audit.record(recruiter, "candidate.invited", invitation, organisation_id=vacancy.organisation_id,
                  vacancy_id=vacancy.id, candidate_id=profile.user_id)
     return invitation
+
+
+def existing_invitation(vacancy: Vacancy, profile: CandidateProfile) -> Invitation | None:
+    return db.session.scalar(sa.select(Invitation).where(Invitation.vacancy_id == vacancy.id,
+                                                         Invitation.candidate_id == profile.user_id))
+
+
+def already_invited_message(profile: CandidateProfile, invitation: Invitation) -> str:
+    return (f"You invited {profile.user.full_name} to apply on {invitation.created_at.day} "
+            f"{invitation.created_at:%B %Y}.")
 
 
 def send_invitation_mail(invitation: Invitation) -> None:

@@ -126,7 +126,10 @@ def invite(vacancy_id: int, profile_id: int):
     match = matching_service.suggestion_for(db.session, vacancy, profile)
     form = InviteForm()
     problem = None
-    if match is None:
+    already = invitation_service.existing_invitation(vacancy, profile)
+    if already is not None:
+        problem = invitation_service.already_invited_message(profile, already)
+    elif match is None:
         problem = "This person is no longer one of the suggested candidates for this vacancy."
     elif not vacancy.is_live_on(_today()):
         problem = "You can invite people to apply only while the vacancy is live."
