@@ -334,3 +334,11 @@ def test_the_demo_saved_searches_are_valid_normalised_searches(app):
 
     for _, query, *_ in DEMO_SAVED_SEARCHES:
         assert saved_searches.normalise(query) == query
+
+
+def test_the_saved_searches_pages_need_signing_in(client, sam):
+    saved = save(sam, "q=fostering")
+    for path in ("/account/saved-searches", f"/account/saved-searches/{saved.id}/edit",
+                 f"/account/saved-searches/{saved.id}/delete"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/sign-in" in response.location, path
