@@ -79,3 +79,9 @@ bench-matching:
 	@$(MAKE) --no-print-directory install-dev >&2
 	@scripts/services start test >&2
 	@eval "$$(scripts/services env test)"; $(PY) -m bench.matching --sizes $${SIZES:-10000,100000} --queries $${QUERIES:-30}
+
+## bench-workforce: /insights/workforce pages and exports over 33 councils' demo figures; a 400-row CSV import (JSON)
+.PHONY: bench-workforce
+bench-workforce:
+	@$(MAKE) --no-print-directory install >&2
+	@$(PY) -m bench.workforce --repeats $${REPEATS:-20}
