@@ -665,11 +665,16 @@ def seed_demo(
 
     workforce = seed_workforce(session, orgs, now.date(), seed, worker_secret())
     _notify(progress, "workforce snapshots", workforce.snapshots, workforce.snapshots)
+    from webapp.funnel_demo import roll_up_demo, seed_funnel
+
+    funnel_demo = seed_funnel(session, seed, vacancies, recruiter_of, now)
+    _notify(progress, "campaigns and funnel events", funnel_demo.events, funnel_demo.events)
 
     session.flush()
     summary.users = session.scalar(sa.select(sa.func.count()).select_from(User))
     summary.outbox_messages = session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
     session.commit()
+    roll_up_demo(now)  # the dashboard's daily figures, from the events just committed
     summary.seconds = time.perf_counter() - started
     return summary
 
