@@ -290,3 +290,16 @@ def test_a_long_list_names_the_newest_and_links_to_the_rest(app, camden, sam, mo
     assert "Fostering social worker 2" in text and "Fostering social worker 1" in text
     assert "Fostering social worker 0" not in text and "…and 1 more." in text
     assert "See the newest jobs for this search: http://127.0.0.1:5000/jobs?q=fostering&sort=newest" in text
+
+
+def test_flask_alerts_send_runs_what_is_due(app, camden, sam):
+    saved = save(sam, "q=fostering")
+    job(camden, saved, title="Fostering social worker")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["alerts", "send", "--frequency", "daily"])
+    assert result.exit_code == 0, result.output
+    assert "daily: 1 social worker(s) due" in result.output and "Done: 1 alert run(s) started." in result.output
+    assert len(mails(app)) == 1
+    result = app.test_cli_runner().invoke(args=["alerts", "send"])
+    assert "instant: 0" in result.output and "daily: 0" in result.output and "weekly: 0" in result.output
+    assert len(mails(app)) == 1
