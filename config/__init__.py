@@ -37,6 +37,9 @@ class BaseConfig:
     REDIS_URL = env("REDIS_URL")
     # "inline": tasks run in-process right after the commit; "rq": enqueued on Redis.
     TASKS_MODE = env("TASKS_MODE", "inline")
+    # Run the periodic tasks (alerts, rollups, expiry ...) in a thread of the web process: only
+    # `make run` sets this, as the embedded default has no RQ cron (workers/embedded_scheduler.py).
+    EMBEDDED_SCHEDULER = env_bool("EMBEDDED_SCHEDULER", False)
     MAIL_FOLDER = Path(env("MAIL_FOLDER", str(INSTANCE_PATH / "outbox-mail")))
     MAIL_SENDER = env("MAIL_SENDER", "no-reply@cswjobs.example")
     SMTP_HOST = env("SMTP_HOST")

@@ -63,4 +63,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     install_outbox_hooks()
     register_blueprints(app)
     register_cli(app)
+    if app.config["EMBEDDED_SCHEDULER"] and app.config["TASKS_MODE"] == "inline":
+        from workers.embedded_scheduler import start_embedded_scheduler
+
+        app.extensions["cswjobs_scheduler"] = start_embedded_scheduler(app)
     return app
