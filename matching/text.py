@@ -13,7 +13,10 @@ from typing import Any
 
 from domain.vocabulary import Availability, ContractType, RoleLevel, ServiceArea, WorkingPattern
 
-MAX_TEXT_CHARS = 2000  # the model reads about 256 word pieces; more text only costs time
+# all-MiniLM-L6-v2 was trained on 128 word pieces (it reads up to 256): about 700 characters of
+# English. The opening of an advert says what the job is; more text costs encoding time (the demo's
+# first start encodes every advert) and adds little the model was trained to use.
+MAX_TEXT_CHARS = 700
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,12 @@ def _tidy(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _clip(text: str) -> str:
+    if len(text) <= MAX_TEXT_CHARS:
+        return text
+    return text[:MAX_TEXT_CHARS].rsplit(" ", 1)[0]
+
+
 def _sentence(text: str) -> str:
     text = _tidy(text)
     return text if not text or text.endswith((".", "!", "?")) else text + "."
@@ -103,7 +112,7 @@ def vacancy_text(vacancy: VacancyFacts) -> str:
         _sentence(vacancy.summary),
         _sentence(vacancy.description),
     ]
-    return _tidy(" ".join(p for p in parts if p))[:MAX_TEXT_CHARS]
+    return _clip(_tidy(" ".join(p for p in parts if p)))
 
 
 def candidate_text(candidate: CandidateFacts) -> str:
@@ -120,4 +129,4 @@ def candidate_text(candidate: CandidateFacts) -> str:
         years = candidate.years_qualified
         parts.append(f"Qualified {years} year{'' if years == 1 else 's'}." if years else "Newly qualified.")
     parts.append(_sentence(candidate.cv_text))
-    return _tidy(" ".join(p for p in parts if p))[:MAX_TEXT_CHARS]
+    return _clip(_tidy(" ".join(p for p in parts if p)))

@@ -223,3 +223,10 @@ def test_ndcg_and_recall():
     assert ndcg_at([1, 2, 0, 3], gains) == pytest.approx(1.0)
     assert ndcg_at([0, 3, 2, 1], gains) < ndcg_at([2, 1, 0, 3], gains) < 1.0
     assert recall_at([1, 0], gains, k=2) == 0.5 and recall_at([3, 0], gains, k=2) == 0.0
+
+
+def test_long_texts_are_cut_at_a_word_near_what_the_model_reads():
+    from matching.text import MAX_TEXT_CHARS
+
+    text = vacancy_text(vacancy(description="Child protection work with families. " * 60))
+    assert len(text) <= MAX_TEXT_CHARS and not text.endswith(" ") and text.split()[-1] in "Child protection work with families."
