@@ -49,10 +49,12 @@ DUE_AFTER = {
     AlertFrequency.DAILY: dt.timedelta(hours=20),
     AlertFrequency.WEEKLY: dt.timedelta(days=6),
 }
-MAX_JOBS_PER_SEARCH = 50  # claimed per search per run; any more follow in the next email
-JOBS_LISTED_PER_SEARCH = 10  # listed by name in an email; the rest are a link away
+JOBS_LISTED_PER_SEARCH = 10  # listed by name in an email; the rest are counted and a link away
 _PAGE = 100
 _MAX_PAGES = 3
+# Claimed per search per run: everything the window finds, up to a bound no real search reaches
+# (a region posts tens of jobs a day), so no job trickles into a later email as if it were new.
+MAX_JOBS_PER_SEARCH = _PAGE * _MAX_PAGES
 
 
 @dataclass
