@@ -82,9 +82,9 @@ def _headline_labels() -> list[tuple[str, str]]:
     return [(key, HEADLINE_LABELS[key]) for key in HEADLINE_KEYS]
 
 
-def _supply(month: dt.date, organisation_id: int | None) -> dict[str, Any]:
+def _supply(month: dt.date, organisation_id: int | None, looking: list[sd.Wish] | None) -> dict[str, Any]:
     as_of = min(month_end(month), dt.date.today())
-    result = sd.supply_and_demand(sd.Filters(organisation_id=organisation_id), as_of=as_of)
+    result = sd.supply_and_demand(sd.Filters(organisation_id=organisation_id), as_of=as_of, looking=looking)
     return {
         "as_of": as_of.isoformat(),
         "vacancies": result.total.vacancies,
@@ -100,9 +100,32 @@ def _supply(month: dt.date, organisation_id: int | None) -> dict[str, Any]:
     }
 
 
-def bulletin_figures(month: dt.date, organisation: Organisation | None) -> dict[str, Any]:
+class FigureCache:
+    """Figures several bulletins of one month share (the region's, each council's, who is looking),
+    worked out once per build instead of once per bulletin."""
+
+    def __init__(self, month: dt.date):
+        self.month = month
+        self._headlines: dict[tuple[dt.date, int | None], dict[str, int]] = {}
+        self._looking: list[sd.Wish] | None = None
+
+    def headline(self, month: dt.date, organisation_id: int | None) -> dict[str, int]:
+        key = (month, organisation_id)
+        if key not in self._headlines:
+            self._headlines[key] = _headline(month, month_end(month), organisation_id)
+        return self._headlines[key]
+
+    @property
+    def looking(self) -> list[sd.Wish]:
+        if self._looking is None:
+            self._looking = sd.people_looking()
+        return self._looking
+
+
+def bulletin_figures(month: dt.date, organisation: Organisation | None, cache: FigureCache | None = None
+                     ) -> dict[str, Any]:
     """Everything one bulletin shows, as plain JSON-ready data (stored with it)."""
-    start, end = month, month_end(month)
+    cache = cache or FigureCache(month)
     before = previous_month(month)
     org_id = organisation.id if organisation else None
     figures: dict[str, Any] = {
@@ -112,18 +135,18 @@ def bulletin_figures(month: dt.date, organisation: Organisation | None) -> dict[
         "scope": organisation.slug if organisation else REGION_SCOPE,
         "scope_name": organisation.name if organisation else current_app.config["REGION_NAME"],
         "labels": _headline_labels(),
-        "headline": _headline(start, end, org_id),
-        "previous": _headline(before, month_end(before), org_id),
-        "supply": _supply(month, org_id),
+        "headline": cache.headline(month, org_id),
+        "previous": cache.headline(before, org_id),
+        "supply": _supply(month, org_id, cache.looking),
     }
     if organisation is None:
         figures["councils"] = [
-            {"name": org.name, **{k: v for k, v in _headline(start, end, org.id).items()
+            {"name": org.name, **{k: v for k, v in cache.headline(month, org.id).items()
                                   if k in ("jobs_posted", "job_views", "applications", "hires")}}
             for org in db.session.scalars(sa.select(Organisation).order_by(Organisation.name))
         ]
     else:
-        figures["region"] = _headline(start, end, None)
+        figures["region"] = cache.headline(month, None)
     return figures
 
 
@@ -250,8 +273,8 @@ class BuildReport:
         return f"built {self.bulletins} bulletin(s) for {month_label(self.month)} in {self.seconds:.1f} s"
 
 
-def _store(month: dt.date, organisation: Organisation | None) -> Bulletin:
-    figures = bulletin_figures(month, organisation)
+def _store(month: dt.date, organisation: Organisation | None, cache: FigureCache) -> Bulletin:
+    figures = bulletin_figures(month, organisation, cache)
     scope = figures["scope"]
     row = db.session.scalar(sa.select(Bulletin).where(Bulletin.month == month, Bulletin.scope == scope))
     if row is None:
@@ -280,8 +303,9 @@ def build_bulletins(month: dt.date, refresh_rollups: bool = True, progress=None)
         rollup(previous_month(month), min(month_end(month), dt.date.today()))
     organisations = list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)))
     audiences: list[Organisation | None] = [None, *organisations]
+    cache = FigureCache(month)
     for index, organisation in enumerate(audiences, start=1):
-        _store(month, organisation)
+        _store(month, organisation, cache)
         if progress is not None:
             progress(index, len(audiences))
     db.session.commit()

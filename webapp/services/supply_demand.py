@@ -15,6 +15,7 @@ sub-region), within the filters chosen for the others. In a cell:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 import sqlalchemy as sa
@@ -196,8 +197,40 @@ def _key(dimension: str, role_level: str, service_area: str, organisation: Organ
     return organisation.slug
 
 
-def supply_and_demand(filters: Filters, as_of: dt.date | None = None) -> SupplyDemand:
-    """The heat map's cells, with row, column and overall totals, for vacancies live on ``as_of``."""
+def _keys(dimension: str, level: str, areas: frozenset[str], places: frozenset[str],
+          by_slug: dict[str, Organisation]) -> set[str]:
+    """The headings a person's wish falls under on one dimension (dimensions are independent)."""
+    if dimension == "role_level":
+        return {level}
+    if dimension == "service_area":
+        return set(areas)
+    if dimension == "sub_region":
+        return {by_slug[s].sub_region.value for s in places}
+    return set(places)
+
+
+Wish = tuple[RoleLevel, list[str], list[str]]  # role level, specialisms, preferred councils
+
+
+def people_looking(role_level: RoleLevel | None = None) -> list[Wish]:
+    """What each active social worker who is looking wants, from their profile."""
+    query = (
+        sa.select(CandidateProfile.role_level, CandidateProfile.specialisms, CandidateProfile.preferred_boroughs)
+        .join(User, User.id == CandidateProfile.user_id)
+        .where(User.active.is_(True), User.role == UserRole.CANDIDATE, CandidateProfile.role_level.is_not(None),
+               CandidateProfile.availability != Availability.NOT_LOOKING)
+    )
+    if role_level is not None:
+        query = query.where(CandidateProfile.role_level == role_level)
+    return [(level, specialisms or [], boroughs or []) for level, specialisms, boroughs in db.session.execute(query)]
+
+
+def supply_and_demand(filters: Filters, as_of: dt.date | None = None, looking: list[Wish] | None = None
+                      ) -> SupplyDemand:
+    """The heat map's cells, with row, column and overall totals, for vacancies live on ``as_of``.
+
+    ``looking`` (from people_looking()) lets a caller drawing many maps at once (the bulletin)
+    read the profiles once."""
     filters.check()
     as_of = as_of or dt.date.today()
     org_query = sa.select(Organisation).order_by(Organisation.name)
@@ -232,29 +265,29 @@ def supply_and_demand(filters: Filters, as_of: dt.date | None = None) -> SupplyD
             target.fte += fte
 
     all_areas = [a.value for a in ServiceArea]
-    wanted_areas = {filters.service_area.value} if filters.service_area else set(all_areas)
-    profile_query = (
-        sa.select(CandidateProfile.role_level, CandidateProfile.specialisms, CandidateProfile.preferred_boroughs)
-        .join(User, User.id == CandidateProfile.user_id)
-        .where(User.active.is_(True), User.role == UserRole.CANDIDATE, CandidateProfile.role_level.is_not(None),
-               CandidateProfile.availability != Availability.NOT_LOOKING)
-    )
-    if filters.role_level is not None:
-        profile_query = profile_query.where(CandidateProfile.role_level == filters.role_level)
-    for level, specialisms, boroughs in db.session.execute(profile_query):
-        areas = (set(specialisms or []) or set(all_areas)) & wanted_areas
-        places = [by_slug[s] for s in boroughs if s in by_slug] if boroughs else organisations
-        if not areas or not places:
-            continue  # looking, but not for anything inside these filters
-        row_keys = {_key(filters.rows, level.value, a, o) for a in areas for o in places}
-        column_keys = {_key(filters.columns, level.value, a, o) for a in areas for o in places}
+    wanted_areas = frozenset({filters.service_area.value} if filters.service_area else all_areas)
+    every_place = frozenset(by_slug)
+    if looking is None:
+        looking = people_looking(filters.role_level)
+    # Many people want the same thing (any council, say): count each distinct wish once, with its weight.
+    wishes: Counter[tuple[str, frozenset[str], frozenset[str]]] = Counter()
+    for level, specialisms, boroughs in looking:
+        if filters.role_level is not None and level != filters.role_level:
+            continue
+        areas = frozenset(specialisms or all_areas) & wanted_areas
+        places = frozenset(s for s in boroughs if s in by_slug) if boroughs else every_place
+        if areas and places:  # otherwise looking, but not for anything inside these filters
+            wishes[(level.value, areas, places)] += 1
+    for (level, areas, places), people in wishes.items():
+        row_keys = _keys(filters.rows, level, areas, places, by_slug)
+        column_keys = _keys(filters.columns, level, areas, places, by_slug)
         for r in row_keys:
-            row_totals[r].candidates += 1
+            row_totals[r].candidates += people
             for c in column_keys:
-                cells[(r, c)].candidates += 1
+                cells[(r, c)].candidates += people
         for c in column_keys:
-            column_totals[c].candidates += 1
-        total.candidates += 1
+            column_totals[c].candidates += people
+        total.candidates += people
     return SupplyDemand(filters, as_of, rows, columns, cells, row_totals, column_totals, total)
 
 
