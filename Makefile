@@ -85,3 +85,9 @@ bench-matching:
 bench-workforce:
 	@$(MAKE) --no-print-directory install >&2
 	@$(PY) -m bench.workforce --repeats $${REPEATS:-20}
+
+## bench-insights-extras: supply and demand heat map, equality breakdown, a month's bulletins over seed_scale data (JSON)
+.PHONY: bench-insights-extras
+bench-insights-extras:
+	@$(MAKE) --no-print-directory install-dev >&2
+	@$(PY) -m bench.insights_extras --sizes $${SIZES:-2000,20000} --repeats $${REPEATS:-5}
