@@ -238,7 +238,10 @@ def test_unusable_files_get_a_clear_4xx(client, councils, people):
 
 def test_a_good_csv_imports_every_row_and_is_audited(client, councils, people):
     sign_in_as(client, people["camden_admin"])
-    response = upload(client, "camden", csv_bytes(CAMDEN_CSV_COLUMNS, CAMDEN_ROWS))
+    # As a spreadsheet saves it: a byte-order mark, capitalised headers, empty columns at the end.
+    data = "\ufeff".encode() + csv_bytes([c.upper() for c in CAMDEN_CSV_COLUMNS] + ["", ""],
+                                          [row + ["", ""] for row in CAMDEN_ROWS])
+    response = upload(client, "camden", data)
     assert response.status_code == 302
     snapshots = db.session.scalars(sa.select(WorkforceSnapshot).order_by(WorkforceSnapshot.quarter_start)).all()
     assert [s.quarter.label for s in snapshots] == [r[0] for r in CAMDEN_ROWS]
@@ -426,6 +429,7 @@ def test_a_council_behind_its_glidepath_is_flagged(client, known_figures, people
     sign_in_as(client, people["lead"])
     page = client.get(f"{BASE}/?quarter={Q2.slug}").get_data(as_text=True)
     assert "1 council is behind their glidepath" in page
+    assert "2 councils set a target for 2025-26 Q2; 1 is behind it" in page
     assert "permanent 80.00 FTE against a target of 85.00" in page
     rows = read_csv(client.get(f"{BASE}/councils/camden/glidepath.csv"))
     assert rows == [{"quarter": "2025-26 Q2", "permanent_fte_target": "85.00", "permanent_fte_actual": "80.00",

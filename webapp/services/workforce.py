@@ -447,6 +447,8 @@ def import_snapshots_csv(actor: User, organisation: Organisation, data: bytes) -
         header = [h.strip().lower() for h in next(reader)]
     except (StopIteration, csv.Error):
         raise InvalidInput([FieldError("file", "The file has no header row")]) from None
+    while header and header[-1] == "":  # spreadsheets often save empty columns at the end
+        header.pop()
     errors: list[FieldError] = []
     missing = [c for c in CSV_COLUMNS if c not in header and c in {QUARTER_FIELD.name} | {
         f.name for f in SNAPSHOT_FIELDS if f.required}]
@@ -475,6 +477,8 @@ def import_snapshots_csv(actor: User, organisation: Organisation, data: bytes) -
                 continue
             if line - 1 > CSV_MAX_ROWS:
                 raise InvalidInput([FieldError("file", f"The file has more than {CSV_MAX_ROWS} rows")])
+            if len(cells) > len(header) and not any(c.strip() for c in cells[len(header):]):
+                cells = cells[:len(header)]
             if len(cells) != len(header):
                 errors.append(FieldError("row", f"has {len(cells)} cells but the header has {len(header)}", line))
                 continue
@@ -932,6 +936,11 @@ def glidepath(organisation: Organisation) -> list[GlidepathPoint]:
             t.permanent_fte_target, t.agency_fte_target,
             snapshot.permanent_fte if snapshot else None, snapshot.agency_fte if snapshot else None)))
     return points
+
+
+def councils_with_targets(quarter: Quarter) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(GlidepathTarget)
+                             .where(GlidepathTarget.quarter_start == quarter.start)) or 0
 
 
 def councils_behind(quarter: Quarter) -> list[tuple[Organisation, wf.GlidepathCheck]]:

@@ -235,6 +235,7 @@ def index():
         agency=agency, reasons=reasons, behind=service.councils_behind(quarter),
         settings=service.region_settings(), reason_chart=_reason_bars(reasons),
         census_year=quarter.year if quarter.number >= 2 else quarter.year - 1,
+        with_targets=service.councils_with_targets(quarter),
     )
 
 
