@@ -559,3 +559,35 @@ def test_forms_need_the_csrf_token(app, client, councils, people):
                            data={"csrf_token": token, "file": (io.BytesIO(data), "figures.csv", "text/csv")})
     assert response.status_code == 302
     assert snapshot_count() == 4
+
+
+def test_a_conversion_can_name_the_councils_own_or_a_regional_campaign_only(client, councils, people):
+    from domain.funnel import CampaignKind
+    from webapp.models import AgencyConversion, Campaign
+
+    def campaign(name, organisation):
+        row = Campaign(name=name, organisation=organisation, kind=CampaignKind.EVENT,
+                       starts_on=dt.date(2025, 5, 1), ends_on=dt.date(2025, 6, 30))
+        db.session.add(row)
+        return row
+
+    own, regional, other = (campaign("Camden temp-to-perm day", councils["camden"]),
+                            campaign("London open day", None), campaign("Hackney fair", councils["hackney"]))
+    db.session.commit()
+    sign_in_as(client, people["camden_admin"])
+    for start in (dt.date(2025, 3, 1), dt.date(2025, 3, 2)):
+        client.post(f"{BASE}/councils/camden/placements/new", data={
+            "role_level": "social_worker", "day_rate": "320", "fte": "1", **date_parts("start_on", start)})
+    first, second = db.session.scalars(sa.select(AgencyPlacement).order_by(AgencyPlacement.id)).all()
+    page = client.get(f"{BASE}/councils/camden/placements/{first.id}/convert").get_data(as_text=True)
+    assert "Camden temp-to-perm day" in page and "London open day" in page and "Hackney fair" not in page
+    conversion = {**date_parts("converted_on", dt.date(2025, 6, 2)), "source": "temp_to_perm_event",
+                  "permanent_salary": "44000"}
+    refused = client.post(f"{BASE}/councils/camden/placements/{first.id}/convert",
+                          data={**conversion, "campaign_id": str(other.id)})
+    assert refused.status_code == 400 and "Select campaign from the list" in refused.get_data(as_text=True)
+    assert client.post(f"{BASE}/councils/camden/placements/{first.id}/convert",
+                       data={**conversion, "campaign_id": str(own.id)}).status_code == 302
+    assert client.post(f"{BASE}/councils/camden/placements/{second.id}/convert",
+                       data={**conversion, "campaign_id": str(regional.id)}).status_code == 302
+    assert sorted(db.session.scalars(sa.select(AgencyConversion.campaign_id)).all()) == sorted([own.id, regional.id])

@@ -739,12 +739,25 @@ def placement_for(user: User, organisation: Organisation, placement_id: int) -> 
         AgencyPlacement.id == placement_id, AgencyPlacement.organisation_id == organisation.id))
 
 
-def conversion_fields() -> tuple[Field, ...]:
+def campaign_choices(organisation: Organisation) -> tuple[tuple[str, str], ...]:
+    """The council's own campaigns and the region's shared ones, newest first."""
+    from webapp.models import Campaign
+
+    campaigns = db.session.scalars(
+        sa.select(Campaign).where(sa.or_(Campaign.organisation_id == organisation.id,
+                                         Campaign.organisation_id.is_(None)))
+        .order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(200)).all()
+    return tuple((str(c.id), f"{c.name} ({'regional, ' if c.organisation_id is None else ''}"
+                             f"from {c.starts_on:%d %b %Y})") for c in campaigns)
+
+
+def conversion_fields(organisation: Organisation) -> tuple[Field, ...]:
     return (
         Field("converted_on", "Date the permanent contract started", "date"),
         Field("source", "How the worker was converted", "choice", choices=tuple(ConversionSource.choices())),
-        Field("campaign_id", "Campaign number (optional)", "count", required=False,
-              hint="If a recruitment campaign on this site brought the worker in."),
+        Field("campaign_id", "Campaign", "choice", required=False,
+              hint="If one of your campaigns on this site, or a regional one, brought the worker in.",
+              choices=campaign_choices(organisation)),
         Field("permanent_salary", "Permanent salary in pounds a year", "salary",
               hint="Full-time salary, before on-costs, like 45000."),
     )
@@ -753,7 +766,8 @@ def conversion_fields() -> tuple[Field, ...]:
 def record_conversion(actor: User, placement: AgencyPlacement, raw: Mapping[str, Any]) -> AgencyConversion:
     organisation = placement_organisation(placement)
     _require_edit(actor, organisation)
-    values, errors = parse_fields(conversion_fields(), raw)
+    # Only the council's own or the region's campaigns are offered, and only those are accepted.
+    values, errors = parse_fields(conversion_fields(organisation), raw)
     if placement.conversion is not None:
         raise InvalidInput([FieldError("converted_on", "This placement is already recorded as converted")])
     if not errors and values["converted_on"] < placement.start_on:
@@ -762,7 +776,8 @@ def record_conversion(actor: User, placement: AgencyPlacement, raw: Mapping[str,
         raise InvalidInput(errors)
     conversion = AgencyConversion(
         organisation_id=organisation.id, placement_id=placement.id, converted_on=values["converted_on"],
-        source=ConversionSource(values["source"]), campaign_id=values["campaign_id"],
+        source=ConversionSource(values["source"]),
+        campaign_id=int(values["campaign_id"]) if values["campaign_id"] else None,
         permanent_salary=values["permanent_salary"], recorded_by_id=actor.id)
     # The agency placement ends the day before the permanent contract starts.
     last_agency_day = values["converted_on"] - dt.timedelta(days=1)

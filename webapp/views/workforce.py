@@ -566,7 +566,7 @@ def _own_placement(organisation: Organisation, placement_id: int):
 def convert(organisation: Organisation, placement_id: int):
     _require_editor(organisation)
     placement = _own_placement(organisation, placement_id)
-    fields = service.conversion_fields()
+    fields = service.conversion_fields(organisation)
     values: dict = {}
     errors: list[FieldError] = []
     if placement.conversion is not None:
