@@ -591,3 +591,16 @@ def test_a_conversion_can_name_the_councils_own_or_a_regional_campaign_only(clie
     assert client.post(f"{BASE}/councils/camden/placements/{second.id}/convert",
                        data={**conversion, "campaign_id": str(regional.id)}).status_code == 302
     assert sorted(db.session.scalars(sa.select(AgencyConversion.campaign_id)).all()) == sorted([own.id, regional.id])
+
+
+def test_pages_work_before_any_figures_are_entered(client, councils, people):
+    sign_in_as(client, people["lead"])
+    page = client.get(f"{BASE}/").get_data(as_text=True)
+    assert "0 of 3 councils reported figures" in page
+    sign_in_as(client, people["camden_recruiter"])
+    response = client.get(f"{BASE}/councils/camden")
+    assert response.status_code == 200 and "Camden has no figures for" in response.get_data(as_text=True)
+    assert "Enter" not in response.get_data(as_text=True).split("no figures for")[1][:80]  # recruiters read only
+    for path in ("/councils/camden/placements", "/councils/camden/glidepath", "/councils/camden/census.csv",
+                 "/councils/camden/agency-return.csv", "/guide"):
+        assert client.get(BASE + path).status_code == 200, path
