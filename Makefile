@@ -91,3 +91,10 @@ bench-workforce:
 bench-insights-extras:
 	@$(MAKE) --no-print-directory install-dev >&2
 	@$(PY) -m bench.insights_extras --sizes $${SIZES:-2000,20000} --repeats $${REPEATS:-5}
+
+## bench-analytics: a year of funnel events for 33 councils: ingestion rate, rollup time, dashboard p50/p95, SQLite and PostgreSQL (JSON)
+.PHONY: bench-analytics
+bench-analytics:
+	@$(MAKE) --no-print-directory install-dev >&2
+	@scripts/services start test >&2
+	@eval "$$(scripts/services env test)"; $(PY) -m bench.analytics --visitors-per-day $${VISITORS:-400} --queries $${QUERIES:-60}

@@ -110,7 +110,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_funnel_visitor_days'))
     )
     with op.batch_alter_table('funnel_visitor_days', schema=None) as batch_op:
-        batch_op.create_index('ix_funnel_visitor_days_day', ['day'], unique=False)
+        batch_op.create_index('ix_funnel_visitor_days_day', ['day', 'visitor_key'], unique=False)
         batch_op.create_index('ix_funnel_visitor_days_org_day', ['organisation_id', 'day'], unique=False)
 
 

@@ -46,7 +46,7 @@ class FunnelVisitorDay(Base):
 
     __tablename__ = "funnel_visitor_days"
     __table_args__ = (
-        sa.Index("ix_funnel_visitor_days_day", "day"),
+        sa.Index("ix_funnel_visitor_days_day", "day", "visitor_key"),  # covers counting a period's visitors
         sa.Index("ix_funnel_visitor_days_org_day", "organisation_id", "day"),
     )
 

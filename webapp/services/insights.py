@@ -86,6 +86,27 @@ def _where(model, scope: Scope) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
+def _per_request(func):
+    """Remember a figure for the rest of this request: the headline, the funnel and the bulletin ask
+    for the same scope's totals more than once, and a period's distinct visitors are the dearest."""
+    import functools
+
+    from flask import g, has_request_context
+
+    @functools.wraps(func)
+    def wrapper(scope: "Scope"):
+        if not has_request_context():
+            return func(scope)
+        cache = g.setdefault("_insights_cache", {})
+        key = (func.__name__, scope)
+        if key not in cache:
+            cache[key] = func(scope)
+        return cache[key]
+
+    return wrapper
+
+
+@_per_request
 def step_totals(scope: Scope) -> dict[str, int]:
     """People at each funnel step in the scope, by FunnelStep value."""
     rows = db.session.execute(
@@ -98,6 +119,7 @@ def step_totals(scope: Scope) -> dict[str, int]:
     return totals
 
 
+@_per_request
 def unique_visitors(scope: Scope) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(sa.distinct(FunnelVisitorDay.visitor_key))).where(*_where(FunnelVisitorDay, scope))

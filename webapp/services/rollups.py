@@ -47,9 +47,12 @@ def day_of(column: sa.ColumnElement, dialect: str) -> sa.ColumnElement:
 
 
 def visitor_key(event=FunnelEvent) -> sa.ColumnElement:
-    """Who took a step: the browser's visitor id, else the person, else the event itself."""
+    """Who took a step: the browser's visitor id, else the person, else the event itself.
+
+    The visitor id is an HMAC: its first 16 hex digits (64 bits) tell visitors apart as well as all
+    64 for any realistic number of them, and make counting distinct visitors cheaper."""
     return sa.func.coalesce(
-        event.visitor_id,
+        sa.func.substr(event.visitor_id, 1, 16),
         sa.literal("u") + sa.cast(event.user_id, sa.String),
         sa.literal("e") + sa.cast(event.id, sa.String),
     )
