@@ -185,6 +185,49 @@ class Breakdown:
         return any(f.suppressed for row in (*self.rows, self.total) for f in row.figures)
 
 
+@dataclass(frozen=True)
+class Period:
+    """A financial year (April to March), up to the end of the last whole month if it is still running."""
+
+    key: str  # "2026-27"
+    start: dt.date
+    end: dt.date
+    label: str
+
+
+def periods(today: dt.date | None = None, first_year: int | None = None) -> list[Period]:
+    """The periods a breakdown may cover, newest first.
+
+    Only whole financial years (or the current one up to the end of last month), never a date
+    range of the viewer's choosing: two ranges a day apart would differ by exactly the people who
+    applied that day, and a table that changed daily would show what happened to one person.
+    Non-overlapping periods, each changing at most once a month, leave nothing to subtract.
+    """
+    today = today or dt.date.today()
+    last_month_end = today.replace(day=1) - dt.timedelta(days=1)
+    current = last_month_end.year if last_month_end.month >= 4 else last_month_end.year - 1
+    if first_year is None:
+        first = db.session.scalar(sa.select(sa.func.min(Application.submitted_at)))
+        first_year = (first.year if first.month >= 4 else first.year - 1) if first else current
+    found = []
+    for year in range(current, min(first_year, current) - 1, -1):
+        start, year_end = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
+        end = min(year_end, last_month_end)
+        key = f"{year}-{str(year + 1)[2:]}"
+        label = f"April {year} to March {year + 1}"
+        if end < year_end:
+            label += f" (to {end.day} {end:%B %Y})"
+        found.append(Period(key, start, end, label))
+    return found
+
+
+def period(key: str, today: dt.date | None = None) -> Period:
+    for candidate in periods(today):
+        if candidate.key == key:
+            return candidate
+    raise AnswersInvalid("Choose a year from the list")
+
+
 def characteristic(slug: str) -> Characteristic:
     try:
         return CHARACTERISTICS_BY_SLUG[slug]
@@ -197,10 +240,13 @@ def _people_by_stage(start: dt.date, end: dt.date, organisation_id: int | None) 
     applications reached."""
     begin = dt.datetime.combine(start, dt.time())
     finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
+    # Stages are counted as they stood at the end of the period too, so a closed period's table
+    # never changes afterwards (a hire next month cannot be spotted as a change in this one).
     query = (
         sa.select(Application.candidate_id, ApplicationEvent.to_status)
         .join(Vacancy, Vacancy.id == Application.vacancy_id)
-        .outerjoin(ApplicationEvent, ApplicationEvent.application_id == Application.id)
+        .outerjoin(ApplicationEvent, sa.and_(ApplicationEvent.application_id == Application.id,
+                                             ApplicationEvent.created_at < finish))
         .where(Application.submitted_at >= begin, Application.submitted_at < finish)
     )
     if organisation_id is not None:

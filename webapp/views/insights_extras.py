@@ -6,8 +6,6 @@ exactly like a council that does not exist. Social workers and the public get 40
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -123,46 +121,43 @@ def supply_and_demand_csv():
 
 # --- equal opportunities --------------------------------------------------------------------------------
 
-def _date_arg(name: str, default: dt.date, label: str) -> dt.date:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return default
+def _equality_breakdown(own: int | None) -> tuple[equality.Breakdown, list[equality.Period], equality.Period]:
+    choices = equality.periods()
+    key = request.args.get("year", "").strip()
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        abort(400, description=f"Enter the {label} as a date like 2026-04-01.")
-
-
-def _equality_breakdown(own: int | None) -> equality.Breakdown:
-    today = dt.date.today()
-    start = _date_arg("from", today - dt.timedelta(days=365), "start date")
-    end = _date_arg("to", today, "end date")
-    slug = request.args.get("characteristic", "").strip() or CHARACTERISTICS[0].slug
-    try:
-        return equality.funnel_breakdown(slug, start, end, organisation_id=_council_filter(own))
+        chosen = equality.period(key) if key else choices[0]
     except equality.AnswersInvalid as problem:
         abort(400, description=str(problem) + ".")
+    if own is None and request.args.get("council", "").strip():
+        # The region's table is never split by council: next to each other, a council's table and the
+        # region's could be subtracted to uncover what either hides.
+        abort(400, description="Equal opportunities figures are for the whole region; each council sees its own.")
+    slug = request.args.get("characteristic", "").strip() or CHARACTERISTICS[0].slug
+    try:
+        breakdown = equality.funnel_breakdown(slug, chosen.start, chosen.end, organisation_id=_council_filter(own))
+    except equality.AnswersInvalid as problem:
+        abort(400, description=str(problem) + ".")
+    return breakdown, choices, chosen
 
 
 @bp.get("/equality")
 @insights_required
 def equality_breakdown():
     own = own_council_id()
-    breakdown = _equality_breakdown(own)
-    organisations = _organisation_choices(own)
-    chosen = next((o for o in organisations if o.id == breakdown.organisation_id), None)
+    breakdown, periods, period = _equality_breakdown(own)
     return render_template(
-        "insights_extras/equality.html", breakdown=breakdown, organisations=organisations, chosen_council=chosen,
-        own_council=chosen if own is not None else None, characteristics=CHARACTERISTICS, equality=equality,
-        csv_url=url_for("insights_extras.equality_csv", **request.args.to_dict()),
+        "insights_extras/equality.html", breakdown=breakdown, periods=periods, period=period,
+        own_council=db.session.get(Organisation, own) if own is not None else None,
+        characteristics=CHARACTERISTICS, equality=equality,
+        csv_url=url_for("insights_extras.equality_csv", characteristic=breakdown.characteristic.slug, year=period.key),
     )
 
 
 @bp.get("/equality.csv")
 @insights_required
 def equality_csv():
-    breakdown = _equality_breakdown(own_council_id())
-    name = f"equality-{breakdown.characteristic.slug}-{breakdown.start.isoformat()}-{breakdown.end.isoformat()}.csv"
+    breakdown, _, period = _equality_breakdown(own_council_id())
+    name = f"equality-{breakdown.characteristic.slug}-{period.key}.csv"
     return Response(write_csv(equality.breakdown_csv_rows(breakdown)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
