@@ -8,7 +8,7 @@ export FLASK_APP := webapp:create_app
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run run-full test install install-dev services services-stop assets clean bench-search eval-matching bench-matching
+.PHONY: run run-full test install install-dev services services-stop assets clean bench-search eval-matching bench-matching bench-alerts
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
@@ -68,6 +68,12 @@ bench-search:
 	@$(MAKE) --no-print-directory install-dev >&2
 	@scripts/services start test >&2
 	@eval "$$(scripts/services env test)"; $(PY) -m bench.search --sizes $${SIZES:-10000,100000} --queries $${QUERIES:-300}
+
+## bench-alerts: one social worker's daily alert run (3 saved searches), 200 of them over 10k vacancies, both engines (JSON)
+bench-alerts:
+	@$(MAKE) --no-print-directory install-dev >&2
+	@scripts/services start test >&2
+	@eval "$$(scripts/services env test)"; $(PY) -m bench.alerts --size $${SIZE:-10000} --candidates $${CANDIDATES:-200} --searches $${SEARCHES:-3}
 
 ## eval-matching: nDCG@10 and recall@50 of keyword, semantic and hybrid matching on a generated labelled set (JSON)
 eval-matching:
