@@ -604,3 +604,31 @@ def test_pages_work_before_any_figures_are_entered(client, councils, people):
     for path in ("/councils/camden/placements", "/councils/camden/glidepath", "/councils/camden/census.csv",
                  "/councils/camden/agency-return.csv", "/guide"):
         assert client.get(BASE + path).status_code == 200, path
+
+
+def test_a_quarter_entered_by_mistake_can_be_removed_by_its_council_only(client, known_figures, people):
+    before = snapshot_count()
+    sign_in_as(client, people["camden_recruiter"])
+    assert client.post(f"{BASE}/councils/camden/quarters/{Q2.slug}/remove").status_code == 403
+    sign_in_as(client, people["hackney_admin"])
+    assert client.post(f"{BASE}/councils/camden/quarters/{Q2.slug}/remove").status_code == 404
+    assert snapshot_count() == before
+    sign_in_as(client, people["camden_admin"])
+    assert "Remove this quarter" in client.get(f"{BASE}/councils/camden/quarters/{Q2.slug}").get_data(as_text=True)
+    assert client.post(f"{BASE}/councils/camden/quarters/{Q2.slug}/remove").status_code == 302
+    assert snapshot_count() == before - 1
+    assert client.post(f"{BASE}/councils/camden/quarters/{Q2.slug}/remove").status_code == 404
+    assert db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "workforce.snapshot_removed")) is not None
+
+
+def test_a_council_can_remove_its_own_leaver_records(client, councils, people):
+    left = date_parts("left_on", dt.date.today() - dt.timedelta(days=10))
+    for who, slug in (("camden_admin", "camden"), ("hackney_admin", "hackney")):
+        sign_in_as(client, people[who])
+        client.post(f"{BASE}/councils/{slug}/leavers/new", data={"swe_number": "SW4242", **left})
+    sign_in_as(client, people["camden_admin"])
+    response = client.post(f"{BASE}/councils/camden/leavers/remove", data={"swe_number": "SW999"})
+    assert response.status_code == 400 and "no leaver recorded with this number" in response.get_data(as_text=True)
+    assert client.post(f"{BASE}/councils/camden/leavers/remove", data={"swe_number": "sw 4242"}).status_code == 302
+    owners = db.session.scalars(sa.select(WorkforceLeaver.organisation_id)).all()
+    assert owners == [councils["hackney"].id]  # Hackney's record is Hackney's to remove

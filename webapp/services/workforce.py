@@ -407,6 +407,16 @@ def save_snapshot(actor: User, organisation: Organisation, quarter: Quarter, raw
     return snapshot
 
 
+def remove_snapshot(actor: User, organisation: Organisation, quarter: Quarter) -> None:
+    _require_edit(actor, organisation)
+    snapshot = snapshot_for(organisation, quarter)
+    if snapshot is None:
+        raise ServiceError(f"{quarter.label} has no figures to remove.")
+    audit.record(actor, "workforce.snapshot_removed", snapshot, organisation_id=organisation.id,
+                 quarter=quarter.label)
+    db.session.delete(snapshot)
+
+
 def template_csv() -> str:
     return csv_text(CSV_COLUMNS, [])
 
@@ -643,6 +653,26 @@ def record_leaver(actor: User, organisation: Organisation, raw: Mapping[str, Any
     db.session.flush()
     audit.record(actor, "workforce.leaver_recorded", leaver, organisation_id=organisation.id)
     return leaver
+
+
+REMOVE_LEAVER_FIELDS: tuple[Field, ...] = (LEAVER_FIELDS[0],)
+
+
+def remove_leaver(actor: User, organisation: Organisation, raw: Mapping[str, Any]) -> int:
+    """Forget every leaver record this council holds for a Social Work England number (a mistake, or a
+    person exercising their rights). Returns how many were removed; the audit keeps only the count."""
+    _require_edit(actor, organisation)
+    values, errors = parse_fields(REMOVE_LEAVER_FIELDS, raw)
+    if errors:
+        raise InvalidInput(errors)
+    key = wf.worker_key(values["swe_number"], worker_secret())
+    removed = db.session.execute(sa.delete(WorkforceLeaver).where(
+        WorkforceLeaver.organisation_id == organisation.id, WorkforceLeaver.worker_key == key)).rowcount or 0
+    if not removed:
+        raise InvalidInput([FieldError("swe_number", "Your council has no leaver recorded with this number")])
+    audit.record(actor, "workforce.leaver_removed", "workforce_leavers", organisation_id=organisation.id,
+                 removed=removed)
+    return removed
 
 
 def cooling_off_until(worker_key: str | None, start_on: dt.date, months: int) -> dt.date | None:

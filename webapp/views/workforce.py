@@ -449,6 +449,8 @@ def snapshot(organisation: Organisation, quarter_slug: str):
         url_for("workforce.council", slug=organisation.slug), "Save figures",
         intro="Children's social workers, counted as in your workforce census return: FTE on the quarter's last "
               "day, and starters and leavers during the quarter.",
+        remove_action=url_for("workforce.remove_snapshot", slug=organisation.slug, quarter_slug=quarter.slug)
+        if existing else None,
         split_at=len(service.SNAPSHOT_FIELDS), split_heading="Why permanent staff left",
         split_intro="FTE by main reason. Whatever is not given here counts as 'not known'.")
 
@@ -507,6 +509,44 @@ def new_leaver(organisation: Organisation):
         intro=f"The region agreed that a social worker who leaves a permanent post is not placed by an agency in the "
               f"region for {months} months. Record who left so a placement inside that period is flagged. Only a "
               f"keyed hash of the number is stored, and it is deleted once no cooling-off period can apply.")
+
+
+@bp.route("/councils/<slug>/leavers/remove", methods=["GET", "POST"])
+@council_page
+def remove_leaver(organisation: Organisation):
+    _require_editor(organisation)
+    values, errors = {}, []
+    if request.method == "POST":
+        values = _form_values(service.REMOVE_LEAVER_FIELDS)
+        try:
+            removed = service.remove_leaver(_user(), organisation, values)
+        except InvalidInput as problem:
+            db.session.rollback()
+            errors = problem.errors
+        else:
+            db.session.commit()
+            flash(f"Removed {removed} leaver record{'s' if removed != 1 else ''}.", "success")
+            return redirect(url_for("workforce.placements", slug=organisation.slug))
+    return _form_page(
+        "Remove a leaver record", organisation.name, service.REMOVE_LEAVER_FIELDS, values, errors,
+        url_for("workforce.remove_leaver", slug=organisation.slug),
+        url_for("workforce.placements", slug=organisation.slug), "Remove",
+        intro="If a leaver was recorded by mistake, or the social worker asks, enter their number to remove every "
+              "record your council holds for it.")
+
+
+@bp.post("/councils/<slug>/quarters/<quarter_slug>/remove")
+@council_page
+def remove_snapshot(organisation: Organisation, quarter_slug: str):
+    _require_editor(organisation)
+    quarter = _quarter_path(quarter_slug)
+    try:
+        service.remove_snapshot(_user(), organisation, quarter)
+    except ServiceError:
+        abort(404)
+    db.session.commit()
+    flash(f"{quarter.label} figures removed.", "success")
+    return redirect(url_for("workforce.council", slug=organisation.slug))
 
 
 # --- the agency register ----------------------------------------------------------------------------------------
