@@ -15,6 +15,7 @@ sub-region), within the filters chosen for the others. In a cell:
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -209,20 +210,25 @@ def _keys(dimension: str, level: str, areas: frozenset[str], places: frozenset[s
     return set(places)
 
 
-Wish = tuple[RoleLevel, list[str], list[str]]  # role level, specialisms, preferred councils
+Wish = tuple[RoleLevel, list[str], list[str], int]  # role level, specialisms, preferred councils, how many people
 
 
 def people_looking(role_level: RoleLevel | None = None) -> list[Wish]:
-    """What each active social worker who is looking wants, from their profile."""
+    """What the active social workers who are looking want, from their profiles: each distinct
+    wish once, with how many people have it (grouped in the database, decoded once)."""
+    specialisms = sa.cast(CandidateProfile.specialisms, sa.Text)
+    boroughs = sa.cast(CandidateProfile.preferred_boroughs, sa.Text)
     query = (
-        sa.select(CandidateProfile.role_level, CandidateProfile.specialisms, CandidateProfile.preferred_boroughs)
+        sa.select(CandidateProfile.role_level, specialisms, boroughs, sa.func.count(CandidateProfile.id))
         .join(User, User.id == CandidateProfile.user_id)
         .where(User.active.is_(True), User.role == UserRole.CANDIDATE, CandidateProfile.role_level.is_not(None),
                CandidateProfile.availability != Availability.NOT_LOOKING)
+        .group_by(CandidateProfile.role_level, specialisms, boroughs)
     )
     if role_level is not None:
         query = query.where(CandidateProfile.role_level == role_level)
-    return [(level, specialisms or [], boroughs or []) for level, specialisms, boroughs in db.session.execute(query)]
+    return [(level, json.loads(areas or "null") or [], json.loads(places or "null") or [], people)
+            for level, areas, places, people in db.session.execute(query)]
 
 
 def supply_and_demand(filters: Filters, as_of: dt.date | None = None, looking: list[Wish] | None = None
@@ -249,19 +255,25 @@ def supply_and_demand(filters: Filters, as_of: dt.date | None = None, looking: l
     column_totals = {c.key: Cell(Heading("total", "Total", "Total"), c) for c in columns}
     total = Cell(Heading("total", "Total", "Total"), Heading("total", "Total", "Total"))
 
-    vacancy_query = sa.select(Vacancy.organisation_id, Vacancy.role_level, Vacancy.service_area, Vacancy.fte).where(
-        live_vacancy_condition(as_of), Vacancy.organisation_id.in_(list(by_id) or [0]))
+    # Counted in the database: a few thousand groups at most, however many vacancies. FTE is summed
+    # in hundredths as whole numbers, so no float creeps in on SQLite.
+    vacancy_query = (
+        sa.select(Vacancy.organisation_id, Vacancy.role_level, Vacancy.service_area, sa.func.count(Vacancy.id),
+                  sa.func.sum(sa.func.round(Vacancy.fte * 100)))
+        .where(live_vacancy_condition(as_of), Vacancy.organisation_id.in_(list(by_id) or [0]))
+        .group_by(Vacancy.organisation_id, Vacancy.role_level, Vacancy.service_area)
+    )
     if filters.role_level is not None:
         vacancy_query = vacancy_query.where(Vacancy.role_level == filters.role_level)
     if filters.service_area is not None:
         vacancy_query = vacancy_query.where(Vacancy.service_area == filters.service_area)
-    for organisation_id, level, area, fte in db.session.execute(vacancy_query):
+    for organisation_id, level, area, count, hundredths in db.session.execute(vacancy_query):
         org = by_id[organisation_id]
         r = _key(filters.rows, level.value, area.value, org)
         c = _key(filters.columns, level.value, area.value, org)
-        fte = Decimal(fte)
+        fte = Decimal(int(round(float(hundredths or 0)))) / 100
         for target in (cells[(r, c)], row_totals[r], column_totals[c], total):
-            target.vacancies += 1
+            target.vacancies += count
             target.fte += fte
 
     all_areas = [a.value for a in ServiceArea]
@@ -271,13 +283,13 @@ def supply_and_demand(filters: Filters, as_of: dt.date | None = None, looking: l
         looking = people_looking(filters.role_level)
     # Many people want the same thing (any council, say): count each distinct wish once, with its weight.
     wishes: Counter[tuple[str, frozenset[str], frozenset[str]]] = Counter()
-    for level, specialisms, boroughs in looking:
+    for level, specialisms, boroughs, people in looking:
         if filters.role_level is not None and level != filters.role_level:
             continue
         areas = frozenset(specialisms or all_areas) & wanted_areas
         places = frozenset(s for s in boroughs if s in by_slug) if boroughs else every_place
         if areas and places:  # otherwise looking, but not for anything inside these filters
-            wishes[(level.value, areas, places)] += 1
+            wishes[(level.value, areas, places)] += people
     for (level, areas, places), people in wishes.items():
         row_keys = _keys(filters.rows, level, areas, places, by_slug)
         column_keys = _keys(filters.columns, level, areas, places, by_slug)
