@@ -430,6 +430,10 @@ def test_a_council_behind_its_glidepath_is_flagged(client, known_figures, people
     page = client.get(f"{BASE}/?quarter={Q2.slug}").get_data(as_text=True)
     assert "1 council is behind their glidepath" in page
     assert "2 councils set a target for 2025-26 Q2; 1 is behind it" in page
+    (region,) = service.region_glidepath(Q2, Q2)  # the sums of both councils' targets and figures
+    assert (region.check.permanent_target, region.check.permanent_actual) == (D("126.50"), D("121.25"))
+    assert (region.check.agency_target, region.check.agency_actual) == (D("24.75"), D("24.50"))
+    assert region.check.permanent_behind and not region.check.agency_behind
     assert "permanent 80.00 FTE against a target of 85.00" in page
     rows = read_csv(client.get(f"{BASE}/councils/camden/glidepath.csv"))
     assert rows == [{"quarter": "2025-26 Q2", "permanent_fte_target": "85.00", "permanent_fte_actual": "80.00",
@@ -443,6 +447,7 @@ def test_setting_a_target_again_replaces_it_and_bad_targets_change_nothing(clien
             "quarter": "2025-26 Q2", "permanent_fte_target": target, "agency_fte_target": "15"})
     assert db.session.scalars(sa.select(GlidepathTarget.permanent_fte_target)).all() == [D("79.50")]
     assert service.councils_behind(Q2) == []
+    assert "Remove the target for 2025-26 Q2" in client.get(f"{BASE}/councils/camden/glidepath").get_data(as_text=True)
     response = client.post(f"{BASE}/councils/camden/glidepath", data={
         "quarter": "2025 Q9", "permanent_fte_target": "x", "agency_fte_target": "15"})
     assert response.status_code == 400
@@ -632,3 +637,15 @@ def test_a_council_can_remove_its_own_leaver_records(client, councils, people):
     assert client.post(f"{BASE}/councils/camden/leavers/remove", data={"swe_number": "sw 4242"}).status_code == 302
     owners = db.session.scalars(sa.select(WorkforceLeaver.organisation_id)).all()
     assert owners == [councils["hackney"].id]  # Hackney's record is Hackney's to remove
+
+
+def test_a_target_can_be_removed_by_its_council(client, known_figures, people):
+    sign_in_as(client, people["camden_admin"])
+    client.post(f"{BASE}/councils/camden/glidepath", data={
+        "quarter": "2025-26 Q2", "permanent_fte_target": "85", "agency_fte_target": "15"})
+    sign_in_as(client, people["camden_recruiter"])
+    assert client.post(f"{BASE}/councils/camden/glidepath/{Q2.slug}/remove").status_code == 403
+    sign_in_as(client, people["camden_admin"])
+    assert client.post(f"{BASE}/councils/camden/glidepath/{Q2.slug}/remove").status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(GlidepathTarget)) == 0
+    assert client.post(f"{BASE}/councils/camden/glidepath/{Q2.slug}/remove").status_code == 404

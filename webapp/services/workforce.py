@@ -983,6 +983,31 @@ def glidepath(organisation: Organisation) -> list[GlidepathPoint]:
     return points
 
 
+def region_glidepath(first: Quarter, last: Quarter) -> list[GlidepathPoint]:
+    """The region's path: each quarter's targets summed over the councils that set one, against the same
+    councils' actual FTE (shown only when every one of them has reported that quarter)."""
+    quarters = wf.quarters_between(first, last)
+    targets = db.session.scalars(sa.select(GlidepathTarget).where(
+        GlidepathTarget.quarter_start.in_([q.start for q in quarters]))).all()
+    by_quarter: dict[dt.date, list[GlidepathTarget]] = defaultdict(list)
+    for t in targets:
+        by_quarter[t.quarter_start].append(t)
+    store = SnapshotStore(quarters, {t.organisation_id for t in targets})
+    points = []
+    for quarter in quarters:
+        rows = by_quarter.get(quarter.start)
+        if not rows:
+            continue
+        actual = [store.get(t.organisation_id, quarter) for t in rows]
+        complete = all(actual)
+        points.append(GlidepathPoint(quarter, wf.GlidepathCheck(
+            sum((t.permanent_fte_target for t in rows), Decimal("0")),
+            sum((t.agency_fte_target for t in rows), Decimal("0")),
+            sum((s.permanent_fte for s in actual), Decimal("0")) if complete else None,
+            sum((s.agency_fte for s in actual), Decimal("0")) if complete else None)))
+    return points
+
+
 def councils_with_targets(quarter: Quarter) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(GlidepathTarget)
                              .where(GlidepathTarget.quarter_start == quarter.start)) or 0

@@ -229,6 +229,7 @@ def index():
     points = service.trend(all_ids, quarter, TREND_QUARTERS)
     agency = service.agency_summary(all_ids, quarter.start, quarter.end)
     reasons = service.reasons_summary(all_ids, quarter.year_ending())
+    region_path = service.region_glidepath(quarter.shift(-(TREND_QUARTERS - 1)), quarter.shift(4))
     return render_template(
         "workforce/index.html", quarter=quarter, region=region, subs=subs, rows=rows, sub_filter=sub_filter,
         quarters=service.quarters_with_data() or [quarter], points=points, chart=_trend_chart(points),
@@ -236,6 +237,8 @@ def index():
         settings=service.region_settings(), reason_chart=_reason_bars(reasons),
         census_year=quarter.year if quarter.number >= 2 else quarter.year - 1,
         with_targets=service.councils_with_targets(quarter),
+        region_path=region_path, region_path_chart=_glidepath_chart(region_path, "The region's glidepath: "
+                                                                    "councils' targets against their actual FTE"),
     )
 
 
@@ -680,7 +683,9 @@ def glidepath(organisation: Organisation):
                            chart=_glidepath_chart(path), can_edit=can_edit, fields=service.GLIDEPATH_FIELDS,
                            values=values, errors=errors, error_for={e.field: e.message for e in errors},
                            tolerance_share=wf.GLIDEPATH_TOLERANCE_SHARE * 100,
-                           tolerance_min=wf.GLIDEPATH_TOLERANCE_MIN_FTE), status
+                           tolerance_min=wf.GLIDEPATH_TOLERANCE_MIN_FTE,
+                           remove_target_url=lambda q: url_for("workforce.remove_target", slug=organisation.slug,
+                                                               quarter_slug=q.slug)), status
 
 
 @bp.post("/councils/<slug>/glidepath/<quarter_slug>/remove")
@@ -703,11 +708,12 @@ def glidepath_csv(organisation: Organisation):
     return _csv(service.glidepath_csv(service.glidepath(organisation)), f"{organisation.slug}-glidepath.csv")
 
 
-def _glidepath_chart(path: Sequence[service.GlidepathPoint]) -> LineChart | None:
+def _glidepath_chart(path: Sequence[service.GlidepathPoint],
+                     title: str = "Glidepath: target against actual FTE") -> LineChart | None:
     if not path:
         return None
     return line_chart(
-        "Glidepath: target against actual FTE",
+        title,
         [p.quarter.label.replace(" ", "\u00a0") for p in path],
         [("Permanent target", [p.check.permanent_target for p in path]),
          ("Permanent actual", [p.check.permanent_actual for p in path]),
