@@ -210,8 +210,10 @@ def funnel_table(scope: Scope) -> Table:
     return Table("funnel", "The funnel: people at each step and the share of the step before who reached it",
                  [("label", "Step"), ("count", "People"), ("rate", "Conversion from the step before (%)")],
                  rows, chart="count",
-                 note="Applications made here are the in-platform part of ‘applied’; shortlisting and later steps "
-                      "convert from them, because applications on a council's own site are not seen here.")
+                 note="One visitor may look at several jobs, so job views can be more than visitors (the rate is then "
+                      "views per 100 visitors). Applications made here are the in-platform part of ‘applied’; "
+                      "shortlisting and later steps convert from them, because applications on a council's own "
+                      "site are not seen here.")
 
 
 BREAKDOWNS = {
@@ -404,8 +406,8 @@ def campaign_table(campaigns: list[Campaign], organisation_id: int | None = None
             "visitors": int(visitors.get(campaign.id, 0)),
             "job_views": t.get(FunnelStep.JOB_VIEW.value, 0), "registrations": t.get(FunnelStep.REGISTRATION.value, 0),
             "applied": applied, "hires": hires, "budget": own_budget,
-            "cost_per_application": round(own_budget / applied, 2) if own_budget is not None and applied else None,
-            "cost_per_hire": round(own_budget / hires, 2) if own_budget is not None and hires else None,
+            "cost_per_application": round(own_budget / applied) if own_budget is not None and applied else None,
+            "cost_per_hire": round(own_budget / hires) if own_budget is not None and hires else None,
         })
     return Table("campaigns", "Campaign effectiveness to date",
                  [("label", "Campaign"), ("council", "Council"), ("kind", "Kind"), ("starts_on", "Starts"),
