@@ -1,13 +1,11 @@
-"""Jobs as a social worker sees them: search results with their rows, job pages, JobPosting
-structured data, and the funnel steps a visit records (a view, a click through to apply).
+"""Jobs as a social worker sees them: search results with their rows, job pages and JobPosting
+structured data. (The funnel steps a visit records live in webapp.services.funnel.)
 
 The search engine answers with ids; the database, the source of truth, supplies the rows.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -19,13 +17,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from domain.vocabulary import ApplyMethod, ContractType, VacancyStatus, WorkingPattern
 from webapp.extensions import db
-from webapp.models import FunnelEvent, Organisation, User, Vacancy
+from webapp.models import Organisation, Vacancy
 from webapp.search import Hit, SearchQuery, SearchResult, get_engine
 from webapp.search.engine import SearchEngine
-
-# Funnel steps recorded from the public side. (Insights reads them by these names.)
-JOB_VIEW = "job_view"
-APPLY_CLICK = "apply_click"
 
 MAX_EXTERNAL_URL_LENGTH = 500
 
@@ -150,28 +144,6 @@ def safe_external_url(url: str | None) -> str | None:
     if parts.username or parts.password:
         return None
     return url
-
-
-# --- funnel ---------------------------------------------------------------------------------
-
-def visitor_hash(visitor_token: str, secret: str) -> str:
-    """A stable, unguessable id for a visitor: an HMAC of a random per-browser token.
-
-    The token is random (never an IP address or anything about the person), and the hash
-    keeps even that out of the analytics tables."""
-    return hmac.new(secret.encode(), visitor_token.encode(), hashlib.sha256).hexdigest()
-
-
-def record_funnel_event(kind: str, vacancy: Vacancy, visitor_id: str | None, user: User | None = None) -> FunnelEvent:
-    event = FunnelEvent(
-        kind=kind,
-        vacancy_id=vacancy.id,
-        organisation_id=vacancy.organisation_id,
-        visitor_id=visitor_id,
-        user_id=user.id if user is not None and getattr(user, "is_authenticated", False) else None,
-    )
-    db.session.add(event)
-    return event
 
 
 # --- schema.org JobPosting -----------------------------------------------------------------
