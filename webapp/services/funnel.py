@@ -197,8 +197,8 @@ def record_daily_visit(user: Any = None, organisation_id: int | None = None,
                        campaign: tuple[int | None, int | None] | None = None, force: bool = False) -> bool:
     """The first page a visitor sees each day counts as a visit (a tracked link always does).
 
-    Written on its own short transaction so that it never mixes with the page's own work;
-    returns whether a visit was recorded."""
+    Written on its own short transaction, so it never mixes with the page's own work. Returns
+    whether a visit was recorded."""
     if not is_tracked(user):
         return False
     today = utcnow().date().isoformat()
@@ -211,14 +211,31 @@ def record_daily_visit(user: Any = None, organisation_id: int | None = None,
         "user_id": person.id if person is not None else None, "organisation_id": organisation_id,
         "vacancy_id": None, "application_id": None, "campaign_id": campaign_id, "tracked_link_id": link_id,
     }
+    session[VISIT_DAY_KEY] = today
+    return _write_visit(row)
+
+
+# On SQLite (the embedded default, one writer at a time) a visit waits at most this long for the
+# write lock, then is dropped with a warning: a page is never held up behind a long write.
+SQLITE_VISIT_WAIT_MS = 250
+
+
+def _write_visit(row: dict[str, Any]) -> bool:
     started = time.perf_counter()
     try:
         with db.engine.begin() as connection:
-            connection.execute(sa.insert(FunnelEvent.__table__), [row])
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                usual = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_VISIT_WAIT_MS}")
+            try:
+                connection.execute(sa.insert(FunnelEvent.__table__), [row])
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual or 5000)}")
     except sa.exc.SQLAlchemyError:
         log.warning("funnel visit not recorded (%.0f ms)", (time.perf_counter() - started) * 1000, exc_info=True)
         return False
-    session[VISIT_DAY_KEY] = today
     return True
 
 
