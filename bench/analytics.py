@@ -118,8 +118,6 @@ def generate_year(rng: random.Random, vacancies, campaigns, visitors_per_day: in
     from domain.funnel import FunnelStep
 
     start = YEAR_END - dt.timedelta(days=364)
-    user_ids = iter(range(1_000_000, 10_000_000))
-    application_ids = iter(range(1, 10_000_000))
     for offset in range(365):
         day = start + dt.timedelta(days=offset)
         open_then = [v for v in vacancies if v.published_at.date() <= day <= v.closing_date]
@@ -153,7 +151,9 @@ def generate_year(rng: random.Random, vacancies, campaigns, visitors_per_day: in
                 if vacancy.apply_method == "external" and rng.random() < 0.1:
                     rows.append(row(FunnelStep.APPLY_CLICK, 3 + n, vacancy))
                 elif vacancy.apply_method == "in_platform" and rng.random() < 0.04:
-                    user, application = next(user_ids), next(application_ids)
+                    # No users or applications behind these rows (the foreign keys stay empty): the rollup
+                    # counts each pipeline step by its own event, as it would for a deleted account.
+                    user, application = None, None
                     rows.append(row(FunnelStep.APPLICATION, 5 + n, vacancy, user_id=user, application_id=application))
                     for step, chance, later in ((FunnelStep.SHORTLISTED, 0.5, 3), (FunnelStep.INTERVIEW, 0.6, 10),
                                                 (FunnelStep.OFFERED, 0.5, 18), (FunnelStep.HIRED, 0.8, 25)):
@@ -163,7 +163,7 @@ def generate_year(rng: random.Random, vacancies, campaigns, visitors_per_day: in
                         pipeline["visitor_id"] = None
                         rows.append(pipeline)
             if rng.random() < 0.02:
-                rows.append(row(FunnelStep.REGISTRATION, 20, user_id=next(user_ids)))
+                rows.append(row(FunnelStep.REGISTRATION, 20))
             if rng.random() < 0.01:
                 rows.append(row(FunnelStep.FOLLOW, 21, organisation_id=rng.choice(open_then).organisation_id))
         yield day, rows

@@ -54,6 +54,11 @@ def _campaigns(session: Session, rng: random.Random, vacancies: list[Vacancy], l
         pool = [v for v in by_slug.get(slug, []) if v.status == VacancyStatus.LIVE and v.closing_date >= today]
         return pool[:count]
 
+    # Camden's featured campaign takes over the slots the demo already gave Camden (no extra slots:
+    # featured places are shared fairly across the region).
+    camden_featured = list(session.scalars(
+        sa.select(FeaturedSlot).join(Vacancy).join(Organisation)
+        .where(Organisation.slug == "camden", FeaturedSlot.starts_on <= today, FeaturedSlot.ends_on >= today)))
     managers = [v for v in vacancies if v.role_level in (RoleLevel.TEAM_MANAGER, RoleLevel.ASSISTANT_TEAM_MANAGER)
                 and v.status == VacancyStatus.LIVE and v.closing_date >= today][:8]
     newly_qualified = [v for v in vacancies if v.role_level == RoleLevel.NQSW
@@ -65,7 +70,7 @@ def _campaigns(session: Session, rng: random.Random, vacancies: list[Vacancy], l
          [LinkChannel.EMAIL, LinkChannel.SOCIAL]),
         ("camden", CampaignKind.EVENT, "Camden children's services open evening", 30, 3, 1200, live("camden", 4),
          [LinkChannel.POSTER, LinkChannel.EMAIL]),
-        ("camden", CampaignKind.FEATURED, "Camden featured: front door and assessment", 5, 10, 600, live("camden", 2),
+        ("camden", CampaignKind.FEATURED, "Camden featured jobs", 5, 10, 600, [slot.vacancy for slot in camden_featured],
          [LinkChannel.LINKEDIN]),
         ("hackney", CampaignKind.REFER_A_FRIEND, "Hackney refer a friend", 80, 30, 3000, live("hackney", 6),
          [LinkChannel.REFERRAL]),
@@ -94,13 +99,8 @@ def _campaigns(session: Session, rng: random.Random, vacancies: list[Vacancy], l
         session.add(campaign)
         campaigns.append(campaign)
     session.flush()
-    for campaign in campaigns:
-        if campaign.kind == CampaignKind.FEATURED:
-            for vacancy in campaign.vacancies:
-                if not any(s.starts_on <= campaign.ends_on and s.ends_on >= today for s in vacancy.featured_slots):
-                    session.add(FeaturedSlot(vacancy=vacancy, starts_on=today, ends_on=min(campaign.ends_on,
-                                             vacancy.closing_date), campaign_id=campaign.id,
-                                             created_by_id=campaign.created_by_id))
+    for slot in camden_featured:
+        slot.campaign_id = next(c.id for c in campaigns if c.kind == CampaignKind.FEATURED)
     return campaigns
 
 
