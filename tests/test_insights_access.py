@@ -166,6 +166,7 @@ def test_a_recruiter_sees_only_their_own_council(client, region):
     assert client.get(f"/insights?{period}&council=hackney").status_code == 404
     assert client.get(f"/insights/funnel.csv?{period}&council=hackney").status_code == 404
     assert client.get(f"/insights?{period}&campaign={region['hackney_campaign'].id}").status_code == 404
+    assert client.get(f"/insights?{period}&campaign=99999999999999").status_code == 400
     assert client.get(f"/insights/by_council.csv?{period}").status_code == 404
     assert client.get(f"/insights?{period}&by=council").status_code == 400
     regional = [r for r in _csv(client.get(f"/insights/campaigns.csv?{period}")) if r["Council"] == "Regional"]

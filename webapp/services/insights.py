@@ -563,7 +563,8 @@ def parse_filters(args: Any, organisation_id: int | None, today: dt.date | None 
     if raw_campaign:
         if raw_campaign.isdigit() and int(raw_campaign) in {c.id for c in campaigns}:
             campaign_id = int(raw_campaign)
-        elif organisation_id is not None and raw_campaign.isdigit() and db.session.get(Campaign, int(raw_campaign[:10])):
+        elif (organisation_id is not None and raw_campaign.isdigit() and int(raw_campaign) < 2**31
+              and db.session.get(Campaign, int(raw_campaign))):
             raise OutsideYourCouncil(raw_campaign)
         else:
             errors["campaign"] = "Select a campaign from the list"
