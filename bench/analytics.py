@@ -108,7 +108,7 @@ def _region(session, rng: random.Random, vacancies_per_council: int):
         campaigns.append(campaign)
     session.flush()
     vacancies = session.execute(sa.select(Vacancy.id, Vacancy.organisation_id, Vacancy.published_at,
-                                          Vacancy.closing_date, Vacancy.apply_method)).all()
+                                          Vacancy.closing_date, Vacancy.apply_method).order_by(Vacancy.id)).all()
     session.commit()
     return councils, vacancies, [(c.id, c.links[0].id, c.organisation_id, c.starts_on, c.ends_on) for c in campaigns]
 

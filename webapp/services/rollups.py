@@ -85,20 +85,22 @@ def _rollup_day(connection: sa.Connection, day: dt.date) -> tuple[int, int]:
     daily = joined.add_columns(
         the_day, *dims, sa.func.count(FunnelEvent.id), sa.func.count(sa.distinct(visitor_key()))
     ).group_by(*dims)
-    result = connection.execute(sa.insert(FunnelDaily).from_select(
+    connection.execute(sa.insert(FunnelDaily).from_select(
         ["day", "kind", "organisation_id", "sub_region", "vacancy_id", "role_level", "service_area", "campaign_id",
          "tracked_link_id", "events", "people"], daily))
-    rows = result.rowcount or 0
     visitor_dims = [visitor_key(), FunnelEvent.organisation_id, Organisation.sub_region, Vacancy.role_level,
                     Vacancy.service_area, FunnelEvent.campaign_id]
     visitors = joined.add_columns(the_day, *visitor_dims).where(
         FunnelEvent.kind.in_([s.value for s in VISITOR_STEPS]),
         sa.or_(FunnelEvent.visitor_id.is_not(None), FunnelEvent.user_id.is_not(None)),
     ).distinct()
-    result = connection.execute(sa.insert(FunnelVisitorDay).from_select(
+    connection.execute(sa.insert(FunnelVisitorDay).from_select(
         ["day", "visitor_key", "organisation_id", "sub_region", "role_level", "service_area", "campaign_id"],
         visitors))
-    return events, rows + (result.rowcount or 0)
+    # Counted rather than taken from rowcount, which some drivers leave at -1 for INSERT ... SELECT.
+    rows = sum(connection.scalar(sa.select(sa.func.count()).select_from(model).where(model.day == day)) or 0
+               for model in (FunnelDaily, FunnelVisitorDay))
+    return events, rows
 
 
 def rollup(start: dt.date, end: dt.date, progress: Callable[[dt.date, int], None] | None = None) -> RollupReport:
