@@ -112,6 +112,40 @@ class MemoryStore:
             self.vectors[(model, h)] = v
 
 
+class RecentVectors:
+    """A small in-process memory of vectors encoded here, by (model, hash), most recent kept.
+
+    The store (the database) is the cache that matters; this one spares re-encoding when the same
+    texts come back in one process after their rows were deleted — a demo loaded twice, test
+    databases emptied between tests. Memory only: nothing here is ever written anywhere."""
+
+    def __init__(self, size: int = 20_000):
+        from collections import OrderedDict
+
+        self.size = size
+        self._vectors: "OrderedDict[tuple[str, str], np.ndarray]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        with self._lock:
+            return {h: self._vectors[(model, h)] for h in hashes if (model, h) in self._vectors}
+
+    def put_many(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        with self._lock:
+            for h, v in vectors.items():
+                self._vectors[(model, h)] = v
+                self._vectors.move_to_end((model, h))
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._vectors.clear()
+
+
+RECENT = RecentVectors()
+
+
 class CachedEncoder:
     """Encodes only the texts whose hash the store does not hold yet; counts what it encoded."""
 
@@ -132,9 +166,16 @@ class CachedEncoder:
             if h not in known and h not in missing:
                 missing[h] = t
         if missing:
+            remembered = RECENT.get_many(MODEL_NAME, missing)
+            if remembered:
+                self.store.put_many(MODEL_NAME, remembered)
+                known.update(remembered)
+                missing = {h: t for h, t in missing.items() if h not in remembered}
+        if missing:
             fresh = self.encoder.encode(list(missing.values()))
             new = dict(zip(missing.keys(), fresh))
             self.store.put_many(MODEL_NAME, new)
+            RECENT.put_many(MODEL_NAME, new)
             known.update(new)
             self.encoded += len(new)
         return [known[h] for h in hashes]

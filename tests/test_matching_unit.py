@@ -71,11 +71,19 @@ def test_cached_encoder_encodes_each_text_once():
             self.calls.append(list(texts))
             return np.ones((len(texts), 384), dtype=np.float32)
 
+    from matching.encoder import RECENT
+
+    RECENT.clear()
     fake = CountingEncoder()
     cache = CachedEncoder(MemoryStore(), encoder=fake)  # type: ignore[arg-type]
     cache.vectors(["a", "b", "a"])
     cache.vectors(["b", "a", "c"])
     assert fake.calls == [["a", "b"], ["c"]] and cache.encoded == 3
+    again = CachedEncoder(MemoryStore(), encoder=fake)  # an emptied database: the process still remembers
+    again.vectors(["a", "c"])
+    assert fake.calls == [["a", "b"], ["c"]] and again.encoded == 0
+    assert set(again.store.vectors) == {("all-MiniLM-L6-v2", text_hash("a")), ("all-MiniLM-L6-v2", text_hash("c"))}
+    RECENT.clear()  # these fake vectors must not serve a later test
 
 
 # --- hard constraints ------------------------------------------------------------------------------------

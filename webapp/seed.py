@@ -55,6 +55,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.alerts_demo import seed_saved_searches
+from webapp.matching_demo import seed_invitations
 from webapp.security import hash_password
 from webapp.services.equality import seed_demo_answers
 
@@ -658,6 +659,7 @@ def seed_demo(
     summary.news_articles = _demo_news(session, rng, by_slug, accounts, recruiters, now)
     _demo_featured(session, rng, vacancies, now)
     seed_saved_searches(session, candidates[0], now)  # the demo social worker's saved searches and alerts
+    seed_invitations(session, candidates[0], recruiters["camden"], vacancies, now)  # matching: invited to apply
     _notify(progress, "follows and news", summary.follows + summary.news_articles,
             summary.follows + summary.news_articles)
     from webapp.services.workforce import worker_secret

@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from sqlalchemy.orm import joinedload
 
+from matching.scoring import explain
+from matching.text import CandidateFacts, VacancyFacts
 from webapp.extensions import db
 from webapp.models import CandidateProfile, Invitation, User, Vacancy, utcnow
 from webapp.services import NotAllowed, ServiceError, audit
@@ -37,8 +39,10 @@ def invite(recruiter: User, vacancy: Vacancy, profile: CandidateProfile, message
     existing = existing_invitation(vacancy, profile)
     if existing is not None:
         raise AlreadyInvited(already_invited_message(profile, existing))
+    # The candidate reads these reasons, so they are worded for them ("your minimum salary").
+    for_them = explain(VacancyFacts.of(vacancy), CandidateFacts.of(profile), match, for_recruiter=False)
     invitation = Invitation(vacancy_id=vacancy.id, candidate_id=profile.user_id, invited_by_id=recruiter.id,
-                            message=message, reasons=list(match.reasons))
+                            message=message, reasons=list(for_them.reasons))
     db.session.add(invitation)
     db.session.flush()
     audit.record(recruiter, "candidate.invited", invitation, organisation_id=vacancy.organisation_id,
