@@ -103,4 +103,4 @@ bench-insights-extras:
 bench-analytics:
 	@$(MAKE) --no-print-directory install-dev >&2
 	@scripts/services start test >&2
-	@eval "$$(scripts/services env test)"; $(PY) -m bench.analytics --visitors-per-day $${VISITORS:-400} --queries $${QUERIES:-60}
+	@eval "$$(scripts/services env test)"; $(PY) -m bench.analytics --visitors-per-day $${VISITORS:-300} --queries $${QUERIES:-60}

@@ -1,6 +1,6 @@
 """Analytics benchmark: funnel event ingestion and dashboard query latency over a year, as JSON.
 
-    python -m bench.analytics --visitors-per-day 400 --queries 60 --databases sqlite,postgresql
+    python -m bench.analytics --visitors-per-day 300 --queries 60 --databases sqlite,postgresql
 
 Builds a fresh database (SQLite in a temporary folder; PostgreSQL in a database of its own when
 CSWJOBS_DATABASE_URL points at a server) with the 33 London councils and a few hundred vacancies,
@@ -298,7 +298,7 @@ def run_one(database: str, visitors_per_day: int, vacancies_per_council: int, qu
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--visitors-per-day", type=int, default=400, help="weekday visitors (weekends ~45%%)")
+    parser.add_argument("--visitors-per-day", type=int, default=300, help="weekday visitors (weekends ~45%%)")
     parser.add_argument("--vacancies-per-council", type=int, default=30)
     parser.add_argument("--queries", type=int, default=60, help="timed dashboard page loads per database")
     parser.add_argument("--seed", type=int, default=1)

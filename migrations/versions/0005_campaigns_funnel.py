@@ -112,6 +112,7 @@ def upgrade():
     with op.batch_alter_table('funnel_visitor_days', schema=None) as batch_op:
         batch_op.create_index('ix_funnel_visitor_days_day', ['day', 'visitor_key'], unique=False)
         batch_op.create_index('ix_funnel_visitor_days_org_day', ['organisation_id', 'day'], unique=False)
+        batch_op.create_index('ix_funnel_visitor_days_campaign', ['campaign_id', 'visitor_key'], unique=False)
 
 
 def downgrade():

@@ -48,6 +48,7 @@ class FunnelVisitorDay(Base):
     __table_args__ = (
         sa.Index("ix_funnel_visitor_days_day", "day", "visitor_key"),  # covers counting a period's visitors
         sa.Index("ix_funnel_visitor_days_org_day", "organisation_id", "day"),
+        sa.Index("ix_funnel_visitor_days_campaign", "campaign_id", "visitor_key"),  # campaign results to date
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
