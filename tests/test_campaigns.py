@@ -145,8 +145,10 @@ def test_a_programme_lead_runs_a_regional_campaign_across_councils(client, counc
     campaign = db.session.scalar(sa.select(Campaign))
     assert campaign.organisation_id is None and {v.id for v in campaign.vacancies} == {j.id for j in jobs}
     assert campaign.links[0].destination == "/jobs"
-    edited = client.post(f"/insights/campaigns/{campaign.id}/edit", data=campaign_form(
-        name="Pan-London team managers", budget="20000", vacancies=[str(jobs[0].id)]))
+    form = campaign_form(name="Pan-London team managers", budget="20000", vacancies=[str(jobs[0].id)])
+    del form["kind"]  # not on the edit page: the kind is fixed once made
+    assert 'name="kind"' not in client.get(f"/insights/campaigns/{campaign.id}/edit").text
+    edited = client.post(f"/insights/campaigns/{campaign.id}/edit", data=form)
     assert edited.status_code == 302
     db.session.refresh(campaign)
     assert campaign.budget == 20000 and [v.id for v in campaign.vacancies] == [jobs[0].id]

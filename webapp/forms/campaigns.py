@@ -89,13 +89,15 @@ class CampaignForm(FlaskForm):
         if request.method == "GET":
             for field in ("name", "summary", "starts_on", "ends_on", "budget", "event_on", "event_place"):
                 getattr(form, field).data = getattr(campaign, field)
-            form.kind.data = campaign.kind.value
+            if form.kind is not None:
+                form.kind.data = campaign.kind.value
             form.vacancies.data = [v.id for v in campaign.vacancies]
         return form
 
     def values(self) -> dict[str, Any]:
         return {
-            "name": self.name.data, "summary": self.summary.data or "", "kind": CampaignKind(self.kind.data),
+            "name": self.name.data, "summary": self.summary.data or "",
+            "kind": CampaignKind(self.kind.data) if self.kind is not None else None,
             "starts_on": self.starts_on.data, "ends_on": self.ends_on.data, "budget": self.budget.data,
             "event_on": self.event_on.data, "event_place": self.event_place.data or "",
         }

@@ -151,7 +151,7 @@ def _detail_page(campaign, link_form, status: int = 200):
 def edit(campaign_id: int):
     campaign = _own_campaign(campaign_id)
     form = _form(campaign)
-    form.kind.data = campaign.kind.value  # fixed once made
+    del form.kind  # fixed once made (featured slots hang on it), so not asked again
     if form.validate_on_submit():
         try:
             changed = campaign_service.update_campaign(_user(), campaign, form.values(), form.vacancies.data or [],
