@@ -265,3 +265,17 @@ def test_the_search_page_shows_jobs_that_fit_to_a_signed_in_social_worker(client
     sign_in_as(client, scene["recruiter"])
     vacancy_page = client.get(f"/recruit/vacancies/{scene['vacancy'].id}").get_data(as_text=True)
     assert f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates" in vacancy_page
+
+
+def test_invitations_are_in_the_personal_data_export_and_leave_with_the_account(app, scene):
+    from tests.factories import PASSWORD
+    from webapp.services import accounts, invitations
+
+    ada = scene["found"]
+    invitations.invite(scene["recruiter"], scene["vacancy"], ada, "Hello")
+    db.session.commit()
+    exported = accounts.export_personal_data(ada.user)["invitations_to_apply"]
+    assert exported[0]["council"] == "Camden" and exported[0]["message"] == "Hello"
+    accounts.delete_account(ada.user, PASSWORD)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 0
