@@ -65,6 +65,9 @@ class Encoder:
                 if self._model is None:
                     started = time.perf_counter()
                     from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as transformers_logging
+
+                    transformers_logging.disable_progress_bar()  # a progress bar per load is noise in logs
 
                     self._model = SentenceTransformer(model_path(), device="cpu", local_files_only=True)
                     log.info("matching: loaded %s in %.1f s", MODEL_NAME, time.perf_counter() - started)
