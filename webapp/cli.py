@@ -6,8 +6,8 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     from webapp import bulletin_cli
-    from webapp.insights_cli import insights_cli
     from webapp.alerts_cli import alerts_cli
+    from webapp.insights_cli import insights_cli
     from webapp.search.cli import search_cli
     from webapp.seed import seed_command
 
