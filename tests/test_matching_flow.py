@@ -279,3 +279,14 @@ def test_invitations_are_in_the_personal_data_export_and_leave_with_the_account(
     accounts.delete_account(ada.user, PASSWORD)
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 0
+
+
+def test_when_the_vector_index_cannot_be_reached_the_pages_say_so(client, app, scene):
+    app.config["SEARCH_URL"] = "http://127.0.0.1:1"  # nothing listens there
+    app.extensions.pop("cswjobs_vectors", None)
+    sign_in_as(client, scene["found"].user)
+    response = client.get("/account/jobs-that-fit")
+    assert response.status_code == 503 and "cannot be reached" in response.get_data(as_text=True)
+    sign_in_as(client, scene["recruiter"])
+    response = client.get(f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates")
+    assert response.status_code == 503 and "Nothing you saved is lost" in response.get_data(as_text=True)

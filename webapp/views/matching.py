@@ -3,8 +3,10 @@ and "invite to apply" for recruiters (own council only; only candidates who opte
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import sqlalchemy as sa
+from elasticsearch import ApiError
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -18,6 +20,8 @@ from webapp.services import NotAllowed, ServiceError
 from webapp.services import invitations as invitation_service
 from webapp.services import matching as matching_service
 from webapp.services import vacancies as vacancy_service
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("matching", __name__, cli_group="matching")
 
@@ -51,7 +55,7 @@ def jobs_that_fit():
     invitations = invitation_service.invitations_for(_me(), today=_today())
     try:
         fit = matching_service.jobs_that_fit(db.session, _me(), limit=20, today=_today())
-    except SearchUnavailable:
+    except (SearchUnavailable, ApiError):
         return render_template("matching/jobs_that_fit.html", fit=None, invitations=invitations,
                                problem=UNAVAILABLE, form=ButtonForm()), 503
     return render_template("matching/jobs_that_fit.html", fit=fit, invitations=invitations, problem=None,
@@ -78,7 +82,8 @@ def fit_panel(limit: int = 3) -> dict | None:
         return None
     try:
         fit = matching_service.jobs_that_fit(db.session, _me(), limit=limit, today=_today())
-    except SearchUnavailable:
+    except Exception:  # noqa: BLE001 - a side panel must never break the search page it sits on
+        log.warning("jobs that fit panel left out", exc_info=True)
         return None
     return {"fit": fit}
 
@@ -105,7 +110,7 @@ def suggested_candidates(vacancy_id: int):
     vacancy = _recruiter_vacancy(vacancy_id)
     try:
         suggestions = matching_service.suggested_candidates(db.session, vacancy, limit=20, today=_today())
-    except SearchUnavailable:
+    except (SearchUnavailable, ApiError):
         return render_template("matching/suggested_candidates.html", vacancy=vacancy, suggestions=None,
                                problem=UNAVAILABLE, live=vacancy.is_live_on(_today()),
                                describe=matching_service.describe_candidate), 503
