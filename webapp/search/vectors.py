@@ -77,7 +77,7 @@ def candidate_document(facts: CandidateFacts, vector: np.ndarray) -> dict[str, A
         "looking": facts.availability != Availability.NOT_LOOKING,
         "preferred_boroughs": list(facts.preferred_boroughs),
         "contract_types": list(facts.contract_types),
-        "vector": [float(x) for x in vector],
+        "vector": [round(float(x), 6) for x in vector],  # float32 carries ~7 digits: no more is sent
     }
     # Absent, not null, when not given: the filters treat a missing field as "no constraint".
     if facts.role_level is not None:
@@ -102,7 +102,7 @@ def vacancy_document(facts: VacancyFacts, vector: np.ndarray, status: str, closi
         "contract_type": facts.contract_type.value,
         "status": status,
         "closing_date": closing_date.isoformat(),
-        "vector": [float(x) for x in vector],
+        "vector": [round(float(x), 6) for x in vector],  # float32 carries ~7 digits: no more is sent
     }
 
 
