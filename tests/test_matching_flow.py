@@ -290,3 +290,15 @@ def test_when_the_vector_index_cannot_be_reached_the_pages_say_so(client, app, s
     sign_in_as(client, scene["recruiter"])
     response = client.get(f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates")
     assert response.status_code == 503 and "Nothing you saved is lost" in response.get_data(as_text=True)
+
+
+def test_flask_matching_reindex_embeds_what_is_missing(app, camden):
+    cp_vacancy(camden)
+    profile("Ada Okafor")
+    db.session.commit()
+    db.session.execute(sa.delete(ProfileEmbedding))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["matching", "reindex", "--batch-size", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Matching reindexed 1 vacancies and 1 profiles" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProfileEmbedding)) == 1
