@@ -208,6 +208,24 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
     return body
 
 
+@contextmanager
+def es_call(url: str, target: str, operation: str) -> Iterator[None]:
+    """Time and log every Elasticsearch call; turn an unreachable cluster into SearchUnavailable."""
+    started = time.perf_counter()
+    outcome = "ok"
+    try:
+        yield
+    except (TransportError, ConnectionError) as exc:
+        outcome = f"unreachable ({type(exc).__name__})"
+        raise SearchUnavailable(f"Elasticsearch at {url} cannot be reached: {exc}") from exc
+    except ApiError as exc:
+        outcome = f"error {exc.meta.status if exc.meta else ''}"
+        raise
+    finally:
+        log.info("elasticsearch %s on %s: %s in %.1f ms", operation, target, outcome,
+                 (time.perf_counter() - started) * 1000)
+
+
 class ElasticsearchEngine:
     name = "elasticsearch"
 
@@ -221,22 +239,8 @@ class ElasticsearchEngine:
 
     # --- plumbing -----------------------------------------------------------------------
 
-    @contextmanager
-    def _call(self, operation: str) -> Iterator[None]:
-        """Time and log every call; turn an unreachable cluster into SearchUnavailable."""
-        started = time.perf_counter()
-        outcome = "ok"
-        try:
-            yield
-        except (TransportError, ConnectionError) as exc:
-            outcome = f"unreachable ({type(exc).__name__})"
-            raise SearchUnavailable(f"Elasticsearch at {self.url} cannot be reached: {exc}") from exc
-        except ApiError as exc:
-            outcome = f"error {exc.meta.status if exc.meta else ''}"
-            raise
-        finally:
-            log.info("elasticsearch %s on %s: %s in %.1f ms", operation, self.alias, outcome,
-                     (time.perf_counter() - started) * 1000)
+    def _call(self, operation: str):
+        return es_call(self.url, self.alias, operation)
 
     def _new_index_name(self) -> str:
         return f"{self.alias}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}"

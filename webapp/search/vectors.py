@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
-from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import numpy as np
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch import Elasticsearch, NotFoundError, helpers
 from flask import Flask, current_app
 
 from matching.encoder import DIMENSIONS
 from matching.text import CandidateFacts, VacancyFacts
-from webapp.search.engine import SearchUnavailable
+from webapp.search.elastic_engine import es_call
 
 log = logging.getLogger(__name__)
 
@@ -115,21 +113,8 @@ class VectorIndex:
         self.alias = alias
         self.mapping = mapping
 
-    @contextmanager
-    def _call(self, operation: str) -> Iterator[None]:
-        started = time.perf_counter()
-        outcome = "ok"
-        try:
-            yield
-        except (TransportError, ConnectionError) as exc:
-            outcome = f"unreachable ({type(exc).__name__})"
-            raise SearchUnavailable(f"Elasticsearch at {self.url} cannot be reached: {exc}") from exc
-        except ApiError as exc:
-            outcome = f"error {exc.meta.status if exc.meta else ''}"
-            raise
-        finally:
-            log.info("elasticsearch %s on %s: %s in %.1f ms", operation, self.alias, outcome,
-                     (time.perf_counter() - started) * 1000)
+    def _call(self, operation: str):
+        return es_call(self.url, self.alias, operation)
 
     def _indices(self) -> dict[str, bool]:
         with self._call("list indices"):
