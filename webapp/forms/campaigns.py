@@ -17,13 +17,9 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from domain.funnel import CampaignKind, LinkChannel
 from webapp.forms.account import WholeNumberField
-from webapp.forms.recruit import DateRequired, GovDateField
+from webapp.forms.recruit import DateRequired, GovDateField, _strip
 from webapp.models import Campaign, Vacancy
 from webapp.services import campaigns as campaign_service
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 class LenientMultipleField(SelectMultipleField):

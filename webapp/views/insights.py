@@ -37,8 +37,9 @@ def _own_council_id() -> int | None:
 
 
 def _catch_up_today() -> None:
-    """Embedded, there is no scheduler: bring today's rollup up to date before reading it (one
-    day's events, so quick). With RQ, the analytics worker does this every few minutes."""
+    """Embedded, the scheduler thread rolls up every ten minutes; bring today's rollup fully up to
+    date before reading it (one day's events, so quick), so a demo shows what just happened. With
+    RQ, the analytics worker does this every few minutes."""
     if current_app.config.get("TASKS_MODE") == "inline":
         today = dt.datetime.now(dt.UTC).date()
         try:
