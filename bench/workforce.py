@@ -66,9 +66,9 @@ def main() -> None:
     from webapp import create_app
     from webapp.extensions import db
     from webapp.models import Organisation, User
-    from webapp.seed import ensure_councils
+    from webapp.demo.seed import ensure_councils
     from webapp.services import workforce as service
-    from webapp.workforce_demo import seed_workforce
+    from webapp.demo.workforce import seed_workforce
 
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": os.environ["CSWJOBS_DATABASE_URL"],
                               "SEARCH_SQLITE_PATH": os.environ["CSWJOBS_SEARCH_SQLITE_PATH"],

@@ -6,6 +6,7 @@ what people read.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 
@@ -170,6 +171,19 @@ PIPELINE_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     ApplicationStatus.INTERVIEW: frozenset({ApplicationStatus.OFFERED, ApplicationStatus.REJECTED}),
     ApplicationStatus.OFFERED: frozenset({ApplicationStatus.HIRED, ApplicationStatus.OFFER_DECLINED}),
 }
+
+
+def is_valid_history(statuses: Sequence[ApplicationStatus | None]) -> bool:
+    """Whether ``[from_status of event 1, to_status of event 1, to_status of event 2, ...]`` is a legal path."""
+    if len(statuses) < 2 or statuses[0] is not None or statuses[1] != ApplicationStatus.SUBMITTED:
+        return False
+    for before, after in zip(statuses[1:], statuses[2:]):
+        if after == ApplicationStatus.WITHDRAWN:
+            if before.is_final:
+                return False
+        elif after not in PIPELINE_TRANSITIONS.get(before, frozenset()):
+            return False
+    return True
 
 
 class OfferDeclineReason(LabelledEnum):

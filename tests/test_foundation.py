@@ -63,7 +63,7 @@ def test_healthz_says_unavailable_when_the_database_is_unreachable(tmp_path):
 
 
 def test_the_relay_marks_a_whole_batch_delivered(app):
-    from workers.relay import pending_count, relay_batch
+    from webapp.outbox.relay import pending_count, relay_batch
 
     for _ in range(3):
         VacancyFactory()

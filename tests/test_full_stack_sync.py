@@ -20,8 +20,8 @@ from webapp.extensions import db
 from webapp.models import OutboxMessage, Vacancy
 from webapp.search import SearchQuery, get_engine
 from webapp.services import vacancies as vacancy_service
-from workers.dispatch import queue
-from workers.relay import pending_count
+from webapp.dispatch import queue
+from webapp.outbox.relay import pending_count
 from workers.tasks import relay_outbox
 
 SERVICES = Path(__file__).resolve().parent.parent / "scripts" / "services"

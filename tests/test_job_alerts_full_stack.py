@@ -14,7 +14,7 @@ from tests.factories import CandidateFactory, OrganisationFactory, VacancyFactor
 from webapp.extensions import db
 from webapp.services import saved_searches
 from workers.alert_tasks import send_job_alerts
-from workers.dispatch import queue
+from webapp.dispatch import queue
 
 pytestmark = pytest.mark.backends("postgresql")
 

@@ -7,7 +7,7 @@ from rq import SimpleWorker
 from tests.factories import CandidateProfileFactory, VacancyFactory
 from webapp.extensions import db
 from webapp.models import ProfileEmbedding, VacancyEmbedding
-from workers.dispatch import queue
+from webapp.dispatch import queue
 
 
 @pytest.fixture

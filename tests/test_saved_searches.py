@@ -329,7 +329,7 @@ def test_deleting_the_account_removes_its_saved_searches_and_what_they_sent(app,
 
 
 def test_the_demo_saved_searches_are_valid_normalised_searches(app):
-    from webapp.alerts_demo import DEMO_SAVED_SEARCHES
+    from webapp.demo.saved_searches import DEMO_SAVED_SEARCHES
 
     for _, query, *_ in DEMO_SAVED_SEARCHES:
         assert saved_searches.normalise(query) == query

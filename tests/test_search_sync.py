@@ -15,7 +15,7 @@ from webapp.models import OutboxMessage
 from webapp.search import SearchQuery, SearchUnavailable, get_engine
 from webapp.search.engine import engine_for
 from webapp.search.sync import reindex
-from workers.relay import relay_pending
+from webapp.outbox.relay import relay_pending
 
 
 def found(keywords: str = "", **filters) -> list[int]:
@@ -133,7 +133,7 @@ def test_status_reports_the_lag_of_the_oldest_change_the_index_has_not_heard_abo
     import sqlalchemy as sa
 
     from webapp.models import OutboxMessage, utcnow
-    from workers.relay import oldest_pending_age
+    from webapp.outbox.relay import oldest_pending_age
 
     runner = app.test_cli_runner()
     assert re.search(r"^index lag seconds +0$", runner.invoke(args=["search", "status"]).output, re.M)

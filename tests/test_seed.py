@@ -16,7 +16,7 @@ from domain.vocabulary import (
     UserRole,
     VacancyStatus,
 )
-from webapp.demo_data import CASELOAD_RANGE, SALARY_BANDS
+from webapp.demo.words import CASELOAD_RANGE, SALARY_BANDS
 from webapp.extensions import db
 from webapp.models import (
     Application,
@@ -29,15 +29,10 @@ from webapp.models import (
     User,
     Vacancy,
 )
-from webapp.security import verify_password
-from webapp.seed import (
-    DEMO_ACCOUNTS,
-    SeedError,
-    is_valid_history,
-    seed_command,
-    seed_demo,
-    seed_scale,
-)
+from webapp.web.security import verify_password
+from domain.vocabulary import is_valid_history
+from webapp.cli.seed import seed_command
+from webapp.demo.seed import DEMO_ACCOUNTS, SeedError, seed_demo, seed_scale
 
 NOW = dt.datetime(2026, 11, 20, 9, 30)
 

@@ -43,10 +43,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from webapp import errors, security, templating
+    from webapp.web import errors, security, templating
     from webapp.cli import register_cli
     from webapp.extensions import csrf, db, limiter, login_manager, migrate
-    from webapp.outbox import install_outbox_hooks
+    from webapp.outbox.hooks import install_outbox_hooks
     from webapp.views import register_blueprints
     from webapp.search import sync as _search_sync  # noqa: F401  (subscribes the index to the outbox relay)
     from workers import embeddings as _embeddings  # noqa: F401  (subscribes embeddings to the outbox relay)

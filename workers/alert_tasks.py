@@ -18,7 +18,7 @@ def send_job_alerts(frequency: str) -> int:
     """Queue one alert job for every social worker with a saved search of this frequency due now;
     returns how many were queued (run in-process when tasks are inline)."""
     from webapp.services.alerts import candidates_due
-    from workers.dispatch import enqueue
+    from webapp.dispatch import enqueue
 
     user_ids = candidates_due(frequency)
     for user_id in user_ids:

@@ -16,8 +16,8 @@ from flask import current_app
 from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 
-from workers.dispatch import enqueue
-from workers.relay import subscribe
+from webapp.dispatch import enqueue
+from webapp.outbox.relay import subscribe
 from workers.tasks import in_app_context
 
 log = logging.getLogger(__name__)

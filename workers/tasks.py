@@ -43,7 +43,7 @@ class RelayIncomplete(Exception):
 @in_app_context
 def relay_outbox(max_batches: int = 100) -> dict[str, int]:
     """Deliver pending outbox messages; raise (so RQ retries and records why) if any failed."""
-    from workers.relay import relay_pending
+    from webapp.outbox.relay import relay_pending
 
     report = relay_pending(max_batches=max_batches)
     if report.failed:

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.models import Organisation, User
-from webapp.security import hash_password
-from webapp.seed import ensure_councils
+from webapp.web.security import hash_password
+from webapp.demo.seed import ensure_councils
 
 RECRUITER_EMAIL = "recruiter@camden.example.org"
 RECRUITER_PASSWORD = "a long recruiter passphrase"

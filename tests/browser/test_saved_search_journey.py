@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.models import Organisation, SavedSearch, User, Vacancy, utcnow
-from webapp.security import hash_password
-from webapp.seed import ensure_councils
+from webapp.web.security import hash_password
+from webapp.demo.seed import ensure_councils
 from webapp.services import saved_searches
 
 EMAIL, PASSWORD = "sam.alerts@example.org", "a long candidate passphrase"

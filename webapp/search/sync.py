@@ -18,7 +18,7 @@ from domain.vocabulary import VacancyStatus
 from webapp.models import Vacancy
 from webapp.search.documents import is_indexable, vacancy_document
 from webapp.search.engine import SearchEngine, get_engine
-from workers.relay import subscribe
+from webapp.outbox.relay import subscribe
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from webapp.extensions import db
 from webapp.forms.matching import ButtonForm, InviteForm
 from webapp.models import CandidateProfile
 from webapp.search.engine import SearchUnavailable
-from webapp.security import RECRUITER_ROLES, role_required
+from webapp.web.security import RECRUITER_ROLES, role_required
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import invitations as invitation_service
 from webapp.services import matching as matching_service
@@ -27,7 +27,7 @@ bp = Blueprint("matching", __name__, cli_group="matching")
 
 
 def _register_cli() -> None:
-    from webapp.matching_cli import reindex_command
+    from webapp.cli.matching import reindex_command
 
     bp.cli.add_command(reindex_command)
 

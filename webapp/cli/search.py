@@ -52,7 +52,7 @@ def status_command() -> None:
     from domain.vocabulary import VacancyStatus
     from webapp.extensions import db
     from webapp.models import Vacancy
-    from workers.relay import oldest_pending_age, pending_count
+    from webapp.outbox.relay import oldest_pending_age, pending_count
 
     from webapp.search.engine import SearchUnavailable
     from webapp.search.sync import SEARCH_TOPICS

@@ -5,11 +5,11 @@ from flask import Flask
 
 
 def register_cli(app: Flask) -> None:
-    from webapp import bulletin_cli
-    from webapp.alerts_cli import alerts_cli
-    from webapp.insights_cli import insights_cli
-    from webapp.search.cli import search_cli
-    from webapp.seed import seed_command
+    from webapp.cli import bulletins as bulletin_cli
+    from webapp.cli.alerts import alerts_cli
+    from webapp.cli.insights import insights_cli
+    from webapp.cli.search import search_cli
+    from webapp.cli.seed import seed_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(search_cli)

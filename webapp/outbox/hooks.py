@@ -58,7 +58,7 @@ def after_flush(session: Session, flush_context) -> None:
 def after_commit(session: Session) -> None:
     if not session.info.pop(_PENDING_KEY, False):
         return
-    from workers.dispatch import outbox_committed
+    from webapp.dispatch import outbox_committed
 
     try:
         outbox_committed()

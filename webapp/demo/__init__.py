@@ -1,0 +1,1 @@
+"""Demo and benchmark data: the seed, scale data and every capability's demo rows."""
