@@ -19,7 +19,7 @@ from domain.vocabulary import (
 )
 from webapp.extensions import db
 from webapp.models import CandidateProfile, Organisation, User, Vacancy
-from webapp.web.security import hash_password
+from webapp.services.passwords import hash_password
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashing is slow on purpose: do it once

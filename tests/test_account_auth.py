@@ -11,7 +11,7 @@ from tests.factories import PASSWORD, CandidateFactory, RecruiterFactory, UserFa
 from tests import helpers
 from webapp.extensions import db
 from webapp.models import AuditLog, User
-from webapp.web.security import verify_password
+from webapp.services.passwords import verify_password
 from webapp.services import accounts
 
 GOOD = {

@@ -13,7 +13,7 @@ from tests.conftest import sent_mail
 from tests.factories import PASSWORD, CandidateFactory
 from webapp.extensions import db
 from webapp.models import User
-from webapp.web.security import verify_password
+from webapp.services.passwords import verify_password
 from webapp.services import accounts
 
 NEW_PASSWORD = "a brand new passphrase"

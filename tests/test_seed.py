@@ -29,7 +29,7 @@ from webapp.models import (
     User,
     Vacancy,
 )
-from webapp.web.security import verify_password
+from webapp.services.passwords import verify_password
 from domain.vocabulary import is_valid_history
 from webapp.cli.seed import seed_command
 from webapp.demo.seed import DEMO_ACCOUNTS, SeedError, seed_demo, seed_scale

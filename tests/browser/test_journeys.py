@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.models import Organisation, User
-from webapp.web.security import hash_password
+from webapp.services.passwords import hash_password
 from webapp.demo.seed import ensure_councils
 
 RECRUITER_EMAIL = "recruiter@camden.example.org"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.models import Organisation, SavedSearch, User, Vacancy, utcnow
-from webapp.web.security import hash_password
+from webapp.services.passwords import hash_password
 from webapp.demo.seed import ensure_councils
 from webapp.services import saved_searches
 

@@ -51,7 +51,7 @@ from webapp.models import (
 )
 from webapp.demo.saved_searches import seed_saved_searches
 from webapp.demo.invitations import seed_invitations
-from webapp.web.security import hash_password
+from webapp.services.passwords import hash_password
 from webapp.demo.equality import seed_demo_answers
 
 DEFAULT_SEED = 2026

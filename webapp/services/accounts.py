@@ -19,7 +19,7 @@ from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.mail import send_mail
 from webapp.models import Application, ApplicationEvent, Follow, FunnelEvent, User, utcnow
-from webapp.web.security import hash_password, verify_password
+from webapp.services.passwords import hash_password, verify_password
 from webapp.services import ServiceError
 from webapp.services import audit, funnel
 

@@ -33,7 +33,7 @@ from webapp.forms.account import (
     SignInForm,
 )
 from webapp.models import Application, Organisation, Vacancy
-from webapp.web.security import role_required
+from webapp.web.access import role_required
 from webapp.services import NotAllowed, ServiceError, accounts, audit, follows, funnel, profiles
 from webapp.services import applications as application_service
 

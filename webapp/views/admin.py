@@ -15,7 +15,7 @@ from flask_login import current_user
 from domain.vocabulary import ApplicationStatus, UserRole
 from webapp.extensions import db
 from webapp.models import Organisation
-from webapp.web.security import role_required
+from webapp.web.access import role_required
 from webapp.services import audit
 from webapp.services import councils as council_service
 from webapp.views.recruit import london_time

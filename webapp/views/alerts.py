@@ -10,7 +10,7 @@ from domain.vocabulary import AlertFrequency, UserRole
 from webapp.extensions import csrf, db
 from webapp.forms.account import ConfirmForm
 from webapp.forms.alerts import SavedSearchForm, SaveSearchForm
-from webapp.web.security import role_required
+from webapp.web.access import role_required
 from webapp.services import NotAllowed, accounts
 from webapp.services import saved_searches as service
 from webapp.services.saved_searches import InvalidSavedSearch, SavedSearchLimit

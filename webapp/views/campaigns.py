@@ -17,7 +17,7 @@ from domain.funnel import LinkChannel
 from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.forms.campaigns import CampaignForm, LinkForm
-from webapp.web.security import role_required
+from webapp.web.access import role_required
 from webapp.services import NotAllowed, ServiceError, funnel, insights
 from webapp.services import campaigns as campaign_service
 

@@ -13,7 +13,7 @@ from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.forms.account import ConfirmForm
 from webapp.forms.equality import EqualityForm
-from webapp.web.security import role_required
+from webapp.web.access import role_required
 from webapp.services import equality
 
 bp = Blueprint("equality", __name__)

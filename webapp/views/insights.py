@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from domain.funnel import FUNNEL_STAGES
 from domain.vocabulary import RoleLevel, ServiceArea, SubRegion, UserRole
-from webapp.web.security import role_required
+from webapp.web.access import role_required
 from webapp.services import councils as council_service
 from webapp.services import insights, rollups
 

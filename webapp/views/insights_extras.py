@@ -14,7 +14,7 @@ from domain.equality import CHARACTERISTICS
 from domain.vocabulary import RoleLevel, ServiceArea, SubRegion, UserRole
 from webapp.extensions import db
 from webapp.models import Organisation
-from webapp.web.security import role_required
+from webapp.web.access import role_required
 from webapp.forms.account import ConfirmForm
 from webapp.services import bulletins as bulletin_service
 from webapp.services import equality

@@ -15,7 +15,7 @@ from webapp.extensions import db
 from webapp.forms.matching import ButtonForm, InviteForm
 from webapp.models import CandidateProfile
 from webapp.search.engine import SearchUnavailable
-from webapp.web.security import RECRUITER_ROLES, role_required
+from webapp.web.access import RECRUITER_ROLES, role_required
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import invitations as invitation_service
 from webapp.services import matching as matching_service

@@ -24,7 +24,7 @@ from webapp.forms.recruit import (
     VacancyForm,
 )
 from webapp.models import Application, Organisation, Vacancy
-from webapp.web.security import RECRUITER_ROLES, role_required
+from webapp.web.access import RECRUITER_ROLES, role_required
 from webapp.services import ServiceError
 from webapp.services import applications as application_service
 from webapp.services import featured as featured_service

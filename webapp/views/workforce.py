@@ -21,7 +21,7 @@ from domain.vocabulary import SubRegion
 from domain.workforce import Quarter, ReasonGroup
 from webapp.extensions import db
 from webapp.models import Organisation
-from webapp.web.security import role_required
+from webapp.web.access import role_required
 from webapp.services import ServiceError
 from webapp.services import workforce as service
 from webapp.services.workforce import Field, FieldError, InvalidInput
