@@ -27,7 +27,8 @@ from domain.vocabulary import (
 from webapp.models import Organisation, Vacancy
 from webapp.search import InvalidSearch, SearchQuery, Sort, vacancy_document
 from webapp.search.places import near
-from webapp.search.sqlite_engine import _MARK_END, _MARK_START, SqliteSearchEngine
+from webapp.search.highlighting import MARK_END, MARK_START
+from webapp.search.sqlite_engine import SqliteSearchEngine
 
 TODAY = dt.date(2026, 12, 1)
 _ids = itertools.count(1)
@@ -326,7 +327,7 @@ def test_highlights_mark_matches_and_escape_everything_else(engine):
 
 
 def test_marker_characters_in_a_job_advert_cannot_forge_a_highlight(engine):
-    engine.index([doc(title=f"Social worker {_MARK_START}<img src=x onerror=alert(1)>{_MARK_END} fostering")])
+    engine.index([doc(title=f"Social worker {MARK_START}<img src=x onerror=alert(1)>{MARK_END} fostering")])
     title = engine.search(q(keywords="fostering")).hits[0].highlights["title"]
     assert "<img" not in title and title.count("<mark>") == 1
 

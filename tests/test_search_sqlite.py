@@ -6,14 +6,8 @@ import pytest
 from markupsafe import Markup
 
 from tests.test_search_contract import doc, ids, q
-from webapp.search.sqlite_engine import (
-    _MARK_END,
-    _MARK_START,
-    SqliteSearchEngine,
-    closest_word,
-    edit_distance,
-    highlight_html,
-)
+from webapp.search.highlighting import MARK_END, MARK_START, highlight_html
+from webapp.search.sqlite_engine import SqliteSearchEngine, closest_word, edit_distance
 
 
 @pytest.fixture
@@ -37,7 +31,7 @@ def test_rebuilds_move_to_a_new_generation_of_tables(engine):
 
 
 def test_highlight_markers_are_always_balanced():
-    start, end = _MARK_START, _MARK_END
+    start, end = MARK_START, MARK_END
     assert highlight_html(f"a{start}b{end}c") == Markup("a<mark>b</mark>c")
     assert highlight_html(f"b{end} c <i>") == Markup("b c &lt;i&gt;")  # a stray end is dropped
     assert highlight_html(f"{start}b c") == Markup("<mark>b c</mark>")  # an open start is closed

@@ -26,18 +26,14 @@ Mirrors the SQLite engine's behaviour (the contract tests hold both to it):
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import time
-from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch import Elasticsearch, NotFoundError, helpers
 
-from webapp.search.engine import Document, Progress, SearchUnavailable
+from webapp.search.elastic import es_call
+from webapp.search.engine import Document, Progress, in_chunks
+from webapp.search.highlighting import MARK_END, MARK_START, highlight_html, without_markers
 from webapp.search.query import FACETS, Hit, SearchQuery, SearchResult, Sort, Term, keyword_terms, words
-from webapp.search.sqlite_engine import _MARK_END, _MARK_START, _chunks, _clean, highlight_html
-
-log = logging.getLogger(__name__)
 
 # Boosts mirror the SQLite engine's bm25 column weights (10, 4, 1, 1, 1), tempered because
 # BM25 scores in Elasticsearch already favour short fields such as the title.
@@ -112,7 +108,7 @@ def to_source(doc: Document) -> dict[str, Any]:
     source = {k: v for k, v in doc.items() if k in MAPPING["properties"]}
     for name in _TEXT_FIELDS:
         if isinstance(source.get(name), str):
-            source[name] = _clean(source[name])
+            source[name] = without_markers(source[name])
     return source
 
 
@@ -197,8 +193,8 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
         body["post_filter"] = {"bool": {"filter": [facet_filter(n, v) for n, v in chosen.items()]}}
     if terms:
         body["highlight"] = {
-            "pre_tags": [_MARK_START],
-            "post_tags": [_MARK_END],
+            "pre_tags": [MARK_START],
+            "post_tags": [MARK_END],
             "require_field_match": False,
             "fields": {
                 "title": {"number_of_fragments": 0, "no_match_size": 300},
@@ -206,24 +202,6 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
             },
         }
     return body
-
-
-@contextmanager
-def es_call(url: str, target: str, operation: str) -> Iterator[None]:
-    """Time and log every Elasticsearch call; turn an unreachable cluster into SearchUnavailable."""
-    started = time.perf_counter()
-    outcome = "ok"
-    try:
-        yield
-    except (TransportError, ConnectionError) as exc:
-        outcome = f"unreachable ({type(exc).__name__})"
-        raise SearchUnavailable(f"Elasticsearch at {url} cannot be reached: {exc}") from exc
-    except ApiError as exc:
-        outcome = f"error {exc.meta.status if exc.meta else ''}"
-        raise
-    finally:
-        log.info("elasticsearch %s on %s: %s in %.1f ms", operation, target, outcome,
-                 (time.perf_counter() - started) * 1000)
 
 
 class ElasticsearchEngine:
@@ -345,7 +323,7 @@ class ElasticsearchEngine:
         self._create_index(new, refresh_off=True)
         loaded = 0
         try:
-            for chunk in _chunks(docs, chunk_size):
+            for chunk in in_chunks(docs, chunk_size):
                 self._bulk(({"_op_type": "index", "_index": new, "_id": str(d["id"]), "_source": to_source(d)}
                             for d in chunk), chunk_size=chunk_size)
                 loaded += len(chunk)

@@ -1,7 +1,7 @@
 """The search engine interface both engines implement, and the choice between them by config."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Protocol, runtime_checkable
+from typing import Any, Callable, Iterable, Iterator, Protocol, runtime_checkable
 
 from flask import Flask, current_app
 
@@ -9,6 +9,18 @@ from webapp.search.query import SearchQuery, SearchResult
 
 Document = dict[str, Any]
 Progress = Callable[[int], None]  # called with the number of documents loaded so far
+
+
+def in_chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """Documents in lists of at most ``size``, so a load of any length holds one batch at a time."""
+    chunk: list[Document] = []
+    for doc in docs:
+        chunk.append(doc)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class SearchUnavailable(RuntimeError):

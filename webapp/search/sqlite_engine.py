@@ -39,10 +39,11 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from domain.geography import distance_miles
-from webapp.search.engine import Document, Progress
+from webapp.search.engine import Document, Progress, in_chunks
+from webapp.search.highlighting import MARK_END, MARK_START, highlight_html, without_markers
 from webapp.search.query import FACETS, Hit, SearchQuery, SearchResult, Sort, Term, keyword_terms, words
 
 # Column order matters: bm25 weights and highlight()/snippet() refer to columns by position.
@@ -50,11 +51,6 @@ FTS_COLUMNS = ("title", "service_area", "description", "council", "conditions")
 BM25_WEIGHTS = (10.0, 4.0, 1.0, 1.0, 1.0)
 TITLE_COLUMN, DESCRIPTION_COLUMN = 0, 2
 SNIPPET_TOKENS = 28
-
-# Private-use characters: they never occur in a job advert (and are stripped if they do), and
-# unlike control characters Elasticsearch's unified highlighter does not trim them off a fragment.
-_MARK_START, _MARK_END = "\ue000", "\ue001"
-_MARKERS = str.maketrans({_MARK_START: " ", _MARK_END: " "})
 
 # Filter columns of the docs table (the document's scalar fields the engine filters and sorts on).
 DOC_COLUMNS = (
@@ -72,54 +68,26 @@ ORDER_BY = {
 }
 
 
-def _clean(text: str | None) -> str:
-    return (text or "").translate(_MARKERS)
-
-
 def fts_texts(doc: Document) -> dict[str, str]:
     """The text of each FTS column for one document."""
     return {
-        "title": _clean(doc["title"]),
-        "service_area": _clean(f"{doc['service_area_label']}. {doc['role_level_label']}"),
-        "description": _clean("\n".join(
+        "title": without_markers(doc["title"]),
+        "service_area": without_markers(f"{doc['service_area_label']}. {doc['role_level_label']}"),
+        "description": without_markers("\n".join(
             part for part in (
                 doc.get("summary"), doc.get("team"), doc.get("description"), doc.get("development_details"),
             ) if part
         )),
         # Kept out of the description so its snippet shows the advert's own words.
-        "conditions": _clean(". ".join(
+        "conditions": without_markers(". ".join(
             part for part in (doc.get("contract_type_label"), doc.get("working_pattern_label"),
                               doc.get("hybrid_pattern_label")) if part
         )),
-        "council": _clean(", ".join(
+        "council": without_markers(", ".join(
             part for part in (doc["organisation_name"], doc.get("town"), doc.get("location_name"),
                               doc.get("sub_region_label")) if part
         )),
     }
-
-
-def highlight_html(text: str | None) -> Markup:
-    """Escape everything, then turn the engine's markers into <mark>: safe to put in a page.
-
-    Markers are paired as they are read, so the HTML is balanced even when an engine cuts a
-    fragment between a start and an end marker (a stray end is dropped, an open one closed)."""
-    escaped = str(escape(text or ""))
-    out: list[str] = []
-    open_mark = False
-    for char in escaped:
-        if char == _MARK_START:
-            if not open_mark:
-                out.append("<mark>")
-                open_mark = True
-        elif char == _MARK_END:
-            if open_mark:
-                out.append("</mark>")
-                open_mark = False
-        else:
-            out.append(char)
-    if open_mark:
-        out.append("</mark>")
-    return Markup("".join(out))
 
 
 def _quote(text: str) -> str:
@@ -318,7 +286,7 @@ class SqliteSearchEngine:
 
     def bulk_index(self, docs: Iterable[Document], chunk_size: int = 500) -> int:
         total = 0
-        for chunk in _chunks(docs, chunk_size):
+        for chunk in in_chunks(docs, chunk_size):
             total += self.index(chunk)
         return total
 
@@ -350,7 +318,7 @@ class SqliteSearchEngine:
                 self._set_meta(conn, "building", str(new))
             loaded = 0
             try:
-                for chunk in _chunks(docs, chunk_size):
+                for chunk in in_chunks(docs, chunk_size):
                     with self._transaction(conn, write=True):
                         self._upsert(conn, new, chunk)
                     loaded += len(chunk)
@@ -526,7 +494,7 @@ class SqliteSearchEngine:
             f"SELECT rowid AS id, highlight(fts_{g}, {TITLE_COLUMN}, ?, ?) AS title_html, "
             f"snippet(fts_{g}, {DESCRIPTION_COLUMN}, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet_html "
             f"FROM fts_{g} WHERE fts_{g} MATCH ? AND rowid IN ({', '.join('?' for _ in ids)})",
-            [_MARK_START, _MARK_END, _MARK_START, _MARK_END, match, *ids],
+            [MARK_START, MARK_END, MARK_START, MARK_END, match, *ids],
         ).fetchall()
         return {
             row["id"]: {"title": highlight_html(row["title_html"]), "description": highlight_html(row["snippet_html"])}
@@ -602,13 +570,3 @@ def closest_word(word: str, vocabulary: list[tuple[str, int]]) -> str | None:
             best = (distance, -doc_count, candidate)
     return best[2] if best else None
 
-
-def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    chunk: list[Document] = []
-    for doc in docs:
-        chunk.append(doc)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk

@@ -18,7 +18,7 @@ from flask import Flask, current_app
 
 from matching.encoder import DIMENSIONS
 from matching.text import CandidateFacts, VacancyFacts
-from webapp.search.elastic_engine import es_call
+from webapp.search.elastic import es_call
 
 log = logging.getLogger(__name__)
 
