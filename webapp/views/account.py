@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -34,6 +33,8 @@ from webapp.forms.account import (
 )
 from webapp.models import Application, Organisation, Vacancy
 from webapp.web.access import role_required
+from webapp.web.downloads import attachment
+from webapp.web.forms import failed_post, form_page, refused_post
 from webapp.services import NotAllowed, ServiceError, accounts, audit, follows, funnel, profiles
 from webapp.services import applications as application_service
 
@@ -48,12 +49,6 @@ candidate_required = role_required(UserRole.CANDIDATE)
 
 def _sign_in_limit() -> str:
     return current_app.config.get("SIGN_IN_RATE_LIMIT", "10 per minute")
-
-
-def _form_page(template: str, form, **context):
-    """Render a form page: 400 when a POST failed, so nothing mistakes a rejected form for success."""
-    status = 400 if request.method == "POST" else 200
-    return render_template(template, form=form, **context), status
 
 
 def _start_session(user) -> None:
@@ -77,10 +72,6 @@ def end_sessions_older_than_the_password() -> None:
 def _me():
     """The signed-in user itself, not Flask-Login's proxy, for services that look at types."""
     return current_user._get_current_object()
-
-
-def _add_error(field, message: str) -> None:
-    field.errors = list(field.errors) + [message]
 
 
 def _next_path() -> str | None:
@@ -117,8 +108,8 @@ def sign_in():
             _start_session(user)
             return redirect(next_path or url_for(accounts.home_endpoint(user)))
         # One message whether the address is unknown or the password wrong: nobody learns who has an account.
-        _add_error(form.email, accounts.WRONG_CREDENTIALS)
-    return _form_page("account/sign_in.html", form, next_path=next_path)
+        failed_post(form, {"email": accounts.WRONG_CREDENTIALS})
+    return form_page("account/sign_in.html", form=form, next_path=next_path)
 
 
 @bp.route("/sign-out", methods=["GET", "POST"])
@@ -128,7 +119,7 @@ def sign_out():
     form = ConfirmForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            return _form_page("account/sign_out.html", form)
+            return form_page("account/sign_out.html", form=form)
         logout_user()
         session.clear()
         flash("You have signed out.", "success")
@@ -147,18 +138,16 @@ def register():
         try:
             user = accounts.register_candidate(form.email.data, form.full_name.data, form.password.data)
         except accounts.EmailTaken as error:
-            db.session.rollback()
-            _add_error(form.email, str(error))
+            failed_post(form, {"email": str(error)})
         except ServiceError as error:
-            db.session.rollback()
-            _add_error(form.password, str(error))
+            failed_post(form, {"password": str(error)})
         else:
             db.session.commit()
             _start_session(user)
             flash("Your account has been created. Tell us what you are looking for so we can show you jobs that fit.",
                   "success")
             return redirect(next_path or url_for("account.edit_profile"))
-    return _form_page("account/register.html", form, next_path=next_path)
+    return form_page("account/register.html", form=form, next_path=next_path)
 
 
 # --- password reset ---------------------------------------------------------------------------------
@@ -172,7 +161,7 @@ def request_password_reset():
         db.session.commit()
         # The same page whether or not the address has an account.
         return render_template("account/password_reset_sent.html", email=form.email.data)
-    return _form_page("account/password_reset_request.html", form)
+    return form_page("account/password_reset_request.html", form=form)
 
 
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
@@ -184,8 +173,7 @@ def reset_password(token: str):
         try:
             accounts.reset_password(token, form.password.data)
         except ServiceError as error:
-            db.session.rollback()
-            _add_error(form.password, str(error))
+            failed_post(form, {"password": str(error)})
         else:
             db.session.commit()
             if current_user.is_authenticated:
@@ -193,7 +181,7 @@ def reset_password(token: str):
             session.clear()
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("account.sign_in"))
-    return _form_page("account/password_reset.html", form)
+    return form_page("account/password_reset.html", form=form)
 
 
 # --- profile ------------------------------------------------------------------------------------------
@@ -213,14 +201,12 @@ def edit_profile():
         try:
             changed = profiles.update_profile(_me(), form.profile_values())
         except profiles.ProfileInvalid as invalid:  # the form checks the same rules; this is belt and braces
-            db.session.rollback()
-            for name, message in invalid.errors.items():
-                _add_error(getattr(form, name), message)
+            failed_post(form, invalid.errors)
         else:
             db.session.commit()
             flash("Your profile has been saved." if changed else "Nothing changed in your profile.", "success")
             return redirect(url_for("account.profile"))
-    return _form_page("account/profile_edit.html", form)
+    return form_page("account/profile_edit.html", form=form)
 
 
 # --- applications and follows -----------------------------------------------------------------------------
@@ -277,8 +263,7 @@ def withdraw_application(application_id: int):
             return redirect(url_for("account.applications"))
     elif application.status.is_final and request.method == "GET":
         error = f"This application is already {application.status.label.lower()}."
-    status = 400 if request.method == "POST" else 200
-    return render_template("account/withdraw.html", form=form, application=application, error=error), status
+    return form_page("account/withdraw.html", form=form, application=application, error=error)
 
 
 def _council_or_404(slug: str) -> Organisation:
@@ -302,8 +287,7 @@ def _change_follow(slug: str, following: bool):
         else:
             follows.unfollow(_me(), organisation)
     except NotAllowed:
-        db.session.rollback()
-        abort(403)
+        refused_post()
     db.session.commit()
     if following:
         flash(f"You are following {organisation.name}.", "success")
@@ -337,11 +321,7 @@ def download_data():
     data = accounts.export_personal_data(_me())
     audit.record(_me(), "account.data_exported", _me())
     db.session.commit()
-    return Response(
-        json.dumps(data, indent=2, ensure_ascii=False),
-        mimetype="application/json",
-        headers={"Content-Disposition": 'attachment; filename="cswjobs-your-data.json"'},
-    )
+    return attachment(json.dumps(data, indent=2, ensure_ascii=False), "cswjobs-your-data.json", "application/json")
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
@@ -352,12 +332,11 @@ def delete_account():
         try:
             accounts.delete_account(_me(), form.password.data)
         except accounts.WrongPassword as error:
-            db.session.rollback()
-            _add_error(form.password, str(error))
+            failed_post(form, {"password": str(error)})
         else:
             db.session.commit()
             logout_user()
             session.clear()
             flash("Your account and your personal data have been deleted.", "success")
             return redirect(url_for("jobs.home"))
-    return _form_page("account/delete.html", form)
+    return form_page("account/delete.html", form=form)

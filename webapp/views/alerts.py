@@ -11,6 +11,7 @@ from webapp.extensions import csrf, db
 from webapp.forms.account import ConfirmForm
 from webapp.forms.alerts import SavedSearchForm, SaveSearchForm
 from webapp.web.access import role_required
+from webapp.web.forms import failed_post, form_page
 from webapp.services import NotAllowed, accounts
 from webapp.services import saved_searches as service
 from webapp.services.saved_searches import InvalidSavedSearch, SavedSearchLimit
@@ -94,15 +95,13 @@ def edit(saved_search_id: int):
         try:
             changed = service.update(saved, form.name.data, form.frequency.data, form.alerts.data == "on")
         except InvalidSavedSearch as problem:
-            db.session.rollback()
-            form.name.errors = [*form.name.errors, str(problem)]
+            failed_post(form, {"name": str(problem)})
         else:
             db.session.commit()
             flash(f"Your changes to ‘{saved.name}’ have been saved." if changed else "Nothing changed.", "success")
             return redirect(url_for("alerts.saved_searches") + f"#saved-search-{saved.id}")
-    status = 400 if request.method == "POST" else 200
-    return render_template("alerts/edit.html", title="Change a saved search", form=form, saved=saved,
-                           criteria=service.criteria(saved)), status
+    return form_page("alerts/edit.html", title="Change a saved search", form=form, saved=saved,
+                     criteria=service.criteria(saved))
 
 
 def _set_alerts(saved_search_id: int, on: bool):

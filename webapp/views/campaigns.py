@@ -18,6 +18,7 @@ from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.forms.campaigns import CampaignForm, LinkForm
 from webapp.web.access import role_required
+from webapp.web.forms import failed_post, form_page, refused_post
 from webapp.services import NotAllowed, ServiceError, funnel, insights
 from webapp.services import campaigns as campaign_service
 
@@ -84,15 +85,8 @@ def _form(campaign=None) -> CampaignForm:
     return CampaignForm.for_campaign(campaign, **kwargs) if campaign is not None else CampaignForm(**kwargs)
 
 
-def _add_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        field = getattr(form, name, None) or form.name
-        field.errors = list(field.errors) + [message]
-
-
 def _form_page(form, campaign=None):
-    status = 400 if request.method == "POST" else 200
-    return render_template("campaigns/form.html", form=form, campaign=campaign), status
+    return form_page("campaigns/form.html", form=form, campaign=campaign)
 
 
 @bp.get("")
@@ -111,11 +105,9 @@ def new():
             campaign = campaign_service.create_campaign(_user(), form.values(), form.vacancies.data or [],
                                                         today=_today(), channel=LinkChannel(form.channel.data))
         except campaign_service.CampaignInvalid as invalid:
-            db.session.rollback()
-            _add_errors(form, invalid.errors)
+            failed_post(form, invalid.errors, fallback="name")
         except NotAllowed as problem:
-            db.session.rollback()
-            abort(403, description=str(problem))
+            refused_post(problem)
         else:
             db.session.commit()
             flash(f"‘{campaign.name}’ has been saved. Share its tracked link to see what it brings in.", "success")
@@ -157,11 +149,9 @@ def edit(campaign_id: int):
             changed = campaign_service.update_campaign(_user(), campaign, form.values(), form.vacancies.data or [],
                                                        today=_today())
         except campaign_service.CampaignInvalid as invalid:
-            db.session.rollback()
-            _add_errors(form, invalid.errors)
+            failed_post(form, invalid.errors, fallback="name")
         except NotAllowed as problem:
-            db.session.rollback()
-            abort(403, description=str(problem))
+            refused_post(problem)
         else:
             db.session.commit()
             flash("Your changes have been saved." if changed else "Nothing was changed.", "success")
@@ -179,11 +169,9 @@ def add_link(campaign_id: int):
             link = campaign_service.add_link(_user(), campaign, LinkChannel(form.channel.data), form.label.data or "",
                                              form.destination.data)
         except campaign_service.CampaignInvalid as invalid:
-            db.session.rollback()
-            _add_errors(form, invalid.errors)
+            failed_post(form, invalid.errors, fallback="name")
         except ServiceError as problem:
-            db.session.rollback()
-            form.destination.errors = [*form.destination.errors, str(problem)]
+            failed_post(form, {"destination": str(problem)})
         else:
             db.session.commit()
             flash(f"Your new link is {_tracked_url(link.code)}", "success")

@@ -5,7 +5,7 @@ the fact that someone answered stays out of the logs.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from domain.equality import CHARACTERISTICS
@@ -14,6 +14,7 @@ from webapp.extensions import db
 from webapp.forms.account import ConfirmForm
 from webapp.forms.equality import EqualityForm
 from webapp.web.access import role_required
+from webapp.web.forms import failed_post, form_page
 from webapp.services import equality
 
 bp = Blueprint("equality", __name__)
@@ -34,15 +35,13 @@ def answers():
         try:
             equality.save_answers(_me(), form.answers())
         except equality.AnswersInvalid as problem:  # the form checks the same lists; belt and braces
-            db.session.rollback()
-            form.submit.errors = [str(problem)]
+            failed_post(form, {"submit": str(problem)})
         else:
             db.session.commit()
             flash("Thank you. Your answers have been saved.", "success")
             return redirect(url_for("equality.answers"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("equality/answers.html", form=form, has_answers=row is not None,
-                           delete_form=ConfirmForm(), characteristics=CHARACTERISTICS), status
+    return form_page("equality/answers.html", form=form, has_answers=row is not None,
+                     delete_form=ConfirmForm(), characteristics=CHARACTERISTICS)
 
 
 @bp.post("/account/equal-opportunities/delete")

@@ -11,12 +11,13 @@ import logging
 
 import sqlalchemy as sa
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from domain.funnel import FUNNEL_STAGES
 from domain.vocabulary import RoleLevel, ServiceArea, SubRegion, UserRole
 from webapp.web.access import role_required
+from webapp.web.downloads import csv_download
 from webapp.services import councils as council_service
 from webapp.services import insights, rollups
 
@@ -114,5 +115,4 @@ def table_csv(table: str):
         abort(404, description="There is no table with that name. Download tables from the insights page.")
     scope = filters.scope
     filename = f"cswjobs-{found.name}-{scope.start.isoformat()}-to-{scope.end.isoformat()}.csv"
-    return Response(insights.table_csv(found), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(insights.table_csv(found), filename)

@@ -15,6 +15,7 @@ from domain.vocabulary import RoleLevel, ServiceArea, SubRegion, UserRole
 from webapp.extensions import db
 from webapp.models import Organisation
 from webapp.web.access import role_required
+from webapp.web.downloads import attachment, csv_download
 from webapp.forms.account import ConfirmForm
 from webapp.services import bulletins as bulletin_service
 from webapp.services import equality
@@ -112,11 +113,7 @@ def supply_and_demand():
 def supply_and_demand_csv():
     own = own_council_id()
     result = sd.supply_and_demand(_supply_demand_filters(own))
-    return Response(
-        sd.as_csv(result),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="supply-and-demand-{result.as_of.isoformat()}.csv"'},
-    )
+    return csv_download(sd.as_csv(result), f"supply-and-demand-{result.as_of.isoformat()}.csv")
 
 
 # --- equal opportunities --------------------------------------------------------------------------------
@@ -158,8 +155,7 @@ def equality_breakdown():
 def equality_csv():
     breakdown, _, period = _equality_breakdown(own_council_id())
     name = f"equality-{breakdown.characteristic.slug}-{period.key}.csv"
-    return Response(write_csv(equality.breakdown_csv_rows(breakdown)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_download(write_csv(equality.breakdown_csv_rows(breakdown)), name)
 
 
 # --- the monthly bulletin ---------------------------------------------------------------------------------
@@ -201,8 +197,7 @@ def bulletin_html(bulletin_id: int):
 def bulletin_pdf(bulletin_id: int):
     bulletin = _bulletin_or_404(bulletin_id)
     name = f"bulletin-{bulletin.scope}-{bulletin.month:%Y-%m}.pdf"
-    return Response(bulletin.pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(bulletin.pdf, name, "application/pdf")
 
 
 @bp.post("/bulletins/subscription")

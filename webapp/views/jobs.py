@@ -37,6 +37,7 @@ from webapp.services import follows
 from webapp.services import funnel
 from webapp.services import jobs as job_service
 from webapp.services import news as news_service
+from webapp.web.forms import failed_post, form_page, refused_post
 
 bp = Blueprint("jobs", __name__)
 log = logging.getLogger(__name__)
@@ -282,17 +283,13 @@ def apply(vacancy_id: int, slug: str):
         try:
             application_service.submit(current_user, vacancy, form.supporting_statement.data)
         except NotAllowed as exc:
-            db.session.rollback()
-            abort(403, description=str(exc))
+            refused_post(exc)
         except ServiceError as exc:
-            db.session.rollback()
-            form.supporting_statement.errors = [*form.supporting_statement.errors, str(exc)]
+            failed_post(form, {"supporting_statement": str(exc)})
         else:
             db.session.commit()
             return redirect(url_for("jobs.applied", vacancy_id=vacancy.id, slug=vacancy.slug))
-    status = 400 if request.method == "POST" else 200
-    return render_template("jobs/apply.html", title=f"Apply for {vacancy.title}", vacancy=vacancy,
-                           form=form), status
+    return form_page("jobs/apply.html", title=f"Apply for {vacancy.title}", vacancy=vacancy, form=form)
 
 
 @bp.get("/jobs/<int:vacancy_id>-<slug>/applied")

@@ -7,7 +7,7 @@ import logging
 
 import sqlalchemy as sa
 from elasticsearch import ApiError
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from domain.vocabulary import UserRole
@@ -16,6 +16,7 @@ from webapp.forms.matching import ButtonForm, InviteForm
 from webapp.models import CandidateProfile
 from webapp.search.engine import SearchUnavailable
 from webapp.web.access import RECRUITER_ROLES, role_required
+from webapp.web.forms import form_page, refused_post
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import invitations as invitation_service
 from webapp.services import matching as matching_service
@@ -142,8 +143,7 @@ def invite(vacancy_id: int, profile_id: int):
         try:
             invitation = invitation_service.invite(_me(), vacancy, profile, form.message.data or "", today=_today())
         except NotAllowed as error:
-            db.session.rollback()
-            abort(403, description=str(error))
+            refused_post(error)
         except ServiceError as error:
             db.session.rollback()
             problem = str(error)
@@ -153,6 +153,5 @@ def invite(vacancy_id: int, profile_id: int):
             flash(f"You have invited {profile.user.full_name} to apply. They will see it on their ‘Jobs that fit "
                   "you’ page and by email.", "success")
             return redirect(url_for("matching.suggested_candidates", vacancy_id=vacancy.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("matching/invite.html", vacancy=vacancy, profile=profile, match=match, form=form,
-                           problem=problem, describe=matching_service.describe_candidate(profile)), status
+    return form_page("matching/invite.html", vacancy=vacancy, profile=profile, match=match, form=form,
+                     problem=problem, describe=matching_service.describe_candidate(profile))

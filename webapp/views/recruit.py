@@ -25,6 +25,7 @@ from webapp.forms.recruit import (
 )
 from webapp.models import Application, Organisation, Vacancy
 from webapp.web.access import RECRUITER_ROLES, role_required
+from webapp.web.forms import failed_post, form_page
 from webapp.services import ServiceError
 from webapp.services import applications as application_service
 from webapp.services import featured as featured_service
@@ -98,13 +99,6 @@ def _page_number() -> int:
     return int(raw)
 
 
-def _form_page(template: str, status: int | None = None, **context):
-    """Render a page with a form: 400 when a POST failed, so nothing mistakes a rejected form for success."""
-    if status is None:
-        status = 400 if request.method == "POST" else 200
-    return render_template(template, **context), status
-
-
 def vacancy_url(vacancy: Vacancy) -> str | None:
     """The public job page, if the jobs blueprint has one (its endpoint belongs to that blueprint)."""
     from webapp.views.account import vacancy_url as public_url
@@ -147,19 +141,12 @@ def new_vacancy():
         try:
             vacancy = vacancy_service.create_vacancy(_user(), form.vacancy_values(), today=_today())
         except vacancy_service.VacancyInvalid as invalid:  # the form checks the same rules; belt and braces
-            db.session.rollback()
-            _add_errors(form, invalid.errors)
+            failed_post(form, invalid.errors)
         else:
             db.session.commit()
             flash(f"Your draft ‘{vacancy.title}’ has been saved. Publish it when it is ready.", "success")
             return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id))
-    return _form_page("recruit/vacancy_form.html", form=form, vacancy=None, organisation=organisation)
-
-
-def _add_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        field = getattr(form, name)
-        field.errors = list(field.errors) + [message]
+    return form_page("recruit/vacancy_form.html", form=form, vacancy=None, organisation=organisation)
 
 
 def _vacancy_page(vacancy: Vacancy, status: int = 200, problems: list[dict] | None = None):
@@ -194,13 +181,12 @@ def edit_vacancy(vacancy_id: int):
         try:
             changed = vacancy_service.update_vacancy(_user(), vacancy, form.vacancy_values(), today=_today())
         except vacancy_service.VacancyInvalid as invalid:
-            db.session.rollback()
-            _add_errors(form, invalid.errors)
+            failed_post(form, invalid.errors)
         else:
             db.session.commit()
             flash("Your changes have been saved." if changed else "Nothing was changed.", "success")
             return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id))
-    return _form_page("recruit/vacancy_form.html", form=form, vacancy=vacancy, organisation=vacancy.organisation)
+    return form_page("recruit/vacancy_form.html", form=form, vacancy=vacancy, organisation=vacancy.organisation)
 
 
 def _require_action_form() -> None:
@@ -257,15 +243,14 @@ def reopen_vacancy(vacancy_id: int):
         try:
             vacancy_service.reopen(_user(), vacancy, form.closing_date.data, today=_today())
         except ServiceError as problem:
-            db.session.rollback()
             errors = problem.errors if isinstance(problem, vacancy_service.VacancyInvalid) else {"closing_date": str(problem)}
-            _add_errors(form, {"closing_date": message for message in errors.values()})
+            failed_post(form, {"closing_date": message for message in errors.values()})
         else:
             db.session.commit()
             flash(f"‘{vacancy.title}’ is live again until {vacancy.closing_date.day} {vacancy.closing_date:%B %Y}.",
                   "success")
             return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id))
-    return _form_page("recruit/reopen.html", form=form, vacancy=vacancy)
+    return form_page("recruit/reopen.html", form=form, vacancy=vacancy)
 
 
 @bp.route("/vacancies/<int:vacancy_id>/feature", methods=["GET", "POST"])
@@ -278,17 +263,15 @@ def feature_vacancy(vacancy_id: int):
             slot = featured_service.feature_vacancy(vacancy, form.starts_on.data, form.ends_on.data, _user(),
                                                     today=_today())
         except featured_service.SlotInvalid as invalid:
-            db.session.rollback()
-            _add_errors(form, invalid.errors)
+            failed_post(form, invalid.errors)
         except ServiceError as problem:
-            db.session.rollback()
-            _add_errors(form, {"starts_on": str(problem)})
+            failed_post(form, {"starts_on": str(problem)})
         else:
             db.session.commit()
             flash(f"‘{vacancy.title}’ will be featured at the top of search from {slot.starts_on.day} "
                   f"{slot.starts_on:%B} to {slot.ends_on.day} {slot.ends_on:%B %Y}.", "success")
             return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id, _anchor="featured"))
-    return _form_page("recruit/feature.html", form=form, vacancy=vacancy,
+    return form_page("recruit/feature.html", form=form, vacancy=vacancy,
                       slots_per_council=current_app.config["FEATURED_SLOTS_PER_COUNCIL"],
                       max_days=current_app.config["FEATURED_SLOT_MAX_DAYS"])
 
@@ -384,10 +367,9 @@ def council():
         try:
             changed = organisation_service.update_offer(_user(), organisation, form.offer_values())
         except organisation_service.OfferInvalid as invalid:
-            db.session.rollback()
-            _add_errors(form, invalid.errors)
+            failed_post(form, invalid.errors)
         else:
             db.session.commit()
             flash(f"{organisation.name}'s page has been saved." if changed else "Nothing was changed.", "success")
             return redirect(url_for("recruit.council"))
-    return _form_page("recruit/council.html", form=form, organisation=organisation)
+    return form_page("recruit/council.html", form=form, organisation=organisation)
