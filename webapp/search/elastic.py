@@ -1,14 +1,15 @@
-"""Elasticsearch plumbing shared by the job index and the vector indices: timed, logged calls."""
+"""Elasticsearch plumbing shared by the job index and the vector indices: timed calls, clients, aliased rebuilds."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterable, Iterator
 
-from elasticsearch import ApiError, TransportError
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
-from webapp.search.engine import SearchUnavailable
+from webapp.search.engine import Progress, SearchUnavailable, in_chunks
 
 log = logging.getLogger(__name__)
 
@@ -29,3 +30,141 @@ def es_call(url: str, target: str, operation: str) -> Iterator[None]:
     finally:
         log.info("elasticsearch %s on %s: %s in %.1f ms", operation, target, outcome,
                  (time.perf_counter() - started) * 1000)
+
+
+def new_client(url: str, request_timeout: float) -> Elasticsearch:
+    """A client that retries a failed or timed-out request twice before the call counts as failed."""
+    return Elasticsearch(url, request_timeout=request_timeout, max_retries=2, retry_on_timeout=True)
+
+
+def _index_actions(index: str, sources: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    return ({"_op_type": "index", "_index": index, "_id": str(s["id"]), "_source": s} for s in sources)
+
+
+class AliasedIndex:
+    """The indices behind one alias (``<alias>-<timestamp>``): one live, at most one being rebuilt.
+
+    A rebuild creates a new index with refresh off, bulk-loads it, restores refresh, then swaps
+    the alias in one atomic ``update_aliases`` call and deletes the old index; if anything fails
+    the new index is deleted and the live one is untouched. Writes during a rebuild go to both.
+    """
+
+    def __init__(self, client: Elasticsearch, url: str, alias: str, mapping: dict[str, Any]):
+        self.client = client
+        self.url = url
+        self.alias = alias
+        self.mapping = mapping
+        self._mapping_current = False
+
+    def call(self, operation: str):
+        return es_call(self.url, self.alias, operation)
+
+    def indices(self) -> dict[str, bool]:
+        """Every index of this alias, and whether it is the live one (one round trip)."""
+        with self.call("list indices"):
+            found = self.client.indices.get(index=f"{self.alias}-*", allow_no_indices=True, expand_wildcards="open")
+        return {name: self.alias in (info.get("aliases") or {}) for name, info in sorted(found.items())}
+
+    def _new_index_name(self) -> str:
+        return f"{self.alias}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}"
+
+    def _create(self, name: str, refresh_off: bool = False) -> None:
+        settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
+        if refresh_off:
+            settings["refresh_interval"] = "-1"
+        with self.call("create index"):
+            self.client.indices.create(index=name, settings=settings, mappings=self.mapping)
+
+    def live_index(self) -> str:
+        """The live index, created (with the alias) on first use."""
+        live = [name for name, is_live in self.indices().items() if is_live]
+        if live:
+            if not self._mapping_current:
+                # Fields added to the mapping since the index was built (adding a field is allowed
+                # in place; changing one needs a rebuild).
+                with self.call("update mapping"):
+                    self.client.indices.put_mapping(index=live[0], properties=self.mapping["properties"])
+                self._mapping_current = True
+            return live[0]
+        name = self._new_index_name()
+        self._create(name)
+        with self.call("add alias"):
+            self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+        return name
+
+    def write_targets(self) -> list[str]:
+        """The live index and any index being rebuilt, so no change is lost during a rebuild."""
+        indices = self.indices()
+        live = [name for name, is_live in indices.items() if is_live] or [self.live_index()]
+        return live + [name for name, is_live in indices.items() if not is_live]
+
+    def bulk(self, actions: Iterable[dict[str, Any]], chunk_size: int = 500, refresh: bool | str = False) -> int:
+        """Send actions in chunks; returns how many succeeded (a delete of a missing id does not)."""
+        succeeded = 0
+        with self.call("bulk"):
+            for ok, item in helpers.streaming_bulk(self.client, actions, chunk_size=chunk_size, refresh=refresh,
+                                                   raise_on_error=False, max_retries=3, ignore_status=(404,)):
+                action, result = next(iter(item.items()))
+                if ok:
+                    succeeded += 1
+                elif result.get("status") != 404:
+                    raise RuntimeError(f"Elasticsearch refused a {action}: {result.get('error')}")
+        return succeeded
+
+    def upsert(self, sources: list[dict[str, Any]], refresh: bool | str = "wait_for") -> int:
+        """Add or replace these documents (by id) in every write target; returns how many."""
+        if not sources:
+            return 0
+        for target in self.write_targets():
+            self.bulk(_index_actions(target, sources), refresh=refresh)
+        return len(sources)
+
+    def delete(self, ids: Iterable[int]) -> int:
+        """Remove documents by id from every write target; returns how many the live index held."""
+        ids = [int(i) for i in ids]
+        if not ids:
+            return 0
+        removed = [self.bulk(({"_op_type": "delete", "_index": target, "_id": str(i)} for i in ids),
+                             refresh="wait_for")
+                   for target in self.write_targets()]
+        return removed[0]
+
+    def rebuild(self, sources: Iterable[dict[str, Any]], progress: Progress | None = None,
+                chunk_size: int = 500) -> int:
+        """A new index, loaded with refresh off, swapped in whole; the live one serves until then."""
+        indices = self.indices()
+        previous = [name for name, is_live in indices.items() if is_live]
+        # Indices left by a rebuild that died half way were never live: clear them first.
+        for stale, is_live in indices.items():
+            if not is_live:
+                with self.call("delete stale index"):
+                    self.client.indices.delete(index=stale, ignore_unavailable=True)
+        new = self._new_index_name()
+        self._create(new, refresh_off=True)
+        loaded = 0
+        try:
+            for chunk in in_chunks(sources, chunk_size):
+                self.bulk(_index_actions(new, chunk), chunk_size=chunk_size)
+                loaded += len(chunk)
+                if progress:
+                    progress(loaded)
+            with self.call("finish rebuild"):
+                self.client.indices.put_settings(index=new, settings={"refresh_interval": None})
+                self.client.indices.refresh(index=new)
+                actions: list[dict[str, Any]] = [{"remove": {"index": old, "alias": self.alias}} for old in previous]
+                actions.append({"add": {"index": new, "alias": self.alias}})
+                self.client.indices.update_aliases(actions=actions)  # atomic: search never goes dark
+        except BaseException:
+            with self.call("delete failed rebuild"):
+                self.client.indices.delete(index=new, ignore_unavailable=True)
+            raise
+        for old in previous:
+            with self.call("delete old index"):
+                self.client.indices.delete(index=old, ignore_unavailable=True)
+        return loaded
+
+    def drop(self) -> None:
+        """Delete every index of this alias (tests clean up after themselves)."""
+        for name in self.indices():
+            with self.call("delete index"):
+                self.client.indices.delete(index=name, ignore_unavailable=True)

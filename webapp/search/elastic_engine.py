@@ -2,10 +2,9 @@
 
 Mirrors the SQLite engine's behaviour (the contract tests hold both to it):
 
-* An index per environment behind an alias (``<prefix>-vacancies``). A rebuild creates a new
-  timestamped index with refresh off, bulk-loads it, then swaps the alias in one atomic
-  ``update_aliases`` call and deletes the old index; if anything fails the new index is
-  deleted and the live one is untouched. Writes during a rebuild go to both indices.
+* An index per environment behind an alias (``<prefix>-vacancies``), rebuilt beside the live
+  one and swapped in atomically by webapp.search.elastic.AliasedIndex (as the vector indices
+  are); writes during a rebuild go to both indices.
 * An explicit mapping that uses only the server's own analysis (``standard`` analyzer:
   Unicode word splitting and lower-casing), because the test distribution has no
   analysis-common module; the same mapping behaves identically on a full cluster. There is
@@ -18,19 +17,21 @@ Mirrors the SQLite engine's behaviour (the contract tests hold both to it):
 * Facets are filter aggregations: each counts with every filter but its own (disjunctive
   faceting), and the facet filters themselves apply as a post_filter.
 * Liveness (status live, closing date today or later) is a query-time filter.
-* Highlights use control-character tags that cannot occur in indexed text; the text is
-  escaped and only then are the tags turned into <mark> (shared with the SQLite engine).
-* Every call is timed and logged with its outcome; a cluster that cannot be reached raises
-  SearchUnavailable so callers can say so instead of failing with a 500.
+* Highlights use private-use-character markers that cannot occur in indexed text; the text is
+  escaped and only then are the markers turned into <mark> (webapp.search.highlighting, shared
+  with the SQLite engine).
+* Every call goes through webapp.search.elastic.es_call: timed and logged with its outcome; a
+  cluster that cannot be reached raises SearchUnavailable so callers can say so instead of
+  failing with a 500.
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Iterable
 
-from elasticsearch import Elasticsearch, NotFoundError, helpers
+from elasticsearch import Elasticsearch, NotFoundError
 
-from webapp.search.elastic import es_call
+from webapp.search.elastic import AliasedIndex, new_client
 from webapp.search.engine import Document, Progress, in_chunks
 from webapp.search.highlighting import MARK_END, MARK_START, highlight_html, without_markers
 from webapp.search.query import FACETS, Hit, SearchQuery, SearchResult, Sort, Term, keyword_terms, words
@@ -134,12 +135,14 @@ def facet_filter(name: str, values: tuple[str, ...]) -> dict[str, Any]:
     return {"terms": {FACETS[name][0]: list(values)}}
 
 
+def live_filters(today: dt.date) -> list[dict[str, Any]]:
+    """Published and closing on ``today`` or later: decided at query time, never by reindexing."""
+    return [{"term": {"status": "live"}}, {"range": {"closing_date": {"gte": today.isoformat()}}}]
+
+
 def base_filters(query: SearchQuery) -> list[dict[str, Any]]:
     """Filters that are not facets: liveness, salary, closing date, practice promise, distance."""
-    filters: list[dict[str, Any]] = [
-        {"term": {"status": "live"}},
-        {"range": {"closing_date": {"gte": query.today.isoformat()}}},
-    ]
+    filters = live_filters(query.today)
     if query.salary_min is not None:
         filters.append({"range": {"salary_max": {"gte": query.salary_min}}})
     if query.closing_after is not None:
@@ -210,168 +213,60 @@ class ElasticsearchEngine:
     def __init__(self, url: str, prefix: str = "cswjobs", client: Elasticsearch | None = None,
                  request_timeout: float = 10.0):
         self.url = url
-        self.alias = f"{prefix}-vacancies"
-        self._mapping_checked = False
-        self.client = client or Elasticsearch(url, request_timeout=request_timeout, max_retries=2,
-                                              retry_on_timeout=True)
-
-    # --- plumbing -----------------------------------------------------------------------
-
-    def _call(self, operation: str):
-        return es_call(self.url, self.alias, operation)
-
-    def _new_index_name(self) -> str:
-        return f"{self.alias}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}"
-
-    def _create_index(self, name: str, refresh_off: bool = False) -> None:
-        settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
-        if refresh_off:
-            settings["refresh_interval"] = "-1"
-        with self._call("create index"):
-            self.client.indices.create(index=name, settings=settings, mappings=MAPPING)
-
-    def _indices(self) -> dict[str, bool]:
-        """Every index of this alias, and whether it is the live one (one round trip)."""
-        with self._call("list indices"):
-            found = self.client.indices.get(index=f"{self.alias}-*", allow_no_indices=True, expand_wildcards="open")
-        return {name: self.alias in (info.get("aliases") or {}) for name, info in sorted(found.items())}
-
-    def ensure_index(self) -> str:
-        """The live index, created (with the alias) on first use."""
-        live = [name for name, is_live in self._indices().items() if is_live]
-        if live:
-            if not self._mapping_checked:
-                # Fields added to MAPPING since the index was built (adding a field is allowed
-                # in place; changing one needs `flask search reindex`).
-                with self._call("update mapping"):
-                    self.client.indices.put_mapping(index=live[0], properties=MAPPING["properties"])
-                self._mapping_checked = True
-            return live[0]
-        name = self._new_index_name()
-        self._create_index(name)
-        with self._call("add alias"):
-            self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
-        return name
-
-    def _write_targets(self) -> list[str]:
-        """The live index and any index being rebuilt, so no change is lost during a rebuild."""
-        indices = self._indices()
-        live = [name for name, is_live in indices.items() if is_live] or [self.ensure_index()]
-        return live + [name for name, is_live in indices.items() if not is_live]
+        self.client = client or new_client(url, request_timeout)
+        self.vacancies = AliasedIndex(self.client, url, f"{prefix}-vacancies", MAPPING)
 
     def _read(self, operation: str, call):
         """Run a read against the alias, creating the index first if it has never existed."""
-        with self._call(operation):
+        with self.vacancies.call(operation):
             try:
                 return call()
             except NotFoundError:
                 pass
-        self.ensure_index()
-        with self._call(operation):
+        self.vacancies.live_index()
+        with self.vacancies.call(operation):
             return call()
-
-    def _bulk(self, actions: Iterable[dict[str, Any]], chunk_size: int = 500, refresh: bool | str = False) -> int:
-        """Send actions in chunks; returns how many succeeded (a delete of a missing id does not)."""
-        succeeded = 0
-        with self._call("bulk"):
-            for ok, item in helpers.streaming_bulk(self.client, actions, chunk_size=chunk_size, refresh=refresh,
-                                                   raise_on_error=False, max_retries=3, ignore_status=(404,)):
-                action, result = next(iter(item.items()))
-                if ok:
-                    succeeded += 1
-                elif result.get("status") != 404:
-                    raise RuntimeError(f"Elasticsearch refused a {action}: {result.get('error')}")
-        return succeeded
 
     # --- writing ------------------------------------------------------------------------
 
     def index(self, docs: Iterable[Document]) -> int:
-        batch = [to_source(d) for d in docs]
-        if not batch:
-            return 0
-        for target in self._write_targets():
-            self._bulk(({"_op_type": "index", "_index": target, "_id": str(d["id"]), "_source": d} for d in batch),
-                       refresh="wait_for")
-        return len(batch)
+        return self.vacancies.upsert([to_source(d) for d in docs])
 
     def bulk_index(self, docs: Iterable[Document], chunk_size: int = 500) -> int:
-        targets = self._write_targets()
-        if len(targets) == 1:
-            return self._bulk(({"_op_type": "index", "_index": targets[0], "_id": str(d["id"]),
-                                "_source": to_source(d)} for d in docs), chunk_size=chunk_size)
-        return self.index(docs)
+        return sum(self.vacancies.upsert([to_source(d) for d in chunk], refresh=False)
+                   for chunk in in_chunks(docs, chunk_size))
 
     def delete(self, ids: Iterable[int]) -> int:
-        ids = [int(i) for i in ids]
-        if not ids:
-            return 0
-        removed = []
-        for target in self._write_targets():
-            removed.append(self._bulk(({"_op_type": "delete", "_index": target, "_id": str(i)} for i in ids),
-                                      refresh="wait_for"))
-        return removed[0]
+        return self.vacancies.delete(ids)
 
     def rebuild(self, docs: Iterable[Document], progress: Progress | None = None, chunk_size: int = 500) -> int:
-        indices = self._indices()
-        previous = [name for name, is_live in indices.items() if is_live]
-        # Indices left by a rebuild that died half way were never live: clear them first.
-        for stale, is_live in indices.items():
-            if not is_live:
-                with self._call("delete stale index"):
-                    self.client.indices.delete(index=stale, ignore_unavailable=True)
-        new = self._new_index_name()
-        self._create_index(new, refresh_off=True)
-        loaded = 0
-        try:
-            for chunk in in_chunks(docs, chunk_size):
-                self._bulk(({"_op_type": "index", "_index": new, "_id": str(d["id"]), "_source": to_source(d)}
-                            for d in chunk), chunk_size=chunk_size)
-                loaded += len(chunk)
-                if progress:
-                    progress(loaded)
-            with self._call("finish rebuild"):
-                self.client.indices.put_settings(index=new, settings={"refresh_interval": None})
-                self.client.indices.refresh(index=new)
-                actions: list[dict[str, Any]] = [{"remove": {"index": old, "alias": self.alias}} for old in previous]
-                actions.append({"add": {"index": new, "alias": self.alias}})
-                self.client.indices.update_aliases(actions=actions)  # atomic: search never goes dark
-        except BaseException:
-            with self._call("delete failed rebuild"):
-                self.client.indices.delete(index=new, ignore_unavailable=True)
-            raise
-        for old in previous:
-            with self._call("delete old index"):
-                self.client.indices.delete(index=old, ignore_unavailable=True)
-        return loaded
+        return self.vacancies.rebuild((to_source(d) for d in docs), progress=progress, chunk_size=chunk_size)
 
     def reset(self) -> None:
         self.drop()
-        self.ensure_index()
+        self.vacancies.live_index()
 
     def drop(self) -> None:
         """Delete every index of this alias (tests clean up after themselves)."""
-        for name in self._indices():
-            with self._call("delete index"):
-                self.client.indices.delete(index=name, ignore_unavailable=True)
+        self.vacancies.drop()
 
     # --- reading ------------------------------------------------------------------------
 
     def count(self) -> int:
-        return int(self._read("count", lambda: self.client.count(index=self.alias))["count"])
+        return int(self._read("count", lambda: self.client.count(index=self.vacancies.alias))["count"])
 
     def status(self) -> dict[str, Any]:
-        live_index = self.ensure_index()
-        today = dt.date.today().isoformat()
-        with self._call("status"):
-            documents = int(self.client.count(index=self.alias)["count"])
-            live = int(self.client.count(index=self.alias, query={"bool": {"filter": [
-                {"term": {"status": "live"}}, {"range": {"closing_date": {"gte": today}}}]}})["count"])
+        live_index = self.vacancies.live_index()
+        with self.vacancies.call("status"):
+            documents = int(self.client.count(index=self.vacancies.alias)["count"])
+            live = int(self.client.count(index=self.vacancies.alias,
+                                         query={"bool": {"filter": live_filters(dt.date.today())}})["count"])
             health = self.client.cluster.health()["status"]
-        others = [name for name, is_live in self._indices().items() if not is_live]
+        others = [name for name, is_live in self.vacancies.indices().items() if not is_live]
         return {
             "engine": self.name,
             "url": self.url,
-            "alias": self.alias,
+            "alias": self.vacancies.alias,
             "index": live_index,
             "rebuilding": ", ".join(others) or None,
             "cluster_health": health,
@@ -381,7 +276,7 @@ class ElasticsearchEngine:
 
     def search(self, query: SearchQuery) -> SearchResult:
         body = build_search_body(query)
-        response = self._read("search", lambda: self.client.search(index=self.alias, **body))
+        response = self._read("search", lambda: self.client.search(index=self.vacancies.alias, **body))
         hits = []
         for hit in response["hits"]["hits"]:
             highlight = hit.get("highlight") or {}
@@ -405,12 +300,11 @@ class ElasticsearchEngine:
         typed = words(prefix)
         if not typed or len(typed[-1]) < 2:
             return []
-        today = dt.date.today().isoformat()
         response = self._read("suggest", lambda: self.client.search(
-                index=self.alias, size=0,
+                index=self.vacancies.alias, size=0,
                 query={"bool": {
                     "must": [{"match_bool_prefix": {"title": {"query": " ".join(typed), "operator": "and"}}}],
-                    "filter": [{"term": {"status": "live"}}, {"range": {"closing_date": {"gte": today}}}],
+                    "filter": live_filters(dt.date.today()),
                 }},
                 aggs={"titles": {"terms": {"field": "title.raw", "size": limit,
                                            "order": [{"_count": "desc"}, {"_key": "asc"}]}}},

@@ -75,6 +75,8 @@ def get_engine() -> SearchEngine:
 
 def _build(app: Flask) -> SearchEngine:
     url = (app.config.get("SEARCH_URL") or "sqlite").strip()
+    # Imported here: each engine imports this module for its types, and only the configured
+    # engine's client library needs loading.
     if url == "sqlite":
         from webapp.search.sqlite_engine import SqliteSearchEngine
 

@@ -517,7 +517,7 @@ class SqliteSearchEngine:
                 result.append(term)
                 continue
             corrected = True
-            result.append(keyword_terms(replacement)[0] if keyword_terms(replacement) else Term(replacement))
+            result.append((keyword_terms(replacement) or [Term(replacement)])[0])
         return result, corrected
 
     def _vocabulary(self, conn: sqlite3.Connection, g: int) -> list[tuple[str, int]]:
