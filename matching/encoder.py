@@ -2,7 +2,8 @@
 
 The model is loaded lazily, once per process, on the CPU. Vectors are unit length (so a dot
 product is the cosine similarity) and stored as float32 bytes. `CachedEncoder` keys every
-vector by the SHA-256 of its text, so unchanged text is never encoded twice.
+vector by the encoder's own name and the SHA-256 of its text, so unchanged text is never encoded
+twice and a vector from one encoder never passes for another's.
 """
 from __future__ import annotations
 
@@ -162,23 +163,25 @@ class CachedEncoder:
         return self._encoder or get_encoder()
 
     def vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
+        encoder = self.encoder
+        model = encoder.name  # the encoder's own name: never another encoder's vectors
         hashes = [text_hash(t) for t in texts]
-        known = self.store.get_many(MODEL_NAME, set(hashes))
+        known = self.store.get_many(model, set(hashes))
         missing: dict[str, str] = {}
         for h, t in zip(hashes, texts):
             if h not in known and h not in missing:
                 missing[h] = t
         if missing:
-            remembered = RECENT.get_many(MODEL_NAME, missing)
+            remembered = RECENT.get_many(model, missing)
             if remembered:
-                self.store.put_many(MODEL_NAME, remembered)
+                self.store.put_many(model, remembered)
                 known.update(remembered)
                 missing = {h: t for h, t in missing.items() if h not in remembered}
         if missing:
-            fresh = self.encoder.encode(list(missing.values()))
+            fresh = encoder.encode(list(missing.values()))
             new = dict(zip(missing.keys(), fresh))
-            self.store.put_many(MODEL_NAME, new)
-            RECENT.put_many(MODEL_NAME, new)
+            self.store.put_many(model, new)
+            RECENT.put_many(model, new)
             known.update(new)
             self.encoded += len(new)
         return [known[h] for h in hashes]

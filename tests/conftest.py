@@ -12,14 +12,47 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import g, request_started
+from flask import Flask, g, request_started
 from flask_migrate import upgrade
 
 from webapp import create_app
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 from webapp.models import Base
 
 BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def worker_number() -> int:
+    """0 without xdist or on its first worker (gw0), 1 on gw1, ..."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker.removeprefix("gw") or 0)
+
+
+# --- The encoder -----------------------------------------------------------------------------------
+#
+# By default the outbox relay embeds every vacancy and profile a test commits with a deterministic
+# stand-in (tests/stand_in_encoder.py); tests that check what matching finds are marked
+# `real_encoder` and get all-MiniLM-L6-v2. Vectors are cached by the encoder's name, so neither
+# encoder's vectors ever serve the other.
+
+
+@pytest.fixture(autouse=True)
+def encoder(request, monkeypatch):
+    import matching.encoder as encoding
+
+    if request.node.get_closest_marker("real_encoder") is not None:
+        return encoding.get_encoder()
+    from tests.stand_in_encoder import STAND_IN
+
+    monkeypatch.setattr(encoding, "_default", STAND_IN)
+    # The embedding links name the model that made their vectors. (Until services.matching takes
+    # the name from the encoder it uses, it names matching.encoder.MODEL_NAME: point it here.)
+    import webapp.services.matching as matching_service
+
+    if getattr(matching_service, "MODEL_NAME", None) == encoding.MODEL_NAME:
+        monkeypatch.setattr(matching_service, "MODEL_NAME", STAND_IN.name)
+    return STAND_IN
 
 
 def pytest_addoption(parser):
@@ -91,6 +124,75 @@ def _fresh_globals(sender, **extra) -> None:
     g.__dict__.clear()
 
 
+# --- One app per backend per session -------------------------------------------------------------
+#
+# Building an app costs little, but its first page renders compile the Jinja templates (about 1 s
+# against 0.05 s warm), so each backend's app is built once per session (per process, under xdist)
+# and every test gets it back as new: its own search index file and mail folder, the settings its
+# module overrides applied for the test only, the app's caches and the rate limiter emptied, and
+# empty tables afterwards. A setting read only while create_app() builds the app (the rate
+# limiter's, the embedded scheduler's) gets an app of its own, cached the same way.
+
+BUILD_SETTINGS = ("RATELIMIT_", "EMBEDDED_SCHEDULER", "PROXY_HOPS", "SQLALCHEMY_")
+# What the app builds lazily and keeps in app.extensions from settings a test may change.
+APP_CACHES = ("cswjobs_search", "cswjobs_vectors", "cswjobs_match_universe")
+
+_apps: dict[tuple, Flask] = {}
+
+
+def _read_at_build(name: str) -> bool:
+    return name.startswith(BUILD_SETTINGS)
+
+
+def _app_for(database_url: str, search_path: str, build: dict) -> Flask:
+    key = (database_url, tuple(sorted(build.items())))
+    application = _apps.get(key)
+    if application is None:
+        application = create_app("test", {"SQLALCHEMY_DATABASE_URI": database_url, "SEARCH_SQLITE_PATH": search_path,
+                                          "SERVER_NAME": "localhost", **build})
+        # The test holds one app context open (so it can use db.session), and Flask reuses an open
+        # app context for each request, which would carry `g` (and Flask-Login's cached user) from
+        # one request to the next. A real request always starts with an empty `g`: so do these.
+        request_started.connect(_fresh_globals, application)
+        _apps[key] = application
+    return application
+
+
+def _drop_app_caches(application: Flask) -> None:
+    for name in APP_CACHES:
+        cached = application.extensions.pop(name, None)
+        client = getattr(cached, "client", None)  # Elasticsearch engines and vector indices
+        if client is not None and hasattr(client, "close"):
+            client.close()
+
+
+class _Kept:
+    """Rows left in the tables on purpose, for consecutive tests that only read them (`shared_rows`)."""
+
+    key: tuple | None = None
+    app: Flask | None = None
+    value: object = None
+    search_path: str | None = None
+    used_by_this_test = False
+
+
+def _forget_kept() -> None:
+    if _Kept.key is not None:
+        with _Kept.app.app_context():
+            db.session.remove()
+            _empty_all_tables()
+    _Kept.key, _Kept.app, _Kept.value, _Kept.search_path = None, None, None, None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dispose_apps():
+    yield
+    for application in _apps.values():
+        with application.app_context():
+            db.engine.dispose()
+    _apps.clear()
+
+
 @pytest.fixture
 def app_overrides() -> dict:
     """Override in a test module to change settings for its tests."""
@@ -98,25 +200,58 @@ def app_overrides() -> dict:
 
 
 @pytest.fixture
-def app(migrated, tmp_path, app_overrides):
-    settings = {
-        "SQLALCHEMY_DATABASE_URI": migrated,
-        "SEARCH_SQLITE_PATH": str(tmp_path / "search.sqlite3"),
+def app(request, migrated, tmp_path, app_overrides):
+    build = {k: v for k, v in app_overrides.items() if _read_at_build(k)}
+    application = _app_for(migrated, str(tmp_path / "search.sqlite3"), build)
+    saved = application.config.copy()
+    shares_rows = "shared_rows" in request.fixturenames and _Kept.key is not None and _Kept.key[0] == migrated
+    application.config.update({
+        "SEARCH_SQLITE_PATH": (_Kept.search_path if shares_rows else None) or str(tmp_path / "search.sqlite3"),
         "MAIL_FOLDER": str(tmp_path / "mail"),
         "INSTANCE_PATH": str(tmp_path),
-        "SERVER_NAME": "localhost",
-    }
-    settings.update(app_overrides)
-    application = create_app("test", settings)
-    # The test holds one app context open (so it can use db.session), and Flask reuses an open
-    # app context for each request, which would carry `g` (and Flask-Login's cached user) from
-    # one request to the next. A real request always starts with an empty `g`: so do these.
-    request_started.connect(_fresh_globals, application)
+    })
+    application.config.update(app_overrides)
+    _drop_app_caches(application)
+    limiter.enabled = application.config["RATELIMIT_ENABLED"]  # one Limiter serves every app built
+    if limiter._storage is not None:  # no storage until an app with rate limits enabled is built
+        limiter.reset()
+    _Kept.used_by_this_test = False
     with application.app_context():
-        yield application
-        db.session.remove()
-        _empty_all_tables()
-        db.engine.dispose()
+        if not shares_rows:
+            _forget_kept()
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            if _Kept.used_by_this_test:
+                _Kept.search_path = application.config["SEARCH_SQLITE_PATH"]
+            else:
+                _forget_kept()
+                _empty_all_tables()
+            _drop_app_caches(application)
+            application.config.clear()
+            application.config.update(saved)
+
+
+@pytest.fixture
+def shared_rows(app, migrated):
+    """Load rows once for consecutive tests that only read them: ``shared_rows(key, load)``.
+
+    The first test loads them (``load()``, committing); the next test asking for the same key gets
+    the rows (and the search index) it left, and ``load``'s value, without loading again. Any other
+    test starts from empty tables as usual. Only for tests that never write."""
+
+    def rows(key: str, load):
+        _Kept.used_by_this_test = True
+        if _Kept.key == (migrated, key):
+            return _Kept.value
+        _forget_kept()
+        value = load()
+        db.session.commit()
+        _Kept.key, _Kept.app, _Kept.value = (migrated, key), app, value
+        return value
+
+    return rows
 
 
 @pytest.fixture
@@ -152,8 +287,12 @@ def elasticsearch_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
-    return _service_url("CSWJOBS_TEST_REDIS_URL", "Redis")
+def redis_url(worker_number) -> str:
+    """The test Redis, in a database of this xdist worker's own (flushdb empties only that one)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(_service_url("CSWJOBS_TEST_REDIS_URL", "Redis"))
+    return urlunsplit(parts._replace(path=f"/{worker_number + 1}"))
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from flask import g
 
 from domain.geography import BOROUGHS_BY_SLUG
 from domain.vocabulary import Availability, RoleLevel, ServiceArea, VacancyStatus
-from matching.encoder import Encoder
 from tests import helpers
 from tests.conftest import sent_mail
 from tests.factories import (
@@ -34,19 +33,19 @@ def sign_in_as(client, user) -> None:
 
 
 @pytest.fixture
-def encodings(monkeypatch) -> list[str]:
-    """Every text the real model is asked to encode, in order."""
+def encodings(monkeypatch, encoder) -> list[str]:
+    """Every text the encoder in use is asked to encode, in order."""
     from matching.encoder import RECENT
 
     RECENT.clear()  # the other backend's run of this test encoded the same texts in this process
     seen: list[str] = []
-    original = Encoder.encode
+    original = encoder.encode
 
-    def spy(self, texts):
+    def spy(texts):
         seen.extend(texts)
-        return original(self, texts)
+        return original(texts)
 
-    monkeypatch.setattr(Encoder, "encode", spy)
+    monkeypatch.setattr(encoder, "encode", spy)
     return seen
 
 
@@ -136,6 +135,7 @@ def scene(app, camden, croydon):
                 fostering=fostering)
 
 
+@pytest.mark.real_encoder  # who ranks first for a child protection post is the model's call
 def test_suggested_candidates_are_only_those_who_opted_in_and_fit(client, scene):
     sign_in_as(client, scene["recruiter"])
     response = client.get(f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates")

@@ -65,6 +65,7 @@ def test_text_hash_and_vector_bytes_round_trip():
 
 def test_cached_encoder_encodes_each_text_once():
     class CountingEncoder:
+        name = "counting-test-encoder"  # vectors are kept under their encoder's own name
         calls: list[list[str]] = []
 
         def encode(self, texts):
@@ -82,7 +83,8 @@ def test_cached_encoder_encodes_each_text_once():
     again = CachedEncoder(MemoryStore(), encoder=fake)  # an emptied database: the process still remembers
     again.vectors(["a", "c"])
     assert fake.calls == [["a", "b"], ["c"]] and again.encoded == 0
-    assert set(again.store.vectors) == {("all-MiniLM-L6-v2", text_hash("a")), ("all-MiniLM-L6-v2", text_hash("c"))}
+    assert set(again.store.vectors) == {("counting-test-encoder", text_hash("a")),
+                                        ("counting-test-encoder", text_hash("c"))}
     RECENT.clear()  # these fake vectors must not serve a later test
 
 
