@@ -67,7 +67,8 @@ def main() -> None:
     from webapp.extensions import db
     from webapp.models import Organisation, User
     from webapp.demo.seed import ensure_councils
-    from webapp.services import workforce as service
+    from webapp.services.workforce.imports import import_snapshots_csv
+    from webapp.services.workforce.leavers import worker_secret
     from webapp.demo.workforce import seed_workforce
 
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": os.environ["CSWJOBS_DATABASE_URL"],
@@ -80,7 +81,7 @@ def main() -> None:
         upgrade()
         orgs, _ = ensure_councils(db.session)
         started = time.perf_counter()
-        seeded = seed_workforce(db.session, orgs, dt.date.today(), 2026, service.worker_secret())
+        seeded = seed_workforce(db.session, orgs, dt.date.today(), 2026, worker_secret())
         db.session.commit()
         results["seed"] = {"snapshots": seeded.snapshots, "placements": seeded.placements,
                            "conversions": seeded.conversions, "seconds": round(time.perf_counter() - started, 2)}
@@ -125,7 +126,7 @@ def main() -> None:
         samples = []
         for _ in range(max(3, args.repeats // 4)):
             t = time.perf_counter()
-            result = service.import_snapshots_csv(admin, camden, data)
+            result = import_snapshots_csv(admin, camden, data)
             db.session.flush()
             samples.append((time.perf_counter() - t) * 1000)
             assert len(result.quarters) == 400

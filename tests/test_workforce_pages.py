@@ -17,7 +17,12 @@ from tests.factories import OrganisationFactory, UserFactory
 from tests.helpers import sign_in_as
 from webapp.extensions import db
 from webapp.models import AgencyPlacement, AuditLog, GlidepathTarget, WorkforceLeaver, WorkforceSnapshot
-from webapp.services import workforce as service
+from webapp.services.workforce.agency import agency_summary
+from webapp.services.workforce.exports import AGENCY_RETURN_COLUMNS, CENSUS_COLUMNS
+from webapp.services.workforce.glidepaths import councils_behind, region_glidepath
+from webapp.services.workforce.imports import CSV_COLUMNS
+from webapp.services.workforce.reasons import reasons_summary
+from webapp.services.workforce.settings import DEFAULT_ON_COST_RATE, day_rate_cap, region_settings
 
 BASE = "/insights/workforce"
 Q2 = wf.Quarter(2025, 2)  # 2025-26 Q2, ending on the census date 30 September 2025
@@ -165,7 +170,7 @@ def test_the_template_has_every_column(client, people):
     sign_in_as(client, people["camden_recruiter"])
     response = client.get(f"{BASE}/template.csv")
     assert response.status_code == 200
-    assert next(csv.reader(io.StringIO(response.get_data(as_text=True)))) == list(service.CSV_COLUMNS)
+    assert next(csv.reader(io.StringIO(response.get_data(as_text=True)))) == list(CSV_COLUMNS)
 
 
 BAD_FILES = {
@@ -382,13 +387,13 @@ def test_day_rate_cap_conversion_rate_time_to_convert_and_saving(client, council
     assert first.end_on == dt.date(2025, 6, 30)  # agency days end the day before the permanent contract
     assert client.post(f"{BASE}/councils/camden/placements/{first.id}/convert", data={}).status_code == 409
 
-    summary = service.agency_summary([councils["camden"].id], Q2.start, Q2.end)
+    summary = agency_summary([councils["camden"].id], Q2.start, Q2.end)
     assert summary.conversions == 1 and summary.active_placements == 2
     assert summary.conversion_rate.percent() == D("50.00")
     assert summary.median_days_to_convert == D("91")  # 1 April to 1 July
     assert summary.over_cap == 1  # £350 against the £330 cap for a social worker
     assert summary.spend == D("6000.00")  # £300 × 20 working days in August 2025 (bank holiday on the 25th)
-    expected = wf.conversion_saving(D("350"), D("45000"), service.DEFAULT_ON_COST_RATE, D("1"), dt.date(2025, 7, 1))
+    expected = wf.conversion_saving(D("350"), D("45000"), DEFAULT_ON_COST_RATE, D("1"), dt.date(2025, 7, 1))
     assert summary.annual_saving == expected.saving == expected.agency_cost - D("57600.00")
 
     rows = read_csv(client.get(f"{BASE}/councils/camden/placements.csv"))
@@ -423,14 +428,14 @@ def test_a_council_behind_its_glidepath_is_flagged(client, known_figures, people
     sign_in_as(client, people["hackney_admin"])
     assert client.post(f"{BASE}/councils/hackney/glidepath", data={
         "quarter": "2025-26 Q2", "permanent_fte_target": "41.5", "agency_fte_target": "9.75"}).status_code == 302
-    behind = service.councils_behind(Q2)
+    behind = councils_behind(Q2)
     assert [org.slug for org, _ in behind] == ["camden"]
     assert behind[0][1].permanent_behind and not behind[0][1].agency_behind
     sign_in_as(client, people["lead"])
     page = client.get(f"{BASE}/?quarter={Q2.slug}").get_data(as_text=True)
     assert "1 council is behind their glidepath" in page
     assert "2 councils set a target for 2025-26 Q2; 1 is behind it" in page
-    (region,) = service.region_glidepath(Q2, Q2)  # the sums of both councils' targets and figures
+    (region,) = region_glidepath(Q2, Q2)  # the sums of both councils' targets and figures
     assert (region.check.permanent_target, region.check.permanent_actual) == (D("126.50"), D("121.25"))
     assert (region.check.agency_target, region.check.agency_actual) == (D("24.75"), D("24.50"))
     assert region.check.permanent_behind and not region.check.agency_behind
@@ -446,7 +451,7 @@ def test_setting_a_target_again_replaces_it_and_bad_targets_change_nothing(clien
         client.post(f"{BASE}/councils/camden/glidepath", data={
             "quarter": "2025-26 Q2", "permanent_fte_target": target, "agency_fte_target": "15"})
     assert db.session.scalars(sa.select(GlidepathTarget.permanent_fte_target)).all() == [D("79.50")]
-    assert service.councils_behind(Q2) == []
+    assert councils_behind(Q2) == []
     assert "Remove the target for 2025-26 Q2" in client.get(f"{BASE}/councils/camden/glidepath").get_data(as_text=True)
     response = client.post(f"{BASE}/councils/camden/glidepath", data={
         "quarter": "2025 Q9", "permanent_fte_target": "x", "agency_fte_target": "15"})
@@ -470,7 +475,7 @@ def test_census_export_has_the_census_columns_and_figures(client, known_figures)
     response = client.get(f"{BASE}/councils/camden/census.csv")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
-    assert next(csv.reader(io.StringIO(text))) == list(service.CENSUS_COLUMNS)
+    assert next(csv.reader(io.StringIO(text))) == list(CENSUS_COLUMNS)
     rows = read_csv(response)
     assert len(rows) == 1
     row = rows[0]
@@ -483,7 +488,7 @@ def test_census_export_has_the_census_columns_and_figures(client, known_figures)
 
 def test_agency_return_has_its_columns(client, known_figures):
     response = client.get(f"{BASE}/councils/camden/agency-return.csv?quarter={Q2.slug}")
-    assert next(csv.reader(io.StringIO(response.get_data(as_text=True)))) == list(service.AGENCY_RETURN_COLUMNS)
+    assert next(csv.reader(io.StringIO(response.get_data(as_text=True)))) == list(AGENCY_RETURN_COLUMNS)
     row = read_csv(response)[0]
     assert (row["quarter"], row["agency_fte"], row["agency_bank_fte"], row["agency_rate"]) == \
         ("2025-26 Q2", "15.00", "2.00", "15.79")
@@ -498,10 +503,10 @@ def test_settings_are_for_programme_leads_and_are_audited(client, councils, peop
     response = client.post(f"{BASE}/settings", data={"cooling_off_months": "9", "on_cost_percent": "30",
                                                      "cap_social_worker": "340"})
     assert response.status_code == 302
-    settings = service.region_settings()
+    settings = region_settings()
     assert settings.cooling_off_months == 9 and settings.on_cost_rate == D("0.300")
-    assert service.day_rate_cap(settings, RoleLevel.SOCIAL_WORKER) == D("340")
-    assert service.day_rate_cap(settings, RoleLevel.TEAM_MANAGER) is None
+    assert day_rate_cap(settings, RoleLevel.SOCIAL_WORKER) == D("340")
+    assert day_rate_cap(settings, RoleLevel.TEAM_MANAGER) is None
     assert db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "workforce.settings_updated")) is not None
 
 
@@ -522,7 +527,7 @@ def test_offer_decline_reasons_join_the_leavers_reasons(client, known_figures, p
                                                    to_status=ApplicationStatus.OFFER_DECLINED, created_at=when))
         db.session.add(application)
     db.session.commit()
-    summary = service.reasons_summary([known_figures["camden"].id], Q2.year_ending())
+    summary = reasons_summary([known_figures["camden"].id], Q2.year_ending())
     assert summary.declines_by_group[wf.ReasonGroup.PAY] == 2  # pay, and choosing agency work
     assert summary.declines_by_group[wf.ReasonGroup.HOURS] == 1
     assert summary.declines_total == 3  # Hackney's decline is Hackney's

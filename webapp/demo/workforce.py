@@ -26,6 +26,7 @@ from webapp.models import (
     WorkforceLeaverReason,
     WorkforceSnapshot,
 )
+from webapp.services.workforce.settings import DEFAULT_DAY_RATE_CAPS
 
 SHOWN_QUARTERS = 8
 # Three more quarters before the eight shown, so every shown quarter has a full year behind its turnover.
@@ -127,8 +128,6 @@ def seed_workforce(session: Session, organisations: list[Organisation], today: d
 
 
 def _caps() -> dict[str, int]:
-    from webapp.services.workforce import DEFAULT_DAY_RATE_CAPS
-
     return DEFAULT_DAY_RATE_CAPS
 
 

@@ -25,6 +25,25 @@ def salary_range(low: int | None, high: int | None) -> str:
     return f"{money(low)} to {money(high)}"
 
 
+def pounds(value: Decimal | None) -> str:
+    """An amount to the nearest pound, or a dash when there is none (a figure that is missing, not zero)."""
+    return "–" if value is None else f"£{value:,.0f}"
+
+
+def fte(value: Decimal | int | None) -> str:
+    """Full-time equivalents to two places (a whole count as it is), or a dash when missing."""
+    if value is None:
+        return "–"
+    return f"{value:,.2f}" if isinstance(value, Decimal) else f"{value:,}"
+
+
+def fte_or_count(value: Decimal | int | None, people: bool = False) -> str:
+    """An FTE figure to two places, or a count of people as a whole number."""
+    if people and value is not None:
+        return f"{int(value):,}"
+    return fte(value)
+
+
 def long_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
@@ -70,6 +89,9 @@ def navigation_items() -> list[dict]:
 def init_app(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(long_date)
+    app.add_template_filter(pounds)
+    app.add_template_filter(fte)
+    app.add_template_filter(fte_or_count)
     app.jinja_env.globals.update(salary_range=salary_range, vocabulary=vocabulary, navigation_items=navigation_items)
 
     @app.context_processor
