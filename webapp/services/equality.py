@@ -24,6 +24,7 @@ from domain.vocabulary import ApplicationStatus
 from webapp.extensions import db
 from webapp.models import Application, ApplicationEvent, EqualityAnswers, User, Vacancy
 from webapp.services import ServiceError, accounts
+from webapp.services.spreadsheets import write_csv
 
 # Counts of 1 to 4 people are never published; 0 is.
 SUPPRESSION_THRESHOLD = 5
@@ -288,7 +289,8 @@ def funnel_breakdown(slug: str, start: dt.date, end: dt.date, organisation_id: i
     return Breakdown(chosen, start, end, organisation_id, rows, total)
 
 
-def breakdown_csv_rows(breakdown: Breakdown) -> list[list[object]]:
+def breakdown_csv(breakdown: Breakdown) -> str:
+    """The breakdown as a CSV download, hidden figures marked and explained in a closing line."""
     header = [breakdown.characteristic.label] + [label for _, label in breakdown.stages]
     lines: list[list[object]] = [header]
     for row in (*breakdown.rows, breakdown.total):
@@ -296,4 +298,4 @@ def breakdown_csv_rows(breakdown: Breakdown) -> list[list[object]]:
     lines.append([f"{SUPPRESSED_MARK} fewer than {SUPPRESSION_THRESHOLD} people, or hidden so that a small number "
                   f"cannot be worked out from the total. People who applied from {breakdown.start.isoformat()} "
                   f"to {breakdown.end.isoformat()}."])
-    return lines
+    return write_csv(lines)

@@ -28,6 +28,7 @@ from webapp.models import (
     Vacancy,
     campaign_vacancies,
 )
+from webapp.services.spreadsheets import write_csv
 
 HEADLINE_KEYS = ("visitors", "jobs_posted", "job_views", "apply_clicks", "registrations", "applications", "hires",
                  "followers")
@@ -182,10 +183,6 @@ class Table:
     label: str = "label"
     chart: str | None = None  # the column drawn as bars
     note: str = ""
-
-    def chart_max(self) -> float:
-        values = [row.get(self.chart) or 0 for row in self.rows] if self.chart else []
-        return max([v for v in values if isinstance(v, (int, float))] + [0])
 
 
 def rate(numerator: int | None, denominator: int | None) -> float | None:
@@ -598,28 +595,7 @@ def table_by_name(filters: Filters, name: str) -> Table | None:
     return dashboard_tables(filters).get(name)
 
 
-# --- CSV ------------------------------------------------------------------------------------------------
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """A cell as a spreadsheet should read it: text that a spreadsheet would run as a formula
-    (a campaign named "=HYPERLINK(...)") is prefixed with an apostrophe; numbers stay numbers."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def table_csv(table: Table) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([heading for _, heading in table.columns])
-    for row in table.rows:
-        writer.writerow([csv_cell(row.get(key)) for key, _ in table.columns])
-    return out.getvalue()
+    """The table as a CSV download: its headings, then one line per row."""
+    return write_csv([[heading for _, heading in table.columns],
+                      *([row.get(key) for key, _ in table.columns] for row in table.rows)])

@@ -17,6 +17,7 @@ def csv_safe(value: object) -> object:
 
 
 def write_csv(rows: Iterable[Iterable[object]]) -> str:
+    """Every CSV download on the site: CRLF lines (RFC 4180), no cell a spreadsheet would run."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:

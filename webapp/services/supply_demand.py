@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from domain.vocabulary import Availability, RoleLevel, ServiceArea, SubRegion, UserRole, VacancyStatus
 from webapp.extensions import db
 from webapp.models import CandidateProfile, Organisation, User, Vacancy
-from webapp.services.spreadsheets import csv_safe, write_csv  # noqa: F401  (csv_safe is part of this module's API)
+from webapp.services.spreadsheets import write_csv
 
 # Below this many candidates per vacancy FTE a cell is a shortage.
 SHORTAGE_BELOW = Decimal(1)

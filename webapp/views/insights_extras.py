@@ -20,7 +20,6 @@ from webapp.forms.account import ConfirmForm
 from webapp.services import bulletins as bulletin_service
 from webapp.services import equality
 from webapp.services import supply_demand as sd
-from webapp.services.spreadsheets import write_csv
 
 bp = Blueprint("insights_extras", __name__)
 
@@ -155,7 +154,7 @@ def equality_breakdown():
 def equality_csv():
     breakdown, _, period = _equality_breakdown(own_council_id())
     name = f"equality-{breakdown.characteristic.slug}-{period.key}.csv"
-    return csv_download(write_csv(equality.breakdown_csv_rows(breakdown)), name)
+    return csv_download(equality.breakdown_csv(breakdown), name)
 
 
 # --- the monthly bulletin ---------------------------------------------------------------------------------
