@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from domain import vocabulary
 from domain.vocabulary import UserRole
+from webapp.web.charts import bar_percentages
 
 
 def money(value: int | Decimal | None) -> str:
@@ -92,7 +93,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(pounds)
     app.add_template_filter(fte)
     app.add_template_filter(fte_or_count)
-    app.jinja_env.globals.update(salary_range=salary_range, vocabulary=vocabulary, navigation_items=navigation_items)
+    app.jinja_env.globals.update(salary_range=salary_range, vocabulary=vocabulary, navigation_items=navigation_items,
+                                 bar_percentages=bar_percentages)
 
     @app.context_processor
     def page_globals() -> dict:
