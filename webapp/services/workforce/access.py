@@ -12,16 +12,16 @@ VIEWER_ROLES = REGION_ROLES + COUNCIL_ROLES
 
 
 def sees_region(user: User) -> bool:
-    return user.role in REGION_ROLES
+    return user.has_role(*REGION_ROLES)
 
 
 def can_view(user: User, organisation: Organisation) -> bool:
-    return sees_region(user) or (user.role in COUNCIL_ROLES and user.organisation_id == organisation.id)
+    return sees_region(user) or (user.has_role(*COUNCIL_ROLES) and user.organisation_id == organisation.id)
 
 
 def can_edit(user: User, organisation: Organisation) -> bool:
     """A council's figures are its own: its council administrator enters them; its recruiters read them."""
-    return user.role == UserRole.ORG_ADMIN and user.organisation_id == organisation.id
+    return user.has_role(UserRole.ORG_ADMIN) and user.organisation_id == organisation.id
 
 
 def organisation_for(user: User, slug: str) -> Organisation | None:

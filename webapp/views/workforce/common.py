@@ -30,7 +30,7 @@ def today() -> dt.date:
 
 
 def council_staff_check() -> None:
-    if current_user.role in COUNCIL_ROLES and current_user.organisation_id is None:
+    if current_user.has_role(*COUNCIL_ROLES) and current_user.organisation_id is None:
         abort(403, description="Your account is not linked to a council. Ask a platform administrator to link it.")
 
 
