@@ -42,7 +42,14 @@ def count(model, *where) -> int:
 
 
 @pytest.fixture
-def demo(app):
+def demo(app, shared_rows):
+    """The demo, loaded once for the consecutive tests that only read it."""
+    return shared_rows("demo seed=11", lambda: seed_demo(db.session, seed=11, now=NOW))
+
+
+@pytest.fixture
+def fresh_demo(app):
+    """The demo, loaded for a test that changes it."""
     return seed_demo(db.session, seed=11, now=NOW)
 
 
@@ -262,7 +269,7 @@ def test_scale_is_deterministic_from_its_seed(app):
     assert db.session.scalars(sa.select(Vacancy.title).order_by(Vacancy.id)).all() != titles
 
 
-def test_scale_adds_to_the_demo_without_duplicating_councils_and_refuses_the_same_seed_twice(demo):
+def test_scale_adds_to_the_demo_without_duplicating_councils_and_refuses_the_same_seed_twice(fresh_demo):
     before = count(Vacancy)
     summary = seed_scale(db.session, 40, seed=9, now=NOW)
     assert summary.councils_created == 0 and count(Organisation) == 33
