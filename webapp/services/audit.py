@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.models import AuditLog, User
+from webapp.services.paging import one_page
 
 
 def record(actor: User | None, action: str, subject: Any, organisation_id: int | None = None, **detail: Any) -> AuditLog:
@@ -46,19 +47,13 @@ def scope_for(viewer: User, organisation_id: int | None = None) -> list[sa.Colum
     return [AuditLog.organisation_id == organisation_id] if organisation_id is not None else []
 
 
-def audit_page(viewer: User, action: str | None, organisation_id: int | None, page: int) -> AuditPage | None:
-    """One page of the trail, newest first; None when the page is past the last one."""
+def audit_page(viewer: User, action: str | None, organisation_id: int | None, page: int) -> AuditPage:
+    """One page of the trail, newest first; PageNotFound past the last page."""
     scope = scope_for(viewer, organisation_id)
     where = scope + ([AuditLog.action == action] if action else [])
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(*where)) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    if page > pages:
-        return None
-    entries = list(db.session.scalars(
-        sa.select(AuditLog).where(*where)
-        .order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ))
+    found = one_page(sa.select(AuditLog).where(*where).order_by(AuditLog.created_at.desc(), AuditLog.id.desc()),
+                     page, PER_PAGE)
+    entries, total, pages = list(found.items), found.total or 0, max(found.pages, 1)
     actor_ids = {e.actor_id for e in entries if e.actor_id is not None}
     actors = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(actor_ids)))} if actor_ids else {}
     actions = list(db.session.scalars(sa.select(AuditLog.action).where(*scope).distinct().order_by(AuditLog.action)))

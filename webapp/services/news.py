@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -10,18 +9,15 @@ from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
 from webapp.models import NewsArticle, utcnow
+from webapp.services.paging import one_page
 
 
 @dataclass(frozen=True)
 class NewsPage:
     articles: list[NewsArticle]
     page: int
-    per_page: int
+    pages: int
     total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 def _published(now: dt.datetime | None = None) -> sa.ColumnElement[bool]:
@@ -30,16 +26,15 @@ def _published(now: dt.datetime | None = None) -> sa.ColumnElement[bool]:
 
 
 def published_articles(page: int = 1, per_page: int = 10, now: dt.datetime | None = None) -> NewsPage:
-    total = db.session.scalar(sa.select(sa.func.count(NewsArticle.id)).where(_published(now))) or 0
-    articles = db.session.scalars(
+    """One page of published news, newest first; PageNotFound past the last page."""
+    found = one_page(
         sa.select(NewsArticle)
         .options(joinedload(NewsArticle.organisation))
         .where(_published(now))
-        .order_by(NewsArticle.published_at.desc(), NewsArticle.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return NewsPage(list(articles), page, per_page, total)
+        .order_by(NewsArticle.published_at.desc(), NewsArticle.id.desc()),
+        page, per_page,
+    )
+    return NewsPage(list(found.items), page, max(found.pages, 1), found.total or 0)
 
 
 def published_article(slug: str, now: dt.datetime | None = None) -> NewsArticle | None:

@@ -33,6 +33,7 @@ from webapp.models import Application, Organisation, User, Vacancy, utcnow
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import audit
 from webapp.services.applications import can_manage_vacancy
+from webapp.services.paging import one_page
 
 # Bounds that catch typing mistakes (a missing or extra nought) without second-guessing councils.
 SALARY_FLOOR = 15_000
@@ -505,18 +506,13 @@ def vacancies_for(organisation_id: int, tab: str, page: int = 1, today: dt.date 
         raise ServiceError("Choose live, draft or closed vacancies.")
     today = today or dt.date.today()
     where = sa.and_(Vacancy.organisation_id == organisation_id, _tab_filter(tab, today))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Vacancy).where(where)) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    if page < 1 or page > pages:
-        raise ServiceError(f"There is no page {page}: choose a page from 1 to {pages}.")
     order = {
         "live": (Vacancy.closing_date.asc(), Vacancy.id.asc()),
         "draft": (Vacancy.updated_at.desc(), Vacancy.id.desc()),
         "closed": (Vacancy.closing_date.desc(), Vacancy.id.desc()),
     }[tab]
-    vacancies = db.session.scalars(
-        sa.select(Vacancy).where(where).order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
+    found = one_page(sa.select(Vacancy).where(where).order_by(*order), page, PER_PAGE)
+    vacancies, total, pages = list(found.items), found.total or 0, max(found.pages, 1)
     counts = application_counts([v.id for v in vacancies])
     rows = []
     for vacancy in vacancies:

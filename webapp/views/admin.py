@@ -16,8 +16,10 @@ from domain.vocabulary import ApplicationStatus, UserRole
 from webapp.extensions import db
 from webapp.models import Organisation
 from webapp.web.access import role_required
+from webapp.web.pagination import page_number, pagination
 from webapp.services import audit
 from webapp.services import councils as council_service
+from webapp.services.paging import PageNotFound
 from webapp.views.recruit import london_time
 
 bp = Blueprint("admin", __name__)
@@ -50,10 +52,7 @@ def _parse_filters(is_platform_admin: bool) -> AuditFilters:
         organisation_id = int(raw_org)
         if db.session.get(Organisation, organisation_id) is None:
             abort(400, description="Choose a council from the list.")
-    raw_page = request.args.get("page", "1").strip()
-    if not raw_page.isdigit() or len(raw_page) > 6 or int(raw_page) < 1:
-        abort(400, description="The page number must be a whole number, like 2.")
-    return AuditFilters(action, organisation_id, int(raw_page))
+    return AuditFilters(action, organisation_id, page_number())
 
 
 # Plain words for the actions people look for most; any other action reads from its own name.
@@ -111,10 +110,10 @@ def audit_log():
     if not is_platform_admin and current_user.organisation_id is None:
         abort(403, description="Your account is not linked to a council.")
     filters = _parse_filters(is_platform_admin)
-    found = audit.audit_page(current_user, filters.action, filters.organisation_id, filters.page)
-    if found is None:
-        pages = audit.audit_page(current_user, filters.action, filters.organisation_id, 1).pages
-        abort(404, description=f"There is no page {filters.page}: the log has {pages} page{'s' if pages != 1 else ''}.")
+    try:
+        found = audit.audit_page(current_user, filters.action, filters.organisation_id, filters.page)
+    except PageNotFound as problem:
+        abort(404, description=str(problem))
     organisations = council_service.all_councils() if is_platform_admin else []
 
     def page_url(number: int) -> str:
@@ -136,7 +135,7 @@ def audit_log():
         filters=filters,
         total=found.total,
         pages=found.pages,
-        page_url=page_url,
+        pagination=pagination(filters.page, found.pages, page_url),
         action_label=action_label,
         subject_label=subject_label,
         detail_lines=detail_lines,

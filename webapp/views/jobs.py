@@ -37,7 +37,9 @@ from webapp.services import follows
 from webapp.services import funnel
 from webapp.services import jobs as job_service
 from webapp.services import news as news_service
+from webapp.services.paging import PageNotFound
 from webapp.web.forms import failed_post, form_page, refused_post
+from webapp.web.pagination import page_number, pagination
 
 bp = Blueprint("jobs", __name__)
 log = logging.getLogger(__name__)
@@ -104,25 +106,6 @@ def _without(args: MultiDict, key: str, value: str) -> str:
     if key == "near":
         changes["miles"] = None
     return _search_url(args, **changes)
-
-
-def _pagination(args: MultiDict, page: int, pages: int) -> dict | None:
-    """govukPagination parameters: first, last and two either side of the current page."""
-    if pages <= 1:
-        return None
-    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
-    items, previous = [], 0
-    for number in shown:
-        if number - previous > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": _search_url(args, page=str(number)), "current": number == page})
-        previous = number
-    params: dict = {"items": items, "landmarkLabel": "Search results pages"}
-    if page > 1:
-        params["previous"] = {"href": _search_url(args, page=str(page - 1))}
-    if page < pages:
-        params["next"] = {"href": _search_url(args, page=str(page + 1))}
-    return params
 
 
 def _error_summary(form) -> dict:
@@ -194,7 +177,8 @@ def search():
         results=results,
         chosen=chosen,
         clear_url=url_for("jobs.search", q=form.q.data) if form.q.data else url_for("jobs.search"),
-        pagination=_pagination(args, query.page, results.pages),
+        pagination=pagination(query.page, results.pages, lambda n: _search_url(args, page=str(n)),
+                              label="Search results pages"),
     )
     if query.page == 1:  # paging through one search is not another search
         funnel.record_visitor_step(FunnelStep.SEARCH, current_user)
@@ -352,21 +336,12 @@ def council(slug: str):
 
 @bp.get("/news")
 def news():
-    raw_page = request.args.get("page", "1").strip() or "1"
-    if not raw_page.isdigit() or not 1 <= int(raw_page) <= 10_000:
-        abort(400, description="Page must be a whole number, like 2.")
-    page = news_service.published_articles(page=int(raw_page), per_page=NEWS_PER_PAGE)
-    if page.page > page.pages:
-        abort(404, description=f"There is no page {page.page}: the news goes up to page {page.pages}.")
-    pagination = None
-    if page.pages > 1:
-        pagination = {"items": [{"number": n, "href": url_for("jobs.news", page=n), "current": n == page.page}
-                                for n in range(1, page.pages + 1)]}
-        if page.page > 1:
-            pagination["previous"] = {"href": url_for("jobs.news", page=page.page - 1)}
-        if page.page < page.pages:
-            pagination["next"] = {"href": url_for("jobs.news", page=page.page + 1)}
-    return render_template("jobs/news.html", title="News", page=page, pagination=pagination)
+    try:
+        page = news_service.published_articles(page=page_number(), per_page=NEWS_PER_PAGE)
+    except PageNotFound as problem:
+        abort(404, description=str(problem))
+    return render_template("jobs/news.html", title="News", page=page,
+                           pagination=pagination(page.page, page.pages, lambda n: url_for("jobs.news", page=n)))
 
 
 @bp.get("/news/<slug>")

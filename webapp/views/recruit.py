@@ -26,11 +26,13 @@ from webapp.forms.recruit import (
 from webapp.models import Application, Organisation, Vacancy
 from webapp.web.access import RECRUITER_ROLES, role_required
 from webapp.web.forms import failed_post, form_page
+from webapp.web.pagination import page_number, pagination
 from webapp.services import ServiceError
 from webapp.services import applications as application_service
 from webapp.services import featured as featured_service
 from webapp.services import organisations as organisation_service
 from webapp.services import vacancies as vacancy_service
+from webapp.services.paging import PageNotFound
 
 bp = Blueprint("recruit", __name__)
 
@@ -92,13 +94,6 @@ def _own_application(application_id: int, for_update: bool = False) -> Applicati
     return application
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1").strip()
-    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
-        abort(400, description="The page number must be a whole number, like 2.")
-    return int(raw)
-
-
 def vacancy_url(vacancy: Vacancy) -> str | None:
     """The public job page, if the jobs blueprint has one (its endpoint belongs to that blueprint)."""
     from webapp.views.account import vacancy_url as public_url
@@ -114,10 +109,10 @@ def vacancies():
     tab = request.args.get("status", "live")
     if tab not in vacancy_service.TABS:
         abort(400, description="Choose live, draft or closed vacancies.")
-    page = _page_number()
+    page = page_number()
     try:
         listing = vacancy_service.vacancies_for(current_user.organisation_id, tab, page, today=_today())
-    except ServiceError as problem:
+    except PageNotFound as problem:
         abort(404, description=str(problem))
     return render_template(
         "recruit/vacancies.html",
@@ -125,6 +120,7 @@ def vacancies():
         tabs=vacancy_service.TABS,
         counts=vacancy_service.tab_counts(current_user.organisation_id, today=_today()),
         listing=listing,
+        pagination=pagination(listing.page, listing.pages, lambda n: url_for("recruit.vacancies", status=tab, page=n)),
         organisation=current_user.organisation,
     )
 
