@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from domain.vocabulary import ApplyMethod, VacancyStatus
 from tests.factories import CandidateFactory, RecruiterFactory, VacancyFactory
 from tests import helpers
+from tests.pages import error_summary_links, field_error, heading, links, main_text, page, text_of, texts
 from webapp.extensions import db
 from webapp.models import Application, FunnelEvent
 
@@ -65,9 +66,14 @@ def test_a_social_worker_applies_and_sees_a_confirmation(client, vacancy, candid
     assert application.supporting_statement == "I have five years in assessment."
     confirmation = client.get(response.headers["Location"])
     assert confirmation.status_code == 200
-    assert "govuk-panel--confirmation" in confirmation.text and "Application sent" in confirmation.text
-    # The job page now says so instead of offering the button again.
-    assert "You applied for this job on" in client.get(f"/jobs/{vacancy.id}-{vacancy.slug}").text
+    panel = page(confirmation).select_one(".govuk-panel--confirmation")
+    assert text_of(panel, ".govuk-panel__title") == "Application sent"
+    assert text_of(panel, ".govuk-panel__body") == f"Your application reference CSW-{application.id:06d}"
+    # The job page now says so instead of offering the button again (it was offered twice).
+    job_page = page(client.get(f"/jobs/{vacancy.id}-{vacancy.slug}"))
+    assert [t for t in texts(job_page, "main .govuk-inset-text") if t.startswith("You applied for this job on")] != []
+    assert len(texts(job_page, "main .govuk-inset-text")) == 2
+    assert links(job_page, "main a.govuk-button--start") == []
 
 
 @pytest.mark.parametrize(("statement", "message"), [
@@ -79,8 +85,10 @@ def test_a_bad_statement_is_refused_with_a_message_and_nothing_saved(client, vac
     sign_in_as(client, candidate)
     response = client.post(apply_url(vacancy), data={"supporting_statement": statement})
     assert response.status_code == 400
-    assert "There is a problem" in response.text and message in response.text
-    assert 'href="#supporting_statement"' in response.text
+    soup = page(response)
+    [(href, summary_message)] = error_summary_links(soup).items()
+    assert href == "#supporting_statement" and summary_message.startswith(message)
+    assert (field_error(soup, "supporting_statement") or "").startswith(message)
     assert applications() == []
 
 
@@ -100,7 +108,7 @@ def test_a_recruiter_cannot_apply(client, vacancy):
     sign_in_as(client, recruiter)
     response = client.post(apply_url(vacancy), data={"supporting_statement": "Let me in"})
     assert response.status_code == 403
-    assert "Only social workers can apply for jobs" in response.text
+    assert "Only social workers can apply for jobs" in main_text(page(response))
     assert applications() == []
 
 
@@ -109,7 +117,7 @@ def test_a_closed_job_cannot_be_applied_for(client, vacancy, candidate):
     db.session.commit()
     sign_in_as(client, candidate)
     response = client.post(apply_url(vacancy), data={"supporting_statement": "Too late?"})
-    assert response.status_code == 410 and "This job has closed" in response.text
+    assert response.status_code == 410 and heading(page(response)) == "This job has closed"
     assert applications() == []
 
 

@@ -20,6 +20,7 @@ from domain.vocabulary import (
     WorkingPattern,
 )
 from tests.factories import OrganisationFactory, VacancyFactory
+from tests.pages import heading, links, page, summary_lists, text_of, texts
 from webapp.extensions import db
 from webapp.models import FunnelEvent
 from webapp.services.jobs import employment_types
@@ -59,19 +60,28 @@ def vacancy(app):
 def test_the_job_page_shows_everything_about_the_job(client, vacancy):
     response = client.get(page_url(vacancy))
     assert response.status_code == 200
-    html = response.text
-    assert "<h1 class=\"govuk-heading-l\">Social Worker, Child Protection</h1>" in html
-    assert "<title>Social Worker, Child Protection – " in html
-    for text in ("£42,000 to £48,000 a year", "CAM-123", "Child protection", "Permanent",
-                 "Up to 16 children", "Fortnightly", "Hybrid (office, visits and home)", "£3,000 a year on top of salary",
-                 "£2,000", "Yes: Funded practice educator training",
-                 "Protected caseload for newly qualified social workers",
-                 "Pay on a published framework.", "Caseloads reported monthly.", "Team days on Tuesdays.",
-                 "Outstanding"):
-        assert text in html, text
-    assert '<ul class="govuk-list govuk-list--bullet"><li>small caseloads</li>' in html
-    assert 'class="govuk-summary-list"' in html
-    assert f'href="{page_url(vacancy)}/apply"' in html
+    soup = page(response)
+    assert heading(soup) == "Social Worker, Child Protection"
+    assert text_of(soup, "title").startswith("Social Worker, Child Protection – ")
+    # Each fact in its own row of the right list (the reference and salary are also in the
+    # structured data, so a substring of the page would find them even if the list lost them).
+    job, promise, offer = summary_lists(soup)
+    assert job["Salary"] == "£42,000 to £48,000 a year"
+    assert job["Reference"] == "CAM-123"
+    assert job["Service area"] == "Child protection" and job["Contract"] == "Permanent"
+    assert promise == {
+        "Caseload": "Up to 16 children",
+        "Supervision": "Fortnightly",
+        "Protected caseload for newly qualified social workers": "Yes",
+        "Hybrid working": "Hybrid (office, visits and home)",
+        "Market supplement": "£3,000 a year on top of salary",
+        "Retention payment": "£2,000",
+        "Funded training and development": "Yes: Funded practice educator training",
+    }
+    assert offer["Pay"] == "Pay on a published framework." and offer["Caseloads"] == "Caseloads reported monthly."
+    assert offer["Hybrid working"] == "Team days on Tuesdays." and offer["Ofsted rating"] == "Outstanding"
+    assert texts(soup, "main ul.govuk-list--bullet li") == ["small caseloads", "good supervision"]
+    assert [href for _, href in links(soup, "main a.govuk-button--start")] == [f"{page_url(vacancy)}/apply"] * 2
 
 
 def test_a_wrong_slug_or_no_slug_redirects_permanently_to_the_canonical_address(client, vacancy):
@@ -99,7 +109,7 @@ def test_a_closed_or_expired_job_is_gone_with_a_friendly_page(client, vacancy, c
     db.session.commit()
     response = client.get(page_url(vacancy))
     assert response.status_code == 410
-    assert "This job has closed" in response.text
+    assert heading(page(response)) == "This job has closed"
     assert "application/ld+json" not in response.text
 
 
@@ -162,9 +172,9 @@ def test_an_external_apply_job_says_so_in_its_structured_data_and_button(client,
     db.session.commit()
     html = client.get(page_url(vacancy)).text
     assert json_ld(html)["directApply"] is False
-    assert f'href="/jobs/{vacancy.id}/apply-external"' in html
-    assert "Apply on Camden’s website" in html
-    assert "Part time, 0.6 FTE" in html
+    soup = page(html)
+    assert links(soup, "main a.govuk-button--start") == [("Apply on Camden’s website", f"/jobs/{vacancy.id}/apply-external")] * 2
+    assert summary_lists(soup)[0]["Working pattern"] == "Part time, 0.6 FTE"
 
 
 def test_viewing_a_job_records_a_job_view_with_a_hashed_visitor_id(client, vacancy):

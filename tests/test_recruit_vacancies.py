@@ -17,6 +17,18 @@ from tests.factories import (
     VacancyFactory,
 )
 from tests import helpers
+from tests.pages import (
+    error_summary,
+    error_summary_links,
+    field_error,
+    heading,
+    input_value,
+    main_text,
+    page,
+    table_rows,
+    text_of,
+    texts,
+)
 from webapp.extensions import db
 from webapp.models import Application, AuditLog, OutboxMessage, Vacancy
 
@@ -127,12 +139,12 @@ def test_recruiter_creates_a_draft_with_the_practice_promise(signed_in, recruite
 def test_new_vacancy_form_renders_with_council_defaults(signed_in):
     response = signed_in.get("/recruit/vacancies/new")
     assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    assert "Post a vacancy" in html
-    assert 'value="King&#39;s Cross"' in html or "value=\"King's Cross\"" in html
-    assert 'name="closing_date"' in html and 'id="closing_date-day"' in html
-    assert "govuk-character-count" in html
-    assert "Practice promise" in html
+    soup = page(response)
+    assert heading(soup) == "Post a vacancy"
+    assert input_value(soup, "location_name") == "King's Cross"
+    assert soup.find(id="closing_date-day")["name"] == "closing_date"
+    assert soup.select("main .govuk-character-count")
+    assert "Practice promise" in texts(soup, "main legend, main h2")
 
 
 def test_creating_writes_an_audit_entry_with_field_names_only(signed_in, recruiter):
@@ -214,11 +226,12 @@ def test_creating_writes_an_outbox_row_so_search_stays_in_step(signed_in):
 def test_invalid_vacancy_is_refused_with_a_clear_message_and_nothing_saved(signed_in, overrides, field, message):
     response = signed_in.post("/recruit/vacancies/new", data=form_data(**overrides))
     assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    assert "There is a problem" in html
-    assert message.replace("'", "&#39;") in html
-    assert f'href="#{field}' in html  # the summary links to the field
-    assert html.count("<title>") == 1 and "Error: " in html.split("<title>")[1].split("</title>")[0]
+    soup = page(response)
+    # The message is in the summary, linked to the field, and beside the field itself.
+    [(href, summary_message)] = error_summary_links(soup).items()
+    assert href in (f"#{field}", f"#{field}-day") and message in summary_message
+    assert message in (field_error(soup, field) or "")
+    assert text_of(soup, "title").startswith("Error: ")
     assert vacancy_count() == 0
     assert audit_entries() == []
 
@@ -227,10 +240,13 @@ def test_several_problems_are_reported_at_once(signed_in):
     response = signed_in.post("/recruit/vacancies/new",
                               data=form_data(title="", salary_min="9", fte="3", closing_date=["", "", ""]))
     assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    for message in ("Enter a job title", "Minimum salary must be £15,000 or more",
-                    "Full-time equivalent must be between", "Enter the closing date"):
-        assert message in html
+    soup = page(response)
+    summary = error_summary_links(soup)
+    assert summary["#title"] == "Enter a job title" == field_error(soup, "title")
+    assert summary["#salary_min"] == "Minimum salary must be £15,000 or more" == field_error(soup, "salary_min")
+    assert summary["#fte"].startswith("Full-time equivalent must be between")
+    assert summary["#closing_date-day"] == "Enter the closing date" == field_error(soup, "closing_date")
+    assert len(summary) == 4
 
 
 def test_external_apply_keeps_the_address_and_in_platform_drops_a_hidden_one(signed_in):
@@ -251,7 +267,7 @@ def test_a_draft_may_be_saved_with_a_past_closing_date_but_not_published(signed_
     vacancy = db.session.scalar(sa.select(Vacancy))
     response = signed_in.post(f"/recruit/vacancies/{vacancy.id}/publish")
     assert response.status_code == 400
-    assert "Closing date must be in the future" in response.get_data(as_text=True)
+    assert error_summary(page(response)) == ["Closing date must be in the future. Edit the vacancy to fix this."]
     db.session.refresh(vacancy)
     assert vacancy.status == VacancyStatus.DRAFT and vacancy.published_at is None
     assert audit_entries("vacancy.published") == []
@@ -263,13 +279,14 @@ def test_edit_form_is_filled_in_from_the_vacancy(signed_in, recruiter):
     vacancy = VacancyFactory(organisation=recruiter.organisation, title="Team manager, MASH", fte=Decimal("0.60"),
                              caseload_max=12, reference="MASH-7")
     db.session.commit()
-    html = signed_in.get(f"/recruit/vacancies/{vacancy.id}/edit").get_data(as_text=True)
-    assert 'value="Team manager, MASH"' in html
-    assert 'value="0.6"' in html
-    assert 'value="12"' in html
-    assert 'value="MASH-7"' in html
+    soup = page(signed_in.get(f"/recruit/vacancies/{vacancy.id}/edit"))
+    assert input_value(soup, "title") == "Team manager, MASH"
+    assert input_value(soup, "fte") == "0.6"
+    assert input_value(soup, "caseload_max") == "12"
+    assert input_value(soup, "reference") == "MASH-7"
     closing = vacancy.closing_date
-    assert f'value="{closing.day:02d}"' in html and f'value="{closing.year}"' in html
+    assert [box.get("value") for box in soup.select('input[name="closing_date"]')] == [
+        f"{closing.day:02d}", f"{closing.month:02d}", str(closing.year)]
 
 
 def test_editing_changes_the_fields_and_records_which(signed_in, recruiter):
@@ -291,8 +308,8 @@ def test_an_exact_map_position_is_kept_and_shown_again(signed_in, recruiter):
     signed_in.post("/recruit/vacancies/new", data=form_data(latitude="51.55", longitude="-0.1"))
     vacancy = db.session.scalar(sa.select(Vacancy))
     assert (vacancy.latitude, vacancy.longitude) == (51.55, -0.1)
-    html = signed_in.get(f"/recruit/vacancies/{vacancy.id}/edit").get_data(as_text=True)
-    assert 'value="51.55"' in html and 'value="-0.1"' in html
+    soup = page(signed_in.get(f"/recruit/vacancies/{vacancy.id}/edit"))
+    assert (input_value(soup, "latitude"), input_value(soup, "longitude")) == ("51.55", "-0.1")
     # Clearing both goes back to the council's own position.
     signed_in.post(f"/recruit/vacancies/{vacancy.id}/edit", data=form_data())
     db.session.refresh(vacancy)
@@ -303,7 +320,8 @@ def test_saving_without_changes_records_nothing(signed_in):
     signed_in.post("/recruit/vacancies/new", data=form_data())
     vacancy = db.session.scalar(sa.select(Vacancy))
     response = signed_in.post(f"/recruit/vacancies/{vacancy.id}/edit", data=form_data(), follow_redirects=True)
-    assert "Nothing was changed" in response.get_data(as_text=True)
+    banners = texts(page(response), ".govuk-notification-banner__content")
+    assert [text for text in banners if "Nothing was changed" in text] != []
     assert audit_entries("vacancy.updated") == []
 
 
@@ -325,7 +343,9 @@ def test_a_live_vacancy_cannot_be_edited_to_close_in_the_past(signed_in, recruit
     response = signed_in.post(f"/recruit/vacancies/{vacancy.id}/edit",
                               data=form_data(closing_date=date_parts(TODAY - dt.timedelta(days=3))))
     assert response.status_code == 400
-    assert "Closing date must be in the future" in response.get_data(as_text=True)
+    soup = page(response)
+    assert error_summary(soup) == ["Closing date must be in the future"]
+    assert field_error(soup, "closing_date") == "Closing date must be in the future"
 
 
 def test_oversized_request_is_refused_not_crashed(signed_in):
@@ -358,8 +378,14 @@ def test_publish_close_and_reopen(signed_in, recruiter):
     assert vacancy.status == VacancyStatus.LIVE and vacancy.closing_date == new_closing and vacancy.closed_at is None
 
     actions = [(e.action, sorted(e.detail["changed"])) for e in audit_entries()]
-    assert actions == [
-        ("vacancy.created", sorted(actions[0][1])),
+    # Creating records every field the form filled in; the empty external address is not one.
+    filled_in = {"title", "reference", "role_level", "service_area", "team", "summary", "description", "salary_min",
+                 "salary_max", "contract_type", "fte", "working_pattern", "closing_date", "caseload_max",
+                 "supervision_frequency", "protected_caseload_nqsw", "hybrid_pattern", "market_supplement",
+                 "retention_payment", "funded_development", "development_details"}
+    assert actions[0][0] == "vacancy.created"
+    assert filled_in <= set(actions[0][1]) and "external_apply_url" not in actions[0][1]
+    assert actions[1:] == [
         ("vacancy.published", ["published_at", "status"]),
         ("vacancy.closed", ["closed_at", "status"]),
         ("vacancy.reopened", ["closed_at", "closing_date", "status"]),
@@ -380,7 +406,8 @@ def test_reopen_needs_a_future_closing_date(signed_in, recruiter):
                            (["30", "2", str(TODAY.year + 1)], "Closing date must be a real date")):
         response = signed_in.post(f"/recruit/vacancies/{vacancy.id}/reopen", data={"closing_date": parts})
         assert response.status_code == 400
-        assert message in response.get_data(as_text=True)
+        soup = page(response)
+        assert error_summary(soup) == [message] and field_error(soup, "closing_date") == message
     db.session.refresh(vacancy)
     assert vacancy.status == VacancyStatus.CLOSED
     assert audit_entries() == []
@@ -406,7 +433,7 @@ def test_wrong_state_actions_are_refused(signed_in, recruiter):
     assert signed_in.post(f"/recruit/vacancies/{draft.id}/close").status_code == 400
     response = signed_in.post(f"/recruit/vacancies/{live.id}/publish")
     assert response.status_code == 400
-    assert "Only a draft can be published" in response.get_data(as_text=True)
+    assert "Only a draft can be published" in main_text(page(response))
     assert signed_in.post(f"/recruit/vacancies/{closed.id}/close").status_code == 400
     assert signed_in.get(f"/recruit/vacancies/{live.id}/reopen").status_code == 400
     assert signed_in.get(f"/recruit/vacancies/{draft.id}/reopen").status_code == 400
@@ -430,30 +457,30 @@ def test_vacancy_list_tabs_counts_and_expiry(signed_in, recruiter):
         db.session.add(Application(vacancy=live, candidate=CandidateFactory(), status=status, supporting_statement="x"))
     db.session.commit()
 
-    html = signed_in.get("/recruit/vacancies").get_data(as_text=True)
-    assert "Live (1)" in html and "Drafts (1)" in html and "Closed (2)" in html
-    assert "Live social worker job" in html and "Expired social worker job" not in html
-    assert "Another council" not in html
-    row = html.split(f'id="vacancy-{live.id}"')[1].split("</tr>")[0]
-    assert ">3<" in row.replace("\n", "").replace(" ", "") or "3" in row
-    assert "2 to review" in row
-    assert live.closing_date.strftime("%B %Y") in row
+    soup = page(signed_in.get("/recruit/vacancies"))
+    assert texts(soup, ".govuk-tabs__tab") == ["Live (1)", "Drafts (1)", "Closed (2)"]
+    assert [tr["id"] for tr in soup.select(".govuk-tabs__panel tbody tr")] == [f"vacancy-{live.id}"]
+    [[job, closes, applications]] = table_rows(soup, ".govuk-tabs__panel table")
+    assert text_of(soup, f"#vacancy-{live.id} td a") == "Live social worker job"
+    assert closes == f"{live.closing_date.day} {live.closing_date:%B %Y}"
+    assert applications == "3 2 to review"  # three applications, two still at "submitted"
 
-    closed_html = signed_in.get("/recruit/vacancies?status=closed").get_data(as_text=True)
-    assert "Expired social worker job" in closed_html and "Closed social worker job" in closed_html
-    expired_row = closed_html.split(f'id="vacancy-{expired.id}"')[1].split("</tr>")[0]
-    assert "Closed (closing date passed)" in expired_row
+    closed = page(signed_in.get("/recruit/vacancies?status=closed"))
+    assert sorted(texts(closed, ".govuk-tabs__panel tbody td:first-child a")) == [
+        "Closed social worker job", "Expired social worker job"]
+    assert texts(closed, f"#vacancy-{expired.id} .govuk-tag") == ["Closed (closing date passed)"]
 
-    draft_html = signed_in.get("/recruit/vacancies?status=draft").get_data(as_text=True)
-    assert "Draft social worker job" in draft_html and "Live social worker job" not in draft_html
+    drafts = page(signed_in.get("/recruit/vacancies?status=draft"))
+    assert texts(drafts, ".govuk-tabs__panel tbody td:first-child a") == ["Draft social worker job"]
 
 
 def test_vacancy_page_shows_expiry_without_any_job_running(signed_in, recruiter):
     vacancy = VacancyFactory(organisation=recruiter.organisation, closing_date=TODAY - dt.timedelta(days=1))
     db.session.commit()
-    html = signed_in.get(f"/recruit/vacancies/{vacancy.id}").get_data(as_text=True)
-    assert "Closed (closing date passed)" in html
-    assert "Re-open vacancy" in html and "Close vacancy" not in html
+    soup = page(signed_in.get(f"/recruit/vacancies/{vacancy.id}"))
+    assert texts(soup, "main .govuk-tag")[0] == "Closed (closing date passed)"
+    buttons = texts(soup, "main .govuk-button")
+    assert "Re-open vacancy" in buttons and "Close vacancy" not in buttons
 
 
 @pytest.mark.parametrize("query", ["status=archived", "page=0", "page=abc", "page=-1", "page=99999999999"])
