@@ -34,7 +34,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 from webapp.search.elastic import AliasedIndex, new_client
 from webapp.search.engine import Document, Progress, in_chunks
 from webapp.search.highlighting import MARK_END, MARK_START, highlight_html, without_markers
-from webapp.search.query import FACETS, Hit, SearchQuery, SearchResult, Sort, Term, keyword_terms, words
+from webapp.search.query import FACETS, Hit, SearchQuery, SearchResult, Sort, Term, keyword_terms, suggestion_words
 
 # Boosts mirror the SQLite engine's bm25 column weights (10, 4, 1, 1, 1), tempered because
 # BM25 scores in Elasticsearch already favour short fields such as the title.
@@ -297,8 +297,8 @@ class ElasticsearchEngine:
 
     def suggest(self, prefix: str, limit: int = 10) -> list[str]:
         """Titles of live vacancies with a word starting with what was typed, most common first."""
-        typed = words(prefix)
-        if not typed or len(typed[-1]) < 2:
+        typed = suggestion_words(prefix)
+        if not typed:
             return []
         response = self._read("suggest", lambda: self.client.search(
                 index=self.vacancies.alias, size=0,

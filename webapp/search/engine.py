@@ -73,15 +73,25 @@ def get_engine() -> SearchEngine:
     return engine_for(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
+def configured_elasticsearch_url(app: Flask) -> str | None:
+    """SEARCH_URL when it names an Elasticsearch cluster; None when the embedded engine is chosen."""
+    url = _search_url(app)
+    return url if url.startswith(("http://", "https://")) else None
+
+
+def _search_url(app: Flask) -> str:
+    return (app.config.get("SEARCH_URL") or "sqlite").strip()
+
+
 def _build(app: Flask) -> SearchEngine:
-    url = (app.config.get("SEARCH_URL") or "sqlite").strip()
+    url = _search_url(app)
     # Imported here: each engine imports this module for its types, and only the configured
     # engine's client library needs loading.
     if url == "sqlite":
         from webapp.search.sqlite_engine import SqliteSearchEngine
 
         return SqliteSearchEngine(app.config["SEARCH_SQLITE_PATH"])
-    if url.startswith(("http://", "https://")):
+    if configured_elasticsearch_url(app):
         from webapp.search.elastic_engine import ElasticsearchEngine
 
         return ElasticsearchEngine(url, prefix=app.config["SEARCH_INDEX_PREFIX"])

@@ -236,6 +236,12 @@ def words(text: str) -> list[str]:
     return [w.replace("’", "'") for w in _TOKEN.findall(text.lower())]
 
 
+def suggestion_words(typed: str) -> list[str]:
+    """The words of a half-typed search box, the last one a prefix; none until it has two letters."""
+    typed_words = words(typed)
+    return typed_words if typed_words and len(typed_words[-1]) >= 2 else []
+
+
 def keyword_terms(keywords: str) -> list[Term]:
     """The terms of a keyword search: quoted phrases kept whole, noise words dropped,
     abbreviations carrying their expansions (from the one list in domain.vocabulary)."""

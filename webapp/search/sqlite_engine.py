@@ -44,7 +44,7 @@ from markupsafe import Markup
 from domain.geography import distance_miles
 from webapp.search.engine import Document, Progress, in_chunks
 from webapp.search.highlighting import MARK_END, MARK_START, highlight_html, without_markers
-from webapp.search.query import FACETS, Hit, SearchQuery, SearchResult, Sort, Term, keyword_terms, words
+from webapp.search.query import FACETS, Hit, SearchQuery, SearchResult, Sort, Term, keyword_terms, suggestion_words
 
 # Column order matters: bm25 weights and highlight()/snippet() refer to columns by position.
 FTS_COLUMNS = ("title", "service_area", "description", "council", "conditions")
@@ -244,11 +244,15 @@ class SqliteSearchEngine:
         return [self._active(conn)] + ([building] if building else [])
 
     @staticmethod
+    def _delete_texts(conn: sqlite3.Connection, g: int, rows: list[tuple[int]]) -> None:
+        """Remove these ids from the tables rows cannot be replaced in (FTS and featured slots)."""
+        conn.executemany(f"DELETE FROM fts_{g} WHERE rowid = ?", rows)
+        conn.executemany(f"DELETE FROM spell_{g} WHERE rowid = ?", rows)
+        conn.executemany(f"DELETE FROM featured_{g} WHERE id = ?", rows)
+
+    @staticmethod
     def _upsert(conn: sqlite3.Connection, g: int, docs: list[Document]) -> None:
-        ids = [(int(d["id"]),) for d in docs]
-        conn.executemany(f"DELETE FROM fts_{g} WHERE rowid = ?", ids)
-        conn.executemany(f"DELETE FROM spell_{g} WHERE rowid = ?", ids)
-        conn.executemany(f"DELETE FROM featured_{g} WHERE id = ?", ids)
+        SqliteSearchEngine._delete_texts(conn, g, [(int(d["id"]),) for d in docs])
         fts_rows, spell_rows, doc_rows, featured_rows = [], [], [], []
         for doc in docs:
             texts = fts_texts(doc)
@@ -297,9 +301,7 @@ class SqliteSearchEngine:
         removed = 0
         with self._connection() as conn, self._transaction(conn, write=True):
             for n, g in enumerate(self._targets(conn)):
-                conn.executemany(f"DELETE FROM fts_{g} WHERE rowid = ?", rows)
-                conn.executemany(f"DELETE FROM spell_{g} WHERE rowid = ?", rows)
-                conn.executemany(f"DELETE FROM featured_{g} WHERE id = ?", rows)
+                self._delete_texts(conn, g, rows)
                 before = conn.total_changes
                 conn.executemany(f"DELETE FROM docs_{g} WHERE id = ?", rows)
                 if n == 0:
@@ -381,13 +383,11 @@ class SqliteSearchEngine:
 
             where, params = self._facet_where(query)
             total = conn.execute(f"SELECT count(*) FROM temp.candidates AS c WHERE {where}", params).fetchone()[0]
-            # Relevance means nothing without keywords: then the newest come first.
-            sort = Sort.NEWEST if match is None and query.sort == Sort.RELEVANCE else query.sort
             # Featured jobs first unless the user chose an order (see SearchQuery.pins_featured).
             pin = "c.featured DESC, " if query.pins_featured else ""
             rows = conn.execute(
                 f"SELECT c.id, c.score FROM temp.candidates AS c WHERE {where} "
-                f"ORDER BY {pin}{ORDER_BY[sort]} LIMIT ? OFFSET ?",
+                f"ORDER BY {pin}{ORDER_BY[query.effective_sort]} LIMIT ? OFFSET ?",
                 params + [query.per_page, query.offset],
             ).fetchall()
             highlights = self._highlights(conn, g, match, [r["id"] for r in rows]) if match else {}
@@ -543,8 +543,8 @@ class SqliteSearchEngine:
                             (fts_expression([term]),)).fetchone() is not None
 
     def suggest(self, prefix: str, limit: int = 10) -> list[str]:
-        typed = words(prefix)
-        if not typed or len(typed[-1]) < 2:
+        typed = suggestion_words(prefix)
+        if not typed:
             return []
         expression = " AND ".join([_quote(w) for w in typed[:-1]] + [_quote(typed[-1]) + "*"])
         with self._connection() as conn, self._transaction(conn, write=False):

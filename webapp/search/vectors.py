@@ -19,6 +19,7 @@ from domain.vocabulary import Availability, RoleLevel
 from matching.encoder import DIMENSIONS
 from matching.text import CandidateFacts, VacancyFacts
 from webapp.search.elastic import AliasedIndex, new_client
+from webapp.search.engine import configured_elasticsearch_url
 
 _KEYWORD = {"type": "keyword"}
 # int8 HNSW: a quarter of float32's memory, recall indistinguishable at this size (docs/matching.md).
@@ -142,8 +143,8 @@ class VectorIndices:
 
 def vector_indices_for(app: Flask) -> VectorIndices | None:
     """The vector indices when Elasticsearch is the configured engine; None for the embedded (exact NumPy) path."""
-    url = (app.config.get("SEARCH_URL") or "sqlite").strip()
-    if not url.startswith(("http://", "https://")):
+    url = configured_elasticsearch_url(app)
+    if url is None:
         return None
     indices = app.extensions.get("cswjobs_vectors")
     if indices is None:
