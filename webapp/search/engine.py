@@ -1,4 +1,4 @@
-"""The search engine interface both engines implement, and the choice between them by config."""
+"""The search engine interface both engines implement, their document batching, and the choice between them by config."""
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Iterator, Protocol, runtime_checkable
