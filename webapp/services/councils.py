@@ -13,6 +13,9 @@ from webapp.models import Organisation, Vacancy
 from webapp.services.jobs import live_vacancies_filter
 
 
+_SLUG_LENGTH = Organisation.__table__.c.slug.type.length
+
+
 @dataclass(frozen=True)
 class CouncilSummary:
     organisation: Organisation
@@ -65,6 +68,9 @@ def council_count() -> int:
 
 
 def council_by_slug(slug: str) -> Organisation | None:
+    """The council at /councils/<slug> (and in ?council=); None for a slug no council has."""
+    if len(slug) > _SLUG_LENGTH:  # longer than any stored slug: no need to ask the database
+        return None
     return db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
 
 

@@ -28,6 +28,7 @@ from webapp.models import (
     Vacancy,
     campaign_vacancies,
 )
+from webapp.services.councils import council_by_slug
 from webapp.services.spreadsheets import write_csv
 
 HEADLINE_KEYS = ("visitors", "jobs_posted", "job_views", "apply_clicks", "registrations", "applications", "hires",
@@ -546,7 +547,7 @@ def parse_filters(args: Any, organisation_id: int | None, today: dt.date | None 
         if slug and slug != council.slug:
             raise OutsideYourCouncil(slug)
     elif slug:
-        council = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug[:120]))
+        council = council_by_slug(slug)
         if council is None:
             errors["council"] = "Select a council from the list"
     sub_region = _enum(SubRegion, args.get("sub_region"), "sub-region", errors, "sub_region")

@@ -31,12 +31,13 @@ from webapp.forms.account import (
     RegisterForm,
     SignInForm,
 )
-from webapp.models import Application, Organisation, Vacancy
+from webapp.models import Application, Vacancy
 from webapp.web.access import role_required
 from webapp.web.downloads import attachment
 from webapp.web.forms import failed_post, form_page, refused_post
 from webapp.services import NotAllowed, ServiceError, accounts, audit, follows, funnel, profiles
 from webapp.services import applications as application_service
+from webapp.services import councils as council_service
 
 bp = Blueprint("account", __name__)
 
@@ -266,15 +267,8 @@ def withdraw_application(application_id: int):
     return form_page("account/withdraw.html", form=form, application=application, error=error)
 
 
-def _council_or_404(slug: str) -> Organisation:
-    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
-    if organisation is None:
-        abort(404)
-    return organisation
-
-
 def _change_follow(slug: str, following: bool):
-    organisation = _council_or_404(slug)
+    organisation = council_service.council_by_slug(slug) or abort(404)
     back = _back_path() or url_for("account.applications")
     if not current_user.is_authenticated:
         flash("Sign in or create an account to follow councils.", "info")

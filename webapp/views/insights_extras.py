@@ -18,6 +18,7 @@ from webapp.web.access import role_required
 from webapp.web.downloads import attachment, csv_download
 from webapp.forms.account import ConfirmForm
 from webapp.services import bulletins as bulletin_service
+from webapp.services import councils as council_service
 from webapp.services import equality
 from webapp.services import supply_demand as sd
 
@@ -52,13 +53,13 @@ def _council_filter(own: int | None) -> int | None:
     slug = request.args.get("council", "").strip()
     if own is not None:
         if slug:
-            organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+            organisation = council_service.council_by_slug(slug)
             if organisation is None or organisation.id != own:
                 abort(404)
         return own
     if not slug:
         return None
-    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+    organisation = council_service.council_by_slug(slug)
     if organisation is None:
         abort(400, description="Choose a council from the list.")
     return organisation.id

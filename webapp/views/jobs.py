@@ -315,9 +315,7 @@ def councils():
 
 @bp.get("/councils/<slug>")
 def council(slug: str):
-    organisation = council_service.council_by_slug(slug)
-    if organisation is None:
-        abort(404)
+    organisation = council_service.council_by_slug(slug) or abort(404)
     can_follow = not current_user.is_authenticated or current_user.role == UserRole.CANDIDATE
     return render_template(
         "jobs/council.html",
