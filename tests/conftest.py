@@ -42,7 +42,9 @@ def encoder(request, monkeypatch):
     import matching.encoder as encoding
 
     if request.node.get_closest_marker("real_encoder") is not None:
-        return encoding.get_encoder()
+        real = encoding.get_encoder()
+        real.model  # loaded before the test, as `make run`'s scheduler does: a page must not wait for it
+        return real
     from tests.stand_in_encoder import STAND_IN
 
     monkeypatch.setattr(encoding, "_default", STAND_IN)

@@ -10,7 +10,6 @@ from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from matching.encoder import get_encoder
 from webapp import create_app
 from webapp.extensions import db
 
@@ -45,9 +44,8 @@ def live_app(tmp_path_factory):
     })
     with app.app_context():
         upgrade()
-    # As `make run` does (its scheduler thread loads the model at start): the first page that saves
-    # a vacancy or profile must not wait for the model, or the browser's timeouts measure that.
-    get_encoder().model
+    # The stand-in encoder by default; a test marked real_encoder has the model loaded before it
+    # starts (tests/conftest.py), so the browser's timeouts never measure a model load.
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -54,6 +54,7 @@ def sign_out(page: Page, base: str) -> None:
     page.get_by_role("button", name=re.compile("Sign out", re.I)).click()
 
 
+@pytest.mark.real_encoder  # the one journey end to end with the real model behind matching
 def test_recruiter_posts_a_job_a_social_worker_finds_and_applies_and_the_recruiter_sees_it(
         councils_and_recruiter, page: Page):
     base = councils_and_recruiter.config["LIVE_URL"]
