@@ -6,7 +6,7 @@ Every text is whitespace-normalised, so a template's line breaks never matter.
 """
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 
 def page(response_or_html) -> BeautifulSoup:
@@ -19,8 +19,24 @@ def normalised(text: str) -> str:
     return " ".join(text.split())
 
 
+# Elements that start on a new line as the browser lays them out: a space between their texts.
+_BLOCKS = {"address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
+           "fieldset", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "legend",
+           "li", "main", "nav", "ol", "p", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
+           "tr", "ul"}
+
+
 def _text(element: Tag) -> str:
-    return normalised(element.get_text(" "))
+    """The words a reader sees: inline elements (<strong>, <mark>, <a>) run on, blocks are separated."""
+    parts = []
+    for node in element.descendants:
+        if isinstance(node, Tag):
+            if node.name in _BLOCKS:
+                parts.append(" ")
+        elif isinstance(node, NavigableString) and not isinstance(node, Comment) \
+                and node.parent.name not in ("script", "style", "template"):
+            parts.append(str(node))
+    return normalised("".join(parts))
 
 
 def text_of(soup: BeautifulSoup | Tag, css: str) -> str:
