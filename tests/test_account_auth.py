@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from domain.vocabulary import UserRole
 from tests.factories import PASSWORD, CandidateFactory, RecruiterFactory, UserFactory
 from tests import helpers
+from tests.pages import error_summary, error_summary_links, field_error, links, page, text_of
 from webapp.extensions import db
 from webapp.models import AuditLog, User
 from webapp.services.passwords import verify_password
@@ -49,9 +50,11 @@ def test_register_creates_a_candidate_signs_them_in_and_sends_them_to_their_prof
 def test_register_form_shows_itself(client):
     response = client.get("/register")
     assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    for name in ("full_name", "email", "password", "confirm_password"):
-        assert f'name="{name}"' in html
+    form = page(response).select_one('main form[method="post"]')
+    names = [field["name"] for field in form.select("input") if field.get("type") != "hidden"]
+    assert names == ["full_name", "email", "password", "confirm_password"]
+    assert [form.select_one(f'input[name="{name}"]')["type"] for name in ("password", "confirm_password")] == [
+        "password", "password"]
 
 
 @pytest.mark.parametrize("email", ["ama.mensah@example.org", "AMA.MENSAH@EXAMPLE.ORG", "  Ama.Mensah@example.org "])
@@ -60,9 +63,10 @@ def test_register_refuses_an_email_already_used_whatever_its_case(client, email)
     db.session.commit()
     response = client.post("/register", data={**GOOD, "email": email})
     assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    assert "An account already exists for this email address" in html
-    assert "govuk-error-summary" in html
+    soup = page(response)
+    exists = "An account already exists for this email address. Sign in, or reset your password if you have forgotten it"
+    assert error_summary_links(soup) == {"#email": exists}
+    assert field_error(soup, "email") == exists
     assert count_users() == 1
 
 
@@ -71,6 +75,7 @@ def test_register_refuses_a_mixed_case_address_stored_elsewhere(client):
     db.session.commit()
     response = client.post("/register", data={**GOOD, "email": "sam.jones@example.org"})
     assert response.status_code == 400
+    assert error_summary(page(response))[0].startswith("An account already exists for this email address")
     assert count_users() == 1
 
 
@@ -88,10 +93,11 @@ def test_register_refuses_a_mixed_case_address_stored_elsewhere(client):
 def test_register_rejects_bad_input_with_a_clear_message_and_400(client, change, message):
     response = client.post("/register", data={**GOOD, **change})
     assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    assert message in html
-    assert "There is a problem" in html
-    assert "<title>Error:" in html
+    soup = page(response)
+    assert text_of(soup, ".govuk-error-summary__title") == "There is a problem"
+    [summary_message] = [text for text in error_summary(soup) if text.startswith(message)]
+    assert summary_message in [field_error(soup, field) for field in GOOD]  # beside the field too
+    assert text_of(soup, "title").startswith("Error:")
     assert count_users() == 0
 
 
@@ -100,7 +106,7 @@ def test_signed_in_user_visiting_register_goes_home(client):
     db.session.commit()
     sign_in_as(client, user)
     response = client.get("/register")
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/"
 
 
 def test_sign_in_with_the_right_password_updates_last_sign_in(client):
@@ -126,7 +132,7 @@ def test_wrong_email_or_password_gets_one_generic_message(client, email, passwor
     response = client.post("/sign-in", data={"email": email, "password": password})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "Your email address or password is wrong" in html
+    assert error_summary(page(html)) == ["Your email address or password is wrong"]
     assert "An account" not in html and "not registered" not in html.lower()
     assert client.get("/account/applications").status_code == 302  # still signed out
 
@@ -147,9 +153,10 @@ def test_unknown_and_known_addresses_get_identical_pages(client):
 def test_empty_sign_in_form_says_what_is_missing(client):
     response = client.post("/sign-in", data={"email": "", "password": ""})
     assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    assert "Enter your email address" in html
-    assert "Enter your password" in html
+    soup = page(response)
+    assert error_summary_links(soup) == {"#email": "Enter your email address", "#password": "Enter your password"}
+    assert (field_error(soup, "email"), field_error(soup, "password")) == (
+        "Enter your email address", "Enter your password")
 
 
 def test_a_deactivated_user_cannot_sign_in(client):
@@ -157,7 +164,7 @@ def test_a_deactivated_user_cannot_sign_in(client):
     db.session.commit()
     response = client.post("/sign-in", data={"email": "gone@example.org", "password": PASSWORD})
     assert response.status_code == 400
-    assert "Your email address or password is wrong" in response.get_data(as_text=True)
+    assert error_summary(page(response)) == ["Your email address or password is wrong"]
 
 
 def test_sign_in_goes_to_a_safe_next_page(client):
@@ -245,9 +252,10 @@ def test_sign_out_get_only_asks_and_post_signs_out(client):
     user = CandidateFactory()
     db.session.commit()
     sign_in_as(client, user)
-    page = client.get("/sign-out")
-    assert page.status_code == 200
-    assert "<form" in page.get_data(as_text=True) and 'method="post"' in page.get_data(as_text=True)
+    asked = client.get("/sign-out")
+    assert asked.status_code == 200
+    [form] = page(asked).select('main form[method="post"]')
+    assert form.get("action", "/sign-out") == "/sign-out" and form.select_one("button") is not None
     assert client.get("/account/profile").status_code == 200  # GET did not sign out
     response = client.post("/sign-out")
     assert response.status_code == 302
@@ -257,8 +265,10 @@ def test_sign_out_get_only_asks_and_post_signs_out(client):
 def test_the_navigation_links_to_sign_out_when_signed_in(client):
     user = CandidateFactory()
     db.session.commit()
+    assert "/sign-out" not in [href for _, href in links(page(client.get("/")), "header a")]
     sign_in_as(client, user)
-    assert 'href="/sign-out"' in client.get("/account/profile").get_data(as_text=True)
+    header = links(page(client.get("/account/profile")), "header nav a")
+    assert ("Sign out", "/sign-out") in header and "/sign-in" not in [href for _, href in header]
 
 
 def test_sign_out_when_not_signed_in_just_goes_home(client):
