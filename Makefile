@@ -31,7 +31,7 @@ run: install
 	$(VENV)/bin/flask db upgrade
 	$(VENV)/bin/flask seed --if-empty
 	@echo "cswjobs: serving http://127.0.0.1:$(PORT) (demo accounts and passwords are in README.md; Ctrl-C stops)"
-	CSWJOBS_EMBEDDED_SCHEDULER=1 $(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
+	$(VENV)/bin/flask --app workers.embedded_scheduler:create_app_with_scheduler run --host 127.0.0.1 --port $(PORT)
 
 ## test: install everything the tests need, start PostgreSQL, Redis and Elasticsearch, run the whole suite
 test: install-dev

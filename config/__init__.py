@@ -1,111 +1,249 @@
 """Settings for the three ways cswjobs runs: embedded (default), production and test.
 
-Every setting is read from an environment variable with the prefix ``CSWJOBS_``; the
-class is chosen by ``CSWJOBS_CONFIG`` (``embedded``, ``production`` or ``test``).
+Every setting an operator may change is one row of SETTINGS, read from an environment variable
+``CSWJOBS_<NAME>`` when the app is built (never at import), checked, and given a clear message
+naming the variable when it is wrong. The profile is chosen by ``CSWJOBS_CONFIG``. The table in
+docs/configuration.md is generated from SETTINGS (`python -m config --markdown`); a test keeps
+the two the same.
 """
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+PREFIX = "CSWJOBS_"
+PROFILES = ("embedded", "production", "test")
 
 
-def env(name: str, default: str | None = None) -> str | None:
-    return os.environ.get(f"CSWJOBS_{name}", default)
+class SettingsError(RuntimeError):
+    """A setting is missing or wrong; the message names the variable and what to do."""
 
 
-def env_bool(name: str, default: bool) -> bool:
-    value = env(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+def _text(value: str) -> str:
+    return value
 
 
-class BaseConfig:
-    NAME = "base"
-    INSTANCE_PATH = Path(env("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
-    SECRET_KEY = env("SECRET_KEY", DEFAULT_SECRET_KEY)
-    SQLALCHEMY_DATABASE_URI = env("DATABASE_URL") or f"sqlite:///{INSTANCE_PATH / 'cswjobs.sqlite3'}"
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
-    # "sqlite" (or unset) is the embedded FTS5 engine; an http(s):// URL is Elasticsearch.
-    SEARCH_URL = env("SEARCH_URL", "sqlite")
-    SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", "cswjobs")
-    # Where the SQLite FTS5 engine keeps its index file, beside the database.
-    SEARCH_SQLITE_PATH = env("SEARCH_SQLITE_PATH", str(INSTANCE_PATH / "search.sqlite3"))
-    REDIS_URL = env("REDIS_URL")
-    # "inline": tasks run in-process right after the commit; "rq": enqueued on Redis.
-    TASKS_MODE = env("TASKS_MODE", "inline")
-    # Run the periodic tasks (alerts, rollups, expiry ...) in a thread of the web process: only
-    # `make run` sets this, as the embedded default has no RQ cron (workers/embedded_scheduler.py).
-    EMBEDDED_SCHEDULER = env_bool("EMBEDDED_SCHEDULER", False)
-    MAIL_FOLDER = Path(env("MAIL_FOLDER", str(INSTANCE_PATH / "outbox-mail")))
-    MAIL_SENDER = env("MAIL_SENDER", "no-reply@cswjobs.example")
-    SMTP_HOST = env("SMTP_HOST")
-    SMTP_PORT = int(env("SMTP_PORT", "25"))
-    SITE_URL = env("SITE_URL", "http://127.0.0.1:5000")
-    SERVICE_NAME = "Children's Social Work Jobs"
-    REGION_NAME = env("REGION_NAME", "London")
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_HTTPONLY = True
-    WTF_CSRF_TIME_LIMIT = None
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
-    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
-    PASSWORD_RESET_MAX_AGE = 3600
-    PROXY_HOPS = int(env("PROXY_HOPS", "0"))
-    JOBS_PER_PAGE = 20
-    APPLY_RATE_LIMIT = env("APPLY_RATE_LIMIT", "10 per minute")
-    # Featured jobs are pinned above everything else, so each council gets only a few at once
-    # (fair shares of the top of the page across 33 councils), each for at most a month.
-    FEATURED_SLOTS_PER_COUNCIL = int(env("FEATURED_SLOTS_PER_COUNCIL", "3"))
-    FEATURED_SLOT_MAX_DAYS = int(env("FEATURED_SLOT_MAX_DAYS", "31"))
+def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            raise ValueError(f"must be a whole number, not {value!r}") from None
+        if number < low or (high is not None and number > high):
+            raise ValueError(f"must be from {low} to {high}, not {number}" if high is not None
+                             else f"must be {low} or more, not {number}")
+        return number
+
+    parse.__doc__ = f"whole number ≥ {low}" + (f" and ≤ {high}" if high is not None else "")
+    return parse
 
 
-class EmbeddedConfig(BaseConfig):
-    """`make run`: one SQLite file, SQLite search, tasks in-process. Nothing else runs."""
-
-    NAME = "embedded"
-
-
-class ProductionConfig(BaseConfig):
-    NAME = "production"
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    TASKS_MODE = env("TASKS_MODE", "rq")
-    # Several gunicorn workers must share one count of sign-in attempts: keep it in Redis.
-    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI") or BaseConfig.REDIS_URL or "memory://"
-    # Behind one TLS-terminating proxy (the usual deployment), trust its X-Forwarded-* headers.
-    PROXY_HOPS = int(env("PROXY_HOPS", "1"))
-
-    @staticmethod
-    def check(settings) -> None:
-        key = settings.get("SECRET_KEY")
-        if not key or key == DEFAULT_SECRET_KEY or len(key) < 32:
-            raise RuntimeError(
-                "Production refuses to start with the default or a short secret key: "
-                "set CSWJOBS_SECRET_KEY to at least 32 random characters "
-                "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
-            )
+def _yes_no(value: str) -> bool:
+    """true/false (1/0, yes/no, on/off)"""
+    text = value.strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"must be true or false, not {value!r}")
 
 
-class TestConfig(BaseConfig):
-    NAME = "test"
-    TESTING = True
-    WTF_CSRF_ENABLED = env_bool("TEST_CSRF", False)
-    RATELIMIT_ENABLED = False
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+def _one_of(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    parse.__doc__ = " or ".join(f"`{c}`" for c in choices)
+    return parse
 
 
-CONFIGS = {"embedded": EmbeddedConfig, "production": ProductionConfig, "test": TestConfig}
+def _url(*schemes: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if not value.startswith(tuple(f"{s}://" for s in schemes)):
+            raise ValueError(f"must be a URL starting {' or '.join(s + '://' for s in schemes)}, not {value!r}")
+        return value
+
+    parse.__doc__ = "URL (" + ", ".join(f"{s}://" for s in schemes) + ")"
+    return parse
 
 
-def config_class(name: str | None = None) -> type[BaseConfig]:
-    name = name or env("CONFIG", "embedded")
+def _search_url(value: str) -> str:
+    """`sqlite`, or an http(s):// Elasticsearch URL"""
+    if value in ("", "sqlite"):
+        return "sqlite"
+    if value.startswith(("http://", "https://")):
+        return value
+    raise ValueError(f"must be 'sqlite' or an Elasticsearch URL starting http:// or https://, not {value!r}")
+
+
+def _path(value: str) -> Path:
+    """folder or file path"""
+    return Path(value).expanduser()
+
+
+_text.__doc__ = "text"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name in app.config, how its variable is read, its default and what it is for."""
+
+    name: str
+    help: str
+    parse: Callable[[str], Any] = _text
+    default: Any = None  # a value, or a callable of the settings read so far (for paths in the instance folder)
+    profiles: Mapping[str, Any] = field(default_factory=dict)  # a different default in some profiles
+    variable: str | None = None  # when the variable is not CSWJOBS_<name>
+    optional: bool = False  # None (unset) is a valid value
+    default_text: str | None = None  # how docs/configuration.md shows a callable default
+
+    @property
+    def env_name(self) -> str:
+        return PREFIX + (self.variable or self.name)
+
+    def default_for(self, profile: str, read: dict[str, Any]) -> Any:
+        value = self.profiles.get(profile, self.default)
+        return value(read) if callable(value) else value
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("INSTANCE_PATH", "The folder for the embedded database, the search index file and written mail.",
+            _path, PROJECT_ROOT / "instance"),
+    Setting("SECRET_KEY", "Signs sessions, CSRF tokens and links in emails. Production refuses the default and "
+            "anything shorter than 32 characters.", default=DEFAULT_SECRET_KEY),
+    Setting("SQLALCHEMY_DATABASE_URI", "The database: a `postgresql+psycopg://` URL in production; a SQLite file in "
+            "the instance folder by default.", _url("sqlite", "postgresql+psycopg", "postgresql"),
+            lambda s: f"sqlite:///{s['INSTANCE_PATH'] / 'cswjobs.sqlite3'}", variable="DATABASE_URL",
+            default_text="`instance/cswjobs.sqlite3`"),
+    Setting("SEARCH_URL", "The search engine: `sqlite` for the embedded FTS5 engine, or Elasticsearch's URL.",
+            _search_url, "sqlite"),
+    Setting("SEARCH_INDEX_PREFIX", "Elasticsearch index and alias names start with this.", default="cswjobs"),
+    Setting("SEARCH_SQLITE_PATH", "Where the embedded search engine keeps its index file.", _path,
+            lambda s: s["INSTANCE_PATH"] / "search.sqlite3", default_text="`instance/search.sqlite3`"),
+    Setting("REDIS_URL", "Redis, for RQ's queues (and the rate limits' shared counts in production).",
+            _url("redis", "rediss", "unix"), optional=True),
+    Setting("TASKS_MODE", "`inline` runs background work in-process right after the commit; `rq` enqueues it on "
+            "Redis for `rq worker`.", _one_of("inline", "rq"), "inline", {"production": "rq"}),
+    Setting("MAIL_FOLDER", "Where mail is written as .eml files when no SMTP host is set.", _path,
+            lambda s: s["INSTANCE_PATH"] / "outbox-mail", default_text="`instance/outbox-mail/`"),
+    Setting("MAIL_SENDER", "The From address of every email.", default="no-reply@cswjobs.example"),
+    Setting("SMTP_HOST", "The mail server; unset, mail is written to the mail folder.", optional=True),
+    Setting("SMTP_PORT", "The mail server's port.", _whole_number(1, 65535), 25),
+    Setting("SITE_URL", "The site's public address, for links in emails (https in production for one-click "
+            "unsubscribe).", _url("http", "https"), "http://127.0.0.1:5000"),
+    Setting("REGION_NAME", "The region the board serves, in page text.", default="London"),
+    Setting("RATELIMIT_ENABLED", "Limit sign-in and apply attempts.", _yes_no, True, {"test": False}),
+    Setting("RATELIMIT_STORAGE_URI", "Where the rate limits count (`memory://`, or a Redis URL so every web "
+            "process shares one count); production uses REDIS_URL when this is unset.",
+            default="memory://", profiles={"production": lambda s: s["REDIS_URL"] or "memory://"},
+            default_text="REDIS_URL, else `memory://`"),
+    Setting("PROXY_HOPS", "How many proxies in front of the app to trust for X-Forwarded-* headers.",
+            _whole_number(0, 5), 0, {"production": 1}),
+    Setting("APPLY_RATE_LIMIT", "How often one person may apply (Flask-Limiter's notation).",
+            default="10 per minute"),
+    Setting("SIGN_IN_RATE_LIMIT", "How often one address may try to sign in (Flask-Limiter's notation).",
+            default="10 per minute"),
+    Setting("FEATURED_SLOTS_PER_COUNCIL", "Featured jobs one council may have on any day.", _whole_number(1), 3),
+    Setting("FEATURED_SLOT_MAX_DAYS", "The longest a job may be featured at once, in days.", _whole_number(1), 31),
+    Setting("WORKFORCE_ID_KEY", "Keys the hash of leavers' Social Work England numbers (the cooling-off check); "
+            "the secret key when unset.", optional=True),
+    Setting("SESSION_COOKIE_SECURE", "Send the session and remember-me cookies over HTTPS only.", _yes_no, False,
+            {"production": True}, variable="SECURE_COOKIES"),
+)
+
+# Fixed for every deployment: not read from the environment.
+CONSTANTS: dict[str, Any] = {
+    "SERVICE_NAME": "Children's Social Work Jobs",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "PASSWORD_RESET_MAX_AGE": 3600,
+    "JOBS_PER_PAGE": 20,
+}
+PROFILE_CONSTANTS: dict[str, dict[str, Any]] = {
+    # Tests turn CSRF checks on where they test them.
+    "test": {"TESTING": True, "SQLALCHEMY_ENGINE_OPTIONS": {}, "WTF_CSRF_ENABLED": False},
+}
+
+
+def profile_name(name: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    environ = os.environ if environ is None else environ
+    name = name or environ.get(PREFIX + "CONFIG") or "embedded"
+    if name not in PROFILES:
+        raise SettingsError(f"{PREFIX}CONFIG is {name!r}: use one of {', '.join(PROFILES)}.")
+    return name
+
+
+def _parse(setting: Setting, raw: str, source: str) -> Any:
+    if raw == "" and setting.optional:
+        return None
     try:
-        return CONFIGS[name]
-    except KeyError:
-        raise RuntimeError(f"Unknown CSWJOBS_CONFIG {name!r}: use one of {', '.join(CONFIGS)}.") from None
+        return setting.parse(raw)
+    except ValueError as problem:
+        raise SettingsError(f"{source} {problem}. {setting.help}") from None
+
+
+def load(name: str | None = None, overrides: Mapping[str, Any] | None = None,
+         environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every setting for this profile: the environment read now, then ``overrides`` (tests, benchmarks),
+    then defaults that depend on other settings (paths in the instance folder), then the checks."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    profile = profile_name(name, environ)
+    settings: dict[str, Any] = {**CONSTANTS, **PROFILE_CONSTANTS.get(profile, {}), "CONFIG_NAME": profile}
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            value = overrides.pop(setting.name)
+            if isinstance(value, str):  # given as text, checked as if it came from the environment
+                value = _parse(setting, value, setting.name)
+        elif setting.env_name in environ:
+            value = _parse(setting, environ[setting.env_name], setting.env_name)
+        else:
+            value = setting.default_for(profile, settings)
+        if value is None and not setting.optional:
+            raise SettingsError(f"{setting.env_name} must be set. {setting.help}")
+        settings[setting.name] = value
+    settings.update(overrides)  # anything else a caller sets (e.g. SERVER_NAME in tests)
+    settings["INSTANCE_PATH"] = Path(settings["INSTANCE_PATH"])
+    settings["REMEMBER_COOKIE_SECURE"] = settings["SESSION_COOKIE_SECURE"]
+    if profile == "production":
+        check_production(settings)
+    return settings
+
+
+def check_production(settings: Mapping[str, Any]) -> None:
+    key = settings.get("SECRET_KEY")
+    if not key or key == DEFAULT_SECRET_KEY or len(key) < 32:
+        raise SettingsError(
+            f"Production refuses to start with the default or a short secret key: set {PREFIX}SECRET_KEY to at "
+            "least 32 random characters (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+
+
+def markdown_table() -> str:
+    """The settings as the table in docs/configuration.md."""
+
+    def shown(setting: Setting, value: Any) -> str:
+        if callable(value):
+            return setting.default_text or "derived"
+        if value is None:
+            return "unset"
+        if isinstance(value, Path):
+            return f"`{value.relative_to(PROJECT_ROOT)}/`" if value.is_relative_to(PROJECT_ROOT) else f"`{value}`"
+        return f"`{str(value).lower() if isinstance(value, bool) else value}`"
+
+    rows = ["| variable | what it is for | value | default | production | test |", "|---|---|---|---|---|---|"]
+    for s in SETTINGS:
+        production, test = (shown(s, s.profiles[p]) if p in s.profiles else "same" for p in ("production", "test"))
+        rows.append(f"| `{s.env_name}` | {s.help} | {(s.parse.__doc__ or 'text').strip()} | {shown(s, s.default)} | "
+                    f"{production} | {test} |")
+    return "\n".join(rows)

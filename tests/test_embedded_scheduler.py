@@ -9,7 +9,7 @@ from tests.factories import VacancyFactory
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import OutboxMessage
-from workers.embedded_scheduler import EmbeddedScheduler, next_run
+from workers.embedded_scheduler import EmbeddedScheduler, create_app_with_scheduler, next_run
 from workers.schedules import SCHEDULES
 
 
@@ -72,12 +72,12 @@ def test_the_real_schedule_relays_the_outbox_in_process(app):
     assert db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.delivered_at.is_(None))) == 0
 
 
-def test_only_make_run_starts_it(tmp_path, monkeypatch):
+def test_only_make_runs_app_starts_it(tmp_path, monkeypatch):
     settings = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "INSTANCE_PATH": str(tmp_path)}
-    assert "cswjobs_scheduler" not in create_app("test", settings).extensions
+    assert "cswjobs_scheduler" not in create_app("test", {**settings, "TASKS_MODE": "inline"}).extensions
     started = []
     monkeypatch.setattr("workers.embedded_scheduler.start_embedded_scheduler", lambda app: started.append(app) or "s")
-    application = create_app("test", {**settings, "EMBEDDED_SCHEDULER": True, "TASKS_MODE": "inline"})
+    application = create_app_with_scheduler("test", {**settings, "TASKS_MODE": "inline"})
     assert started == [application] and application.extensions["cswjobs_scheduler"] == "s"
-    create_app("test", {**settings, "EMBEDDED_SCHEDULER": True, "TASKS_MODE": "rq"})  # RQ cron does it there
+    create_app_with_scheduler("test", {**settings, "TASKS_MODE": "rq"})  # RQ cron does it there
     assert len(started) == 1

@@ -1,18 +1,21 @@
-"""Runs a task now, in-process (embedded default), or enqueues it on RQ (full stack).
+"""How work leaves a request: run a task now, in-process (embedded default), or enqueue it on RQ.
 
 The one place that knows how work leaves a request (CKAN's `enqueue` pattern): it sets the
 queue, timeout, retries with backoff and how long failures are kept, so a view or service
-never cares which way the app is running.
+never cares which way the app is running. Tasks are named by their dotted path in `workers`
+(microblog's `launch_task` habit): the web app never imports the worker package, and RQ
+imports the task in the worker process by the same name.
 """
 from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable
+from typing import Any
 
 from flask import current_app
 from redis import Redis
 from rq import Queue, Retry
+from rq.utils import import_attribute
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +23,13 @@ log = logging.getLogger(__name__)
 QUEUES = ("indexing", "embeddings", "alerts", "analytics", "default")
 RETRY_INTERVALS = [5, 30, 120, 600, 1800]  # seconds: backoff between retries
 FAILURE_TTL = 7 * 24 * 3600  # failed jobs stay in the failed registry a week, with their reason
+
+# Every task the web app sends to the workers, by dotted name (tests check each one resolves).
+RELAY_OUTBOX = "workers.tasks.relay_outbox"
+EMBED_VACANCIES = "workers.embeddings.embed_vacancies"
+EMBED_PROFILES = "workers.embeddings.embed_profiles"
+SEND_CANDIDATE_ALERTS = "workers.alert_tasks.send_candidate_job_alerts"
+TASKS = (RELAY_OUTBOX, EMBED_VACANCIES, EMBED_PROFILES, SEND_CANDIDATE_ALERTS)
 
 
 def redis_connection(url: str | None = None) -> Redis:
@@ -37,7 +47,7 @@ def queue(name: str, connection: Redis | None = None) -> Queue:
 
 
 def enqueue(
-    func: Callable[..., Any],
+    task: str,
     *args: Any,
     queue_name: str = "default",
     timeout: int = 300,
@@ -45,28 +55,27 @@ def enqueue(
     description: str | None = None,
     **kwargs: Any,
 ) -> Any:
-    """Run ``func`` in-process (inline mode) or enqueue it on ``queue_name`` (rq mode)."""
+    """Run the task named ``task`` ("workers.module.function") in-process (inline mode), or
+    enqueue it on ``queue_name`` (rq mode)."""
     mode = current_app.config["TASKS_MODE"]
     if mode == "inline":
-        return func(*args, **kwargs)
-    if mode != "rq":
-        raise RuntimeError(f"CSWJOBS_TASKS_MODE must be 'inline' or 'rq', not {mode!r}.")
+        return import_attribute(task)(*args, **kwargs)
     started = time.perf_counter()
     outcome = "error"
     try:
         job = queue(queue_name).enqueue(
-            func,
+            task,
             args=args,
             kwargs=kwargs,
             job_timeout=timeout,
             failure_ttl=FAILURE_TTL,
             retry=Retry(max=retries, interval=RETRY_INTERVALS[:max(retries, 1)]) if retries else None,
-            description=description or f"{func.__module__}.{func.__name__}",
+            description=description or task,
         )
         outcome = "ok"
         return job
     finally:
-        log.info("redis enqueue %s on %s: %s in %.1f ms", func.__name__, queue_name, outcome,
+        log.info("redis enqueue %s on %s: %s in %.1f ms", task.rsplit(".", 1)[-1], queue_name, outcome,
                  (time.perf_counter() - started) * 1000)
 
 
@@ -76,10 +85,8 @@ def outbox_committed() -> None:
     If Redis is down this raises; the caller logs it and the rows wait in the outbox for the
     scheduled relay (every 30 s) — the user's change is already safely committed.
     """
-    from workers.tasks import relay_outbox
-
     # In-process, a request relays at most two batches, so a bulk load's backlog never makes a
     # page slow: the rest follows on later commits or `flask search reindex`.
     inline = current_app.config["TASKS_MODE"] == "inline"
-    enqueue(relay_outbox, max_batches=2 if inline else 100, queue_name="indexing", timeout=600,
+    enqueue(RELAY_OUTBOX, max_batches=2 if inline else 100, queue_name="indexing", timeout=600,
             description="relay outbox")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from webapp.services import rollups
 from workers.tasks import in_app_context
 
 
@@ -13,8 +14,6 @@ def rollup_funnel(days_back: int = 1) -> dict[str, Any]:
 
     Every few minutes with days_back=1 (so yesterday is finished after midnight), and nightly over
     the last week. Rebuilding replaces the days' rows, so a retry or an overlapping run is harmless."""
-    from webapp.services import rollups
-
     today = dt.datetime.now(dt.UTC).date()
     report = rollups.rollup(today - dt.timedelta(days=max(0, days_back)), today)
     return {"days": report.days, "events": report.events, "rows": report.rows}

@@ -8,8 +8,8 @@ written for RQ's retries), so a restart that runs one early does no harm. Cron t
 as for RQ cron. The thread first loads the sentence-transformers model, so the first page that
 saves a vacancy or profile does not wait for it.
 
-Only `make run` turns it on (CSWJOBS_EMBEDDED_SCHEDULER=1): tests, `flask` commands and the
-full stack (which has RQ cron) never start it. Written here because RQ's own scheduler needs
+Only `make run` starts it, by serving `create_app_with_scheduler` below: tests, `flask` commands
+and the full stack (which has RQ cron) build the plain app and never start it. Written here because RQ's own scheduler needs
 Redis and nothing on PyPI runs cron-style entries in-process with croniter's rules without one.
 """
 from __future__ import annotations
@@ -22,6 +22,10 @@ from typing import Any, Callable
 
 from croniter import croniter
 from flask import Flask
+
+from matching.encoder import get_encoder
+from webapp import create_app
+from workers.schedules import SCHEDULES
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +93,15 @@ class EmbeddedScheduler:
 
 
 def start_embedded_scheduler(app: Flask) -> EmbeddedScheduler:
-    from matching.encoder import get_encoder
-    from workers.schedules import SCHEDULES
-
     scheduler = EmbeddedScheduler(app, SCHEDULES, warm_up=lambda: get_encoder().model)
     scheduler.start()
     return scheduler
+
+
+def create_app_with_scheduler(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """`make run`'s app (`flask --app workers.embedded_scheduler:create_app_with_scheduler run`): the web
+    app, plus the periodic work in a thread of its process when tasks run in-process."""
+    app = create_app(config_name, overrides)
+    if app.config["TASKS_MODE"] == "inline":  # with RQ, `rq cron` runs the schedule instead
+        app.extensions["cswjobs_scheduler"] = start_embedded_scheduler(app)
+    return app

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from rq import cron
 
-from workers import analytics_tasks
-from workers import alert_tasks, tasks, workforce_tasks
+from workers import alert_tasks, analytics_tasks, tasks, workforce_tasks
 
 SCHEDULES = [
     # Catch-up for outbox messages whose after-commit nudge was lost (Redis down, worker restart).

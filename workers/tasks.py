@@ -1,4 +1,4 @@
-"""Task functions that RQ workers (or the in-process dispatcher) run.
+"""Task functions that RQ workers (or the in-process dispatcher) run, and the app they run in.
 
 Each is idempotent and safe to retry. Each runs inside a Flask app context: the one it was
 called in, or, under a plain `rq worker`, an app built once per process.
@@ -12,6 +12,10 @@ from typing import Any, Callable
 
 from flask import Flask, has_app_context
 
+from webapp import create_app
+from webapp.outbox.relay import relay_pending
+from webapp.services import bulletins
+
 log = logging.getLogger(__name__)
 _worker_app: Flask | None = None
 
@@ -19,8 +23,6 @@ _worker_app: Flask | None = None
 def worker_app() -> Flask:
     global _worker_app
     if _worker_app is None:
-        from webapp import create_app
-
         _worker_app = create_app()
     return _worker_app
 
@@ -43,8 +45,6 @@ class RelayIncomplete(Exception):
 @in_app_context
 def relay_outbox(max_batches: int = 100) -> dict[str, int]:
     """Deliver pending outbox messages; raise (so RQ retries and records why) if any failed."""
-    from webapp.outbox.relay import relay_pending
-
     report = relay_pending(max_batches=max_batches)
     if report.failed:
         raise RelayIncomplete(f"{report.failed} message(s) not delivered: {'; '.join(sorted(set(report.errors)))[:400]}")
@@ -85,8 +85,6 @@ def build_monthly_bulletin(month: str | None = None, mail: bool = True) -> dict[
     """Build the monthly bulletin (last month unless ``month`` is "YYYY-MM") for the region and every
     council, then email subscribers. Safe to retry: building replaces the month's bulletins in
     place, and a bulletin already mailed is not mailed again."""
-    from webapp.services import bulletins
-
     day = bulletins.parse_month(month) if month else bulletins.previous_month(dt.date.today())
     report = bulletins.build_bulletins(day)
     mailed = bulletins.mail_bulletins(day) if mail else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rq import Worker
 
+from webapp.extensions import db
 from workers.tasks import worker_app
 
 
@@ -13,8 +14,6 @@ class AppWorker(Worker):
         self.app = worker_app()
 
     def execute_job(self, job, queue):
-        from webapp.extensions import db
-
         with self.app.app_context():
             db.engine.dispose()  # the forked work horse opens its own connections
         return super().execute_job(job, queue)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from webapp.extensions import db
+from webapp.services.workforce import leavers
 from workers.tasks import in_app_context
 
 
@@ -10,9 +12,6 @@ from workers.tasks import in_app_context
 def purge_expired_leavers(today: dt.date | None = None) -> int:
     """Delete leaver rows (a keyed hash of a Social Work England number and a date) older than the
     cooling-off period plus a year. Idempotent: a second run finds nothing to delete."""
-    from webapp.extensions import db
-    from webapp.services import workforce
-
-    removed = workforce.purge_expired_leavers(today or dt.date.today())
+    removed = leavers.purge_expired_leavers(today or dt.date.today())
     db.session.commit()
     return removed

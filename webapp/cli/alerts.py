@@ -5,6 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from domain.vocabulary import AlertFrequency
+from webapp.services.alerts import queue_alerts
 
 alerts_cli = AppGroup("alerts", help="Saved-search job alerts.")
 
@@ -14,11 +15,9 @@ alerts_cli = AppGroup("alerts", help="Saved-search job alerts.")
               help="Which alerts to send (repeatable); all three if left out.")
 def send_command(frequency: tuple[str, ...]) -> None:
     """Send the alerts that are due now, as the scheduler would."""
-    from workers.alert_tasks import send_job_alerts
-
     total = 0
     for value in frequency or [f.value for f in AlertFrequency]:
-        queued = send_job_alerts(value)
+        queued = queue_alerts(value)
         total += queued
         click.echo(f"{value}: {queued} social worker(s) due")
     click.echo(f"Done: {total} alert run(s) started.")

@@ -4,18 +4,21 @@ from __future__ import annotations
 import time
 
 import click
+from flask.cli import AppGroup
+
+from webapp.extensions import db
+from webapp.search.engine import SearchUnavailable
+from webapp.services.matching import reindex_vectors
+
+matching_cli = AppGroup("matching", help="Matching: embeddings and vector indices.")
 
 
-@click.command("reindex")
+@matching_cli.command("reindex")
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000),
               help="Vacancies or profiles read and embedded per batch.")
 def reindex_command(batch_size: int) -> None:
     """Embed every vacancy and profile whose text changed, then rebuild the Elasticsearch vector indices
     (when Elasticsearch is configured) and swap them in; matching keeps working until the swap."""
-    from webapp.extensions import db
-    from webapp.search.engine import SearchUnavailable
-    from webapp.services.matching import reindex_vectors
-
     started = time.perf_counter()
     click.echo("Embedding vacancies and candidate profiles (unchanged text is not encoded again)...")
 

@@ -10,6 +10,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
+from webapp.dispatch import outbox_committed
+from webapp.extensions import db
+from webapp.outbox.relay import relay_pending
 from webapp.demo.seed import DEFAULT_SEED, DEMO_ACCOUNTS, SeedError, database_is_empty, seed_demo, seed_scale
 
 
@@ -60,15 +63,11 @@ def _relay_all() -> str:
     """Deliver the outbox now (embedded) or hand it to the RQ relay (full stack)."""
     started = time.perf_counter()
     if current_app.config["TASKS_MODE"] != "inline":
-        from webapp.dispatch import outbox_committed
-
         try:
             outbox_committed()
         except Exception as exc:  # noqa: BLE001 - the rows are committed; the scheduled relay delivers them
             return f"could not enqueue the outbox relay now ({exc}); the scheduled relay will deliver the messages"
         return "outbox relay enqueued on RQ: start `rq worker` (or keep it running) to index the new rows"
-    from webapp.outbox.relay import relay_pending
-
     delivered = 0
     while True:
         report = relay_pending()
@@ -93,8 +92,6 @@ def _relay_all() -> str:
 @with_appcontext
 def seed_command(if_empty: bool, scale: int | None, random_seed: int, relay: bool) -> None:
     """Load demo data (one account per role, see README) or, with --scale N, benchmark data."""
-    from webapp.extensions import db
-
     if current_app.config.get("CONFIG_NAME") == "production":
         raise click.ClickException(
             "flask seed creates accounts whose passwords are published in the README, so it refuses to run with "

@@ -35,7 +35,6 @@ from domain.vocabulary import (
     VacancyStatus,
     WorkingPattern,
 )
-from webapp.demo import words
 from webapp.models import (
     Application,
     ApplicationEvent,
@@ -49,10 +48,15 @@ from webapp.models import (
     Vacancy,
     utcnow,
 )
-from webapp.demo.saved_searches import seed_saved_searches
-from webapp.demo.invitations import seed_invitations
-from webapp.services.passwords import hash_password
+from webapp.demo import words
 from webapp.demo.equality import seed_demo_answers
+from webapp.demo.funnel import roll_up_demo, seed_funnel
+from webapp.demo.invitations import seed_invitations
+from webapp.demo.saved_searches import seed_saved_searches
+from webapp.demo.workforce import seed_workforce
+from webapp.outbox.hooks import outbox_rows
+from webapp.services.passwords import hash_password
+from webapp.services.workforce.leavers import worker_secret
 
 DEFAULT_SEED = 2026
 
@@ -657,13 +661,8 @@ def seed_demo(
     seed_invitations(session, candidates[0], recruiters["camden"], vacancies, now)  # matching: invited to apply
     _notify(progress, "follows and news", summary.follows + summary.news_articles,
             summary.follows + summary.news_articles)
-    from webapp.services.workforce import worker_secret
-    from webapp.demo.workforce import seed_workforce
-
     workforce = seed_workforce(session, orgs, now.date(), seed, worker_secret())
     _notify(progress, "workforce snapshots", workforce.snapshots, workforce.snapshots)
-    from webapp.demo.funnel import roll_up_demo, seed_funnel
-
     funnel_demo = seed_funnel(session, seed, vacancies, recruiter_of, now)
     _notify(progress, "campaigns and funnel events", funnel_demo.events, funnel_demo.events)
 
@@ -852,14 +851,6 @@ def _batches(total: int, size: int) -> Iterator[range]:
         yield range(start, min(start + size, total))
 
 
-def _outbox_rows(topic: str, table: str, ids: Sequence[int], now: dt.datetime) -> list[dict[str, Any]]:
-    return [
-        {"topic": topic, "aggregate_type": table, "aggregate_id": ident, "payload": {}, "created_at": now,
-         "available_at": now, "attempts": 0}
-        for ident in ids
-    ]
-
-
 def _ids_after(session: Session, model: type, after_id: int) -> tuple[list[int], int]:
     """Ids inserted since ``after_id``, and the new high-water mark.
 
@@ -925,7 +916,7 @@ def seed_scale(
             summary.vacancies[status] = summary.vacancies.get(status, 0) + 1
         session.execute(sa.insert(Vacancy.__table__), rows)
         ids, last_vacancy_id = _ids_after(session, Vacancy, last_vacancy_id)
-        session.execute(sa.insert(OutboxMessage), _outbox_rows("vacancy.changed", Vacancy.__tablename__, ids, now))
+        session.execute(sa.insert(OutboxMessage), outbox_rows("vacancy.changed", Vacancy.__tablename__, ids, now))
         summary.outbox_messages += len(ids)
         _notify(progress, "vacancies", batch.stop, n)
 
@@ -954,7 +945,7 @@ def seed_scale(
         session.execute(sa.insert(CandidateProfile.__table__), profiles)
         profile_ids, last_profile_id = _ids_after(session, CandidateProfile, last_profile_id)
         session.execute(sa.insert(OutboxMessage),
-                        _outbox_rows("profile.changed", CandidateProfile.__tablename__, profile_ids, now))
+                        outbox_rows("profile.changed", CandidateProfile.__tablename__, profile_ids, now))
         summary.outbox_messages += len(profile_ids)
         summary.candidates += len(user_ids)
         _notify(progress, "candidates", batch.stop, n)

@@ -7,22 +7,19 @@ Elasticsearch down), the rows stay pending and the periodic relay delivers them 
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from typing import Any, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from webapp.models import CandidateProfile, Organisation, OutboxMessage, Vacancy, utcnow
+from webapp.dispatch import outbox_committed
+from webapp.models import OutboxMessage, utcnow
+from webapp.outbox.topics import TOPICS
 
 log = logging.getLogger(__name__)
-
-# Which models' changes are published, and under which topic. One place to add a new one.
-TOPICS: dict[type, str] = {
-    Vacancy: "vacancy.changed",
-    Organisation: "organisation.changed",
-    CandidateProfile: "profile.changed",
-}
 
 _PENDING_KEY = "outbox_written"
 _installed = False
@@ -40,17 +37,21 @@ def _changed(session: Session) -> dict[tuple[str, str], set[int]]:
     return changed
 
 
+def outbox_rows(topic: str, table: str, ids: Sequence[int], now: dt.datetime) -> list[dict[str, Any]]:
+    """New outbox rows for these ids, for one INSERT (bulk loads that bypass the ORM write them too)."""
+    return [
+        {"topic": topic, "aggregate_type": table, "aggregate_id": ident, "payload": {}, "created_at": now,
+         "available_at": now, "attempts": 0}
+        for ident in ids
+    ]
+
+
 def after_flush(session: Session, flush_context) -> None:
     changed = _changed(session)
     if not changed:
         return
     now = utcnow()
-    rows = [
-        {"topic": topic, "aggregate_type": table, "aggregate_id": ident, "payload": {}, "created_at": now,
-         "available_at": now, "attempts": 0}
-        for (topic, table), ids in changed.items()
-        for ident in sorted(ids)
-    ]
+    rows = [row for (topic, table), ids in changed.items() for row in outbox_rows(topic, table, sorted(ids), now)]
     session.connection().execute(sa.insert(OutboxMessage), rows)
     session.info[_PENDING_KEY] = True
 
@@ -58,8 +59,6 @@ def after_flush(session: Session, flush_context) -> None:
 def after_commit(session: Session) -> None:
     if not session.info.pop(_PENDING_KEY, False):
         return
-    from webapp.dispatch import outbox_committed
-
     try:
         outbox_committed()
     except Exception:  # the rows are safe in the outbox; the periodic relay will deliver them
@@ -70,7 +69,8 @@ def after_rollback(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
-def install_outbox_hooks() -> None:
+def install_hooks() -> None:
+    """Listen on every SQLAlchemy session, once per process (the listeners are process-wide)."""
     global _installed
     if _installed:
         return

@@ -1,7 +1,8 @@
-"""The outbox relay: delivers committed changes to their consumers (search index, embeddings...).
+"""The outbox relay: delivers committed changes to the handlers subscribed to their topic.
 
 Safe to run any number of times, from anywhere: each message is claimed, handled and marked
 delivered in one transaction; a failure leaves it pending with a backoff and the reason.
+Handlers are subscribed explicitly when the app is built (`webapp.outbox.init_app`).
 """
 from __future__ import annotations
 
@@ -9,29 +10,28 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Mapping, Sequence
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
+from webapp.extensions import db
 from webapp.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 
-# topic -> handlers; a handler takes (session, aggregate ids) and must be idempotent.
+# A handler takes (session, aggregate ids) and must be idempotent.
 Handler = Callable[[Session, list[int]], None]
-HANDLERS: dict[str, list[Handler]] = defaultdict(list)
+Subscriptions = Mapping[str, Sequence[Handler]]
+EXTENSION_KEY = "outbox_subscriptions"
 
 MAX_BACKOFF = dt.timedelta(minutes=30)
 
 
-def subscribe(topic: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        if handler not in HANDLERS[topic]:
-            HANDLERS[topic].append(handler)
-        return handler
-
-    return register
+def subscriptions() -> Subscriptions:
+    """This app's topic -> handlers, as subscribed when it was built."""
+    return current_app.extensions[EXTENSION_KEY]
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -58,13 +58,14 @@ def relay_batch(session: Session, limit: int = 500) -> RelayReport:
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)  # concurrent relays never take the same rows
     messages = list(session.scalars(query))
+    handlers = subscriptions()
     by_topic: dict[str, list[OutboxMessage]] = defaultdict(list)
     for message in messages:
         by_topic[message.topic].append(message)
     for topic, batch in by_topic.items():
         ids = sorted({m.aggregate_id for m in batch})
         try:
-            for handler in HANDLERS.get(topic, []):
+            for handler in handlers.get(topic, ()):
                 handler(session, ids)
         except Exception as exc:  # noqa: BLE001 - recorded on the message, retried with backoff
             reason = f"{type(exc).__name__}: {exc}"[:500]
@@ -90,8 +91,6 @@ def relay_batch(session: Session, limit: int = 500) -> RelayReport:
 
 def relay_pending(limit: int = 500, max_batches: int = 100) -> RelayReport:
     """Relay everything pending now, in a session of its own (never the caller's)."""
-    from webapp.extensions import db
-
     total = RelayReport()
     with Session(db.engine) as session:
         for _ in range(max_batches):

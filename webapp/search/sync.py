@@ -1,4 +1,4 @@
-"""Keeps the search index in step with the database: outbox relay handlers and the full reindex.
+"""Keeps the search index in step with the database: outbox handlers and the full reindex.
 
 The database is the source of truth. A handler is told only which ids changed; it reloads
 them and indexes the live ones and deletes the rest, so running it twice (a retry) or late
@@ -6,6 +6,7 @@ them and indexes the live ones and deletes the rest, so running it twice (a retr
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
@@ -15,10 +16,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from domain.vocabulary import VacancyStatus
+from webapp.extensions import db
 from webapp.models import Vacancy
+from webapp.outbox.relay import oldest_pending_age, pending_count
+from webapp.outbox.topics import ORGANISATION_CHANGED, VACANCY_CHANGED
 from webapp.search.documents import is_indexable, vacancy_document
 from webapp.search.engine import SearchEngine, get_engine
-from webapp.outbox.relay import subscribe
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +41,13 @@ def sync_vacancies(session: Session, ids: list[int], engine: SearchEngine | None
 
 
 # The outbox topics the index listens to (its lag is the age of the oldest undelivered one).
-SEARCH_TOPICS = ("vacancy.changed", "organisation.changed")
+SEARCH_TOPICS = (VACANCY_CHANGED, ORGANISATION_CHANGED)
 
 
-@subscribe("vacancy.changed")
 def vacancies_changed(session: Session, ids: list[int]) -> None:
     sync_vacancies(session, ids)
 
 
-@subscribe("organisation.changed")
 def organisations_changed(session: Session, ids: list[int]) -> None:
     """A council's name or sub-region is in every one of its vacancy documents."""
     vacancy_ids = list(session.scalars(sa.select(Vacancy.id).where(Vacancy.organisation_id.in_(ids))))
@@ -99,8 +100,6 @@ def reindex(
     batch_size: int = 500,
 ) -> ReindexReport:
     """Rebuild the whole index from the database, swapping it in only when complete."""
-    from webapp.extensions import db
-
     engine = engine or get_engine()
     started = time.perf_counter()
     if session is None:
@@ -111,3 +110,17 @@ def reindex(
     report = ReindexReport(engine.name, documents, time.perf_counter() - started)
     log.info("search reindex: %s", report.summary)
     return report
+
+
+def index_status(session: Session, engine: SearchEngine) -> dict:
+    """The engine's own facts, beside what the database holds and what the outbox still owes the index."""
+    facts = engine.status()
+    facts["live_vacancies_in_database"] = session.scalar(
+        sa.select(sa.func.count(Vacancy.id)).where(Vacancy.status == VacancyStatus.LIVE,
+                                                   Vacancy.closing_date >= dt.date.today())
+    ) or 0
+    facts["outbox_pending"] = pending_count(session)
+    # Lag: how long the oldest change the index has not yet heard about has been waiting.
+    lag = oldest_pending_age(session, topics=SEARCH_TOPICS)
+    facts["index_lag_seconds"] = round(lag.total_seconds(), 1) if lag is not None else 0
+    return facts

@@ -32,6 +32,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from domain.vocabulary import AlertFrequency, UserRole
+from webapp.dispatch import SEND_CANDIDATE_ALERTS, enqueue
 from webapp.extensions import db
 from webapp.mail import send_mail
 from webapp.models import SavedSearch, SentAlert, User, Vacancy, utcnow
@@ -97,6 +98,19 @@ def candidates_due(frequency: AlertFrequency | str, now: dt.datetime | None = No
         .order_by(User.id)
     ))
 
+
+
+def queue_alerts(frequency: AlertFrequency | str) -> int:
+    """Hand one alert run to the `alerts` queue for every social worker due one now (run in-process when
+    tasks are inline), so a slow or failing mailbox holds up, and retries, only that person's email.
+    Returns how many were queued."""
+    frequency = AlertFrequency(frequency)
+    user_ids = candidates_due(frequency)
+    for user_id in user_ids:
+        enqueue(SEND_CANDIDATE_ALERTS, user_id, frequency.value, queue_name="alerts", timeout=300,
+                description=f"{frequency.value} job alerts for user {user_id}")
+    log.info("%s job alerts: %d social worker(s) due", frequency.value, len(user_ids))
+    return len(user_ids)
 
 def window_start(saved: SavedSearch) -> dt.datetime:
     """The earliest publication time this run looks at (see the module's note on the grace)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-import sqlalchemy as sa
 from elasticsearch import ApiError
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -13,7 +12,6 @@ from flask_login import current_user
 from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.forms.matching import ButtonForm, InviteForm
-from webapp.models import CandidateProfile
 from webapp.search.engine import SearchUnavailable
 from webapp.web.access import RECRUITER_ROLES, role_required
 from webapp.web.forms import form_page, refused_post
@@ -24,16 +22,7 @@ from webapp.services import vacancies as vacancy_service
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("matching", __name__, cli_group="matching")
-
-
-def _register_cli() -> None:
-    from webapp.cli.matching import reindex_command
-
-    bp.cli.add_command(reindex_command)
-
-
-_register_cli()
+bp = Blueprint("matching", __name__)
 
 candidate_required = role_required(UserRole.CANDIDATE)
 UNAVAILABLE = ("Suggestions are not available at the moment because the search service cannot be reached. "
@@ -79,7 +68,7 @@ def dismiss_invitation(invitation_id: int):
 
 def fit_panel(limit: int = 3) -> dict | None:
     """The top few jobs that fit, for the search page's side panel (None for anyone but a signed-in candidate)."""
-    if not current_user.is_authenticated or current_user.role != UserRole.CANDIDATE:
+    if not current_user.is_authenticated or not current_user.is_candidate:
         return None
     try:
         fit = matching_service.jobs_that_fit(db.session, _me(), limit=limit, today=_today())
@@ -124,11 +113,7 @@ def suggested_candidates(vacancy_id: int):
 @role_required(*RECRUITER_ROLES)
 def invite(vacancy_id: int, profile_id: int):
     vacancy = _recruiter_vacancy(vacancy_id)
-    profile = (db.session.scalar(sa.select(CandidateProfile).where(CandidateProfile.id == profile_id))
-               if 0 < profile_id < 2**31 else None)
-    # Someone who has not opted in looks exactly like someone who does not exist.
-    if profile is None or not profile.discoverable:
-        abort(404)
+    profile = invitation_service.profile_to_invite(profile_id) or abort(404)
     match = matching_service.suggestion_for(db.session, vacancy, profile)
     form = InviteForm()
     problem = None
