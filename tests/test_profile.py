@@ -6,6 +6,16 @@ import sqlalchemy as sa
 
 from domain.vocabulary import Availability, RoleLevel
 from tests import helpers
+from tests.pages import (
+    error_summary_links,
+    field_error,
+    input_value,
+    links,
+    page,
+    summary_list,
+    summary_lists,
+    text_of,
+)
 from tests.factories import CandidateFactory, CandidateProfileFactory, OrganisationFactory, RecruiterFactory
 from webapp.extensions import db
 from webapp.models import AuditLog, CandidateProfile, OutboxMessage
@@ -78,16 +88,18 @@ def test_malformed_swe_numbers_are_refused(raw):
 
 
 def test_first_visit_shows_an_empty_profile_with_a_create_button(client, candidate):
-    page = client.get("/account/profile").get_data(as_text=True)
-    assert "Create your profile" in page
+    first = page(client.get("/account/profile"))
+    assert links(first, "main a.govuk-button") == [("Create your profile", "/account/profile/edit")]
+    assert summary_lists(first) == []
     form = client.get("/account/profile/edit")
     assert form.status_code == 200
-    html = form.get_data(as_text=True)
+    soup = page(form)
     for name in profiles.PROFILE_FIELDS:
-        assert f'name="{name}"' in html, name
+        assert soup.select(f'main form [name="{name}"]'), name
     # The 33 councils come from the organisations table: here, the three made for this test.
-    assert html.count('name="preferred_boroughs"') == 3
-    assert "govuk-character-count" in html and 'data-maxlength="10000"' in html
+    boxes = soup.select('input[name="preferred_boroughs"]')
+    assert [text_of(soup, f'label[for="{box["id"]}"]') for box in boxes] == ["Camden", "Croydon", "Hackney"]
+    assert soup.select_one('.govuk-character-count[data-maxlength="10000"] textarea[name="cv_text"]') is not None
 
 
 def test_saving_a_valid_profile_normalises_and_stores_every_answer(client, candidate):
@@ -113,25 +125,31 @@ def test_saving_a_valid_profile_normalises_and_stores_every_answer(client, candi
 
 def test_the_summary_shows_answers_with_change_links(client, candidate):
     client.post("/account/profile/edit", data=valid_form())
-    html = client.get("/account/profile").get_data(as_text=True)
-    assert "govuk-summary-list" in html
-    assert "SW123456" in html
-    assert "Senior practitioner" in html
-    assert "Child protection" in html and "Children in need" in html
-    assert "Camden" in html and "Hackney" in html
-    assert "£45,000" in html
-    assert "Within a month" in html
-    assert 'href="/account/profile/edit#swe_number"' in html
-    assert 'href="/account/profile/edit#preferred_boroughs"' in html
-    assert html.count(">Change<") >= len(profiles.PROFILE_FIELDS) - 1  # ASYE and years share a row
+    soup = page(client.get("/account/profile"))
+    answers = summary_list(soup)
+    assert answers["Social Work England number"] == "SW123456"
+    assert answers["Qualified"] == "4 years"
+    assert answers["Role level"] == "Senior practitioner"
+    assert answers["Specialisms"] == "Child protection Children in need"
+    assert answers["Councils you would like to work for"] == "Camden Hackney"
+    assert answers["Home borough"] == "Hackney"
+    assert answers["Longest commute"] == "10 miles"
+    assert answers["Lowest salary"] == "£45,000"
+    assert answers["When you could start"] == "Within a month"
+    assert answers["Let recruiters find me"] == "Yes"
+    # Every answer has its own Change link to its field (ASYE and years share a row).
+    changes = [href for text, href in links(soup, ".govuk-summary-list__actions a") if text.startswith("Change")]
+    assert len(changes) == len(answers) == len(profiles.PROFILE_FIELDS) - 1
+    assert {"/account/profile/edit#swe_number", "/account/profile/edit#preferred_boroughs"} <= set(changes)
 
 
 def test_the_edit_form_is_filled_in_from_the_saved_profile(client, candidate):
     client.post("/account/profile/edit", data=valid_form())
-    html = client.get("/account/profile/edit").get_data(as_text=True)
-    assert 'value="SW123456"' in html
-    assert 'value="45000"' in html
-    assert 'value="camden" checked' in html
+    soup = page(client.get("/account/profile/edit"))
+    assert input_value(soup, "swe_number") == "SW123456"
+    assert input_value(soup, "min_salary") == "45000"
+    ticked = [box["value"] for box in soup.select('input[name="preferred_boroughs"][checked]')]
+    assert ticked == ["camden", "hackney"]
 
 
 def test_in_asye_needs_no_years_and_stores_zero(client, candidate):
@@ -139,7 +157,7 @@ def test_in_asye_needs_no_years_and_stores_zero(client, candidate):
     assert response.status_code == 302
     profile = saved_profile(candidate)
     assert profile.in_asye is True and profile.years_qualified == 0
-    assert "In my ASYE" in client.get("/account/profile").get_data(as_text=True)
+    assert summary_list(page(client.get("/account/profile")))["Qualified"] == "In my ASYE"
 
 
 def test_saving_writes_an_audit_entry_with_field_names_never_values(client, candidate):
@@ -197,11 +215,10 @@ def test_bad_answers_are_refused_with_a_clear_message_and_nothing_changes(client
     # A valid change rides along with the bad one: it must not be saved either.
     response = client.post("/account/profile/edit", data=valid_form(**{"min_salary": "60000", field: value}))
     assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    assert "govuk-error-summary" in html
-    assert message.lower() in html.lower()
-    assert f'href="#{field}"' in html  # the summary links to the field
-    assert "govuk-error-message" in html
+    soup = page(response)
+    summary = error_summary_links(soup)
+    assert message.lower() in summary[f"#{field}"].lower()  # the summary links to the field
+    assert message.lower() in (field_error(soup, field) or "").lower()  # and the message is beside it
     assert profiles.profile_as_dict(saved_profile(candidate)) == before
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog)) == audit_before
 
@@ -210,9 +227,10 @@ def test_every_problem_is_shown_at_once(client, candidate):
     response = client.post("/account/profile/edit", data=valid_form(swe_number="12", max_commute_miles="99",
                                                                    role_level=None, min_salary="lots"))
     assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    for anchor in ("#swe_number", "#max_commute_miles", "#role_level", "#min_salary"):
-        assert f'href="{anchor}"' in html
+    soup = page(response)
+    assert set(error_summary_links(soup)) == {"#swe_number", "#max_commute_miles", "#role_level", "#min_salary"}
+    for field in ("swe_number", "max_commute_miles", "role_level", "min_salary"):
+        assert field_error(soup, field), field
     assert saved_profile(candidate) is None
 
 
@@ -235,7 +253,9 @@ def test_blank_optional_answers_are_stored_as_not_given(client, candidate):
     assert profile.max_commute_miles is None and profile.min_salary is None
     assert profile.specialisms == [] and profile.preferred_boroughs == []
     assert profile.discoverable is False
-    assert "Any council" in client.get("/account/profile").get_data(as_text=True)
+    answers = summary_list(page(client.get("/account/profile")))
+    assert answers["Councils you would like to work for"] == "Any council"
+    assert answers["Social Work England number"] == "Not given" and answers["Let recruiters find me"] == "No"
 
 
 def test_update_profile_service_refuses_bad_values_without_changing_anything(app):
