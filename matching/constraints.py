@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from domain.geography import BOROUGHS_BY_SLUG, LONDON_BOROUGHS, distance_miles
+from domain.geography import BOROUGHS_BY_SLUG, EARTH_RADIUS_MILES, LONDON_BOROUGHS, distance_miles
 from domain.vocabulary import Availability, ContractType, RoleLevel
 from matching.text import CandidateFacts, VacancyFacts
 from matching.weights import MAX_ROLE_STEPS, REGISTRATION_FREE_LEVEL, STUDENT_MAY_APPLY_UP_TO
@@ -178,8 +178,6 @@ class VacancyTable:
 
 
 def _haversine(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    from domain.geography import EARTH_RADIUS_MILES
-
     phi1, phi2 = np.radians(lat1), np.radians(lat2)
     dphi = phi2 - phi1
     dlambda = np.radians(lon2 - lon1)

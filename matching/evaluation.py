@@ -34,6 +34,7 @@ import numpy as np
 from domain.geography import LONDON_BOROUGHS
 from domain.vocabulary import Availability, ContractType, RoleLevel, ServiceArea, WorkingPattern
 from matching.constraints import failures
+from matching.encoder import MODEL_NAME, get_encoder
 from matching.scoring import rank_candidates
 from matching.text import CandidateFacts, VacancyFacts, candidate_text, vacancy_text
 from matching.weights import RELATED_AREAS
@@ -168,7 +169,7 @@ def recall_at(ranked: list[int], gains: np.ndarray, k: int = 50) -> float:
 
 def evaluate(data: LabelledSet, vacancy_vectors: np.ndarray, candidate_vectors: np.ndarray,
              vacancy_texts: list[str], candidate_texts: list[str]) -> dict[str, dict[str, float]]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer  # scikit-learn only for the baseline: load it here
 
     tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit(vacancy_texts + candidate_texts)
     keyword_scores = (tfidf.transform(vacancy_texts) @ tfidf.transform(candidate_texts).T).toarray()
@@ -197,8 +198,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--candidates", type=int, default=400)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
-    from matching.encoder import MODEL_NAME, get_encoder
-
     started = time.perf_counter()
     data = build(args.vacancies, args.candidates, args.seed)
     vacancy_texts = [vacancy_text(v) for v in data.vacancies]

@@ -29,6 +29,7 @@ from webapp.models import (
     User,
     Vacancy,
 )
+from webapp.services import rollups
 
 DEMO_DAYS = 90
 VISITORS_PER_WEEKDAY = 50
@@ -187,8 +188,6 @@ def seed_funnel(session: Session, seed: int, vacancies: list[Vacancy], recruiter
 
 def roll_up_demo(now: dt.datetime) -> None:
     """Roll the demo's days up (after the seed has committed: the rollup uses its own connection)."""
-    from webapp.services import rollups
-
     first = rollups.first_event_day()
     if first is not None:
         rollups.rollup(first, now.date())
