@@ -15,6 +15,9 @@ from webapp.models.base import Base, TimestampMixin, enum_column, utcnow
 if TYPE_CHECKING:
     from webapp.models.organisations import Organisation
 
+COUNCIL_ROLES = (UserRole.RECRUITER, UserRole.ORG_ADMIN)  # a council's staff: their own council only
+REGION_ROLES = (UserRole.PROGRAMME_LEAD, UserRole.ADMIN)  # the programme team: every council
+
 
 class User(UserMixin, TimestampMixin, Base):
     __tablename__ = "users"
@@ -41,6 +44,7 @@ class User(UserMixin, TimestampMixin, Base):
         return self.active
 
     def has_role(self, *roles: UserRole) -> bool:
+        """The one role check for templates, navigation and services (views use role_required)."""
         return self.role in roles
 
     @property
@@ -49,7 +53,13 @@ class User(UserMixin, TimestampMixin, Base):
 
     @property
     def is_recruiter(self) -> bool:
-        return self.role in (UserRole.RECRUITER, UserRole.ORG_ADMIN)
+        """A council's recruiter or administrator."""
+        return self.role in COUNCIL_ROLES
+
+    @property
+    def sees_region(self) -> bool:
+        """The programme team, who see every council's figures."""
+        return self.role in REGION_ROLES
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"

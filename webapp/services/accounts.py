@@ -110,7 +110,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 def home_endpoint(user: User) -> str:
     """Where someone lands after signing in when no page asked for them."""
-    if user.role in (UserRole.RECRUITER, UserRole.ORG_ADMIN):
+    if user.is_recruiter:
         return "recruit.vacancies"
     return "jobs.home"
 

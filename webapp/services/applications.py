@@ -28,7 +28,7 @@ NOTE_MAX = 500  # ApplicationEvent.note and Application.decline_detail
 
 def can_manage_vacancy(user: User, vacancy: Vacancy) -> bool:
     """A recruiter or council admin manages only their own council's vacancies."""
-    return user.role in (UserRole.RECRUITER, UserRole.ORG_ADMIN) and user.organisation_id == vacancy.organisation_id
+    return user.is_recruiter and user.organisation_id == vacancy.organisation_id
 
 
 def _append_event(application: Application, to_status: ApplicationStatus, actor: User, note: str = "") -> None:
@@ -137,7 +137,7 @@ def record_swe_check(recruiter: User, application: Application) -> Application:
 def application_for_recruiter(user: User, application_id: int, for_update: bool = False) -> Application | None:
     """The application if it is to one of this user's council's vacancies; None otherwise (a 404, not a 403,
     so nobody learns which ids exist). `for_update` locks the row (PostgreSQL) while its status changes."""
-    if user.organisation_id is None or user.role not in (UserRole.RECRUITER, UserRole.ORG_ADMIN) \
+    if user.organisation_id is None or not user.is_recruiter \
             or not 0 < application_id < 2**31:
         return None
     query = (
@@ -148,6 +148,28 @@ def application_for_recruiter(user: User, application_id: int, for_update: bool 
     if for_update:
         query = query.with_for_update(of=Application)
     return db.session.scalar(query)
+
+
+def application_for_candidate(candidate: User, application_id: int) -> Application | None:
+    """The candidate's own application; None for anyone else's (a 404, like an id that does not exist)."""
+    if not 0 < application_id < 2**31:
+        return None
+    return db.session.scalar(
+        sa.select(Application).where(Application.id == application_id, Application.candidate_id == candidate.id)
+    )
+
+
+def applications_for_candidate(candidate: User) -> list[Application]:
+    """Everything the candidate applied for, newest first, with each vacancy, council and history loaded."""
+    return list(db.session.scalars(
+        sa.select(Application)
+        .where(Application.candidate_id == candidate.id)
+        .options(
+            selectinload(Application.vacancy).selectinload(Vacancy.organisation),
+            selectinload(Application.events),
+        )
+        .order_by(Application.submitted_at.desc(), Application.id.desc())
+    ).all())
 
 
 def applications_for_vacancy(vacancy: Vacancy) -> list[Application]:

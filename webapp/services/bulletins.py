@@ -24,18 +24,16 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import defer
 
-from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.mail import send_mail
 from webapp.models import Bulletin, BulletinSubscription, Organisation, User, utcnow
 from webapp.models.bulletins import REGION_SCOPE
+from webapp.models.users import COUNCIL_ROLES, REGION_ROLES
 from webapp.services import ServiceError
 from webapp.services import supply_demand as sd
 
 log = logging.getLogger(__name__)
 
-REGION_ROLES = (UserRole.PROGRAMME_LEAD, UserRole.ADMIN)
-COUNCIL_ROLES = (UserRole.RECRUITER, UserRole.ORG_ADMIN)
 SUBSCRIBER_ROLES = REGION_ROLES + COUNCIL_ROLES
 SHORTAGES_LISTED = 10
 _MONTH = re.compile(r"(\d{4})-(\d{2})")

@@ -17,9 +17,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from domain.funnel import CampaignKind, LinkChannel
-from domain.vocabulary import UserRole, VacancyStatus
+from domain.vocabulary import VacancyStatus
 from webapp.extensions import db
 from webapp.models import Campaign, FeaturedSlot, Organisation, TrackedLink, User, Vacancy
+from webapp.models.users import COUNCIL_ROLES
 from webapp.services import NotAllowed, ServiceError, audit
 from webapp.services import featured as featured_service
 
@@ -30,8 +31,6 @@ LABEL_MAX = 80
 DESTINATION_MAX = 300
 BUDGET_MAX = 10_000_000
 LONGEST_CAMPAIGN = dt.timedelta(days=366)
-LEAD_ROLES = (UserRole.PROGRAMME_LEAD, UserRole.ADMIN)
-COUNCIL_ROLES = (UserRole.RECRUITER, UserRole.ORG_ADMIN)
 
 
 class CampaignInvalid(ServiceError):
@@ -43,7 +42,7 @@ class CampaignInvalid(ServiceError):
 
 
 def is_lead(user: User) -> bool:
-    return user.role in LEAD_ROLES
+    return user.sees_region
 
 
 def can_manage(user: User, campaign: Campaign) -> bool:

@@ -63,6 +63,18 @@ def all_councils() -> list[Organisation]:
     return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)))
 
 
+def council_by_id(organisation_id: int) -> Organisation | None:
+    return db.session.get(Organisation, organisation_id)
+
+
+def councils_seen_by(own: int | None) -> list[Organisation]:
+    """Every council for someone who sees the region; only their own for council staff (``own``)."""
+    if own is None:
+        return all_councils()
+    council = council_by_id(own)
+    return [council] if council is not None else []
+
+
 def council_count() -> int:
     return db.session.scalar(sa.select(sa.func.count(Organisation.id))) or 0
 

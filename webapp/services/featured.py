@@ -15,7 +15,7 @@ from collections import Counter
 import sqlalchemy as sa
 from flask import current_app
 
-from domain.vocabulary import UserRole, VacancyStatus
+from domain.vocabulary import VacancyStatus
 from webapp.extensions import db
 from webapp.models import FeaturedSlot, User, Vacancy, utcnow
 from webapp.services import NotAllowed, ServiceError
@@ -31,7 +31,7 @@ class SlotInvalid(ServiceError):
 
 
 def can_feature(user: User, vacancy: Vacancy) -> bool:
-    if user.role in (UserRole.PROGRAMME_LEAD, UserRole.ADMIN):
+    if user.sees_region:
         return True
     return user.is_recruiter and user.organisation_id == vacancy.organisation_id
 

@@ -50,6 +50,15 @@ def invite(recruiter: User, vacancy: Vacancy, profile: CandidateProfile, message
     return invitation
 
 
+def profile_to_invite(profile_id: int) -> CandidateProfile | None:
+    """A profile a recruiter may invite; someone who has not opted in looks exactly like someone who does
+    not exist (None)."""
+    if not 0 < profile_id < 2**31:
+        return None
+    profile = db.session.get(CandidateProfile, profile_id)
+    return profile if profile is not None and profile.discoverable else None
+
+
 def existing_invitation(vacancy: Vacancy, profile: CandidateProfile) -> Invitation | None:
     return db.session.scalar(sa.select(Invitation).where(Invitation.vacancy_id == vacancy.id,
                                                          Invitation.candidate_id == profile.user_id))

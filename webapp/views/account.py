@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -18,7 +17,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy.orm import selectinload
 
 from domain.vocabulary import UserRole
 from webapp.extensions import db, limiter
@@ -214,12 +212,7 @@ def edit_profile():
 
 def _own_application(application_id: int) -> Application:
     """The signed-in candidate's application, or 404: another person's id looks like one that does not exist."""
-    application = db.session.scalar(
-        sa.select(Application).where(Application.id == application_id, Application.candidate_id == current_user.id)
-    )
-    if application is None:
-        abort(404)
-    return application
+    return application_service.application_for_candidate(_me(), application_id) or abort(404)
 
 
 def vacancy_url(vacancy: Vacancy) -> str:
@@ -229,18 +222,9 @@ def vacancy_url(vacancy: Vacancy) -> str:
 @bp.get("/account/applications")
 @candidate_required
 def applications():
-    rows = db.session.scalars(
-        sa.select(Application)
-        .where(Application.candidate_id == current_user.id)
-        .options(
-            selectinload(Application.vacancy).selectinload(Vacancy.organisation),
-            selectinload(Application.events),
-        )
-        .order_by(Application.submitted_at.desc(), Application.id.desc())
-    ).all()
     return render_template(
         "account/applications.html",
-        applications=rows,
+        applications=application_service.applications_for_candidate(_me()),
         followed=follows.followed_councils(_me()),
         vacancy_url=vacancy_url,
     )

@@ -13,8 +13,6 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from domain.vocabulary import ApplicationStatus, UserRole
-from webapp.extensions import db
-from webapp.models import Organisation
 from webapp.web.access import role_required
 from webapp.web.pagination import page_number, pagination
 from webapp.services import audit
@@ -50,7 +48,7 @@ def _parse_filters(is_platform_admin: bool) -> AuditFilters:
         if not raw_org.isdigit() or not 0 < int(raw_org) < 2**31:
             abort(400, description="Choose a council from the list.")
         organisation_id = int(raw_org)
-        if db.session.get(Organisation, organisation_id) is None:
+        if council_service.council_by_id(organisation_id) is None:
             abort(400, description="Choose a council from the list.")
     return AuditFilters(action, organisation_id, page_number())
 
@@ -106,7 +104,7 @@ def detail_lines(detail: dict[str, Any] | None) -> list[str]:
 @bp.get("/audit")
 @role_required(UserRole.ADMIN, UserRole.ORG_ADMIN)
 def audit_log():
-    is_platform_admin = current_user.role == UserRole.ADMIN
+    is_platform_admin = current_user.has_role(UserRole.ADMIN)
     if not is_platform_admin and current_user.organisation_id is None:
         abort(403, description="Your account is not linked to a council.")
     filters = _parse_filters(is_platform_admin)

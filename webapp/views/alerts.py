@@ -58,7 +58,7 @@ def save():
     if not current_user.is_authenticated:
         flash("Sign in or create an account to save this search and get emails about new jobs.", "info")
         return redirect(url_for("account.sign_in", next=accounts.safe_local_path(_search_path(query))))
-    if current_user.role != UserRole.CANDIDATE:
+    if not current_user.is_candidate:
         abort(403, description="Only social workers can save searches. Sign in with a social worker's account.")
     if not form.validate_on_submit():
         abort(400, description=next(iter(form.errors.values()))[0] if form.errors else None)

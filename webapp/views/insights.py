@@ -15,7 +15,8 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_login import current_user
 
 from domain.funnel import FUNNEL_STAGES
-from domain.vocabulary import RoleLevel, ServiceArea, SubRegion, UserRole
+from domain.vocabulary import RoleLevel, ServiceArea, SubRegion
+from webapp.models.users import COUNCIL_ROLES, REGION_ROLES
 from webapp.web.access import role_required
 from webapp.web.downloads import csv_download
 from webapp.services import councils as council_service
@@ -24,13 +25,12 @@ from webapp.services import insights, rollups
 bp = Blueprint("insights", __name__)
 log = logging.getLogger(__name__)
 
-INSIGHTS_ROLES = (UserRole.PROGRAMME_LEAD, UserRole.ADMIN, UserRole.RECRUITER, UserRole.ORG_ADMIN)
-insights_required = role_required(*INSIGHTS_ROLES)
+insights_required = role_required(*REGION_ROLES, *COUNCIL_ROLES)
 
 
 def _own_council_id() -> int | None:
     """Council staff see their own council only; the programme team and admins see the region."""
-    if current_user.role in (UserRole.RECRUITER, UserRole.ORG_ADMIN):
+    if current_user.is_recruiter:
         if current_user.organisation_id is None:
             abort(403, description="Your account is not linked to a council. Ask a platform administrator to link it.")
         return current_user.organisation_id

@@ -6,14 +6,13 @@ exactly like a council that does not exist. Social workers and the public get 40
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from domain.equality import CHARACTERISTICS
-from domain.vocabulary import RoleLevel, ServiceArea, SubRegion, UserRole
+from domain.vocabulary import RoleLevel, ServiceArea, SubRegion
 from webapp.extensions import db
-from webapp.models import Organisation
+from webapp.models.users import COUNCIL_ROLES, REGION_ROLES
 from webapp.web.access import role_required
 from webapp.web.downloads import attachment, csv_download
 from webapp.forms.account import ConfirmForm
@@ -24,14 +23,12 @@ from webapp.services import supply_demand as sd
 
 bp = Blueprint("insights_extras", __name__)
 
-REGION_ROLES = (UserRole.PROGRAMME_LEAD, UserRole.ADMIN)
-COUNCIL_ROLES = (UserRole.RECRUITER, UserRole.ORG_ADMIN)
 insights_required = role_required(*REGION_ROLES, *COUNCIL_ROLES)
 
 
 def own_council_id() -> int | None:
     """None for someone who sees the region; their council's id for council staff."""
-    if current_user.role in REGION_ROLES:
+    if current_user.sees_region:
         return None
     if current_user.organisation_id is None:
         abort(403, description="Your account is not linked to a council. Ask a platform administrator to link it.")
@@ -84,20 +81,13 @@ def _supply_demand_filters(own: int | None) -> sd.Filters:
         abort(400, description=str(problem))
 
 
-def _organisation_choices(own: int | None) -> list[Organisation]:
-    query = sa.select(Organisation).order_by(Organisation.name)
-    if own is not None:
-        query = query.where(Organisation.id == own)
-    return list(db.session.scalars(query))
-
-
 @bp.get("/supply-and-demand")
 @insights_required
 def supply_and_demand():
     own = own_council_id()
     filters = _supply_demand_filters(own)
     result = sd.supply_and_demand(filters)
-    organisations = _organisation_choices(own)
+    organisations = council_service.councils_seen_by(own)
     chosen = next((o for o in organisations if o.id == filters.organisation_id), None)
     csv_url = url_for("insights_extras.supply_and_demand_csv", **request.args.to_dict())
     return render_template(
@@ -144,7 +134,7 @@ def equality_breakdown():
     breakdown, periods, period = _equality_breakdown(own)
     return render_template(
         "insights_extras/equality.html", breakdown=breakdown, periods=periods, period=period,
-        own_council=db.session.get(Organisation, own) if own is not None else None,
+        own_council=council_service.council_by_id(own) if own is not None else None,
         characteristics=CHARACTERISTICS, equality=equality,
         csv_url=url_for("insights_extras.equality_csv", characteristic=breakdown.characteristic.slug, year=period.key),
     )
@@ -172,7 +162,7 @@ def bulletins():
     months: dict = {}
     for bulletin in rows:
         months.setdefault(bulletin.month, []).append(bulletin)
-    own_council = db.session.get(Organisation, own) if own is not None else None
+    own_council = council_service.council_by_id(own) if own is not None else None
     return render_template("insights_extras/bulletins.html", months=months, own_council=own_council,
                            subscribed=bulletin_service.is_subscribed(_me()), form=ConfirmForm(),
                            month_label=bulletin_service.month_label)

@@ -26,7 +26,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BuildError
 
 from domain.funnel import FunnelStep
-from domain.vocabulary import ApplyMethod, UserRole
+from domain.vocabulary import ApplyMethod
 from webapp.extensions import db, limiter
 from webapp.forms.jobs import ApplyForm, JobSearchForm
 from webapp.search import InvalidSearch, SearchUnavailable
@@ -222,7 +222,7 @@ def vacancy(vacancy_id: int, slug: str):
     db.session.commit()
     canonical_url = url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug, _external=True)
     already_applied = None
-    if current_user.is_authenticated and current_user.role == UserRole.CANDIDATE:
+    if current_user.is_authenticated and current_user.is_candidate:
         already_applied = application_service.existing_application(current_user, vacancy)
     return render_template(
         "jobs/vacancy.html",
@@ -253,7 +253,7 @@ def apply(vacancy_id: int, slug: str):
     if not current_user.is_authenticated:
         return redirect(url_for("account.sign_in", next=url_for("jobs.apply", vacancy_id=vacancy.id,
                                                                  slug=vacancy.slug)))
-    if current_user.role != UserRole.CANDIDATE:
+    if not current_user.is_candidate:
         abort(403, description="Only social workers can apply for jobs. Sign in with a social worker's account.")
     if not vacancy.is_live_on(dt.date.today()):
         return _closed_page(vacancy)
@@ -316,7 +316,7 @@ def councils():
 @bp.get("/councils/<slug>")
 def council(slug: str):
     organisation = council_service.council_by_slug(slug) or abort(404)
-    can_follow = not current_user.is_authenticated or current_user.role == UserRole.CANDIDATE
+    can_follow = not current_user.is_authenticated or current_user.is_candidate
     return render_template(
         "jobs/council.html",
         title=organisation.name,

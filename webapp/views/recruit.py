@@ -23,12 +23,13 @@ from webapp.forms.recruit import (
     ReopenForm,
     VacancyForm,
 )
-from webapp.models import Application, Organisation, Vacancy
+from webapp.models import Application, Vacancy
 from webapp.web.access import RECRUITER_ROLES, role_required
 from webapp.web.forms import failed_post, form_page
 from webapp.web.pagination import page_number, pagination
 from webapp.services import ServiceError
 from webapp.services import applications as application_service
+from webapp.services import councils as council_service
 from webapp.services import featured as featured_service
 from webapp.services import organisations as organisation_service
 from webapp.services import vacancies as vacancy_service
@@ -357,7 +358,7 @@ def record_swe_check(application_id: int):
 @bp.route("/council", methods=["GET", "POST"])
 @council_staff_required(UserRole.ORG_ADMIN)
 def council():
-    organisation = db.session.get(Organisation, current_user.organisation_id)
+    organisation = council_service.council_by_id(current_user.organisation_id)
     form = CouncilOfferForm.for_organisation(organisation)
     if form.validate_on_submit():
         try:

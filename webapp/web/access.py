@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from domain.vocabulary import UserRole
 from webapp.extensions import login_manager
+from webapp.models.users import COUNCIL_ROLES
 
 
 def role_required(*roles: UserRole) -> Callable:
@@ -19,7 +20,7 @@ def role_required(*roles: UserRole) -> Callable:
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role not in roles:
+            if not current_user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -28,4 +29,4 @@ def role_required(*roles: UserRole) -> Callable:
     return decorator
 
 
-RECRUITER_ROLES = (UserRole.RECRUITER, UserRole.ORG_ADMIN)
+RECRUITER_ROLES = COUNCIL_ROLES

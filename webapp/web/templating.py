@@ -59,19 +59,19 @@ def navigation_items() -> list[dict]:
         ("News", "jobs.news"),
     ]
     if current_user.is_authenticated:
-        if current_user.role == UserRole.CANDIDATE:
+        if current_user.has_role(UserRole.CANDIDATE):
             items += [("Jobs that fit you", "matching.jobs_that_fit"), ("Your applications", "account.applications"),
                       ("Saved searches", "alerts.saved_searches"), ("Your profile", "account.profile")]
-        elif current_user.role == UserRole.RECRUITER:
+        elif current_user.has_role(UserRole.RECRUITER):
             items += [("Your vacancies", "recruit.vacancies"), ("Campaigns", "recruit_campaigns.index"),
                       ("Insights", "insights.dashboard")]
-        elif current_user.role == UserRole.ORG_ADMIN:
+        elif current_user.has_role(UserRole.ORG_ADMIN):
             items += [("Your vacancies", "recruit.vacancies"), ("Your council", "recruit.council"),
                       ("Campaigns", "recruit_campaigns.index"), ("Insights", "insights.dashboard"),
                       ("Audit log", "admin.audit_log")]
-        elif current_user.role == UserRole.PROGRAMME_LEAD:
+        elif current_user.has_role(UserRole.PROGRAMME_LEAD):
             items += [("Insights", "insights.dashboard"), ("Campaigns", "lead_campaigns.index")]
-        elif current_user.role == UserRole.ADMIN:
+        elif current_user.has_role(UserRole.ADMIN):
             items += [("Insights", "insights.dashboard"), ("Audit log", "admin.audit_log")]
         items.append(("Sign out", "account.sign_out"))
     else:
