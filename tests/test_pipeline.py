@@ -10,6 +10,7 @@ from flask import g
 from domain.vocabulary import ApplicationStatus, OfferDeclineReason, UserRole
 from tests import helpers
 from tests.factories import CandidateFactory, CandidateProfileFactory, OrganisationFactory, RecruiterFactory, VacancyFactory
+from tests.pages import main_text, page, summary_lists, table_rows, text_of, texts
 from webapp.extensions import db
 from webapp.models import Application, ApplicationEvent, AuditLog
 from webapp.services import NotAllowed, ServiceError
@@ -64,29 +65,30 @@ def events(application: Application) -> list[tuple]:
 # --- the applicants list and the application page ---------------------------------------------------------
 
 def test_vacancy_page_lists_applicants_with_their_registration(signed_in, application):
-    html = signed_in.get(f"/recruit/vacancies/{application.vacancy_id}").get_data(as_text=True)
-    assert "Applications (1)" in html
-    row = html.split(f'id="application-{application.id}"')[1].split("</tr>")[0]
-    assert "Sam Social-Worker" in row
-    assert "SW123456" in row
-    assert "Registration not checked" in row
-    assert "Submitted" in row
-    assert application.submitted_at.strftime("%B %Y") in row
+    soup = page(signed_in.get(f"/recruit/vacancies/{application.vacancy_id}"))
+    assert text_of(soup, "h2#applications") == "Applications (1)"
+    [[applicant, registration, status]] = table_rows(soup, "h2#applications ~ table")
+    submitted = application.submitted_at
+    assert applicant == f"Sam Social-Worker Applied {submitted.day} {submitted:%B %Y}"
+    assert registration == "SW123456 Registration not checked"
+    assert status == "Submitted"
+    assert soup.select_one(f"tr#application-{application.id} a")["href"] == f"/recruit/applications/{application.id}"
 
 
 def test_application_page_shows_statement_profile_history_and_next_steps(signed_in, application):
     response = signed_in.get(f"/recruit/applications/{application.id}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
+    soup = page(html)
     assert "I have four years in assessment." in html and "I would like to join your team." in html
-    assert "SW123456" in html
-    assert "Social worker" in html  # role level from the profile
-    assert "Child protection" in html  # specialisms
-    assert 'id="move-shortlisted"' in html and 'id="move-rejected"' in html
-    assert 'id="move-hired"' not in html and 'id="move-offered"' not in html
-    assert "Record that the Social Work England registration was checked" in html
-    history = html.split('id="history"')[1]
-    assert "Submitted" in history and "Applicant" in history
+    assert "SW123456" in main_text(soup)
+    [profile] = [rows for rows in summary_lists(soup) if "Experience" in rows]
+    assert profile["Role level"] == "Social worker" and profile["Specialisms"] == "Child protection"
+    moves = sorted(button["id"] for button in soup.select('main button[id^="move-"]'))
+    assert moves == ["move-rejected", "move-shortlisted"]  # from submitted, only these two steps
+    assert texts(soup, "form#registration .govuk-button") == [
+        "Record that the Social Work England registration was checked"]
+    assert table_rows(soup, "#history")[0][1:] == ["Submitted", "Applicant"]
 
 
 def test_statement_is_escaped(signed_in, council, recruiter):
@@ -103,10 +105,11 @@ def test_an_applicant_without_a_profile_is_shown_plainly(signed_in, council):
     vacancy = VacancyFactory(organisation=council)
     application = pipeline.submit(candidate, vacancy, "Statement")
     db.session.commit()
-    html = signed_in.get(f"/recruit/applications/{application.id}").get_data(as_text=True)
-    assert "has not filled in a profile" in html
-    vacancy_html = signed_in.get(f"/recruit/vacancies/{vacancy.id}").get_data(as_text=True)
-    assert "No number given" in vacancy_html
+    soup = page(signed_in.get(f"/recruit/applications/{application.id}"))
+    assert "This applicant has not filled in a profile." in texts(soup, "main p")
+    assert [rows for rows in summary_lists(soup) if "Experience" in rows] == []
+    vacancy_page = page(signed_in.get(f"/recruit/vacancies/{vacancy.id}"))
+    assert table_rows(vacancy_page, "h2#applications ~ table")[0][1] == "No number given Registration not checked"
 
 
 # --- moving through the pipeline ---------------------------------------------------------------------------
@@ -132,9 +135,12 @@ def test_full_pipeline_to_hired_records_each_step(signed_in, application, recrui
     assert all("moved to" not in repr(m.detail) for m in moves)
 
     html = signed_in.get(f"/recruit/applications/{application.id}").get_data(as_text=True)
-    history = html.split('id="history"')[1]
-    assert "Interview → Offered" in history and "Rita Recruiter" in history and "moved to offered" in history
+    history = table_rows(page(html), "#history")
+    assert [row[1].split(" ")[0] for row in history][0] == "Submitted" and len(history) == 5
+    offered = [row for row in history if row[1].startswith("Interview → Offered")]
+    assert len(offered) == 1 and "moved to offered" in offered[0][1] and "Rita Recruiter" in offered[0][2]
     assert "there are no more steps" in html
+    assert page(html).select('main button[id^="move-"]') == []
 
 
 @pytest.mark.parametrize("to_status", ["hired", "offered", "interview", "withdrawn", "submitted", "offer_declined"])
@@ -254,12 +260,12 @@ def test_recording_the_registration_check_says_who_and_when(signed_in, applicati
     assert entry.actor_id == recruiter.id and entry.subject_id == application.id
     assert "SW123456" not in repr(entry.detail)
 
-    html = signed_in.get(f"/recruit/applications/{application.id}").get_data(as_text=True)
-    checked = html.split('id="swe-checked"')[1].split("</p>")[0]
-    assert "Checked by Rita Recruiter on" in checked
-    assert application.swe_checked_at.strftime("%Y") in checked
-    vacancy_html = signed_in.get(f"/recruit/vacancies/{application.vacancy_id}").get_data(as_text=True)
-    assert "Registration checked" in vacancy_html.split(f'id="application-{application.id}"')[1].split("</tr>")[0]
+    soup = page(signed_in.get(f"/recruit/applications/{application.id}"))
+    checked_at = application.swe_checked_at
+    assert text_of(soup, "#swe-checked").startswith(f"Checked by Rita Recruiter on {checked_at.day} {checked_at:%B %Y}")
+    vacancy_page = page(signed_in.get(f"/recruit/vacancies/{application.vacancy_id}"))
+    [[_, registration, _]] = table_rows(vacancy_page, "h2#applications ~ table")
+    assert registration == f"SW123456 Registration checked {checked_at.day} {checked_at:%B %Y}"
 
 
 def test_registration_check_is_a_post(signed_in, application):
