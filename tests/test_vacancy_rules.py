@@ -176,3 +176,17 @@ def test_listing_pages_and_counts(app):
         vacancy_service.vacancies_for(council.id, "live", 3)
     with pytest.raises(ServiceError):
         vacancy_service.vacancies_for(council.id, "everything", 1)
+
+
+def test_expired_vacancies_are_closed_once_with_an_audit_entry(app):
+    today = dt.date.today()
+    expired = VacancyFactory(closing_date=today - dt.timedelta(days=1))
+    closing_today = VacancyFactory(closing_date=today)
+    db.session.commit()
+    assert vacancy_service.close_expired_vacancies(today) == 1
+    assert vacancy_service.close_expired_vacancies(today) == 0  # idempotent
+    assert db.session.get(Vacancy, expired.id).status == VacancyStatus.CLOSED
+    assert db.session.get(Vacancy, expired.id).closed_at is not None
+    assert db.session.get(Vacancy, closing_today.id).status == VacancyStatus.LIVE
+    entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "vacancy.expired"))
+    assert entry.subject_id == expired.id and entry.actor_id is None and entry.detail["changed"] == ["status", "closed_at"]

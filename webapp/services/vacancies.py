@@ -7,6 +7,7 @@ and the outbox hooks pick up every vacancy change in that same transaction.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -34,6 +35,8 @@ from webapp.services import NotAllowed, ServiceError
 from webapp.services import audit
 from webapp.services.applications import can_manage_vacancy
 from webapp.services.paging import one_page
+
+log = logging.getLogger(__name__)
 
 # Bounds that catch typing mistakes (a missing or extra nought) without second-guessing councils.
 SALARY_FLOOR = 15_000
@@ -401,6 +404,27 @@ def close(recruiter: User, vacancy: Vacancy) -> Vacancy:
     audit.record(recruiter, "vacancy.closed", vacancy, organisation_id=vacancy.organisation_id,
                  changed=["status", "closed_at"])
     return vacancy
+
+
+def close_expired_vacancies(today: dt.date | None = None) -> int:
+    """Mark live vacancies past their closing date as closed, and say how many.
+
+    Search already hides them from the day after closing (a query-time filter); this makes the
+    status say so too, for recruiters' lists and reports, and lets the outbox remove them from
+    the index. Idempotent: a second run finds nothing to do.
+    """
+    today = today or dt.date.today()
+    expired = db.session.scalars(
+        sa.select(Vacancy).where(Vacancy.status == VacancyStatus.LIVE, Vacancy.closing_date < today)
+    ).all()
+    for vacancy in expired:
+        vacancy.status = VacancyStatus.CLOSED
+        vacancy.closed_at = utcnow()
+        audit.record(None, "vacancy.expired", vacancy, organisation_id=vacancy.organisation_id,
+                     changed=["status", "closed_at"])
+    db.session.commit()
+    log.info("closed %d vacancies past their closing date", len(expired))
+    return len(expired)
 
 
 def can_reopen(vacancy: Vacancy, today: dt.date | None = None) -> bool:
