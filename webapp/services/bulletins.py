@@ -167,7 +167,7 @@ def change_text(now: int, before: int) -> str:
 def render_html(figures: dict[str, Any]) -> str:
     # Rendered straight from the Jinja environment: a worker has no request, and this standalone
     # page needs none of the site's per-request globals.
-    template = current_app.jinja_env.get_template("insights_extras/bulletin.html")
+    template = current_app.jinja_env.get_template("insights/bulletin.html")
     return template.render(f=figures, title=bulletin_title(figures), change_text=change_text,
                            config=current_app.config, service_name=current_app.config["SERVICE_NAME"],
                            stylesheet=current_app.static_url_path + "/insights.css")

@@ -10,7 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.views.alerts import bp as alerts
     from webapp.views.campaigns import bp as campaigns
     from webapp.views.campaigns import tracked
-    from webapp.views.equality_account import bp as equality_account
+    from webapp.views.equal_opportunities import bp as equal_opportunities
     from webapp.views.health import bp as health
     from webapp.views.insights import bp as insights
     from webapp.views.insights_extras import bp as insights_extras
@@ -23,7 +23,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs)
     app.register_blueprint(account)
     app.register_blueprint(alerts)
-    app.register_blueprint(equality_account)
+    app.register_blueprint(equal_opportunities)
     app.register_blueprint(matching)
     app.register_blueprint(recruit, url_prefix="/recruit")
     app.register_blueprint(admin, url_prefix="/admin")

@@ -91,7 +91,7 @@ def supply_and_demand():
     chosen = next((o for o in organisations if o.id == filters.organisation_id), None)
     csv_url = url_for("insights_extras.supply_and_demand_csv", **request.args.to_dict())
     return render_template(
-        "insights_extras/supply_demand.html", result=result, filters=filters, organisations=organisations,
+        "insights/supply_demand.html", result=result, filters=filters, organisations=organisations,
         chosen_council=chosen, own_council=chosen if own is not None else None, sd=sd, csv_url=csv_url,
         dimensions=sd.DIMENSIONS if own is None else {k: v for k, v in sd.DIMENSIONS.items()
                                                        if k in ("role_level", "service_area")},
@@ -133,7 +133,7 @@ def equality_breakdown():
     own = own_council_id()
     breakdown, periods, period = _equality_breakdown(own)
     return render_template(
-        "insights_extras/equality.html", breakdown=breakdown, periods=periods, period=period,
+        "insights/equality.html", breakdown=breakdown, periods=periods, period=period,
         own_council=council_service.council_by_id(own) if own is not None else None,
         characteristics=CHARACTERISTICS, equality=equality,
         csv_url=url_for("insights_extras.equality_csv", characteristic=breakdown.characteristic.slug, year=period.key),
@@ -163,7 +163,7 @@ def bulletins():
     for bulletin in rows:
         months.setdefault(bulletin.month, []).append(bulletin)
     own_council = council_service.council_by_id(own) if own is not None else None
-    return render_template("insights_extras/bulletins.html", months=months, own_council=own_council,
+    return render_template("insights/bulletins.html", months=months, own_council=own_council,
                            subscribed=bulletin_service.is_subscribed(_me()), form=ConfirmForm(),
                            month_label=bulletin_service.month_label)
 

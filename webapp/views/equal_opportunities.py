@@ -17,7 +17,7 @@ from webapp.web.access import role_required
 from webapp.web.forms import failed_post, form_page
 from webapp.services import equality
 
-bp = Blueprint("equality", __name__)
+bp = Blueprint("equal_opportunities", __name__)
 
 candidate_required = role_required(UserRole.CANDIDATE)
 
@@ -39,8 +39,8 @@ def answers():
         else:
             db.session.commit()
             flash("Thank you. Your answers have been saved.", "success")
-            return redirect(url_for("equality.answers"))
-    return form_page("equality/answers.html", form=form, has_answers=row is not None,
+            return redirect(url_for("equal_opportunities.answers"))
+    return form_page("equal_opportunities/answers.html", form=form, has_answers=row is not None,
                      delete_form=ConfirmForm(), characteristics=CHARACTERISTICS)
 
 
@@ -55,4 +55,4 @@ def delete():
     db.session.commit()
     flash("Your equal opportunities answers have been deleted." if deleted else "You had no answers to delete.",
           "success")
-    return redirect(url_for("equality.answers"))
+    return redirect(url_for("equal_opportunities.answers"))
