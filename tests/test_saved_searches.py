@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from domain.vocabulary import AlertFrequency
 from tests.conftest import sent_mail
 from tests.factories import PASSWORD, CandidateFactory, OrganisationFactory, RecruiterFactory, VacancyFactory
+from tests.pages import links as page_links, page as parsed, summary_list, tags, text_of, texts
 from tests.helpers import csrf_token, sign_in_as
 from webapp.extensions import db
 from webapp.models import SavedSearch, SentAlert
@@ -72,9 +73,13 @@ def test_a_candidate_saves_a_search_from_the_jobs_page(client, camden, sam):
     assert saved.query == "q=fostering&council=camden"  # normalised: no page, sort or tracking tags
     assert saved.name == "Fostering, Camden"
     assert saved.frequency == AlertFrequency.DAILY and saved.alerts_on
-    listing = client.get("/account/saved-searches").text
-    assert "Fostering, Camden" in listing and "Council: Camden" in listing and "Once a day" in listing
-    assert "/jobs?q=fostering&amp;council=camden&amp;sort=newest" in listing  # "see new jobs"
+    [card] = parsed(client.get("/account/saved-searches")).select("#saved-searches .govuk-summary-card")
+    assert text_of(card, ".govuk-summary-card__title") == "Fostering, Camden"
+    answers = summary_list(card)
+    assert "Council: Camden" in texts(card, ".govuk-summary-list__value ul li")
+    assert tags(card) == ["On"] and "Once a day" in answers["Email alerts"]
+    see_new = [text for text, href in page_links(card) if href == "/jobs?q=fostering&council=camden&sort=newest"]
+    assert len(see_new) == 1 and see_new[0].startswith("See new jobs")
 
 
 def test_saving_the_same_search_twice_keeps_one(client, sam):
@@ -83,7 +88,8 @@ def test_saving_the_same_search_twice_keeps_one(client, sam):
         token = token_from(client, "/jobs?q=fostering")
         assert client.post("/account/saved-searches", data={"csrf_token": token, "query": "q=fostering"}).status_code == 302
     assert len(rows()) == 1
-    assert "You had already saved this search" in client.get("/account/saved-searches").text
+    banners = texts(parsed(client.get("/account/saved-searches")), ".govuk-notification-banner__content")
+    assert [text for text in banners if "You had already saved this search" in text] != []
 
 
 def test_signed_out_visitors_are_asked_to_sign_in_and_come_back(client):
@@ -148,7 +154,8 @@ def test_rename_change_frequency_and_pause(client, sam):
     assert response.status_code == 302
     [row] = rows()
     assert (row.name, row.frequency, row.alerts_on) == ("Fostering near home", AlertFrequency.WEEKLY, False)
-    assert "Paused" in client.get("/account/saved-searches").text
+    [card] = parsed(client.get("/account/saved-searches")).select("#saved-searches .govuk-summary-card")
+    assert text_of(card, ".govuk-summary-card__title") == "Fostering near home" and tags(card) == ["Paused"]
 
 
 @pytest.mark.parametrize("data, message", [
@@ -209,8 +216,9 @@ def test_other_peoples_saved_searches_are_not_found(client, sam):
 
 
 def test_the_account_navigation_links_to_saved_searches(client, sam):
+    assert "/account/saved-searches" not in [href for _, href in page_links(parsed(client.get("/")), "header a")]
     sign_in_as(client, sam)
-    assert 'href="/account/saved-searches"' in client.get("/").text
+    assert "/account/saved-searches" in [href for _, href in page_links(parsed(client.get("/")), "header nav a")]
 
 
 # --- one-click unsubscribe -------------------------------------------------------------------------
