@@ -12,29 +12,16 @@ import logging
 import sqlalchemy as sa
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
-from flask_login import current_user
 
 from domain.funnel import FUNNEL_STAGES
 from domain.vocabulary import RoleLevel, ServiceArea, SubRegion
-from webapp.models.users import COUNCIL_ROLES, REGION_ROLES
-from webapp.web.access import role_required
-from webapp.web.downloads import csv_download
 from webapp.services import councils as council_service
 from webapp.services import insights, rollups
+from webapp.web.access import insights_required, own_council_id
+from webapp.web.downloads import csv_download
 
 bp = Blueprint("insights", __name__)
 log = logging.getLogger(__name__)
-
-insights_required = role_required(*REGION_ROLES, *COUNCIL_ROLES)
-
-
-def _own_council_id() -> int | None:
-    """Council staff see their own council only; the programme team and admins see the region."""
-    if current_user.is_recruiter:
-        if current_user.organisation_id is None:
-            abort(403, description="Your account is not linked to a council. Ask a platform administrator to link it.")
-        return current_user.organisation_id
-    return None
 
 
 def _catch_up_today() -> None:
@@ -67,7 +54,7 @@ def _presets(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
 def dashboard():
     _catch_up_today()
     try:
-        filters = insights.parse_filters(request.args, _own_council_id())
+        filters = insights.parse_filters(request.args, own_council_id())
     except insights.OutsideYourCouncil:
         abort(404)
     except insights.InvalidFilters as invalid:
@@ -77,7 +64,7 @@ def dashboard():
 
 def _page(filters: insights.Filters | None, errors: dict[str, str]):
     today = dt.date.today()
-    own = _own_council_id()
+    own = own_council_id()
     tables = insights.dashboard_tables(filters) if filters is not None else {}
     return render_template(
         "insights/dashboard.html",
@@ -105,7 +92,7 @@ def _page(filters: insights.Filters | None, errors: dict[str, str]):
 def table_csv(table: str):
     _catch_up_today()
     try:
-        filters = insights.parse_filters(request.args, _own_council_id())
+        filters = insights.parse_filters(request.args, own_council_id())
     except insights.OutsideYourCouncil:
         abort(404)
     except insights.InvalidFilters as invalid:

@@ -1,15 +1,16 @@
-"""Who may open a page: the role check every view uses."""
+"""Who may open a page: the role check every view uses, and which council's insights a person sees."""
 from __future__ import annotations
 
 from functools import wraps
 from typing import Callable
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
 from domain.vocabulary import UserRole
 from webapp.extensions import login_manager
-from webapp.models.users import COUNCIL_ROLES
+from webapp.models.users import COUNCIL_ROLES, REGION_ROLES
+from webapp.services import councils as council_service
 
 
 def role_required(*roles: UserRole) -> Callable:
@@ -30,3 +31,33 @@ def role_required(*roles: UserRole) -> Callable:
 
 
 RECRUITER_ROLES = COUNCIL_ROLES
+
+# Insights: the programme team sees the region; a council's staff see only their own council, and
+# another council's figures are a 404, exactly like a council that does not exist.
+insights_required = role_required(*REGION_ROLES, *COUNCIL_ROLES)
+
+
+def own_council_id() -> int | None:
+    """None for someone who sees the region; their council's id for council staff."""
+    if current_user.sees_region:
+        return None
+    if current_user.organisation_id is None:
+        abort(403, description="Your account is not linked to a council. Ask a platform administrator to link it.")
+    return current_user.organisation_id
+
+
+def council_asked_for(own: int | None) -> int | None:
+    """The council asked for in ?council=slug. Council staff only ever get their own."""
+    slug = request.args.get("council", "").strip()
+    if own is not None:
+        if slug:
+            organisation = council_service.council_by_slug(slug)
+            if organisation is None or organisation.id != own:
+                abort(404)
+        return own
+    if not slug:
+        return None
+    organisation = council_service.council_by_slug(slug)
+    if organisation is None:
+        abort(400, description="Choose a council from the list.")
+    return organisation.id
