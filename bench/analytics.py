@@ -71,7 +71,7 @@ def _region(session, rng: random.Random, vacancies_per_council: int):
     from domain.funnel import CampaignKind
     from domain.vocabulary import ApplyMethod, ContractType, RoleLevel, ServiceArea, VacancyStatus, WorkingPattern
     from webapp.models import Campaign, TrackedLink, Vacancy
-    from webapp.demo.seed import ensure_councils
+    from webapp.demo.councils import ensure_councils
 
     councils, _ = ensure_councils(session, YEAR_END)
     start = YEAR_END - dt.timedelta(days=364)

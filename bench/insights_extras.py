@@ -88,7 +88,7 @@ def run(size: int, repeats: int, seed: int, folder: Path) -> dict[str, Any]:
     from webapp import create_app
     from webapp.extensions import db
     from webapp.models import Organisation
-    from webapp.demo.seed import seed_scale
+    from webapp.demo.scale import seed_scale
     from webapp.services import bulletins, equality
     from webapp.services import supply_demand as sd
 

@@ -79,7 +79,7 @@ def build_database(size: int, folder: Path, seed: int) -> tuple[Any, float]:
 
     from webapp import create_app
     from webapp.extensions import db
-    from webapp.demo.seed import seed_scale
+    from webapp.demo.scale import seed_scale
 
     app = create_app("test", {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",

@@ -66,7 +66,7 @@ def main() -> None:
     from webapp import create_app
     from webapp.extensions import db
     from webapp.models import Organisation, User
-    from webapp.demo.seed import ensure_councils
+    from webapp.demo.councils import ensure_councils
     from webapp.services.workforce.imports import import_snapshots_csv
     from webapp.services.workforce.leavers import worker_secret
     from webapp.demo.workforce import seed_workforce

@@ -32,7 +32,8 @@ from webapp.models import (
 from webapp.services.passwords import verify_password
 from domain.vocabulary import is_valid_history
 from webapp.cli.seed import seed_command
-from webapp.demo.seed import DEMO_ACCOUNTS, SeedError, seed_demo, seed_scale
+from webapp.demo.scale import seed_scale
+from webapp.demo.seed import DEMO_ACCOUNTS, SeedError, seed_demo
 
 NOW = dt.datetime(2026, 11, 20, 9, 30)
 

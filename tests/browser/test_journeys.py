@@ -18,7 +18,7 @@ from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.models import Organisation, User
 from webapp.services.passwords import hash_password
-from webapp.demo.seed import ensure_councils
+from webapp.demo.councils import ensure_councils
 
 RECRUITER_EMAIL = "recruiter@camden.example.org"
 RECRUITER_PASSWORD = "a long recruiter passphrase"

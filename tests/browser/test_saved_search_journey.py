@@ -14,7 +14,7 @@ from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.models import Organisation, SavedSearch, User, Vacancy, utcnow
 from webapp.services.passwords import hash_password
-from webapp.demo.seed import ensure_councils
+from webapp.demo.councils import ensure_councils
 from webapp.services import saved_searches
 
 EMAIL, PASSWORD = "sam.alerts@example.org", "a long candidate passphrase"

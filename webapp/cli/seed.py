@@ -1,4 +1,4 @@
-"""`flask seed`: a thin shell over webapp.demo.seed.seed_demo() and seed_scale()."""
+"""`flask seed`: a thin shell over webapp.demo.seed.seed_demo() and webapp.demo.scale.seed_scale()."""
 from __future__ import annotations
 
 import sys
@@ -10,10 +10,17 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
+from webapp.demo.scale import seed_scale
+from webapp.demo.seed import (
+    DEFAULT_SEED,
+    DEMO_ACCOUNTS,
+    SeedError,
+    database_is_empty,
+    seed_demo,
+)
 from webapp.dispatch import outbox_committed
 from webapp.extensions import db
 from webapp.outbox.relay import relay_pending
-from webapp.demo.seed import DEFAULT_SEED, DEMO_ACCOUNTS, SeedError, database_is_empty, seed_demo, seed_scale
 
 
 class _ClickProgress:

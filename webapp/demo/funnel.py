@@ -17,7 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain.funnel import PIPELINE_STEPS, CampaignKind, FunnelStep, LinkChannel
-from domain.vocabulary import ApplicationStatus, ApplyMethod, RoleLevel, UserRole, VacancyStatus
+from domain.vocabulary import (
+    ApplicationStatus,
+    ApplyMethod,
+    RoleLevel,
+    UserRole,
+    VacancyStatus,
+)
 from webapp.models import (
     Application,
     ApplicationEvent,

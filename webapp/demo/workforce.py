@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from domain import workforce as wf
 from domain.vocabulary import RoleLevel
 from domain.workforce import ConversionSource, LeavingReason, Quarter
+from webapp.demo.rows import weighted
 from webapp.models import (
     AgencyConversion,
     AgencyPlacement,
@@ -59,10 +60,6 @@ class WorkforceSeedSummary:
 
 def _d(value: float) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _weighted(rng: random.Random, weights: dict):
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
 def seed_workforce(session: Session, organisations: list[Organisation], today: dt.date, seed: int,
@@ -109,7 +106,7 @@ def seed_workforce(session: Session, organisations: list[Organisation], today: d
                 if remaining <= 0:
                     break
                 piece = min(remaining, _d(float(leavers) * rng.uniform(0.1, 0.35)))
-                reason = _weighted(rng, LEAVING_WEIGHTS)
+                reason = weighted(rng, LEAVING_WEIGHTS)
                 reasons[reason] = reasons.get(reason, Decimal("0")) + piece
                 remaining -= piece
             if remaining > 0:
@@ -154,7 +151,7 @@ def _placements(session: Session, rng: random.Random, org: Organisation, since: 
     conversions = 0
     span = (today - since).days
     for _ in range(count):
-        level = _weighted(rng, PLACEMENT_LEVELS)
+        level = weighted(rng, PLACEMENT_LEVELS)
         start = since + dt.timedelta(days=rng.randint(0, span - 30))
         cap = caps[level.value]
         rate = Decimal(cap + rng.choice((-40, -25, -10, 0, 0, 15, 35)))
@@ -172,7 +169,7 @@ def _placements(session: Session, rng: random.Random, org: Organisation, since: 
             session.flush()
             session.add(AgencyConversion(
                 organisation_id=org.id, placement_id=placement.id, converted_on=converted_on,
-                source=_weighted(rng, {ConversionSource.TEMP_TO_PERM_EVENT: 4, ConversionSource.CAMPAIGN: 3,
+                source=weighted(rng, {ConversionSource.TEMP_TO_PERM_EVENT: 4, ConversionSource.CAMPAIGN: 3,
                                        ConversionSource.DIRECT_APPROACH: 4, ConversionSource.OTHER: 1}),
                 permanent_salary=SALARIES[level] + rng.choice((0, 1000, 2000, 3000))))
             conversions += 1
