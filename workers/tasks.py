@@ -14,7 +14,7 @@ from flask import Flask, has_app_context
 
 from webapp import create_app
 from webapp.outbox.relay import relay_pending
-from webapp.services import bulletins
+from webapp.services import bulletins, vacancies
 
 log = logging.getLogger(__name__)
 _worker_app: Flask | None = None
@@ -53,31 +53,8 @@ def relay_outbox(max_batches: int = 100) -> dict[str, int]:
 
 @in_app_context
 def close_expired_vacancies(today: dt.date | None = None) -> int:
-    """Mark live vacancies past their closing date as closed.
-
-    Search already hides them from the day after closing (a query-time filter); this makes the
-    status say so too, for recruiters' lists and reports, and lets the outbox remove them from
-    the index. Idempotent: a second run finds nothing to do.
-    """
-    import sqlalchemy as sa
-
-    from domain.vocabulary import VacancyStatus
-    from webapp.extensions import db
-    from webapp.models import Vacancy, utcnow
-    from webapp.services import audit
-
-    today = today or dt.date.today()
-    expired = db.session.scalars(
-        sa.select(Vacancy).where(Vacancy.status == VacancyStatus.LIVE, Vacancy.closing_date < today)
-    ).all()
-    for vacancy in expired:
-        vacancy.status = VacancyStatus.CLOSED
-        vacancy.closed_at = utcnow()
-        audit.record(None, "vacancy.expired", vacancy, organisation_id=vacancy.organisation_id,
-                     changed=["status", "closed_at"])
-    db.session.commit()
-    log.info("closed %d vacancies past their closing date", len(expired))
-    return len(expired)
+    """Close live vacancies past their closing date (webapp.services.vacancies); idempotent."""
+    return vacancies.close_expired_vacancies(today)
 
 
 @in_app_context
