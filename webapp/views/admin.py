@@ -18,16 +18,10 @@ from webapp.web.pagination import page_number, pagination
 from webapp.services import audit
 from webapp.services import councils as council_service
 from webapp.services.paging import PageNotFound
-from webapp.views.recruit import london_time
 
 bp = Blueprint("admin", __name__)
 
 _ACTION_FORMAT = re.compile(r"[a-z_]{1,30}\.[a-z_]{1,29}")
-
-
-@bp.context_processor
-def admin_helpers() -> dict:
-    return {"london_time": london_time}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 
 from flask import (
     Blueprint,
@@ -21,7 +20,6 @@ from flask import (
 )
 from flask_login import current_user
 from govuk_frontend_wtf.main import wtforms_errors
-from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BuildError
 
@@ -48,40 +46,6 @@ NEWS_PER_PAGE = 10
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-_BULLET = re.compile(r"^\s*[-•*]\s+")
-
-
-@bp.app_template_filter("paragraphs")
-def paragraphs(text: str | None) -> Markup:
-    """Plain text as GOV.UK paragraphs and bullet lists: blank lines split paragraphs, lines
-    starting "- " become a bulleted list, other single newlines break lines. Everything is
-    escaped: adverts, offers and articles are text, never HTML."""
-    html: list[str] = []
-    for block in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n")):
-        lines = [line.strip() for line in block.splitlines() if line.strip()]
-        run: list[str] = []
-        run_is_list = False
-
-        def flush() -> None:
-            if not run:
-                return
-            if run_is_list:
-                items = "".join(f"<li>{escape(item)}</li>" for item in run)
-                html.append(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')
-            else:
-                html.append(f'<p class="govuk-body">{Markup("<br>").join(escape(line) for line in run)}</p>')
-            run.clear()
-
-        for line in lines:
-            is_bullet = bool(_BULLET.match(line))
-            if run and is_bullet != run_is_list:
-                flush()
-            run_is_list = is_bullet
-            run.append(_BULLET.sub("", line) if is_bullet else line)
-        flush()
-    return Markup("".join(html))
-
 
 def _url_or_none(endpoint: str, **values) -> str | None:
     try:

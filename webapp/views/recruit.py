@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from functools import wraps
 from typing import Callable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -36,22 +35,6 @@ from webapp.services import vacancies as vacancy_service
 from webapp.services.paging import PageNotFound
 
 bp = Blueprint("recruit", __name__)
-
-try:
-    LONDON = ZoneInfo("Europe/London")
-except ZoneInfoNotFoundError:  # a slim container with no time zone database: show UTC rather than fail
-    LONDON = dt.UTC
-
-
-def london_time(value: dt.datetime) -> dt.datetime:
-    """A naive UTC moment from the database, as a clock in England shows it (GMT or BST)."""
-    return value.replace(tzinfo=dt.UTC).astimezone(LONDON)
-
-
-@bp.context_processor
-def recruit_helpers() -> dict:
-    return {"london_time": london_time}
-
 
 def council_staff_required(*roles: UserRole) -> Callable:
     """Signed in, one of these roles, and linked to a council (an account without one can do nothing here)."""

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, g, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from domain import vocabulary
 from domain.vocabulary import UserRole
@@ -51,6 +54,50 @@ def long_date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+try:
+    LONDON = ZoneInfo("Europe/London")
+except ZoneInfoNotFoundError:  # a slim container with no time zone database: show UTC rather than fail
+    LONDON = dt.UTC
+
+
+def london_time(value: dt.datetime) -> dt.datetime:
+    """A naive UTC moment from the database, as a clock in England shows it (GMT or BST)."""
+    return value.replace(tzinfo=dt.UTC).astimezone(LONDON)
+
+
+_BULLET = re.compile(r"^\s*[-•*]\s+")
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Plain text as GOV.UK paragraphs and bullet lists: blank lines split paragraphs, lines
+    starting "- " become a bulleted list, other single newlines break lines. Everything is
+    escaped: adverts, offers and articles are text, never HTML."""
+    html: list[str] = []
+    for block in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n")):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        run: list[str] = []
+        run_is_list = False
+
+        def flush() -> None:
+            if not run:
+                return
+            if run_is_list:
+                items = "".join(f"<li>{escape(item)}</li>" for item in run)
+                html.append(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')
+            else:
+                html.append(f'<p class="govuk-body">{Markup("<br>").join(escape(line) for line in run)}</p>')
+            run.clear()
+
+        for line in lines:
+            is_bullet = bool(_BULLET.match(line))
+            if run and is_bullet != run_is_list:
+                flush()
+            run_is_list = is_bullet
+            run.append(_BULLET.sub("", line) if is_bullet else line)
+        flush()
+    return Markup("".join(html))
+
+
 def navigation_items() -> list[dict]:
     """The service navigation for whoever is signed in."""
     items = [
@@ -93,8 +140,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(pounds)
     app.add_template_filter(fte)
     app.add_template_filter(fte_or_count)
+    app.add_template_filter(paragraphs)
     app.jinja_env.globals.update(salary_range=salary_range, vocabulary=vocabulary, navigation_items=navigation_items,
-                                 bar_percentages=bar_percentages)
+                                 bar_percentages=bar_percentages, london_time=london_time)
 
     @app.context_processor
     def page_globals() -> dict:
