@@ -260,6 +260,7 @@ POSTCODE_DISTRICTS: dict[str, tuple[float, float, str]] = {
     "TW3": (51.4680, -0.3630, "Hounslow"),
     "TW4": (51.4640, -0.3900, "Hounslow West"),
     "TW5": (51.4800, -0.3900, "Heston"),
+    "TW6": (51.4700, -0.4550, "Heathrow"),
     "TW7": (51.4720, -0.3350, "Isleworth"),
     "TW8": (51.4850, -0.3050, "Brentford"),
     "TW9": (51.4650, -0.2950, "Richmond"),
@@ -278,6 +279,7 @@ POSTCODE_DISTRICTS: dict[str, tuple[float, float, str]] = {
     "UB8": (51.5450, -0.4800, "Uxbridge"),
     "UB9": (51.6000, -0.4800, "Harefield"),
     "UB10": (51.5500, -0.4500, "Ickenham"),
+    "UB11": (51.5150, -0.4450, "Stockley Park"),
 }
 
 # Central districts split into lettered parts, and what the whole is called.
