@@ -179,8 +179,6 @@ OUTER_DISTRICTS_IN_LONDON_BOROUGHS = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="TW6 (Heathrow) and UB11 (Stockley Park), both in Hillingdon, are missing "
-                                       "from domain/postcodes.py: near=TW6 is refused as not a London district")
 def test_every_district_of_the_london_boroughs_resolves():
     missing = [code for code in OUTER_DISTRICTS_IN_LONDON_BOROUGHS if district_point(code) is None]
     assert missing == []
