@@ -31,7 +31,7 @@ def _text(element: Tag) -> str:
     parts = []
     for node in element.descendants:
         if isinstance(node, Tag):
-            if node.name in _BLOCKS:
+            if node.name in _BLOCKS or "govuk-!-display-block" in (node.get("class") or []):
                 parts.append(" ")
         elif isinstance(node, NavigableString) and not isinstance(node, Comment) \
                 and node.parent.name not in ("script", "style", "template"):
