@@ -67,6 +67,7 @@ LANDMARKS = [
     ("SM1", "Sutton station (SM1 1DF)", 51.3596, -0.1913, 1),
     ("EN1", "Enfield Town station (EN1 1YX)", 51.6519, -0.0792, 1),
     ("UB8", "Hillingdon Civic Centre, Uxbridge (UB8 1UW)", 51.5463, -0.4786, 1),
+    ("TW6", "Heathrow Airport (TW6 1EW)", 51.4700, -0.4543, 1),
     # A split central district on its own is the middle of its parts: still in the right place.
     ("W1", "Oxford Circus", 51.5152, -0.1418, 0.4),
     ("EC2", "Bank junction", 51.5133, -0.0890, 0.4),
