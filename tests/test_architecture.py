@@ -17,7 +17,7 @@ PACKAGES = ("config", "domain", "matching", "webapp", "workers")
 
 def test_the_import_contracts_hold():
     """.importlinter: workers -> webapp -> matching -> domain; inside webapp, views -> services -> models."""
-    result = subprocess.run([str(Path(sys.executable).parent / "lint-imports"), "--no-cache"], cwd=ROOT,
+    result = subprocess.run([str(Path(sys.executable).parent / "lint-imports"), "--no-cache", "--no-logo"], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
