@@ -36,9 +36,14 @@ def _hidden_imports(path: Path) -> list[str]:
             continue
         for inner in ast.walk(node):
             if isinstance(inner, (ast.Import, ast.ImportFrom)):
-                line, before = lines[inner.lineno - 1], lines[inner.lineno - 2] if inner.lineno > 1 else ""
-                if "#" not in line and not before.strip().startswith("#"):
-                    found.append(f"{path.relative_to(ROOT)}:{inner.lineno}: {line.strip()}")
+                # One comment covers a run of imports: on any of their lines, or in the three lines above the run.
+                first = inner.lineno - 1
+                while first > 0 and lines[first - 1].strip().startswith(("import ", "from ")):
+                    first -= 1
+                run = lines[first:inner.lineno]
+                above = [line.strip() for line in lines[max(0, first - 3):first]]
+                if not any("#" in line for line in run) and not any(line.startswith("#") for line in above):
+                    found.append(f"{path.relative_to(ROOT)}:{inner.lineno}: {lines[inner.lineno - 1].strip()}")
     return found
 
 
