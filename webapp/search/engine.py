@@ -92,7 +92,7 @@ def _build(app: Flask) -> SearchEngine:
 
         return SqliteSearchEngine(app.config["SEARCH_SQLITE_PATH"])
     if configured_elasticsearch_url(app):
-        from webapp.search.elastic_engine import ElasticsearchEngine
+        from webapp.search.elastic_engine import ElasticsearchEngine  # loads the Elasticsearch client
 
         return ElasticsearchEngine(url, prefix=app.config["SEARCH_INDEX_PREFIX"])
     raise SearchUnavailable(
