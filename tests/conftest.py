@@ -7,7 +7,11 @@ Run one backend with `pytest --backends sqlite`.
 """
 from __future__ import annotations
 
+import fcntl
 import os
+import tempfile
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -85,9 +89,10 @@ def database_url(backend, tmp_path_factory):
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
         return
-    # A database of this session's own, so two test runs (or xdist workers) never collide.
+    # A database of this session's own, so two test runs (or xdist workers) never collide: a pid
+    # alone is not enough when runs in other PID namespaces share the server (DROP ... FORCE).
     server = sa.make_url(_postgres_url())
-    name = f"{server.database}_{os.getpid()}"
+    name = f"{server.database}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -297,24 +302,77 @@ def redis_url(worker_number) -> str:
     return urlunsplit(parts._replace(path=f"/{worker_number + 1}"))
 
 
+class _ElasticsearchLock:
+    """Under xdist, the test that stops Elasticsearch waits until no other worker is using it, and
+    holds them off until it has started it again: every Elasticsearch test holds a shared lock."""
+
+    def __init__(self) -> None:
+        self.fd: int | None = None
+        self.exclusive = False
+
+    def _file(self) -> int | None:
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # set on xdist's workers: one per run
+        if run is None:
+            return None
+        if self.fd is None:
+            self.fd = os.open(os.path.join(tempfile.gettempdir(), f"cswjobs-tests-es-{run}.lock"),
+                              os.O_CREAT | os.O_RDWR, 0o600)
+        return self.fd
+
+    @contextmanager
+    def shared(self):
+        fd = self._file()
+        if fd is None or self.exclusive:
+            yield
+            return
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            if not self.exclusive:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
+    @contextmanager
+    def alone(self):
+        fd = self._file()
+        if fd is None:
+            yield
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)  # converts this worker's own shared lock, if it holds one
+        self.exclusive = True
+        try:
+            yield
+        finally:
+            self.exclusive = False
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+_ELASTICSEARCH_LOCK = _ElasticsearchLock()
+
+
+@pytest.fixture
+def elasticsearch_to_itself():
+    """For a test that stops and starts Elasticsearch: no other xdist worker uses it meanwhile."""
+    with _ELASTICSEARCH_LOCK.alone():
+        yield
+
+
 @pytest.fixture
 def es_prefix(request) -> str:
     """An index prefix of this test's own (`test-...`), whose indices are deleted afterwards."""
-    import uuid
-
     prefix = f"test-{uuid.uuid4().hex[:12]}"
-    yield prefix
-    url = os.environ.get("CSWJOBS_TEST_SEARCH_URL")
-    if url:
-        from webapp.search.elastic_engine import ElasticsearchEngine
+    with _ELASTICSEARCH_LOCK.shared():
+        yield prefix
+        url = os.environ.get("CSWJOBS_TEST_SEARCH_URL")
+        if url:
+            from webapp.search.elastic_engine import ElasticsearchEngine
+            from webapp.search.vectors import VectorIndices
 
-        from webapp.search.vectors import VectorIndices
-
-        try:
-            ElasticsearchEngine(url, prefix=prefix).drop()
-            VectorIndices(url, prefix).drop()  # matching's candidate and vacancy vector indices
-        except Exception:  # Elasticsearch stopped by the test itself: nothing left to clean
-            pass
+            try:
+                ElasticsearchEngine(url, prefix=prefix).drop()
+                VectorIndices(url, prefix).drop()  # matching's candidate and vacancy vector indices
+            except Exception:  # Elasticsearch stopped by the test itself: nothing left to clean
+                pass
 
 
 @pytest.fixture

@@ -72,6 +72,7 @@ def _es(action: str) -> None:
 
 
 @pytest.mark.backends("postgresql")  # stopping Elasticsearch is slow: once is enough
+@pytest.mark.usefixtures("elasticsearch_to_itself")  # no other xdist worker's test meanwhile
 def test_every_change_made_while_elasticsearch_is_down_arrives_when_it_returns(app, client, clean_redis):
     recruiter = RecruiterFactory()
     council = recruiter.organisation
