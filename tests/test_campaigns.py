@@ -10,6 +10,7 @@ from domain.funnel import CampaignKind
 from domain.vocabulary import UserRole, VacancyStatus
 from tests.factories import OrganisationFactory, RecruiterFactory, UserFactory, VacancyFactory
 from tests.helpers import sign_in_as
+from tests.pages import error_summary, error_summary_links, field_error, page, summary_list, table_rows, text_of, texts
 from webapp.extensions import db
 from webapp.models import AuditLog, Campaign, FeaturedSlot, FunnelEvent, TrackedLink
 
@@ -36,6 +37,10 @@ def councils(app):
             "hackney_job": hackney_job, "recruiter": recruiter, "lead": lead}
 
 
+def day(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
 def campaign_form(**changes) -> dict:
     data = {"name": "Spring open day", "kind": "recruitment", "summary": "Meet our teams.",
             "starts_on": date_parts(TODAY), "ends_on": date_parts(TODAY + dt.timedelta(days=20)),
@@ -54,8 +59,11 @@ def test_a_recruiter_runs_a_campaign_with_a_tracked_link(client, councils):
                                                                           CampaignKind.RECRUITMENT)
     [link] = campaign.links
     assert link.destination == f"/jobs/{job.id}-{job.slug}" and link.channel.value == "linkedin"
-    page = client.get(response.headers["Location"])
-    assert page.status_code == 200 and f"/c/{link.code}" in page.text
+    detail = page(client.get(response.headers["Location"]))
+    assert summary_list(detail)["Jobs"] == job.title and summary_list(detail)["Budget"] == "£1,500"
+    [[shared, goes_to, visits, applied, hires]] = table_rows(detail, "#links ~ div table")
+    assert text_of(detail, "#links ~ div table tbody code").endswith(f"/c/{link.code}")
+    assert shared.endswith("LinkedIn") and goes_to == link.destination and (visits, applied, hires) == ("0", "0", "0")
     actions = db.session.scalars(sa.select(AuditLog.action).where(AuditLog.subject_type == "campaigns")).all()
     assert sorted(actions) == ["campaign.created", "campaign.link_added"]
 
@@ -65,7 +73,8 @@ def test_a_recruiter_runs_a_campaign_with_a_tracked_link(client, councils):
     for bad in ("https://evil.example/", "//evil.example", "/c/abc", "jobs", "/jobs\\..", ""):
         refused = client.post(f"/recruit/campaigns/{campaign.id}/links",
                               data={"channel": "email", "label": "", "destination": bad})
-        assert refused.status_code == 400 and "There is a problem" in refused.text, bad
+        assert refused.status_code == 400, bad
+        assert error_summary(page(refused)) and field_error(page(refused), "destination"), bad
     assert db.session.scalar(sa.select(sa.func.count(TrackedLink.id))) == 2
 
     # The link works for anyone: a visit credited to the campaign, then on to the page.
@@ -88,18 +97,22 @@ def test_a_featured_jobs_campaign_features_its_jobs(client, councils):
     [slot] = db.session.scalars(sa.select(FeaturedSlot)).all()
     assert (slot.vacancy_id, slot.campaign_id, slot.starts_on, slot.ends_on) == (
         job.id, campaign.id, TODAY, TODAY + dt.timedelta(days=10))
-    assert "Featured slots" in client.get(response.headers["Location"]).text
+    detail = page(client.get(response.headers["Location"]))
+    assert texts(detail, "h2:-soup-contains('Featured slots') + ul li") == [
+        f"{job.title}: featured {day(TODAY)} to {day(TODAY + dt.timedelta(days=10))}"]
     none_chosen = client.post("/recruit/campaigns/new", data=campaign_form(kind="featured"))
-    assert none_chosen.status_code == 400 and "Select the jobs to feature" in none_chosen.text
+    assert none_chosen.status_code == 400 and error_summary(page(none_chosen)) == ["Select the jobs to feature"]
     too_long = client.post("/recruit/campaigns/new", data=campaign_form(
         kind="featured", ends_on=date_parts(TODAY + dt.timedelta(days=90)), vacancies=[str(councils["camden_job_2"].id)]))
-    assert too_long.status_code == 400 and "at most 31 days" in too_long.text
+    assert too_long.status_code == 400
+    [too_long_message] = error_summary(page(too_long))
+    assert "at most 31 days" in too_long_message
     assert db.session.scalar(sa.select(sa.func.count(Campaign.id))) == 1
 
 
 BAD_CAMPAIGNS = [
-    ({"name": ""}, "Enter the campaign&#39;s name"),
-    ({"kind": "lottery"}, "Not a valid choice"),
+    ({"name": ""}, "Enter the campaign's name"),
+    ({"kind": "lottery"}, "Not a valid choice."),
     ({"starts_on": ["31", "2", "2027"]}, "Start date must be a real date"),
     ({"ends_on": date_parts(TODAY - dt.timedelta(days=40)), "starts_on": date_parts(TODAY - dt.timedelta(days=50))},
      "The end date must be today or later"),
@@ -116,23 +129,31 @@ def test_bad_campaigns_are_refused_with_a_message(client, councils):
     for changes, message in BAD_CAMPAIGNS:
         response = client.post("/recruit/campaigns/new", data=campaign_form(**changes))
         assert response.status_code == 400, changes
-        assert message in response.text, changes
+        soup = page(response)
+        assert message in error_summary(soup), changes
+        # the summary links to the field, which repeats the message beside it
+        [field] = [href for href, text in error_summary_links(soup).items() if text == message]
+        assert field_error(soup, field.lstrip("#")) == message, changes
     assert db.session.scalar(sa.select(sa.func.count(Campaign.id))) == 0
 
 
 def test_councils_only_see_and_use_their_own(client, councils):
     hackney_campaign = Campaign(organisation_id=councils["hackney"].id, kind=CampaignKind.REFER_A_FRIEND,
                                 name="Hackney referrals", starts_on=TODAY, ends_on=TODAY)
-    db.session.add(hackney_campaign)
+    camden_campaign = Campaign(organisation_id=councils["camden"].id, kind=CampaignKind.REFER_A_FRIEND,
+                               name="Camden referrals", starts_on=TODAY, ends_on=TODAY)
+    db.session.add_all([hackney_campaign, camden_campaign])
     db.session.commit()
     sign_in_as(client, councils["recruiter"])
-    assert "Hackney referrals" not in client.get("/recruit/campaigns").text
+    # the list is shown, and holds only Camden's own (an empty page would not prove the filter)
+    listed = [row[0] for row in table_rows(page(client.get("/recruit/campaigns")))]
+    assert listed == ["Camden referrals Refer a friend Running"]
     for path in (f"/recruit/campaigns/{hackney_campaign.id}", f"/recruit/campaigns/{hackney_campaign.id}/edit"):
         assert client.get(path).status_code == 404
     assert client.post(f"/recruit/campaigns/{hackney_campaign.id}/links",
                        data={"channel": "email", "destination": "/jobs"}).status_code == 404
     other = client.post("/recruit/campaigns/new", data=campaign_form(vacancies=[str(councils["hackney_job"].id)]))
-    assert other.status_code == 400 and "Select jobs from the list" in other.text
+    assert other.status_code == 400 and error_summary(page(other)) == ["Select jobs from the list"]
     assert client.get("/insights/campaigns").status_code == 403  # the regional pages are the programme team's
 
 
@@ -147,7 +168,9 @@ def test_a_programme_lead_runs_a_regional_campaign_across_councils(client, counc
     assert campaign.links[0].destination == "/jobs"
     form = campaign_form(name="Pan-London team managers", budget="20000", vacancies=[str(jobs[0].id)])
     del form["kind"]  # not on the edit page: the kind is fixed once made
-    assert 'name="kind"' not in client.get(f"/insights/campaigns/{campaign.id}/edit").text
+    edit_page = page(client.get(f"/insights/campaigns/{campaign.id}/edit"))
+    assert edit_page.find(attrs={"name": "name"}) is not None  # the form is there ...
+    assert edit_page.find(attrs={"name": "kind"}) is None  # ... without the kind
     edited = client.post(f"/insights/campaigns/{campaign.id}/edit", data=form)
     assert edited.status_code == 302
     db.session.refresh(campaign)
@@ -164,3 +187,8 @@ def test_closed_jobs_cannot_be_featured(client, councils):
     sign_in_as(client, councils["recruiter"])
     response = client.post("/recruit/campaigns/new", data=campaign_form(kind="featured", vacancies=[str(job.id)]))
     assert response.status_code == 400
+    soup = page(response)
+    assert error_summary(soup) == ["Select jobs from the list"]
+    offered = [box["value"] for box in soup.select('input[name="vacancies"]')]
+    assert str(councils["camden_job_2"].id) in offered and str(job.id) not in offered  # not even offered
+    assert db.session.scalar(sa.select(sa.func.count(FeaturedSlot.id))) == 0
