@@ -14,6 +14,7 @@ from domain.funnel import VISITOR_STEPS, CampaignKind, FunnelStep
 from domain.vocabulary import RoleLevel, ServiceArea, UserRole
 from tests.factories import CandidateFactory, OrganisationFactory, RecruiterFactory, UserFactory, VacancyFactory
 from tests.helpers import sign_in_as
+from tests.pages import error_summary_links, page, table_rows, text_of
 from webapp.extensions import db
 from webapp.models import Campaign, FunnelEvent, Organisation, Vacancy
 from webapp.services import insights, rollups
@@ -137,9 +138,13 @@ def _csv(response) -> list[dict[str, str]]:
 def test_a_programme_lead_sees_the_region_and_can_download_every_table(client, region):
     signed_in(client, UserFactory(role=UserRole.PROGRAMME_LEAD))
     period = f"from={START}&to={START + dt.timedelta(days=DAYS)}"
-    page = client.get(f"/insights?{period}")
-    assert page.status_code == 200
-    assert "Camden" in page.text and "Hackney" in page.text and 'role="img"' in page.text
+    dashboard = client.get(f"/insights?{period}")
+    assert dashboard.status_code == 200
+    soup = page(dashboard)
+    # Every council has its row in the comparison, with a chart (the names also sit in the filter's list,
+    # so finding them anywhere on the page proved nothing).
+    assert {row[0] for row in table_rows(soup, "#table-by_council")} >= {"Camden", "Hackney", "Croydon"}
+    assert soup.select("main [role=img]")
     for table in ("headline", "funnel", "by_council", "by_sub_region", "by_role_level", "by_service_area",
                   "by_campaign", "over_time", "timings", "campaigns"):
         assert _csv(client.get(f"/insights/{table}.csv?{period}")), table
@@ -150,19 +155,30 @@ def test_a_programme_lead_sees_the_region_and_can_download_every_table(client, r
     assert "'=HYPERLINK(\"http://evil.example\")" in names  # never a live formula in a spreadsheet
     assert client.get(f"/insights/nonsense.csv?{period}").status_code == 404
     filtered = client.get(f"/insights?{period}&council=hackney&role_level=team_manager&by=service_area")
-    assert filtered.status_code == 200 and "Hackney" in filtered.text
+    assert filtered.status_code == 200
+    soup = page(filtered)
+    assert text_of(soup, "#filter-council option[selected]") == "Hackney"
+    # The funnel shown is Hackney's team managers', as recomputed from the raw events.
+    expected, _ = recompute(insights.Scope(START, START + dt.timedelta(days=DAYS), organisation_id=region["hackney"].id,
+                                           role_level=RoleLevel.TEAM_MANAGER))
+    funnel = {row[0]: row[1] for row in table_rows(soup, "#table-funnel")}
+    assert (funnel["Job views"], funnel["Hired"]) == (str(expected.get("job_view", 0)), str(expected.get("hired", 0)))
 
 
 def test_a_recruiter_sees_only_their_own_council(client, region):
     signed_in(client, RecruiterFactory(organisation=region["camden"]))
     period = f"from={START}&to={START + dt.timedelta(days=DAYS)}"
-    page = client.get(f"/insights?{period}")
-    assert page.status_code == 200
-    assert "Hackney" not in page.text and "Croydon" not in page.text
-    assert "Camden open day" in page.text and "Hackney refer a friend" not in page.text
-    camden_only = insights.headline_figures(START, START + dt.timedelta(days=DAYS), region["camden"].id)
+    dashboard = client.get(f"/insights?{period}")
+    assert dashboard.status_code == 200
+    assert "Hackney" not in dashboard.text and "Croydon" not in dashboard.text
+    campaigns = [row[0] for row in table_rows(page(dashboard), "#table-campaigns")]
+    assert "Camden open day" in campaigns and "Hackney refer a friend" not in campaigns
+    # Camden's own figures, recomputed from the raw events (not through insights.headline_figures, the
+    # function that makes the CSV, which would agree with itself whatever it counted).
+    expected, visitors = recompute(insights.Scope(START, START + dt.timedelta(days=DAYS),
+                                                  organisation_id=region["camden"].id))
     headline = {row["Measure"]: int(row["This period"]) for row in _csv(client.get(f"/insights/headline.csv?{period}"))}
-    assert headline["Job views"] == camden_only["job_views"] and headline["Visitors"] == camden_only["visitors"]
+    assert headline["Job views"] == expected["job_view"] and headline["Visitors"] == visitors
     assert client.get(f"/insights?{period}&council=hackney").status_code == 404
     assert client.get(f"/insights/funnel.csv?{period}&council=hackney").status_code == 404
     assert client.get(f"/insights?{period}&campaign={region['hackney_campaign'].id}").status_code == 404
@@ -182,9 +198,12 @@ def test_bad_filters_are_a_400_with_a_message(client, app):
     OrganisationFactory(name="Camden")
     signed_in(client, UserFactory(role=UserRole.PROGRAMME_LEAD))
     for query in BAD_FILTERS:
-        page = client.get(f"/insights?{query}")
-        assert page.status_code == 400, query
-        assert "There is a problem" in page.text and 'href="#filter-' in page.text, query
+        response = client.get(f"/insights?{query}")
+        assert response.status_code == 400, query
+        problems = error_summary_links(page(response))
+        assert problems and all(href.startswith("#filter-") for href in problems), (query, problems)
+        for href in problems:  # each links to a field that is on the page
+            assert page(response).select_one(href) is not None, (query, href)
         assert client.get(f"/insights/funnel.csv?{query}").status_code == 400, query
 
 
