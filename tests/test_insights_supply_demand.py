@@ -18,6 +18,7 @@ from tests.factories import (
     VacancyFactory,
 )
 from tests.helpers import sign_in_as
+from tests.pages import page, table_rows, text_of
 from webapp.services import supply_demand as sd
 from webapp.services.spreadsheets import csv_safe
 
@@ -124,16 +125,21 @@ def test_bands():
 
 def test_programme_lead_sees_the_region_heat_map(client, world):
     sign_in_as(client, UserFactory(role=UserRole.PROGRAMME_LEAD))
-    page = client.get("/insights/supply-and-demand")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    assert 'id="heatmap"' in html and 'id="legend"' in html and 'id="sd-table"' in html
+    response = client.get("/insights/supply-and-demand")
+    assert response.status_code == 200
+    soup = page(response)
+    assert soup.select("#legend li") and soup.select("#heatmap tbody tr")
     # Colour plus the number: the shortage cell carries its band class and its ratio and counts as text.
-    assert 'class="app-heat--shortage" title="Social worker, Child protection: 3 candidates, 4 vacancies (3.5 FTE)"' in html
-    assert "<strong>5</strong> live vacancies (4.5 FTE)" in html
+    [cell] = soup.select('#heatmap td[title^="Social worker, Child protection:"]')
+    assert cell["title"] == "Social worker, Child protection: 3 candidates, 4 vacancies (3.5 FTE)"
+    assert cell["class"] == ["app-heat--shortage"]
+    assert (text_of(cell, ".app-heatmap__value"), text_of(cell, ".app-heatmap__counts")) == ("0.9", "3/4")
+    assert ["Social worker", "Child protection", "4", "3.5", "3", "0.9", "Short"] in table_rows(soup, "#sd-table")
+    assert text_of(soup, "#sd-summary").startswith("5 live vacancies (4.5 FTE), ")
     filtered = client.get("/insights/supply-and-demand?council=hackney&rows=role_level&columns=service_area")
     assert filtered.status_code == 200
-    assert 'title="Senior practitioner, Fostering: 1 candidates, 1 vacancies (1 FTE)"' in filtered.get_data(as_text=True)
+    assert [["Senior practitioner", "Fostering", "1", "1", "1", "1.0", "No"]] == [
+        row for row in table_rows(page(filtered), "#sd-table") if row[:2] == ["Senior practitioner", "Fostering"]]
 
 
 @pytest.mark.parametrize("query, message", [
@@ -149,14 +155,16 @@ def test_bad_filters_are_400_with_a_message(client, world, query, message):
     for path in ("/insights/supply-and-demand?", "/insights/supply-and-demand.csv?"):
         response = client.get(path + query)
         assert response.status_code == 400
-        assert message in response.get_data(as_text=True)
+        # the reason is the error page's detail, not just somewhere in the page
+        assert message in text_of(page(response), "main [data-error-detail]")
 
 
 def test_recruiter_sees_only_their_own_council(client, world):
     recruiter = RecruiterFactory(organisation=world["camden"])
     sign_in_as(client, recruiter)
     html = client.get("/insights/supply-and-demand").get_data(as_text=True)
-    assert "<strong>3</strong> live vacancies (2.5 FTE)" in html
+    assert text_of(page(html), "#sd-summary").startswith("3 live vacancies (2.5 FTE), ")
+    assert text_of(page(html), ".govuk-caption-l") == "Camden"
     assert "Hackney" not in html and "Croydon" not in html
     assert client.get("/insights/supply-and-demand?council=camden").status_code == 200
     assert client.get("/insights/supply-and-demand?council=hackney").status_code == 404
