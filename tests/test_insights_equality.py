@@ -7,7 +7,6 @@ import io
 import json
 import logging
 import random
-import re
 
 import pytest
 import sqlalchemy as sa
@@ -23,6 +22,7 @@ from tests.factories import (
     VacancyFactory,
 )
 from tests.helpers import sign_in_as
+from tests.pages import error_summary, heading, main_text, page, table_rows, text_of, texts
 from webapp.extensions import db
 from webapp.models import Application, ApplicationEvent, EqualityAnswers
 from webapp.services import accounts, equality
@@ -61,12 +61,17 @@ def person(**answers):
 def test_the_form_explains_itself_and_every_question_is_optional(client, app):
     user = CandidateFactory()
     sign_in_as(client, user)
-    page = client.get("/account/equal-opportunities")
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "Equal opportunities (optional)" in html
-    assert "Nobody sees them individually" in html and "delete your answers" in html.lower()
+    response = client.get("/account/equal-opportunities")
+    soup = page(response)
+    assert response.status_code == 200 and heading(soup) == "Equal opportunities (optional)"
+    assert "Nobody sees them individually: not the councils you apply to, not recruiters, not our staff." in texts(
+        soup, "main li")
+    assert "You can change or delete your answers at any time." in main_text(soup)
+    assert "Delete my answers" not in texts(soup, "main button")  # nothing to delete yet
     for c in CHARACTERISTICS:
-        assert f'name="{c.slug}" type="radio" value="prefer_not_to_say"' in html
+        [choice] = soup.select(f'main form input[type="radio"][name="{c.slug}"][value="prefer_not_to_say"]')
+        assert not choice.has_attr("checked"), c.slug  # offered, never chosen for them
+    assert soup.select("main form [required]") == []
     response = client.post("/account/equal-opportunities", data={})
     assert response.status_code == 302
     row = equality.answers_for(user)
@@ -84,8 +89,9 @@ def test_prefer_not_to_say_and_answers_are_saved_without_being_logged(client, ap
     assert (row.sex, row.sexual_orientation, row.ethnicity) == ("prefer_not_to_say", "bisexual", "black_caribbean")
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "bisexual" not in logged and "black_caribbean" not in logged and "prefer_not_to_say" not in logged
-    page = client.get("/account/equal-opportunities").get_data(as_text=True)
-    assert re.search(r'value="bisexual"\s+checked', page)
+    soup = page(client.get("/account/equal-opportunities"))
+    checked = {box["name"]: box["value"] for box in soup.select('main input[type="radio"][checked]')}
+    assert checked == {**data}  # every answer shown back as chosen, and nothing else
 
 
 def test_an_answer_not_on_the_list_is_400_and_changes_nothing(client, app):
@@ -94,7 +100,7 @@ def test_an_answer_not_on_the_list_is_400_and_changes_nothing(client, app):
     response = client.post("/account/equal-opportunities", data={"sex": "robot",
                                                                  "religion": "jedi"})
     assert response.status_code == 400
-    assert "Choose an answer from the list for “sex”" in response.get_data(as_text=True)
+    assert "Choose an answer from the list for “sex”" in error_summary(page(response))
     db.session.expire_all()
     assert equality.answers_for(user).sex == "female"
     with pytest.raises(equality.AnswersInvalid):
@@ -104,9 +110,10 @@ def test_an_answer_not_on_the_list_is_400_and_changes_nothing(client, app):
 def test_answers_can_be_deleted(client, app):
     user = person(sex="male")
     sign_in_as(client, user)
-    assert "Delete my answers" in client.get("/account/equal-opportunities").get_data(as_text=True)
+    assert "Delete my answers" in texts(page(client.get("/account/equal-opportunities")), "main button")
     assert client.post("/account/equal-opportunities/delete", data={}).status_code == 302
     assert equality.answers_for(user) is None
+    assert "Delete my answers" not in texts(page(client.get("/account/equal-opportunities")), "main button")
 
 
 def test_only_social_workers_have_the_form(client, app):
@@ -228,21 +235,27 @@ def test_a_councils_breakdown_counts_only_its_own_applications(applicants):
 def test_the_page_never_shows_a_count_from_1_to_4(client, applicants):
     sign_in_as(client, UserFactory(role=UserRole.PROGRAMME_LEAD))
     for c in CHARACTERISTICS:
-        page = client.get(f"/insights/equality?characteristic={c.slug}&year=2026-27")
-        assert page.status_code == 200
-        table = page.get_data(as_text=True).split('id="equality-table"')[1].split("</table>")[0]
-        numbers = [int(n) for n in re.findall(r'numeric">(\d+)</td>', table)]
-        assert numbers and not any(0 < n < 5 for n in numbers), (c.slug, numbers)
-    html = client.get("/insights/equality?characteristic=sex&year=2026-27").get_data(as_text=True)
-    assert "fewer than 5" in html and "Small numbers are hidden" in html
+        response = client.get(f"/insights/equality?characteristic={c.slug}&year=2026-27")
+        assert response.status_code == 200
+        rows = table_rows(page(response), "#equality-table")
+        counts = [cell for row in rows for cell in row[1:-1]]  # the last column is a rate
+        # every count a reader sees is a whole number of 0 or 5 and over, or the words for a hidden one
+        assert counts and all(cell == "fewer than 5" or (cell.isdigit() and not 0 < int(cell) < 5)
+                              for cell in counts), (c.slug, rows)
+        # and a rate never gives away a hidden number of hires
+        assert all(row[-2] != "fewer than 5" or not row[-1][:1].isdigit() for row in rows), (c.slug, rows)
+    # ("fewer than 5" is also in the explanation below the table, so it is looked for in the table itself)
+    soup = page(client.get("/insights/equality?characteristic=sex&year=2026-27"))
+    assert "fewer than 5" in [cell for row in table_rows(soup, "#equality-table") for cell in row]
+    assert "Small numbers are hidden." in texts(soup, "main .govuk-inset-text strong")
 
 
 def test_recruiter_sees_only_their_councils_breakdown(client, applicants):
     sign_in_as(client, RecruiterFactory(organisation=applicants["camden"]))
-    page = client.get("/insights/equality?characteristic=sex&year=2026-27")
-    assert page.status_code == 200
-    row = page.get_data(as_text=True).split('id="row-total"')[1].split("</tr>")[0]
-    assert re.findall(r'numeric">(\d+)</td>', row)[:2] == ["13", "11"]  # Hackney's applicant is not in it
+    response = client.get("/insights/equality?characteristic=sex&year=2026-27")
+    assert response.status_code == 200
+    [row] = [row for row in table_rows(page(response), "#equality-table") if row[0] == "All applicants"]
+    assert row[1:3] == ["13", "11"]  # Hackney's applicant is not in it
     assert client.get("/insights/equality?council=hackney").status_code == 404
     assert client.get("/insights/equality.csv?council=hackney").status_code == 404
 
@@ -263,7 +276,7 @@ def test_candidates_and_the_public_get_no_breakdown(client, applicants):
 def test_bad_queries_are_400(client, applicants, query, message):
     sign_in_as(client, UserFactory(role=UserRole.ADMIN))
     response = client.get(f"/insights/equality?{query}")
-    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert response.status_code == 400 and message in text_of(page(response), "main [data-error-detail]")
 
 
 def test_equality_csv_marks_suppressed_cells(client, applicants):
