@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -80,8 +81,6 @@ class CampaignForm(FlaskForm):
     @classmethod
     def for_campaign(cls, campaign: Campaign, **kwargs) -> "CampaignForm":
         form = cls(**kwargs)
-        from flask import request
-
         if request.method == "GET":
             for field in ("name", "summary", "starts_on", "ends_on", "budget", "event_on", "event_place"):
                 getattr(form, field).data = getattr(campaign, field)

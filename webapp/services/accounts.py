@@ -22,6 +22,8 @@ from webapp.models import Application, ApplicationEvent, Follow, FunnelEvent, Us
 from webapp.services.passwords import hash_password, verify_password
 from webapp.services import ServiceError
 from webapp.services import audit, funnel
+from webapp.services.follows import follows_for
+from webapp.services.profiles import profile_as_dict
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256  # Argon2 takes any length; a ceiling stops someone posting megabytes to hash
@@ -213,9 +215,6 @@ def _iso(value) -> str | None:
 
 def export_personal_data(user: User) -> dict[str, Any]:
     """Everything the service holds about a person, as plain JSON-ready data."""
-    from webapp.services.follows import follows_for
-    from webapp.services.profiles import profile_as_dict
-
     applications = db.session.scalars(
         sa.select(Application).where(Application.candidate_id == user.id).order_by(Application.submitted_at)
     ).all()

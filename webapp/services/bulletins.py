@@ -31,6 +31,7 @@ from webapp.models.bulletins import REGION_SCOPE
 from webapp.models.users import COUNCIL_ROLES, REGION_ROLES
 from webapp.services import ServiceError
 from webapp.services import supply_demand as sd
+from webapp.services.insights import HEADLINE_KEYS, HEADLINE_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,6 @@ def _headline(start: dt.date, end: dt.date, organisation_id: int | None) -> dict
 
 
 def _headline_labels() -> list[tuple[str, str]]:
-    from webapp.services.insights import HEADLINE_KEYS, HEADLINE_LABELS
-
     return [(key, HEADLINE_LABELS[key]) for key in HEADLINE_KEYS]
 
 
@@ -183,6 +182,7 @@ def _pdf_text(value: object) -> str:
 
 
 def render_pdf(figures: dict[str, Any]) -> bytes:
+    # fpdf is loaded when a bulletin is drawn (once a month), not by every web process at start
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 

@@ -35,6 +35,7 @@ from typing import Any
 import crawleruseragents
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, session
+from flask_login import current_user
 
 from domain.funnel import ATTRIBUTION_WINDOW, PIPELINE_STEPS, FunnelStep
 from domain.vocabulary import ApplicationStatus, UserRole
@@ -245,7 +246,5 @@ def count_daily_visit(response):
     if (request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html"
             and request.endpoint not in (None, "static")
             and session.get(VISIT_DAY_KEY) != utcnow().date().isoformat()):
-        from flask_login import current_user
-
         record_daily_visit(current_user)
     return response

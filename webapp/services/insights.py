@@ -9,11 +9,13 @@ headline_figures().
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import statistics
 from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from domain.funnel import FUNNEL_STAGES, FunnelStep
 from domain.vocabulary import ApplicationStatus, RoleLevel, ServiceArea, SubRegion, VacancyStatus
@@ -28,6 +30,7 @@ from webapp.models import (
     Vacancy,
     campaign_vacancies,
 )
+from webapp.services.campaigns import visible_campaigns
 from webapp.services.councils import council_by_slug
 from webapp.services.spreadsheets import write_csv
 
@@ -91,9 +94,6 @@ def _where(model, scope: Scope) -> list[sa.ColumnElement[bool]]:
 def _per_request(func):
     """Remember a figure for the rest of this request: the headline, the funnel and the bulletin ask
     for the same scope's totals more than once, and a period's distinct visitors are the dearest."""
-    import functools
-
-    from flask import g, has_request_context
 
     @functools.wraps(func)
     def wrapper(scope: "Scope"):
@@ -553,8 +553,6 @@ def parse_filters(args: Any, organisation_id: int | None, today: dt.date | None 
     sub_region = _enum(SubRegion, args.get("sub_region"), "sub-region", errors, "sub_region")
     role_level = _enum(RoleLevel, args.get("role_level"), "role level", errors, "role_level")
     service_area = _enum(ServiceArea, args.get("service_area"), "service area", errors, "service_area")
-    from webapp.services.campaigns import visible_campaigns
-
     campaigns = visible_campaigns(organisation_id)
     campaign_id = None
     raw_campaign = (args.get("campaign") or "").strip()

@@ -10,9 +10,11 @@ from sqlalchemy.orm import joinedload
 from matching.scoring import explain
 from matching.text import CandidateFacts, VacancyFacts
 from webapp.extensions import db
+from webapp.mail import send_mail
 from webapp.models import CandidateProfile, Invitation, User, Vacancy, utcnow
 from webapp.services import NotAllowed, ServiceError, audit
 from webapp.services import matching
+from webapp.services.accounts import register_personal_data
 
 MESSAGE_MAX = 500
 
@@ -71,8 +73,6 @@ def already_invited_message(profile: CandidateProfile, invitation: Invitation) -
 
 def send_invitation_mail(invitation: Invitation) -> None:
     """Tell the candidate, after the invitation is committed (a mail is never sent for an unsaved invitation)."""
-    from webapp.mail import send_mail
-
     vacancy = invitation.vacancy
     council = vacancy.organisation.name
     link = current_app.config["SITE_URL"].rstrip("/") + url_for("matching.jobs_that_fit", _external=False)
@@ -139,8 +139,6 @@ def _erase(user: User) -> None:
 
 
 def _register() -> None:
-    from webapp.services.accounts import register_personal_data
-
     register_personal_data("invitations_to_apply", _export, _erase)
 
 

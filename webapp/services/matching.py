@@ -21,7 +21,8 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from domain.vocabulary import RoleLevel, UserRole, VacancyStatus
+from domain.geography import BOROUGHS_BY_SLUG
+from domain.vocabulary import RoleLevel, ServiceArea, UserRole, VacancyStatus
 from matching.constraints import CandidateTable, VacancyTable, es_candidate_filters, es_vacancy_filters, failures
 from matching.encoder import MODEL_NAME, CachedEncoder, from_bytes, text_hash, to_bytes
 from matching.scoring import Match, assess, explain, rank_candidates, rank_vacancies
@@ -463,9 +464,6 @@ def jobs_that_fit(session: Session, user: User, limit: int = 20, today: dt.date 
 
 def describe_candidate(profile: CandidateProfile) -> dict[str, str]:
     """What a recruiter sees of a suggested candidate: their practice, not their contact details."""
-    from domain.geography import BOROUGHS_BY_SLUG
-    from domain.vocabulary import ServiceArea
-
     level = RoleLevel(profile.role_level).label if profile.role_level else "Role level not given"
     if profile.in_asye:
         experience = "In their ASYE"

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from domain.vocabulary import AlertFrequency, UserRole
 from webapp.extensions import db
-from webapp.models import SavedSearch, SentAlert, User
+from webapp.models import SavedSearch, SentAlert, User, utcnow
 from webapp.search import SearchQuery, Sort
 from webapp.services import NotAllowed, ServiceError, accounts
 
@@ -187,8 +187,6 @@ def update(saved: SavedSearch, name: str, frequency: AlertFrequency | str, alert
 def _resuming(saved: SavedSearch) -> None:
     """Alerts turned back on start from now: the jobs posted while they were off are one click
     away ("see new jobs"), not a surprise pile in the next email."""
-    from webapp.models import utcnow
-
     saved.last_checked_at = utcnow()
 
 

@@ -33,6 +33,7 @@ from webapp.services import featured as featured_service
 from webapp.services import organisations as organisation_service
 from webapp.services import vacancies as vacancy_service
 from webapp.services.paging import PageNotFound
+from webapp.views.account import vacancy_url as public_url
 
 bp = Blueprint("recruit", __name__)
 
@@ -80,8 +81,6 @@ def _own_application(application_id: int, for_update: bool = False) -> Applicati
 
 def vacancy_url(vacancy: Vacancy) -> str | None:
     """The public job page, if the jobs blueprint has one (its endpoint belongs to that blueprint)."""
-    from webapp.views.account import vacancy_url as public_url
-
     return public_url(vacancy) if vacancy.is_live_on(_today()) else None
 
 
