@@ -14,6 +14,7 @@ from domain.vocabulary import UserRole
 from tests.conftest import sent_mail
 from tests.factories import CandidateFactory, OrganisationFactory, RecruiterFactory, UserFactory, VacancyFactory
 from tests.helpers import sign_in_as
+from tests.pages import links, page, table_rows, text_of, texts
 from webapp.extensions import db
 from webapp.models import Bulletin, FunnelEvent
 from webapp.services import bulletins
@@ -68,10 +69,13 @@ def test_builds_html_and_pdf_with_the_exact_figures(month_of_data):
         ("Camden", 2, 1), ("Hackney", 0, 0)]
 
     html = camden.html
-    assert html.startswith("<!DOCTYPE html>") and "<title>Camden recruitment bulletin: October 2026</title>" in html
-    row = html.split('id="headline-applications"')[1].split("</tr>")[0]
-    assert re.findall(r'app-num">([^<]+)</td>', row) == ["2", "0", "up 2", "2"]  # Oct, Sept, change, region
-    assert "3 live vacancies" not in html and "2 live vacancies (2 FTE)" in html
+    soup = page(html)
+    assert html.startswith("<!DOCTYPE html>") and text_of(soup, "title") == "Camden recruitment bulletin: October 2026"
+    assert text_of(soup, "h1") == "Camden recruitment bulletin: October 2026"
+    # the row as read: the measure, then October, September, the change and the region
+    assert texts(soup, "tr#headline-applications > *")[1:] == ["2", "0", "up 2", "2"]
+    assert texts(soup, "tr#headline-hires > *")[1:] == ["1", "0", "up 1", "1"]
+    assert " 2 live vacancies (2 FTE) and " in text_of(soup, "#supply-summary")
     assert "Hackney" not in html  # a council's bulletin holds no other council's figures
 
     assert camden.pdf.startswith(b"%PDF-")
@@ -124,11 +128,13 @@ def test_mailed_to_subscribers_only_and_only_once(month_of_data, mail_folder):
 def test_programme_lead_lists_views_and_downloads_every_bulletin(client, month_of_data):
     bulletins.build_bulletins(OCTOBER)
     sign_in_as(client, UserFactory(role=UserRole.PROGRAMME_LEAD))
-    html = client.get("/insights/bulletins").get_data(as_text=True)
+    offered = {href for _, href in links(page(client.get("/insights/bulletins")), "main table a")}
     for scope in ("region", "camden", "hackney"):
-        assert f"/insights/bulletins/{_bulletin(scope).id}.pdf" in html
-    page = client.get(f"/insights/bulletins/{_bulletin('hackney').id}.html")
-    assert page.status_code == 200 and page.mimetype == "text/html"
+        bulletin_id = _bulletin(scope).id
+        assert {f"/insights/bulletins/{bulletin_id}.pdf", f"/insights/bulletins/{bulletin_id}.html"} <= offered, scope
+    hackney = client.get(f"/insights/bulletins/{_bulletin('hackney').id}.html")
+    assert hackney.status_code == 200 and hackney.mimetype == "text/html"
+    assert text_of(page(hackney), "h1") == "Hackney recruitment bulletin: October 2026"
     pdf = client.get(f"/insights/bulletins/{_bulletin('region').id}.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
     assert 'filename="bulletin-region-2026-10.pdf"' in pdf.headers["Content-Disposition"]
@@ -139,7 +145,10 @@ def test_a_council_sees_only_its_own_bulletin(client, month_of_data):
     bulletins.build_bulletins(OCTOBER)
     sign_in_as(client, RecruiterFactory(organisation=month_of_data["camden"]))
     html = client.get("/insights/bulletins").get_data(as_text=True)
-    assert f"/insights/bulletins/{_bulletin('camden').id}.html" in html
+    listed = [row[0] for row in table_rows(page(html), "main table")]
+    assert listed == ["Camden recruitment bulletin: October 2026"]  # and neither Hackney's nor the region's
+    assert {href for _, href in links(page(html), "main table a")} == {
+        f"/insights/bulletins/{_bulletin('camden').id}.html", f"/insights/bulletins/{_bulletin('camden').id}.pdf"}
     assert "Hackney" not in html and "London recruitment bulletin" not in html
     assert client.get(f"/insights/bulletins/{_bulletin('camden').id}.pdf").status_code == 200
     for scope in ("hackney", "region"):
@@ -160,14 +169,20 @@ def test_candidates_and_the_public_get_no_bulletins(client, month_of_data):
 def test_subscription_toggle(client, app):
     user = RecruiterFactory()
     sign_in_as(client, user)
-    assert "You do not get the bulletin by email" in client.get("/insights/bulletins").get_data(as_text=True)
+    def status():
+        soup = page(client.get("/insights/bulletins"))
+        return text_of(soup, "#subscription-status"), texts(soup, "main form button")
+
+    assert status() == ("You do not get the bulletin by email.", ["Email me the bulletin each month"])
     assert client.post("/insights/bulletins/subscription", data={"subscribe": "yes"}).status_code == 302
     assert bulletins.is_subscribed(user)
-    assert "Stop emailing me the bulletin" in client.get("/insights/bulletins").get_data(as_text=True)
+    assert status() == (f"You get the bulletin by email each month ({user.organisation.name}'s).",
+                        ["Stop emailing me the bulletin"])
     assert client.post("/insights/bulletins/subscription", data={"subscribe": "maybe"}).status_code == 400
     assert bulletins.is_subscribed(user)
     assert client.post("/insights/bulletins/subscription", data={"subscribe": "no"}).status_code == 302
     assert not bulletins.is_subscribed(user)
+    assert status()[0] == "You do not get the bulletin by email."
 
 
 def test_months(app):
