@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 
 from domain.vocabulary import OfstedRating, SubRegion, VacancyStatus
 from tests import helpers
 from tests.factories import CandidateFactory, OrganisationFactory, RecruiterFactory, VacancyFactory
+from tests.pages import heading, links, normalised, page, summary_list, text_of, texts
 from webapp.extensions import db
 from webapp.models import Follow, NewsArticle, utcnow
 
@@ -37,31 +37,38 @@ def councils(app):
 
 
 def test_councils_are_grouped_by_sub_region_with_live_job_counts(client, councils):
-    html = client.get("/councils").text
-    north, south = html.index("North London"), html.index("South London")
-    assert north < html.index("Camden") < html.index("Hackney") < south < html.index("Croydon")
-    assert re.search(r'href="/councils/camden">Camden</a>\s*<span class="app-count">– 2 open jobs', html)
-    assert re.search(r'href="/councils/hackney">Hackney</a>\s*<span class="app-count">– 0 open jobs', html)
-    assert "East London" not in html  # no councils there in this test
+    soup = page(client.get("/councils"))
+    # each sub-region's heading (with its total), then its councils and their live jobs, in page order
+    groups = [(normalised(h2.get_text(" ")), texts(h2.find_next_sibling("ul"), "li"))
+              for h2 in soup.select("main h2.govuk-heading-m")]
+    assert groups == [("North London 2 open jobs", ["Camden – 2 open jobs", "Hackney – 0 open jobs"]),
+                      ("South London 1 open job", ["Croydon – 1 open job"])]  # and no East London: nobody there
+    assert ("Camden", "/councils/camden") in links(soup, "main li a")
 
 
 def test_a_council_page_shows_its_offer_rating_and_live_jobs(client, councils):
     response = client.get("/councils/camden")
     assert response.status_code == 200
     html = response.text
-    for text in ("Small teams and reflective practice.", "Good (inspected 1 March 2024)",
-                 "Pay on a published framework.", "Caseloads of 15.", "Camden live one", "Camden live two",
-                 "Open jobs (2)"):
-        assert text in html, text
-    assert "Camden draft" not in html and "Camden expired" not in html
-    assert "javascript:" not in html  # a bad website address is never made a link
+    soup = page(html)
+    assert heading(soup) == "Camden"
+    assert texts(soup, "main h2:-soup-contains('About Camden') ~ p")[:2] == [
+        "Small teams and reflective practice.", "Offices in King's Cross."]
+    assert summary_list(soup)["Ofsted rating"] == "Good (inspected 1 March 2024)"
+    offer = summary_list(soup.select("main .govuk-summary-list")[1])
+    assert "Pay on a published framework." in offer.values() and "Caseloads of 15." in offer.values()
+    assert "Open jobs (2)" in texts(soup, "main h2")
+    jobs = [text for text, _ in links(soup, "main h3 a")]
+    assert sorted(jobs) == ["Camden live one", "Camden live two"]  # not the draft, the expired or Croydon's
+    assert "Website" not in summary_list(soup)  # a bad website address is never made a link ...
+    assert "javascript:" not in html  # ... nor written anywhere
 
 
 def test_a_visitor_sees_a_follow_button_that_posts_to_the_account_blueprint(client, councils):
-    html = client.get("/councils/camden").text
-    assert 'action="/councils/camden/follow"' in html and 'method="post"' in html
-    assert 'name="next" value="/councils/camden"' in html
-    assert "Follow Camden" in html
+    [form] = page(client.get("/councils/camden")).select("main form")
+    assert (form["action"], form["method"]) == ("/councils/camden/follow", "post")
+    assert form.find(attrs={"name": "next"})["value"] == "/councils/camden"
+    assert texts(form, "button") == ["Follow Camden"]
 
 
 def test_a_follower_sees_unfollow(client, councils):
@@ -69,15 +76,18 @@ def test_a_follower_sees_unfollow(client, councils):
     db.session.add(Follow(user_id=candidate.id, organisation_id=councils[0].id))
     db.session.commit()
     sign_in_as(client, candidate)
-    html = client.get("/councils/camden").text
-    assert 'action="/councils/camden/unfollow"' in html and "You follow Camden." in html
+    [form] = page(client.get("/councils/camden")).select("main form")
+    assert form["action"] == "/councils/camden/unfollow"
+    assert texts(form, "p") == ["You follow Camden."] and texts(form, "button") == ["Unfollow"]
 
 
 def test_a_recruiter_gets_no_follow_button(client, councils):
     recruiter = RecruiterFactory(organisation=councils[1])
     db.session.commit()
     sign_in_as(client, recruiter)
-    assert "/follow" not in client.get("/councils/camden").text
+    soup = page(client.get("/councils/camden"))
+    assert heading(soup) == "Camden"  # the page is there ...
+    assert soup.select("main form") == [] and "Follow Camden" not in texts(soup, "button")  # ... with no follow
 
 
 def test_an_unknown_council_is_not_found(client, councils):
@@ -103,19 +113,22 @@ def articles(app):
 
 
 def test_news_lists_only_published_articles_newest_first_in_pages(client, articles):
-    first = client.get("/news").text
-    assert first.index("Article 0") < first.index("Article 9")
-    assert "Article 10" not in first and "Unpublished" not in first and "Scheduled" not in first
-    assert 'class="govuk-pagination' in first
-    second = client.get("/news?page=2").text
-    assert "Article 10" in second and "Article 11" in second
+    # ("Article 1" is in "Article 10": substrings could not tell the pages apart)
+    first = page(client.get("/news"))
+    assert texts(first, "main h2 a") == [f"Article {i}" for i in range(10)]  # newest first
+    assert ("Next", "/news?page=2") in [(text.split(" ")[0], href) for text, href in
+                                         links(first, ".govuk-pagination a")]
+    second = page(client.get("/news?page=2"))
+    assert texts(second, "main h2 a") == ["Article 10", "Article 11"]  # not the draft or the scheduled one
 
 
 def test_a_news_article_is_text_never_html(client, articles):
     response = client.get("/news/article-0")
     assert response.status_code == 200
-    assert '<p class="govuk-body">First paragraph 0.</p>' in response.text
-    assert "<script>alert(0)</script>" not in response.text and "&lt;script&gt;alert(0)" in response.text
+    soup = page(response)
+    assert heading(soup) == "Article 0"
+    assert texts(soup, "main p.govuk-body")[-2:] == ["First paragraph 0.", "<script>alert(0)</script>"]
+    assert "<script>alert(0)</script>" not in response.text  # shown as text, never run
 
 
 @pytest.mark.parametrize("slug", ["unpublished", "scheduled", "no-such-article"])
@@ -130,4 +143,4 @@ def test_unpublished_or_unknown_articles_are_not_found(client, articles, slug):
 ])
 def test_bad_news_pages_get_a_message(client, articles, query, status, message):
     response = client.get(f"/news?{query}")
-    assert response.status_code == status and message in response.text
+    assert response.status_code == status and message in text_of(page(response), "main [data-error-detail]")
