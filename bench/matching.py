@@ -126,13 +126,13 @@ def run(sizes: list[int], query_count: int, seed: int, es_url: str | None) -> di
                                                                      "table_build_seconds": round(table_seconds, 2)}}
         log(f"[{size}] exact p50 {run_result['exact']['latency_ms']['p50']} ms")
         if es_url:
-            from webapp.search.vectors import VectorIndices, candidate_document
+            from webapp.search.vectors import VectorIndices, candidate_vector_document
 
             indices = VectorIndices(es_url, prefix=f"bench-matching-{os.getpid()}", request_timeout=120)
             log(f"[{size}] kNN: indexing {size} candidate vectors into Elasticsearch...")
             started = time.perf_counter()
             try:
-                indices.candidates.rebuild(candidate_document(c, v) for c, v in zip(people, matrix))
+                indices.candidates.rebuild(candidate_vector_document(c, v) for c, v in zip(people, matrix))
                 index_seconds = time.perf_counter() - started
                 by_id = {c.id: c for c in people}
                 knn_latencies, overlaps = [], []

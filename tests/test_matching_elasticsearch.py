@@ -14,7 +14,12 @@ from tests.test_matching_flow import camden, cp_vacancy, croydon, profile  # noq
 from tests.test_matching_unit import _random_population
 from webapp.extensions import db
 from webapp.models import CandidateProfile, ProfileEmbedding
-from webapp.search.vectors import VectorIndices, candidate_document, get_vector_indices, vacancy_document
+from webapp.search.vectors import (
+    VectorIndices,
+    candidate_vector_document,
+    get_vector_indices,
+    vacancy_vector_document,
+)
 from webapp.services import matching
 
 
@@ -29,8 +34,8 @@ def test_knn_filters_keep_exactly_who_the_rules_allow(elasticsearch_url, es_pref
     vectors = rng.normal(size=(len(candidates), DIMENSIONS)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     indices = VectorIndices(elasticsearch_url, es_prefix)
-    indices.candidates.upsert([candidate_document(c, v) for c, v in zip(candidates, vectors)])
-    indices.vacancies.upsert([vacancy_document(v, vectors[i], "live", dt.date(2030, 1, 1))
+    indices.candidates.upsert([candidate_vector_document(c, v) for c, v in zip(candidates, vectors)])
+    indices.vacancies.upsert([vacancy_vector_document(v, vectors[i], "live", dt.date(2030, 1, 1))
                               for i, v in enumerate(vacancies)])
     for vacancy in vacancies[:15]:
         found = {i for i, _ in indices.candidates.knn(vectors[0], k=len(candidates), filters=es_candidate_filters(vacancy),

@@ -62,7 +62,7 @@ VACANCY_MAPPING: dict[str, Any] = {
 }
 
 
-def candidate_document(facts: CandidateFacts, vector: np.ndarray) -> dict[str, Any]:
+def candidate_vector_document(facts: CandidateFacts, vector: np.ndarray) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": facts.id,
         "user_id": facts.user_id,
@@ -86,7 +86,7 @@ def candidate_document(facts: CandidateFacts, vector: np.ndarray) -> dict[str, A
     return doc
 
 
-def vacancy_document(facts: VacancyFacts, vector: np.ndarray, status: str, closing_date: dt.date) -> dict[str, Any]:
+def vacancy_vector_document(facts: VacancyFacts, vector: np.ndarray, status: str, closing_date: dt.date) -> dict[str, Any]:
     return {
         "id": facts.id,
         "organisation_id": facts.organisation_id,

@@ -39,6 +39,7 @@ from webapp.models import (
     VacancyEmbedding,
     utcnow,
 )
+from webapp.search.vectors import candidate_vector_document, get_vector_indices, vacancy_vector_document
 
 log = logging.getLogger(__name__)
 
@@ -155,11 +156,9 @@ def refresh_vacancies(session: Session, ids: list[int]) -> RefreshReport:
     facts = {i: VacancyFacts.of(v) for i, v in vacancies.items()}
     report, vectors = _refresh(session, VacancyEmbedding, "vacancy_id", facts,
                                {i: vacancy_text(f) for i, f in facts.items()}, set(ids) - set(vacancies))
-    indices = _vector_indices()
+    indices = get_vector_indices()
     if indices is not None:
-        from webapp.search.vectors import vacancy_document
-
-        indices.vacancies.upsert([vacancy_document(facts[i], vectors[i], vacancies[i].status.value,
+        indices.vacancies.upsert([vacancy_vector_document(facts[i], vectors[i], vacancies[i].status.value,
                                                    vacancies[i].closing_date) for i in facts])
         indices.vacancies.delete(set(ids) - set(vacancies))
     return report
@@ -171,19 +170,11 @@ def refresh_profiles(session: Session, ids: list[int]) -> RefreshReport:
     facts = {i: CandidateFacts.of(p) for i, p in profiles.items()}
     report, vectors = _refresh(session, ProfileEmbedding, "profile_id", facts,
                                {i: candidate_text(f) for i, f in facts.items()}, set(ids) - set(profiles))
-    indices = _vector_indices()
+    indices = get_vector_indices()
     if indices is not None:
-        from webapp.search.vectors import candidate_document
-
-        indices.candidates.upsert([candidate_document(facts[i], vectors[i]) for i in facts])
+        indices.candidates.upsert([candidate_vector_document(facts[i], vectors[i]) for i in facts])
         indices.candidates.delete(set(ids) - set(profiles))
     return report
-
-
-def _vector_indices():
-    from webapp.search.vectors import get_vector_indices
-
-    return get_vector_indices()
 
 
 # --- rebuilding the vector indices (flask matching reindex) -------------------------------------------
@@ -206,13 +197,11 @@ def reindex_vectors(session: Session, batch_size: int = 500, progress=None) -> d
             totals[name] += len(chunk)
             if progress:
                 progress(name, totals[name], len(ids))
-    indices = _vector_indices()
+    indices = get_vector_indices()
     if indices is not None:
-        from webapp.search.vectors import candidate_document, vacancy_document
-
-        indices.vacancies.rebuild(vacancy_document(f, v, row.status.value, row.closing_date)
+        indices.vacancies.rebuild(vacancy_vector_document(f, v, row.status.value, row.closing_date)
                                   for row, f, v in _stored(session, Vacancy))
-        indices.candidates.rebuild(candidate_document(f, v) for _, f, v in _stored(session, CandidateProfile))
+        indices.candidates.rebuild(candidate_vector_document(f, v) for _, f, v in _stored(session, CandidateProfile))
     return totals
 
 
@@ -335,7 +324,7 @@ def suggested_candidates(session: Session, vacancy: Vacancy, limit: int = 20, to
         return Suggestions(pending=True)
     facts = VacancyFacts.of(vacancy)
     applied = set(session.scalars(sa.select(Application.candidate_id).where(Application.vacancy_id == vacancy.id)))
-    indices = _vector_indices()
+    indices = get_vector_indices()
     wanted = limit + len(applied)
     if indices is not None:
         hits = indices.candidates.knn(vector, k=max(SHORTLIST, wanted), filters=es_candidate_filters(facts))
@@ -429,7 +418,7 @@ def jobs_that_fit(session: Session, user: User, limit: int = 20, today: dt.date 
     candidate = CandidateFacts.of(profile)
     applied = set(session.scalars(sa.select(Application.vacancy_id).where(Application.candidate_id == user.id)))
     wanted = limit + len(applied)
-    indices = _vector_indices()
+    indices = get_vector_indices()
     if indices is not None:
         hits = indices.vacancies.knn(vector, k=max(SHORTLIST, wanted),
                                      filters=es_vacancy_filters(candidate, today.isoformat()))

@@ -34,6 +34,7 @@ from webapp.services import councils as council_service
 from webapp.services import follows
 from webapp.services import funnel
 from webapp.services import jobs as job_service
+from webapp.services import matching as matching_service
 from webapp.services import news as news_service
 from webapp.services.paging import PageNotFound
 from webapp.web.forms import failed_post, form_page, refused_post
@@ -119,7 +120,8 @@ def home():
 @bp.get("/jobs")
 def search():
     form = JobSearchForm(request.args, council_service.council_choices())
-    context = {"form": form, "title": "Find a job", "results": None, "problem": None}
+    context = {"form": form, "title": "Find a job", "results": None, "problem": None,
+               "jobs_that_fit": _jobs_that_fit()}
     if not form.validate():
         context["errors"] = _error_summary(form)
         return render_template("jobs/search.html", **context), 400
@@ -154,6 +156,18 @@ def search():
         context["last_page_url"] = _search_url(args, page=str(results.pages))
         return render_template("jobs/search.html", **context), 404
     return render_template("jobs/search.html", **context)
+
+
+def _jobs_that_fit(limit: int = 3):
+    """The top few jobs that fit, beside the search, for a signed-in social worker (None for anyone else)."""
+    if not current_user.is_authenticated or not current_user.is_candidate:
+        return None
+    try:
+        return matching_service.jobs_that_fit(db.session, current_user._get_current_object(), limit=limit,
+                                              today=dt.date.today())
+    except Exception:  # noqa: BLE001 - a side panel must never break the search page it sits on
+        log.warning("jobs that fit panel left out", exc_info=True)
+        return None
 
 
 @bp.get("/jobs/suggest")

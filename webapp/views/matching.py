@@ -66,23 +66,6 @@ def dismiss_invitation(invitation_id: int):
     return redirect(url_for("matching.jobs_that_fit"))
 
 
-def fit_panel(limit: int = 3) -> dict | None:
-    """The top few jobs that fit, for the search page's side panel (None for anyone but a signed-in candidate)."""
-    if not current_user.is_authenticated or not current_user.is_candidate:
-        return None
-    try:
-        fit = matching_service.jobs_that_fit(db.session, _me(), limit=limit, today=_today())
-    except Exception:  # noqa: BLE001 - a side panel must never break the search page it sits on
-        log.warning("jobs that fit panel left out", exc_info=True)
-        return None
-    return {"fit": fit}
-
-
-@bp.app_context_processor
-def matching_helpers() -> dict:
-    return {"jobs_that_fit_panel": fit_panel}
-
-
 # --- recruiters --------------------------------------------------------------------------------------------
 
 def _recruiter_vacancy(vacancy_id: int):
