@@ -13,8 +13,8 @@ own: vectors are cached by (encoder name, text hash), so these never pass for th
 """
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 from functools import lru_cache
 from typing import Sequence
 
@@ -26,20 +26,26 @@ _WORD = re.compile(r"[a-z0-9]+")
 TRIGRAM_WEIGHT = 0.5
 
 
-def _slot(feature: str) -> int:
-    return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "little") % DIMENSIONS
+@lru_cache(maxsize=200_000)
+def _word_slots(word: str) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """The slots a word adds to, and by how much: its own, and each of its character trigrams'."""
+    padded = f"<{word}>"
+    features = ["w:" + word] + ["c:" + padded[i:i + 3] for i in range(len(padded) - 2)]
+    slots = tuple(zlib.crc32(f.encode("utf-8")) % DIMENSIONS for f in features)
+    return slots, (1.0,) + (TRIGRAM_WEIGHT,) * (len(features) - 1)
 
 
 @lru_cache(maxsize=20_000)
 def _vector(text: str) -> np.ndarray:
-    vector = np.zeros(DIMENSIONS, dtype=np.float64)
+    slots: list[int] = []
+    weights: list[float] = []
     for word in _WORD.findall(text.lower()):
-        vector[_slot("w:" + word)] += 1.0
-        padded = f"<{word}>"
-        for i in range(len(padded) - 2):
-            vector[_slot("c:" + padded[i:i + 3])] += TRIGRAM_WEIGHT
-    if not vector.any():  # no words at all: still a unit vector, as the real model gives
-        vector[_slot("empty")] = 1.0
+        word_slots, word_weights = _word_slots(word)
+        slots.extend(word_slots)
+        weights.extend(word_weights)
+    if not slots:  # no words at all: still a unit vector, as the real model gives
+        slots, weights = [zlib.crc32(b"empty") % DIMENSIONS], [1.0]
+    vector = np.bincount(slots, weights=weights, minlength=DIMENSIONS)
     vector /= np.linalg.norm(vector)
     result = vector.astype(np.float32)
     result.setflags(write=False)
