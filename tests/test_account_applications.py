@@ -1,11 +1,14 @@
 """'Your applications': a candidate sees and withdraws only their own applications."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from domain.vocabulary import ApplicationStatus
 from tests import helpers
 from tests.factories import CandidateFactory, OrganisationFactory, RecruiterFactory, VacancyFactory
+from tests.pages import error_summary, heading, links, page, summary_list, tags, texts
 from webapp.extensions import db
 from webapp.models import Application, AuditLog
 from webapp.services import applications as application_service
@@ -26,8 +29,9 @@ def test_no_applications_yet(client):
     user = CandidateFactory()
     db.session.commit()
     sign_in_as(client, user)
-    html = client.get("/account/applications").get_data(as_text=True)
-    assert "You have not applied for any jobs yet" in html
+    soup = page(client.get("/account/applications"))
+    assert "You have not applied for any jobs yet." in texts(soup, "main p")
+    assert soup.select("main .govuk-summary-card") == []
 
 
 def test_lists_only_my_applications_with_council_status_dates_and_history(client):
@@ -42,14 +46,17 @@ def test_lists_only_my_applications_with_council_status_dates_and_history(client
     db.session.commit()
 
     sign_in_as(client, me)
-    html = client.get("/account/applications").get_data(as_text=True)
-    assert "Senior Practitioner, Assessment" in html
-    assert "Camden" in html
-    assert "Team Manager, Fostering" not in html
-    assert "govuk-tag--turquoise" in html and "Shortlisted" in html  # status tag
-    assert "Submitted on" in html and "Shortlisted on" in html  # history, oldest first
-    assert html.index("Submitted on") < html.index("Shortlisted on")
-    assert f"/account/applications/{application.id}/withdraw" in html
+    soup = page(client.get("/account/applications"))
+    assert texts(soup, "main .govuk-summary-card__title") == ["Senior Practitioner, Assessment"]  # not theirs
+    card = summary_list(soup, "main")
+    assert card["Council"] == "Camden" and card["Status"] == "Shortlisted"
+    [tag] = soup.select("main .govuk-summary-card .govuk-tag")
+    assert "govuk-tag--turquoise" in tag["class"]
+    history = texts(soup, "main .govuk-summary-card ol li")  # oldest first, each with its date
+    assert [re.fullmatch(r"(\w+) on \d{1,2} [A-Z][a-z]+ \d{4}", step).group(1) for step in history] == [
+        "Submitted", "Shortlisted"]
+    assert [href for _, href in links(soup, "main .govuk-summary-card__actions a")] == [
+        f"/jobs/{mine.id}-{mine.slug}", f"/account/applications/{application.id}/withdraw"]
 
 
 def test_final_applications_offer_no_withdraw_link(client):
@@ -58,9 +65,10 @@ def test_final_applications_offer_no_withdraw_link(client):
     application_service.withdraw(me, application)
     db.session.commit()
     sign_in_as(client, me)
-    html = client.get("/account/applications").get_data(as_text=True)
-    assert "Withdrawn" in html
-    assert f"/account/applications/{application.id}/withdraw" not in html
+    soup = page(client.get("/account/applications"))
+    assert summary_list(soup, "main")["Status"] == "Withdrawn"
+    actions = [text for text, _ in links(soup, "main .govuk-summary-card__actions a")]
+    assert len(actions) == 1 and actions[0].startswith("View job")  # and no Withdraw
 
 
 def test_withdraw_asks_first_then_withdraws_on_post(client):
@@ -70,7 +78,8 @@ def test_withdraw_asks_first_then_withdraws_on_post(client):
 
     confirm = client.get(f"/account/applications/{application.id}/withdraw")
     assert confirm.status_code == 200
-    assert "Withdraw application" in confirm.get_data(as_text=True)
+    assert heading(page(confirm)) == "Withdraw your application"
+    assert texts(page(confirm), "main form button") == ["Withdraw application"]
     db.session.expire_all()
     assert db.session.get(Application, application.id).status == ApplicationStatus.SUBMITTED  # GET changed nothing
 
@@ -83,7 +92,8 @@ def test_withdraw_asks_first_then_withdraws_on_post(client):
     assert [e.to_status for e in withdrawn.events] == [ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN]
     assert withdrawn.events[-1].actor_id == me.id
     assert db.session.scalar(sa.select(AuditLog.action).where(AuditLog.action == "application.withdrawn"))
-    assert "You have withdrawn your application for Social Worker, MASH" in client.get("/account/applications").get_data(as_text=True)
+    banner = texts(page(client.get("/account/applications")), ".govuk-notification-banner")
+    assert len(banner) == 1 and "You have withdrawn your application for Social Worker, MASH" in banner[0]
 
 
 def test_withdrawing_twice_is_a_400_with_a_message(client):
@@ -93,7 +103,7 @@ def test_withdrawing_twice_is_a_400_with_a_message(client):
     assert client.post(f"/account/applications/{application.id}/withdraw").status_code == 302
     again = client.post(f"/account/applications/{application.id}/withdraw")
     assert again.status_code == 400
-    assert "This application is already withdrawn" in again.get_data(as_text=True)
+    assert error_summary(page(again)) == ["This application is already withdrawn."]
     db.session.expire_all()
     assert len(db.session.get(Application, application.id).events) == 2
 
