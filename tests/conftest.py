@@ -42,23 +42,26 @@ def worker_number() -> int:
 
 
 @pytest.fixture(autouse=True)
-def encoder(request, monkeypatch):
+def encoder(request):
     import matching.encoder as encoding
 
     if request.node.get_closest_marker("real_encoder") is not None:
         real = encoding.get_encoder()
         real.model  # loaded before the test, as `make run`'s scheduler does: a page must not wait for it
-        return real
+        yield real
+        return
     from tests.stand_in_encoder import STAND_IN
 
-    monkeypatch.setattr(encoding, "_default", STAND_IN)
-    # The embedding links name the model that made their vectors. (Until services.matching takes
-    # the name from the encoder it uses, it names matching.encoder.MODEL_NAME: point it here.)
-    import webapp.services.matching as matching_service
+    # A MonkeyPatch of its own: a test's monkeypatch.undo() must not bring the real model back.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(encoding, "_default", STAND_IN)
+        # The embedding links name the model that made their vectors. (Until services.matching
+        # takes the name from the encoder it uses, it names matching.encoder.MODEL_NAME: point it here.)
+        import webapp.services.matching as matching_service
 
-    if getattr(matching_service, "MODEL_NAME", None) == encoding.MODEL_NAME:
-        monkeypatch.setattr(matching_service, "MODEL_NAME", STAND_IN.name)
-    return STAND_IN
+        if getattr(matching_service, "MODEL_NAME", None) == encoding.MODEL_NAME:
+            patch.setattr(matching_service, "MODEL_NAME", STAND_IN.name)
+        yield STAND_IN
 
 
 def pytest_addoption(parser):
