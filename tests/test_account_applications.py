@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from domain.vocabulary import ApplicationStatus
 from tests import helpers
 from tests.factories import CandidateFactory, OrganisationFactory, RecruiterFactory, VacancyFactory
-from tests.pages import error_summary, heading, links, page, summary_list, tags, texts
+from tests.pages import error_summary, heading, links, page, summary_list, texts
 from webapp.extensions import db
 from webapp.models import Application, AuditLog
 from webapp.services import applications as application_service

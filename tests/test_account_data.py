@@ -1,6 +1,7 @@
 """Personal data: download everything as JSON; delete the account, keeping councils' counts anonymous."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import sqlalchemy as sa
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 from domain.vocabulary import ApplicationStatus
 from tests import helpers
 from tests.factories import PASSWORD, CandidateFactory, CandidateProfileFactory, OrganisationFactory, VacancyFactory
+from tests.pages import error_summary, field_error, heading, links, page
 from webapp.extensions import db
 from webapp.models import Application, ApplicationEvent, AuditLog, CandidateProfile, Follow, OutboxMessage, User
 from webapp.services import accounts, follows
@@ -53,7 +55,13 @@ def test_download_has_user_profile_applications_and_follows(client):
     assert exported["status"] == "submitted"
     assert exported["supporting_statement"] == STATEMENT
     assert [e["to_status"] for e in exported["events"]] == ["submitted"]
-    assert data["follows"] == [{"council": "Camden", "slug": "camden", "followed_at": data["follows"][0]["followed_at"]}]
+    # (followed_at was compared with itself: now it must be a real timestamp of the follow, made just now)
+    [followed] = data["follows"]
+    followed_at = dt.datetime.fromisoformat(followed.pop("followed_at"))
+    if followed_at.tzinfo is not None:
+        followed_at = followed_at.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    assert followed == {"council": "Camden", "slug": "camden"}
+    assert abs(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - followed_at) < dt.timedelta(minutes=5)
     assert db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "account.data_exported")).actor_id == user.id
 
 
@@ -72,20 +80,22 @@ def test_your_data_page_links_to_download_and_delete(client):
     user = CandidateFactory()
     db.session.commit()
     sign_in_as(client, user)
-    html = client.get("/account/your-data").get_data(as_text=True)
-    assert 'href="/account/your-data/download"' in html and 'href="/account/delete"' in html
+    offered = [href for _, href in links(page(client.get("/account/your-data")), "main a")]
+    assert "/account/your-data/download" in offered and "/account/delete" in offered
 
 
 def test_delete_with_the_wrong_password_changes_nothing(client):
     user, application = a_candidate_with_everything()
     sign_in_as(client, user)
-    assert "Delete your account" in client.get("/account/delete").get_data(as_text=True)
+    assert heading(page(client.get("/account/delete"))) == "Delete your account"
     response = client.post("/account/delete", data={"password": "not my password"})
     assert response.status_code == 400
-    assert "Your password is wrong" in response.get_data(as_text=True)
+    assert error_summary(page(response)) == ["Your password is wrong"]
+    assert field_error(page(response), "password") == "Your password is wrong"
     empty = client.post("/account/delete", data={"password": ""})
     assert empty.status_code == 400
-    assert "Enter your password to delete your account" in empty.get_data(as_text=True)
+    assert error_summary(page(empty)) == ["Enter your password to delete your account"]
+    assert field_error(page(empty), "password") == "Enter your password to delete your account"
     db.session.expire_all()
     user = db.session.get(User, user.id)
     assert user.active and user.email == "ife@example.org" and user.profile is not None
