@@ -11,6 +11,7 @@ from flask import g
 
 from tests.conftest import sent_mail
 from tests.factories import PASSWORD, CandidateFactory
+from tests.pages import error_summary, field_error, heading, links, page
 from webapp.extensions import db
 from webapp.models import User
 from webapp.services.passwords import verify_password
@@ -36,7 +37,7 @@ def test_request_for_a_registered_address_sends_a_link(client, mail_folder):
     db.session.commit()
     response = client.post("/password-reset", data={"email": "NIA@example.org"})
     assert response.status_code == 200
-    assert "Check your email" in response.get_data(as_text=True)
+    assert heading(page(response)) == "Check your email"
     mails = sent_mail(mail_folder)
     assert len(mails) == 1
     message = email.message_from_string(mails[0], policy=email.policy.default)
@@ -60,18 +61,21 @@ def test_request_for_an_unknown_address_looks_exactly_the_same_and_sends_nothing
     known = client.post("/password-reset", data={"email": "nia@example.org"})
     unknown = client.post("/password-reset", data={"email": "nib@example.org"})
 
-    def page(response, address):
+    def as_seen(response, address):
         return re.sub(r'nonce="[^"]+"', "", response.get_data(as_text=True).replace(address, "EMAIL"))
 
     assert known.status_code == unknown.status_code == 200
-    assert page(known, "nia@example.org") == page(unknown, "nib@example.org")
+    assert heading(page(known)) == "Check your email"  # the same page, and the right one
+    assert as_seen(known, "nia@example.org") == as_seen(unknown, "nib@example.org")
     assert len(sent_mail(mail_folder)) == 1  # only the registered address got mail
 
 
 def test_request_with_a_malformed_address_is_a_400_with_a_message(client, mail_folder):
     response = client.post("/password-reset", data={"email": "nia at example"})
     assert response.status_code == 400
-    assert "Enter an email address in the correct format" in response.get_data(as_text=True)
+    [message] = error_summary(page(response))
+    assert message.startswith("Enter an email address in the correct format")
+    assert field_error(page(response), "email") == message
     assert sent_mail(mail_folder) == []
 
 
@@ -84,7 +88,7 @@ def test_reset_end_to_end_and_the_link_works_only_once(client, mail_folder):
 
     form = client.get(path_of(link))
     assert form.status_code == 200
-    assert "Choose a new password" in form.get_data(as_text=True)
+    assert heading(page(form)) == "Choose a new password"
 
     response = client.post(path_of(link), data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert response.status_code == 302
@@ -103,9 +107,9 @@ def test_reset_end_to_end_and_the_link_works_only_once(client, mail_folder):
     # Used once: the same link is dead, for reading and for posting.
     again = client.get(path_of(link))
     assert again.status_code == 400
-    assert "This link has expired" in again.get_data(as_text=True)
+    assert heading(page(again)) == "This link has expired"
     reuse = client.post(path_of(link), data={"password": "yet another passphrase", "confirm_password": "yet another passphrase"})
-    assert reuse.status_code == 400
+    assert reuse.status_code == 400 and heading(page(reuse)) == "This link has expired"
     db.session.expire_all()
     assert verify_password(db.session.get(User, user.id).password_hash, NEW_PASSWORD)
 
@@ -126,7 +130,7 @@ def test_an_expired_link_is_refused(client, app):
     assert accounts.user_for_reset_token(token) == user
     app.config["PASSWORD_RESET_MAX_AGE"] = -1  # every token is now older than allowed
     response = client.post(f"/password-reset/{token}", data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
-    assert response.status_code == 400
+    assert response.status_code == 400 and heading(page(response)) == "This link has expired"
     db.session.expire_all()
     assert verify_password(db.session.get(User, user.id).password_hash, PASSWORD)
 
@@ -135,7 +139,8 @@ def test_an_expired_link_is_refused(client, app):
 def test_a_forged_link_is_refused(client, token):
     CandidateFactory(email="nia@example.org")
     db.session.commit()
-    assert client.get(f"/password-reset/{token}").status_code == 400
+    response = client.get(f"/password-reset/{token}")
+    assert response.status_code == 400 and heading(page(response)) == "This link has expired"
 
 
 def test_a_token_signed_with_another_key_is_refused(app):
@@ -153,10 +158,12 @@ def test_the_new_password_must_follow_the_rules(client, mail_folder):
     token = accounts.make_reset_token(user)
     short = client.post(f"/password-reset/{token}", data={"password": "too short", "confirm_password": "too short"})
     assert short.status_code == 400
-    assert "Your password must be 12 characters or more" in short.get_data(as_text=True)
+    assert error_summary(page(short)) == ["Your password must be 12 characters or more"]
+    assert field_error(page(short), "password") == "Your password must be 12 characters or more"
     mismatch = client.post(f"/password-reset/{token}", data={"password": NEW_PASSWORD, "confirm_password": "something else"})
     assert mismatch.status_code == 400
-    assert "The passwords do not match" in mismatch.get_data(as_text=True)
+    assert error_summary(page(mismatch)) == ["The passwords do not match"]
+    assert field_error(page(mismatch), "confirm_password") == "The passwords do not match"
     db.session.expire_all()
     assert verify_password(db.session.get(User, user.id).password_hash, PASSWORD)
     # The link still works after a rejected attempt.
@@ -171,7 +178,7 @@ def test_a_deactivated_account_gets_no_mail(client, mail_folder):
 
 
 def test_the_sign_in_page_links_to_reset(client):
-    assert 'href="/password-reset"' in client.get("/sign-in").get_data(as_text=True)
+    assert "/password-reset" in [href for _, href in links(page(client.get("/sign-in")), "main a")]
 
 
 def test_a_reset_signs_out_sessions_that_signed_in_with_the_old_password(app, mail_folder):
