@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from domain.vocabulary import UserRole, VacancyStatus
 from tests.factories import CandidateFactory, OrganisationFactory, RecruiterFactory, UserFactory, VacancyFactory
 from tests.helpers import csrf_token, sign_in_as
+from tests.pages import error_summary, error_summary_links, field_error, links, page, table_rows, tags, texts
 from webapp.extensions import db
 from webapp.models import AuditLog, FeaturedSlot, OutboxMessage
 from webapp.services import NotAllowed, ServiceError
@@ -129,29 +130,34 @@ def test_a_recruiter_features_a_job_from_its_page_and_search_shows_it_first(app,
                    published_at=dt.datetime(2026, 11, 20, 9))
     db.session.commit()
     sign_in_as(client, recruiter)
-    page = client.get(f"/recruit/vacancies/{older.id}")
-    assert "This job is not featured" in page.text
+    assert texts(page(client.get(f"/recruit/vacancies/{older.id}")), "h2#featured ~ p")[0].startswith(
+        "This job is not featured.")
     form = client.get(f"/recruit/vacancies/{older.id}/feature")
     assert form.status_code == 200
     response = client.post(f"/recruit/vacancies/{older.id}/feature", data={
         "csrf_token": csrf_token(form.text), **date_fields("starts_on", TODAY), **date_fields("ends_on", days(6)),
     }, follow_redirects=True)
-    assert "will be featured at the top of search" in response.text and "Featured now" in response.text
+    soup = page(response)
+    [banner] = texts(soup, ".govuk-notification-banner")
+    assert "‘Fostering social worker’ will be featured at the top of search" in banner
+    [slot_row] = table_rows(soup, "h2#featured + table")
+    assert slot_row[0].endswith("Featured now") and tags(soup, "h2#featured + table .govuk-tag") == ["Featured now"]
 
-    results = client.get("/jobs").text
-    assert results.index("Fostering social worker") < results.index("Adoption social worker")
-    assert "Featured</strong>" in results
-    by_newest = client.get("/jobs?sort=newest").text
-    assert by_newest.index("Adoption social worker") < by_newest.index("Fostering social worker")
+    def results(query=""):
+        """Each result's title and whether it is marked Featured, in the order shown."""
+        return [(links(item, "h2 a")[0][0], tags(item) == ["Featured"])
+                for item in page(client.get(f"/jobs{query}")).select("ul.app-vacancy-list > li")]
+
+    assert results() == [("Fostering social worker", True), ("Adoption social worker", False)]
+    assert results("?sort=newest") == [("Adoption social worker", False), ("Fostering social worker", True)]
 
     slot = db.session.scalar(sa.select(FeaturedSlot))
-    page = client.get(f"/recruit/vacancies/{older.id}")
-    ended = client.post(f"/recruit/featured-slots/{slot.id}/end", data={"csrf_token": csrf_token(page.text)},
+    vacancy_page = client.get(f"/recruit/vacancies/{older.id}")
+    ended = client.post(f"/recruit/featured-slots/{slot.id}/end", data={"csrf_token": csrf_token(vacancy_page.text)},
                         follow_redirects=True)
-    assert "is no longer featured" in ended.text
+    assert "‘Fostering social worker’ is no longer featured." in texts(page(ended), ".govuk-notification-banner")[0]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(FeaturedSlot)) == 0
-    results = client.get("/jobs").text
-    assert results.index("Adoption social worker") < results.index("Fostering social worker")
+    assert results() == [("Adoption social worker", False), ("Fostering social worker", False)]
 
 
 @pytest.mark.parametrize("starts, ends, message", [
@@ -170,8 +176,11 @@ def test_bad_dates_get_a_400_with_the_message_and_change_nothing(app, client, st
     data.update(ends or {})
     response = client.post(f"/recruit/vacancies/{vacancy.id}/feature", data=data)
     assert response.status_code == 400
-    assert message in response.text
-    assert "govuk-error-summary" in response.text
+    soup = page(response)
+    [problem] = error_summary(soup)
+    assert message in problem
+    [field] = error_summary_links(soup)  # and the same message beside the field it links to
+    assert field_error(soup, field.lstrip("#")) == problem
     assert db.session.scalar(sa.select(sa.func.count()).select_from(FeaturedSlot)) == 0
 
 
