@@ -3,6 +3,7 @@ candidates respect opting in and councils, invitations end to end over HTTP, job
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from tests.factories import (
     RecruiterFactory,
     VacancyFactory,
 )
+from tests.pages import error_summary, heading, links, page, summary_list, tags, texts
 from webapp.extensions import db
 from webapp.models import AuditLog, Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
 
@@ -67,6 +69,11 @@ def profile(name: str, **values):
                     cv_text="Senior practitioner in child protection: section 47 enquiries, core groups, court work.")
     defaults.update(values)
     return CandidateProfileFactory(**defaults)
+
+
+def job_href(vacancy) -> str:
+    """The job page's address as a link writes it (the factory's slug keeps the title's dash)."""
+    return f"/jobs/{vacancy.id}-{quote(vacancy.slug)}"
 
 
 def cp_vacancy(organisation, **values):
@@ -140,12 +147,13 @@ def test_suggested_candidates_are_only_those_who_opted_in_and_fit(client, scene)
     sign_in_as(client, scene["recruiter"])
     response = client.get(f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates")
     assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert "Ada Okafor" in page and "Dee Foster" in page
-    assert "Bea Hidden" not in page and "Cal Faraway" not in page
-    assert page.index("Ada Okafor") < page.index("Dee Foster")  # child protection first for a CP post
-    assert "Child protection experience" in page and "Senior practitioner" in page
-    assert scene["found"].user.email not in page  # no contact details
+    soup = page(response)
+    # only those who opted in and fit (not Bea, hidden, nor Cal, too far), child protection first for a CP post
+    names = [title.split(" · ")[0] for title in texts(soup, "main .govuk-summary-card__title")]
+    assert names == ["Ada Okafor", "Dee Foster"]
+    ada = summary_list(soup, f"#candidate-{scene['found'].id}")
+    assert ada["Role level"] == "Senior practitioner" and "Child protection experience" in ada["Why"]
+    assert scene["found"].user.email not in response.get_data(as_text=True)  # no contact details
 
 
 def test_suggestions_are_for_the_recruiters_own_council_only(client, scene):
@@ -166,7 +174,9 @@ def test_a_recruiter_cannot_invite_someone_who_has_not_opted_in(client, scene):
     assert client.post(url, data={"message": ""}).status_code == 404
     far = f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates/{scene['too_far'].id}/invite"
     response = client.post(far, data={"message": ""})
-    assert response.status_code == 400 and "no longer one of the suggested candidates" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    [problem] = error_summary(page(response))
+    assert "no longer one of the suggested candidates" in problem
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 0
 
 
@@ -177,11 +187,15 @@ def test_invite_to_apply_end_to_end(client, scene, mail_folder):
     vacancy, ada = scene["vacancy"], scene["found"]
     sign_in_as(client, scene["recruiter"])
     url = f"/recruit/vacancies/{vacancy.id}/suggested-candidates/{ada.id}/invite"
-    page = client.get(url).get_data(as_text=True)
-    assert "Invite Ada Okafor to apply" in page and "Child protection experience" in page
+    invite_page = page(client.get(url))
+    assert heading(invite_page) == "Invite Ada Okafor to apply"
+    [why] = [text for text in texts(invite_page, "main p") if text.startswith("Why they match:")]
+    assert "Child protection experience" in why
 
     too_long = client.post(url, data={"message": "x" * 501})
-    assert too_long.status_code == 400 and "500 characters or fewer" in too_long.get_data(as_text=True)
+    assert too_long.status_code == 400
+    [problem] = error_summary(page(too_long))
+    assert "500 characters or fewer" in problem
 
     response = client.post(url, data={"message": "Our CP team would love to meet you."})
     assert response.status_code == 302
@@ -193,23 +207,30 @@ def test_invite_to_apply_end_to_end(client, scene, mail_folder):
     assert len(mails) == 1 and ada.user.email in mails[0] and "invites you to apply" in mails[0]
 
     again = client.post(url, data={"message": "Again"})
-    assert again.status_code == 400 and "You invited Ada Okafor" in again.get_data(as_text=True)
-    assert "You invited Ada Okafor" in client.get(url).get_data(as_text=True)
+    assert again.status_code == 400
+    assert error_summary(page(again))[0].startswith("You invited Ada Okafor")
+    assert error_summary(page(client.get(url)))[0].startswith("You invited Ada Okafor")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1
-    listing = client.get(f"/recruit/vacancies/{vacancy.id}/suggested-candidates").get_data(as_text=True)
-    assert "Invited " in listing
+    listing = page(client.get(f"/recruit/vacancies/{vacancy.id}/suggested-candidates"))
+    [invited] = tags(listing, f"#candidate-{ada.id} .govuk-tag")
+    assert invited.startswith("Invited ")
+    # no second invitation offered to Ada
+    assert not any(href.endswith(f"/{ada.id}/invite") for _, href in links(listing, "main a"))
 
     sign_in_as(client, ada.user)
-    page = client.get("/account/jobs-that-fit").get_data(as_text=True)
-    assert "Camden invites you to apply" in page and "Our CP team would love to meet you." in page
-    assert f"/jobs/{vacancy.id}-" in page
+    fit_page = page(client.get("/account/jobs-that-fit"))
+    [card] = fit_page.select(f"#invitation-{invitation.id}")
+    assert texts(card, ".govuk-summary-card__title") == ["Camden invites you to apply"]
+    assert texts(card, ".govuk-inset-text") == ["Our CP team would love to meet you."]
+    assert links(card, "p a") == [(vacancy.title, job_href(vacancy))]
 
     sign_in_as(client, scene["fostering"].user)  # someone else's invitation looks like none at all
     assert client.post(f"/account/invitations/{invitation.id}/dismiss").status_code == 404
 
     sign_in_as(client, ada.user)
     assert client.post(f"/account/invitations/{invitation.id}/dismiss").status_code == 302
-    assert "invites you to apply" not in client.get("/account/jobs-that-fit").get_data(as_text=True)
+    after = page(client.get("/account/jobs-that-fit"))
+    assert heading(after) == "Jobs that fit you" and after.select("main .govuk-summary-card") == []
     db.session.expire_all()
     assert db.session.get(Invitation, invitation.id).dismissed_at is not None
 
@@ -237,11 +258,11 @@ def test_jobs_that_fit_respects_the_profile_and_leaves_out_applications(client, 
     sign_in_as(client, scene["found"].user)
     response = client.get("/account/jobs-that-fit")
     assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert f"/jobs/{near.id}-" in page  # Camden, within six miles of Islington
-    assert f"/jobs/{scene['other'].id}-" not in page  # Croydon is beyond the commute
-    assert f"/jobs/{applied.id}-" not in page
-    assert "Child protection experience" in page
+    soup = page(response)
+    # Camden, within six miles of Islington; not Croydon (beyond the commute) nor the job applied for
+    assert [href for _, href in links(soup, "main ul.app-vacancy-list h3 a")] == [job_href(near)]
+    [why] = texts(soup, "main ul.app-vacancy-list li p.govuk-body-s")
+    assert why.startswith("Why it fits:") and "Child protection experience" in why
 
     sign_in_as(client, scene["recruiter"])
     assert client.get("/account/jobs-that-fit").status_code == 403
@@ -251,20 +272,22 @@ def test_a_candidate_without_a_profile_is_asked_to_complete_it(client, app):
     person = CandidateFactory()
     db.session.commit()
     sign_in_as(client, person)
-    page = client.get("/account/jobs-that-fit").get_data(as_text=True)
-    assert "Complete your profile" in page
+    soup = page(client.get("/account/jobs-that-fit"))
+    assert ("Complete your profile", "/account/profile/edit") in links(soup, "main a")
+    assert soup.select("main ul.app-vacancy-list") == []
 
 
 def test_the_search_page_shows_jobs_that_fit_to_a_signed_in_social_worker(client, scene):
-    anonymous = client.get("/jobs").get_data(as_text=True)
-    assert "jobs-that-fit-heading" not in anonymous
+    panel = "aside[aria-labelledby=jobs-that-fit-heading]"
+    assert page(client.get("/jobs")).select(panel) == []
     sign_in_as(client, scene["found"].user)
-    page = client.get("/jobs").get_data(as_text=True)
-    assert "jobs-that-fit-heading" in page and f"/jobs/{scene['vacancy'].id}-" in page
-    assert 'href="/account/jobs-that-fit"' in page  # in the navigation and under the panel
+    [aside] = page(client.get("/jobs")).select(panel)
+    offered = [href for _, href in links(aside)]
+    vacancy = scene["vacancy"]
+    assert job_href(vacancy) in offered and offered[-1] == "/account/jobs-that-fit"
     sign_in_as(client, scene["recruiter"])
-    vacancy_page = client.get(f"/recruit/vacancies/{scene['vacancy'].id}").get_data(as_text=True)
-    assert f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates" in vacancy_page
+    vacancy_page = page(client.get(f"/recruit/vacancies/{vacancy.id}"))
+    assert f"/recruit/vacancies/{vacancy.id}/suggested-candidates" in [href for _, href in links(vacancy_page, "main a")]
 
 
 def test_invitations_are_in_the_personal_data_export_and_leave_with_the_account(app, scene):
@@ -286,10 +309,14 @@ def test_when_the_vector_index_cannot_be_reached_the_pages_say_so(client, app, s
     app.extensions.pop("cswjobs_vectors", None)
     sign_in_as(client, scene["found"].user)
     response = client.get("/account/jobs-that-fit")
-    assert response.status_code == 503 and "cannot be reached" in response.get_data(as_text=True)
+    assert response.status_code == 503
+    [problem] = error_summary(page(response))
+    assert "the search service cannot be reached" in problem and "Nothing you saved is lost" in problem
     sign_in_as(client, scene["recruiter"])
     response = client.get(f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates")
-    assert response.status_code == 503 and "Nothing you saved is lost" in response.get_data(as_text=True)
+    assert response.status_code == 503
+    [problem] = error_summary(page(response))
+    assert "the search service cannot be reached" in problem and "Nothing you saved is lost" in problem
 
 
 def test_flask_matching_reindex_embeds_what_is_missing(app, camden):
