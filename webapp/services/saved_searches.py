@@ -1,14 +1,14 @@
 """Saved searches: a social worker keeps a /jobs search, names it, and chooses how often its new
 jobs are emailed (webapp.services.alerts sends them). Also the signed unsubscribe links.
 
-A search is kept as its normalised /jobs query string and is always re-read through the same
-form the /jobs page uses, so a saved search means exactly what the page showed.
+A search is kept as its normalised /jobs query string and is always re-read by the same parser
+the /jobs page uses (webapp.search.criteria), so a saved search means exactly what the page showed.
 """
 from __future__ import annotations
 
 import dataclasses
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
 from flask import current_app
@@ -19,7 +19,10 @@ from domain.vocabulary import AlertFrequency, UserRole
 from webapp.extensions import db
 from webapp.models import SavedSearch, SentAlert, User, utcnow
 from webapp.search import SearchQuery, Sort
+from webapp.search.criteria import JobSearchCriteria
+from webapp.search.criteria import parse as parse_criteria
 from webapp.services import NotAllowed, ServiceError, accounts
+from webapp.services.councils import council_choices
 
 MAX_SAVED_SEARCHES = 20
 NAME_MAX = 100
@@ -45,48 +48,24 @@ class BadUnsubscribeLink(ServiceError):
 
 # --- reading a search ---------------------------------------------------------------------------
 
-def _form(query_string: str):
-    from webapp.forms.jobs import JobSearchForm  # the /jobs page's own parser
-    from webapp.services.councils import council_choices
-
-    pairs = parse_qsl(query_string or "", keep_blank_values=False)
-    return JobSearchForm(MultiDict(pairs), council_choices())
+def _read(query_string: str, councils: list[tuple[str, str]]) -> tuple[JobSearchCriteria, dict[str, str]]:
+    return parse_criteria(parse_qsl(query_string or "", keep_blank_values=False), councils)
 
 
-def _checked_form(query_string: str):
+def _checked(query_string: str) -> JobSearchCriteria:
     if len(query_string or "") > QUERY_MAX:
         raise InvalidSavedSearch("This search is too long to save. Use fewer words or filters")
-    form = _form(query_string)
-    if not form.validate():
-        first = next(iter(form.errors.values()))[0]
+    search, problems = _read(query_string, council_choices())
+    if problems:
+        first = next(iter(problems.values()))
         raise InvalidSavedSearch(f"This search cannot be saved: {first}")
-    return form
+    return search
 
 
 def normalise(query_string: str) -> str:
     """The search's parameters in one canonical order, without page or sort (an alert always
     lists the newest jobs), so the same search saved twice is recognised as one."""
-    form = _checked_form(query_string)
-    pairs: list[tuple[str, str]] = []
-    if form.q.data:
-        pairs.append(("q", form.q.data))
-    from webapp.forms.jobs import FACET_FIELDS
-
-    for name in FACET_FIELDS:
-        pairs.extend((name, value) for value in sorted(set(getattr(form, name).data or [])))
-    if form.salary.data is not None:
-        pairs.append(("salary", str(form.salary.data)))
-    if form.max_caseload.data is not None:
-        pairs.append(("max_caseload", str(form.max_caseload.data)))
-    if form.protected_nqsw.data:
-        pairs.append(("protected_nqsw", "y"))
-    if form.funded_development.data:
-        pairs.append(("funded_development", "y"))
-    if form.near.data:
-        pairs.extend([("near", form.near.data), ("miles", str(form.miles.data))])
-    if form.closing_after.data:
-        pairs.append(("closing_after", form.closing_after.data.isoformat()))
-    return urlencode(pairs)
+    return _checked(query_string).normalised()
 
 
 def criteria(saved: SavedSearch) -> list[str]:
@@ -95,19 +74,21 @@ def criteria(saved: SavedSearch) -> list[str]:
 
 
 def describe(query_string: str) -> list[str]:
-    form = _form(query_string)
-    form.validate()
-    lines = [f"‘{form.q.data}’"] if form.q.data else []
-    lines += [label for _, _, label in form.chosen_filters()]
+    councils = council_choices()
+    # Problems are not raised here: a search that no longer reads cleanly (its council since
+    # removed, say) is still described by what it asks for.
+    search, _ = _read(query_string, councils)
+    lines = [f"‘{search.keywords}’"] if search.keywords else []
+    lines += [text for _, _, text in search.chosen_filters(councils)]
     return lines or ["All jobs"]
 
 
 def default_name(query_string: str) -> str:
     """The search in a few words: its keywords, then each filter's value ("Council: Camden" -> "Camden")."""
-    form = _form(query_string)
-    form.validate()
-    parts = [form.q.data] if form.q.data else []
-    parts += [label.split(": ", 1)[-1] for _, _, label in form.chosen_filters()]
+    councils = council_choices()
+    search, _ = _read(query_string, councils)  # as describe: what can be read
+    parts = [search.keywords] if search.keywords else []
+    parts += [text.split(": ", 1)[-1] for _, _, text in search.chosen_filters(councils)]
     name = ", ".join(parts) or "All jobs"
     name = name[0].upper() + name[1:]
     return name if len(name) <= NAME_MAX else name[: NAME_MAX - 1].rstrip(" ,") + "…"
@@ -115,7 +96,7 @@ def default_name(query_string: str) -> str:
 
 def search_query(saved: SavedSearch, per_page: int = 100, page: int = 1, **changes: Any) -> SearchQuery:
     """The saved search as the engines take it, newest first."""
-    query = _checked_form(saved.query).to_query(per_page=per_page)
+    query = _checked(saved.query).to_query(per_page=per_page)
     return dataclasses.replace(query, sort=Sort.NEWEST, page=page, **changes)
 
 
