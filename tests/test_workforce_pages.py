@@ -15,6 +15,7 @@ from domain import workforce as wf
 from domain.vocabulary import RoleLevel, SubRegion, UserRole
 from tests.factories import OrganisationFactory, UserFactory
 from tests.helpers import sign_in_as
+from tests.pages import error_summary, error_summary_links, field_error, links, main_text, page, table_rows, text_of, texts
 from webapp.extensions import db
 from webapp.models import AgencyPlacement, AuditLog, GlidepathTarget, WorkforceLeaver, WorkforceSnapshot
 from webapp.services.workforce.agency import agency_summary
@@ -145,15 +146,22 @@ def test_published_rates_per_council_sub_region_and_region(client, known_figures
     assert region["turnover_rate_percent"] == "10.94"  # only Camden has the whole year
     assert region["councils_reporting"] == "3"
 
-    page = client.get(f"{BASE}/?quarter={Q2.slug}").get_data(as_text=True)
-    assert "19.21%" in page and "35.25 of 183.50" in page and "21.01%" in page
+    # The page shows the same: the region's key figures, and the North London row of the areas table
+    # (the substrings '19.21%' etc. anywhere did not say which figure they were).
+    soup = page(client.get(f"{BASE}/?quarter={Q2.slug}"))
+    assert texts(soup, "main .app-key-figures li")[0] == "Vacancy rate 19.21% 35.25 of 183.50 FTE"
+    assert texts(soup, "#sub-north > *")[:2] == ["North London 2 of 2 councils", "21.01% 32.25 of 153.50"]
 
 
 def test_a_council_page_shows_its_rates_beside_the_region(client, known_figures):
-    page = client.get(f"{BASE}/councils/camden?quarter=2025-26-q2").get_data(as_text=True)
-    assert 'data-rate="20.00"' in page and 'data-rate="10.94"' in page and 'data-rate="83.33"' in page
-    assert "19.21%" in page  # the region, for comparison
-    assert "8.75 ÷ 80.00" in page
+    soup = page(client.get(f"{BASE}/councils/camden?quarter=2025-26-q2"))
+    # each measure's row as read: the measure, Camden's rate, the figures behind it and the region's rate
+    # (the old data-rate attributes are not what anyone reads)
+    rows = {row[0]: row[1:] for row in table_rows(soup, "#measures")}
+    assert rows["Vacancy rate"][0].startswith("20.00%") and rows["Vacancy rate"][2] == "19.21%"
+    assert rows["Turnover rate (12 months)"][0].startswith("10.94%")
+    assert rows["Turnover rate (12 months)"][1].endswith(": 8.75 ÷ 80.00")
+    assert rows["ASYE retention at 12 months"][0] == "83.33% 5 of 6 people"
 
 
 def test_trend_covers_eight_quarters(client, known_figures):
@@ -189,6 +197,18 @@ BAD_FILES = {
 }
 
 
+def import_problems(response) -> list[str]:
+    """Every problem the import page reports: the error summary's messages, and each row of the table of
+    problems (row, column, message) as one line. [] when there is no error summary at all."""
+    soup = page(response)
+    summary = error_summary(soup)
+    if not summary:
+        return []
+    rows = [" ".join(cell for cell in row if cell) for row in table_rows(soup, "#import-errors")] \
+        if soup.select("#import-errors") else []
+    return summary + rows
+
+
 def test_a_bad_csv_is_refused_row_by_row_and_changes_nothing(client, councils, people):
     # One test over every case (each case is one upload), so the suite sets up a database once, not six times.
     sign_in_as(client, people["camden_admin"])
@@ -196,10 +216,10 @@ def test_a_bad_csv_is_refused_row_by_row_and_changes_nothing(client, councils, p
     for case, (columns, rows, messages) in BAD_FILES.items():
         response = upload(client, "camden", csv_bytes(columns, rows))
         assert response.status_code == 400, case
-        page = response.get_data(as_text=True)
+        problems = import_problems(response)
+        assert problems, case  # the error summary is there and lists them
         for message in messages:
-            assert message in page, (case, message)
-        assert "There is a problem" in page, case
+            assert any(message in problem for problem in problems), (case, message, problems)
         assert (snapshot_count(), audit_count()) == before, case
 
 
@@ -209,7 +229,7 @@ def test_one_bad_row_among_good_ones_saves_none_of_them(client, councils, people
     rows[3][2] = "80.555"  # three decimal places on the last row
     response = upload(client, "camden", csv_bytes(CAMDEN_CSV_COLUMNS, rows))
     assert response.status_code == 400
-    assert "Row 5, column permanent_fte" in response.get_data(as_text=True)
+    assert any("Row 5, column permanent_fte" in problem for problem in import_problems(response))
     assert snapshot_count() == 0
 
 
@@ -218,7 +238,7 @@ def test_a_quarter_that_already_has_figures_is_not_overwritten_by_import(client,
     before = snapshot_count()
     response = upload(client, "camden", csv_bytes(CAMDEN_CSV_COLUMNS, [CAMDEN_ROWS[3]]))
     assert response.status_code == 400
-    assert "2025-26 Q2 already has figures" in response.get_data(as_text=True)
+    assert any("2025-26 Q2 already has figures" in problem for problem in import_problems(response))
     assert snapshot_count() == before
 
 
@@ -238,7 +258,9 @@ def test_unusable_files_get_a_clear_4xx(client, councils, people):
         assert response.status_code == status, case
         assert snapshot_count() == 0, case
     response = client.post(f"{BASE}/councils/camden/import", data={}, content_type="multipart/form-data")
-    assert response.status_code == 400 and "Choose a CSV file" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert error_summary(page(response))[0].startswith("Choose a CSV file")
+    assert field_error(page(response), "file").startswith("Choose a CSV file")
 
 
 def test_a_good_csv_imports_every_row_and_is_audited(client, councils, people):
@@ -264,10 +286,10 @@ def test_the_form_uses_the_same_checks_and_saves_nothing_when_wrong(client, coun
         "establishment_fte": "100", "permanent_fte": "80", "agency_fte": "1", "agency_bank_fte": "2",
         "vacancies_fte": "-3", "starters_fte": "1", "leavers_fte": "1", "leavers_pay_fte": "2"})
     assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    assert "Vacancies FTE cannot be negative" in page
-    assert "together they cannot be more than it" in page
-    assert "more than the 1 FTE permanent leavers" in page
+    problems = error_summary(page(response))
+    for message in ("Vacancies FTE cannot be negative", "together they cannot be more than it",
+                    "more than the 1 FTE permanent leavers"):
+        assert any(message in problem for problem in problems), (message, problems)
     assert snapshot_count() == 0
 
 
@@ -351,12 +373,15 @@ def test_a_placement_inside_the_cooling_off_period_is_flagged(client, councils, 
     response = client.post(f"{BASE}/councils/camden/placements/new", data={**placement, "swe_number": "sw123456"},
                            follow_redirects=True)
     assert response.status_code == 200
-    assert "cooling-off period runs until" in response.get_data(as_text=True)
+    banners = texts(page(response), ".govuk-notification-banner")
+    assert any("The cooling-off period runs until" in banner for banner in banners), banners
     client.post(f"{BASE}/councils/camden/placements/new", data={**placement, "swe_number": "SW654321"})
     client.post(f"{BASE}/councils/camden/placements/new", data=placement)  # no number given: nothing to check
     flags = db.session.scalars(sa.select(AgencyPlacement.cooling_off_until).order_by(AgencyPlacement.id)).all()
     assert flags == [wf.cooling_off_ends(today - dt.timedelta(days=60), 6), None, None]
-    assert "Cooling-off until" in client.get(f"{BASE}/councils/camden/placements").get_data(as_text=True)
+    register = texts(page(client.get(f"{BASE}/councils/camden/placements")), "main table tbody tr")
+    assert [row for row in register if "Cooling-off until" in row] and len(
+        [row for row in register if "Cooling-off until" in row]) == 1  # only the one placement is flagged
 
 
 def test_a_placement_after_the_cooling_off_period_is_not_flagged(client, councils, people):
@@ -393,8 +418,11 @@ def test_day_rate_cap_conversion_rate_time_to_convert_and_saving(client, council
     assert summary.median_days_to_convert == D("91")  # 1 April to 1 July
     assert summary.over_cap == 1  # £350 against the £330 cap for a social worker
     assert summary.spend == D("6000.00")  # £300 × 20 working days in August 2025 (bank holiday on the 25th)
-    expected = wf.conversion_saving(D("350"), D("45000"), DEFAULT_ON_COST_RATE, D("1"), dt.date(2025, 7, 1))
-    assert summary.annual_saving == expected.saving == expected.agency_cost - D("57600.00")
+    # Worked by hand, not through wf.conversion_saving (which the summary itself calls): 2 July 2025 to
+    # 1 July 2026 has 261 weekdays less 8 bank holidays in England (25 Aug, 25 and 26 Dec, 1 Jan, 3 and 6 Apr,
+    # 4 and 25 May) = 253 days at £350 = £88,550, against £45,000 plus 28% on-costs = £57,600.
+    assert DEFAULT_ON_COST_RATE == D("0.280")
+    assert summary.annual_saving == D("88550.00") - D("57600.00")
 
     rows = read_csv(client.get(f"{BASE}/councils/camden/placements.csv"))
     assert {r["within_cap"] for r in rows} == {"yes", "no"}
@@ -402,8 +430,8 @@ def test_day_rate_cap_conversion_rate_time_to_convert_and_saving(client, council
     bad = client.post(f"{BASE}/councils/camden/placements/new", data={
         **base, "day_rate": "-5", "start_on-day": "31", "start_on-month": "4", "start_on-year": "2025"})
     assert bad.status_code == 400
-    assert "Day rate in pounds cannot be negative" in bad.get_data(as_text=True)
-    assert "Start date must be a real date" in bad.get_data(as_text=True)
+    problems = error_summary(page(bad))
+    assert "Day rate in pounds cannot be negative" in problems and "Start date must be a real date" in problems
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AgencyPlacement)) == 2
 
 
@@ -432,14 +460,15 @@ def test_a_council_behind_its_glidepath_is_flagged(client, known_figures, people
     assert [org.slug for org, _ in behind] == ["camden"]
     assert behind[0][1].permanent_behind and not behind[0][1].agency_behind
     sign_in_as(client, people["lead"])
-    page = client.get(f"{BASE}/?quarter={Q2.slug}").get_data(as_text=True)
-    assert "1 council is behind their glidepath" in page
-    assert "2 councils set a target for 2025-26 Q2; 1 is behind it" in page
+    soup = page(client.get(f"{BASE}/?quarter={Q2.slug}"))
+    assert "1 council is behind their glidepath" in main_text(soup)
+    assert text_of(soup, "#glidepath-summary").startswith("2 councils set a target for 2025-26 Q2; 1 is behind it")
     (region,) = region_glidepath(Q2, Q2)  # the sums of both councils' targets and figures
     assert (region.check.permanent_target, region.check.permanent_actual) == (D("126.50"), D("121.25"))
     assert (region.check.agency_target, region.check.agency_actual) == (D("24.75"), D("24.50"))
     assert region.check.permanent_behind and not region.check.agency_behind
-    assert "permanent 80.00 FTE against a target of 85.00" in page
+    [camden_behind] = texts(soup, "#behind li")  # only Camden, and on permanent FTE only
+    assert camden_behind.startswith("Camden") and camden_behind.endswith("permanent 80.00 FTE against a target of 85.00")
     rows = read_csv(client.get(f"{BASE}/councils/camden/glidepath.csv"))
     assert rows == [{"quarter": "2025-26 Q2", "permanent_fte_target": "85.00", "permanent_fte_actual": "80.00",
                      "agency_fte_target": "15.00", "agency_fte_actual": "15.00", "behind": "yes"}]
@@ -452,10 +481,12 @@ def test_setting_a_target_again_replaces_it_and_bad_targets_change_nothing(clien
             "quarter": "2025-26 Q2", "permanent_fte_target": target, "agency_fte_target": "15"})
     assert db.session.scalars(sa.select(GlidepathTarget.permanent_fte_target)).all() == [D("79.50")]
     assert councils_behind(Q2) == []
-    assert "Remove the target for 2025-26 Q2" in client.get(f"{BASE}/councils/camden/glidepath").get_data(as_text=True)
+    removals = page(client.get(f"{BASE}/councils/camden/glidepath")).select("main form button[aria-label^=Remove]")
+    assert [button["aria-label"] for button in removals] == ["Remove the target for 2025-26 Q2"]  # the one target
     response = client.post(f"{BASE}/councils/camden/glidepath", data={
         "quarter": "2025 Q9", "permanent_fte_target": "x", "agency_fte_target": "15"})
     assert response.status_code == 400
+    assert sorted(error_summary_links(page(response))) == ["#permanent_fte_target", "#quarter"]
     assert db.session.scalars(sa.select(GlidepathTarget.permanent_fte_target)).all() == [D("79.50")]
 
 
@@ -500,6 +531,7 @@ def test_settings_are_for_programme_leads_and_are_audited(client, councils, peop
     sign_in_as(client, people["lead"])
     response = client.post(f"{BASE}/settings", data={"cooling_off_months": "0", "on_cost_percent": "28"})
     assert response.status_code == 400
+    assert list(error_summary_links(page(response))) == ["#cooling_off_months"]  # the one field that is wrong
     response = client.post(f"{BASE}/settings", data={"cooling_off_months": "9", "on_cost_percent": "30",
                                                      "cap_social_worker": "340"})
     assert response.status_code == 302
@@ -589,13 +621,16 @@ def test_a_conversion_can_name_the_councils_own_or_a_regional_campaign_only(clie
         client.post(f"{BASE}/councils/camden/placements/new", data={
             "role_level": "social_worker", "day_rate": "320", "fte": "1", **date_parts("start_on", start)})
     first, second = db.session.scalars(sa.select(AgencyPlacement).order_by(AgencyPlacement.id)).all()
-    page = client.get(f"{BASE}/councils/camden/placements/{first.id}/convert").get_data(as_text=True)
-    assert "Camden temp-to-perm day" in page and "London open day" in page and "Hackney fair" not in page
+    form = page(client.get(f"{BASE}/councils/camden/placements/{first.id}/convert"))
+    offered = [option.get_text(strip=True) for option in form.select('select[name="campaign_id"] option')
+               if option.get("value")]
+    assert sorted(offered) == ["Camden temp-to-perm day (from 01 May 2025)",
+                               "London open day (regional, from 01 May 2025)"]  # not Hackney's
     conversion = {**date_parts("converted_on", dt.date(2025, 6, 2)), "source": "temp_to_perm_event",
                   "permanent_salary": "44000"}
     refused = client.post(f"{BASE}/councils/camden/placements/{first.id}/convert",
                           data={**conversion, "campaign_id": str(other.id)})
-    assert refused.status_code == 400 and "Select campaign from the list" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Select campaign from the list" in error_summary(page(refused))
     assert client.post(f"{BASE}/councils/camden/placements/{first.id}/convert",
                        data={**conversion, "campaign_id": str(own.id)}).status_code == 302
     assert client.post(f"{BASE}/councils/camden/placements/{second.id}/convert",
@@ -605,12 +640,16 @@ def test_a_conversion_can_name_the_councils_own_or_a_regional_campaign_only(clie
 
 def test_pages_work_before_any_figures_are_entered(client, councils, people):
     sign_in_as(client, people["lead"])
-    page = client.get(f"{BASE}/").get_data(as_text=True)
-    assert "0 of 3 councils reported figures" in page
+    soup = page(client.get(f"{BASE}/"))
+    assert any(p.startswith("0 of 3 councils reported figures") for p in texts(soup, "main p"))
+    assert texts(soup, "main .app-key-figures__value") == ["no data"] * 4
     sign_in_as(client, people["camden_recruiter"])
     response = client.get(f"{BASE}/councils/camden")
-    assert response.status_code == 200 and "Camden has no figures for" in response.get_data(as_text=True)
-    assert "Enter" not in response.get_data(as_text=True).split("no figures for")[1][:80]  # recruiters read only
+    assert response.status_code == 200
+    no_figures = text_of(page(response), "#no-figures")
+    assert no_figures.startswith("Camden has no figures for") and "Enter" not in no_figures  # recruiters read only
+    assert not any(href.startswith(f"{BASE}/councils/camden/quarters/")
+                   for _, href in links(page(response), "main a"))  # and are offered no form
     for path in ("/councils/camden/placements", "/councils/camden/glidepath", "/councils/camden/census.csv",
                  "/councils/camden/agency-return.csv", "/guide"):
         assert client.get(BASE + path).status_code == 200, path
@@ -624,7 +663,8 @@ def test_a_quarter_entered_by_mistake_can_be_removed_by_its_council_only(client,
     assert client.post(f"{BASE}/councils/camden/quarters/{Q2.slug}/remove").status_code == 404
     assert snapshot_count() == before
     sign_in_as(client, people["camden_admin"])
-    assert "Remove this quarter" in client.get(f"{BASE}/councils/camden/quarters/{Q2.slug}").get_data(as_text=True)
+    assert "Remove this quarter's figures" in texts(page(client.get(f"{BASE}/councils/camden/quarters/{Q2.slug}")),
+                                          "main form button")
     assert client.post(f"{BASE}/councils/camden/quarters/{Q2.slug}/remove").status_code == 302
     assert snapshot_count() == before - 1
     assert client.post(f"{BASE}/councils/camden/quarters/{Q2.slug}/remove").status_code == 404
@@ -638,7 +678,8 @@ def test_a_council_can_remove_its_own_leaver_records(client, councils, people):
         client.post(f"{BASE}/councils/{slug}/leavers/new", data={"swe_number": "SW4242", **left})
     sign_in_as(client, people["camden_admin"])
     response = client.post(f"{BASE}/councils/camden/leavers/remove", data={"swe_number": "SW999"})
-    assert response.status_code == 400 and "no leaver recorded with this number" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert any("no leaver recorded with this number" in problem for problem in error_summary(page(response)))
     assert client.post(f"{BASE}/councils/camden/leavers/remove", data={"swe_number": "sw 4242"}).status_code == 302
     owners = db.session.scalars(sa.select(WorkforceLeaver.organisation_id)).all()
     assert owners == [councils["hackney"].id]  # Hackney's record is Hackney's to remove
