@@ -61,7 +61,7 @@ def figures_on_page(html: str) -> dict[str, int]:
 
 
 def test_a_tracked_link_visit_is_credited_through_to_the_hire(app, world):
-    job, link = world["job"], world["link"]
+    job = world["job"]
     visitor = browser(app)
     response = visitor.get("/c/spring001")
     assert response.status_code == 302 and response.headers["Location"] == f"/jobs/{job.id}-{job.slug}"

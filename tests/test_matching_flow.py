@@ -2,7 +2,6 @@
 candidates respect opting in and councils, invitations end to end over HTTP, jobs that fit you."""
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import quote
 
 import pytest

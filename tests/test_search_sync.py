@@ -13,7 +13,7 @@ from config import SettingsError
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import OutboxMessage
-from webapp.search import SearchQuery, SearchUnavailable, get_engine
+from webapp.search import SearchQuery, get_engine
 from webapp.search.engine import engine_for
 from webapp.search.sync import reindex
 from webapp.outbox.relay import relay_pending
