@@ -1,9 +1,11 @@
 """Test harness: every integration test runs against SQLite and a real PostgreSQL.
 
 The schema is built by the Alembic migrations (never create_all), once per backend per
-session; each test starts from empty tables. `make test` starts PostgreSQL and sets
-CSWJOBS_TEST_DATABASE_URL; without it the PostgreSQL half fails loudly rather than skip.
-Run one backend with `pytest --backends sqlite`.
+session; so is the app (its templates compile once), handed to each test with its own search
+index and mail folder; each test starts from empty tables. Vacancies and profiles are embedded
+with a deterministic stand-in encoder unless a test is marked `real_encoder`. `make test` starts
+PostgreSQL and sets CSWJOBS_TEST_DATABASE_URL; without it the PostgreSQL half fails loudly rather
+than skip. Run one backend with `pytest --backends sqlite`. Safe under pytest-xdist (`-n 2`).
 """
 from __future__ import annotations
 
