@@ -57,12 +57,6 @@ def encoder(request):
     # A MonkeyPatch of its own: a test's monkeypatch.undo() must not bring the real model back.
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(encoding, "_default", STAND_IN)
-        # The embedding links name the model that made their vectors. (Until services.matching
-        # takes the name from the encoder it uses, it names matching.encoder.MODEL_NAME: point it here.)
-        import webapp.services.matching as matching_service
-
-        if getattr(matching_service, "MODEL_NAME", None) == encoding.MODEL_NAME:
-            patch.setattr(matching_service, "MODEL_NAME", STAND_IN.name)
         yield STAND_IN
 
 

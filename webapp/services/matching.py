@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from domain.geography import BOROUGHS_BY_SLUG
 from domain.vocabulary import RoleLevel, ServiceArea, UserRole, VacancyStatus
 from matching.constraints import CandidateTable, VacancyTable, es_candidate_filters, es_vacancy_filters, failures
-from matching.encoder import MODEL_NAME, CachedEncoder, from_bytes, text_hash, to_bytes
+from matching.encoder import CachedEncoder, from_bytes, text_hash, to_bytes
 from matching.scoring import Match, assess, explain, rank_candidates, rank_vacancies
 from matching.text import CandidateFacts, VacancyFacts, candidate_text, vacancy_text
 from matching.weights import SHORTLIST
@@ -117,9 +117,10 @@ def _refresh(session: Session, link_model: type, key: str, rows: dict[int, Any],
     links = {getattr(link, key): link for link in session.scalars(
         sa.select(link_model).where(key_column.in_(list(rows) + list(gone))))}
     hashes = {ident: text_hash(text) for ident, text in texts.items()}
-    changed = [ident for ident in rows if ident not in links or links[ident].text_hash != hashes[ident]
-               or links[ident].model != MODEL_NAME]
     cache = CachedEncoder(DatabaseVectorStore(session))
+    model = cache.encoder.name  # a link names the model that made its vector, so vectors never mix
+    changed = [ident for ident in rows if ident not in links or links[ident].text_hash != hashes[ident]
+               or links[ident].model != model]
     vectors = dict(zip(rows, cache.vectors([texts[i] for i in rows])))  # all cached except new texts
     report.encoded = cache.encoded
     old_hashes: set[str] = set()
@@ -127,10 +128,10 @@ def _refresh(session: Session, link_model: type, key: str, rows: dict[int, Any],
     for ident in changed:
         link = links.get(ident)
         if link is None:
-            session.add(link_model(**{key: ident}, model=MODEL_NAME, text_hash=hashes[ident], updated_at=now))
+            session.add(link_model(**{key: ident}, model=model, text_hash=hashes[ident], updated_at=now))
         else:
             old_hashes.add(link.text_hash)
-            link.model, link.text_hash, link.updated_at = MODEL_NAME, hashes[ident], now
+            link.model, link.text_hash, link.updated_at = model, hashes[ident], now
     for ident in gone:
         if ident in links:
             old_hashes.add(links[ident].text_hash)
