@@ -137,9 +137,9 @@ def _fresh_globals(sender, **extra) -> None:
 # and every test gets it back as new: its own search index file and mail folder, the settings its
 # module overrides applied for the test only, the app's caches and the rate limiter emptied, and
 # empty tables afterwards. A setting read only while create_app() builds the app (the rate
-# limiter's, the embedded scheduler's) gets an app of its own, cached the same way.
+# limiter's, the proxy's) gets an app of its own, cached the same way.
 
-BUILD_SETTINGS = ("RATELIMIT_", "EMBEDDED_SCHEDULER", "PROXY_HOPS", "SQLALCHEMY_")
+BUILD_SETTINGS = ("RATELIMIT_", "PROXY_HOPS", "SQLALCHEMY_")
 # What the app builds lazily and keeps in app.extensions from settings a test may change.
 APP_CACHES = ("cswjobs_search", "cswjobs_vectors", "cswjobs_match_universe")
 

@@ -22,6 +22,9 @@ from webapp.search.vectors import (
 )
 from webapp.services import matching
 
+# The matching tests run on all-MiniLM-L6-v2 itself: the real model's vectors, through Elasticsearch's kNN and the exact path alike.
+pytestmark = pytest.mark.real_encoder
+
 
 @pytest.fixture
 def app_overrides(elasticsearch_url, es_prefix):
@@ -48,7 +51,6 @@ def test_knn_filters_keep_exactly_who_the_rules_allow(elasticsearch_url, es_pref
         assert found == {v.id for v in vacancies if not failures(v, candidate)}
 
 
-@pytest.mark.real_encoder  # the real model's vectors, through Elasticsearch's kNN and the exact path alike
 def test_suggestions_and_jobs_that_fit_come_from_knn_and_agree_with_the_exact_path(app, camden, croydon):  # noqa: F811
     vacancy = cp_vacancy(camden)
     far_job = cp_vacancy(croydon)

@@ -23,6 +23,9 @@ from tests.pages import error_summary, heading, links, page, summary_list, tags,
 from webapp.extensions import db
 from webapp.models import AuditLog, Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
 
+# The matching tests run on all-MiniLM-L6-v2 itself: what matching finds and explains is the model's call.
+pytestmark = pytest.mark.real_encoder
+
 CAMDEN = BOROUGHS_BY_SLUG["camden"]
 CROYDON = BOROUGHS_BY_SLUG["croydon"]
 
@@ -141,7 +144,6 @@ def scene(app, camden, croydon):
                 fostering=fostering)
 
 
-@pytest.mark.real_encoder  # who ranks first for a child protection post is the model's call
 def test_suggested_candidates_are_only_those_who_opted_in_and_fit(client, scene):
     sign_in_as(client, scene["recruiter"])
     response = client.get(f"/recruit/vacancies/{scene['vacancy'].id}/suggested-candidates")

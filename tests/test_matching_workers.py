@@ -9,6 +9,9 @@ from webapp.extensions import db
 from webapp.models import ProfileEmbedding, VacancyEmbedding
 from webapp.dispatch import queue
 
+# The matching tests run on all-MiniLM-L6-v2 itself: the worker encodes with the model production runs.
+pytestmark = pytest.mark.real_encoder
+
 
 @pytest.fixture
 def app_overrides(redis_url, clean_redis):
