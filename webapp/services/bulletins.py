@@ -31,7 +31,8 @@ from webapp.models.bulletins import REGION_SCOPE
 from webapp.models.users import COUNCIL_ROLES, REGION_ROLES
 from webapp.services import ServiceError
 from webapp.services import supply_demand as sd
-from webapp.services.insights import HEADLINE_KEYS, HEADLINE_LABELS
+from webapp.services.insights import HEADLINE_KEYS, HEADLINE_LABELS, headline_figures
+from webapp.services.rollups import rollup
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,6 @@ def month_label(month: dt.date) -> str:
 # --- figures ---------------------------------------------------------------------------------------------
 
 def _headline(start: dt.date, end: dt.date, organisation_id: int | None) -> dict[str, int]:
-    from webapp.services.insights import headline_figures
-
     return headline_figures(start, end, organisation_id)
 
 
@@ -296,8 +295,6 @@ def build_bulletins(month: dt.date, refresh_rollups: bool = True, progress=None)
         raise MonthInvalid("That month has not started yet")
     if refresh_rollups:
         # The funnel figures come from the daily rollups: make sure this month's and the last are complete.
-        from webapp.services.rollups import rollup
-
         rollup(previous_month(month), min(month_end(month), dt.date.today()))
     organisations = list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)))
     audiences: list[Organisation | None] = [None, *organisations]
