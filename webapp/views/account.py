@@ -30,7 +30,7 @@ from webapp.forms.account import (
     SignInForm,
 )
 from webapp.models import Application, Vacancy
-from webapp.web.access import role_required
+from webapp.web.access import role_required, signed_in_user
 from webapp.web.downloads import attachment
 from webapp.web.forms import failed_post, form_page, refused_post
 from webapp.services import NotAllowed, ServiceError, accounts, audit, follows, funnel, profiles
@@ -67,10 +67,6 @@ def end_sessions_older_than_the_password() -> None:
         logout_user()
         session.clear()
 
-
-def _me():
-    """The signed-in user itself, not Flask-Login's proxy, for services that look at types."""
-    return current_user._get_current_object()
 
 
 def _next_path() -> str | None:
@@ -198,7 +194,7 @@ def edit_profile():
     form = ProfileForm.for_profile(current_user.profile)
     if form.validate_on_submit():
         try:
-            changed = profiles.update_profile(_me(), form.profile_values())
+            changed = profiles.update_profile(signed_in_user(), form.profile_values())
         except profiles.ProfileInvalid as invalid:  # the form checks the same rules; this is belt and braces
             failed_post(form, invalid.errors)
         else:
@@ -212,7 +208,7 @@ def edit_profile():
 
 def _own_application(application_id: int) -> Application:
     """The signed-in candidate's application, or 404: another person's id looks like one that does not exist."""
-    return application_service.application_for_candidate(_me(), application_id) or abort(404)
+    return application_service.application_for_candidate(signed_in_user(), application_id) or abort(404)
 
 
 def vacancy_url(vacancy: Vacancy) -> str:
@@ -224,8 +220,8 @@ def vacancy_url(vacancy: Vacancy) -> str:
 def applications():
     return render_template(
         "account/applications.html",
-        applications=application_service.applications_for_candidate(_me()),
-        followed=follows.followed_councils(_me()),
+        applications=application_service.applications_for_candidate(signed_in_user()),
+        followed=follows.followed_councils(signed_in_user()),
         vacancy_url=vacancy_url,
     )
 
@@ -238,7 +234,7 @@ def withdraw_application(application_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            application_service.withdraw(_me(), application)
+            application_service.withdraw(signed_in_user(), application)
         except ServiceError as problem:
             db.session.rollback()
             error = str(problem)
@@ -261,9 +257,9 @@ def _change_follow(slug: str, following: bool):
         abort(400)
     try:
         if following:
-            follows.follow(_me(), organisation)
+            follows.follow(signed_in_user(), organisation)
         else:
-            follows.unfollow(_me(), organisation)
+            follows.unfollow(signed_in_user(), organisation)
     except NotAllowed:
         refused_post()
     db.session.commit()
@@ -296,8 +292,8 @@ def your_data():
 @bp.get("/account/your-data/download")
 @candidate_required
 def download_data():
-    data = accounts.export_personal_data(_me())
-    audit.record(_me(), "account.data_exported", _me())
+    data = accounts.export_personal_data(signed_in_user())
+    audit.record(signed_in_user(), "account.data_exported", signed_in_user())
     db.session.commit()
     return attachment(json.dumps(data, indent=2, ensure_ascii=False), "cswjobs-your-data.json", "application/json")
 
@@ -308,7 +304,7 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            accounts.delete_account(_me(), form.password.data)
+            accounts.delete_account(signed_in_user(), form.password.data)
         except accounts.WrongPassword as error:
             failed_post(form, {"password": str(error)})
         else:

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from domain.vocabulary import ApplicationStatus, UserRole
-from webapp.web.access import role_required
+from webapp.web.access import linked_council_id, role_required
 from webapp.web.pagination import page_number, pagination
 from webapp.services import audit
 from webapp.services import councils as council_service
@@ -99,8 +99,8 @@ def detail_lines(detail: dict[str, Any] | None) -> list[str]:
 @role_required(UserRole.ADMIN, UserRole.ORG_ADMIN)
 def audit_log():
     is_platform_admin = current_user.has_role(UserRole.ADMIN)
-    if not is_platform_admin and current_user.organisation_id is None:
-        abort(403, description="Your account is not linked to a council.")
+    if not is_platform_admin:
+        linked_council_id()
     filters = _parse_filters(is_platform_admin)
     try:
         found = audit.audit_page(current_user, filters.action, filters.organisation_id, filters.page)

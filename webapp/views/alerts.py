@@ -10,7 +10,7 @@ from domain.vocabulary import AlertFrequency, UserRole
 from webapp.extensions import csrf, db
 from webapp.forms.account import ConfirmForm
 from webapp.forms.alerts import SavedSearchForm, SaveSearchForm
-from webapp.web.access import role_required
+from webapp.web.access import role_required, signed_in_user
 from webapp.web.forms import failed_post, form_page
 from webapp.services import NotAllowed, accounts
 from webapp.services import saved_searches as service
@@ -21,19 +21,16 @@ bp = Blueprint("alerts", __name__)
 candidate_required = role_required(UserRole.CANDIDATE)
 
 
-def _me():
-    return current_user._get_current_object()
-
 
 def _own_or_404(saved_search_id: int):
-    saved = service.own_saved_search(_me(), saved_search_id)
+    saved = service.own_saved_search(signed_in_user(), saved_search_id)
     if saved is None:
         abort(404)
     return saved
 
 
 def _list_page(status: int = 200, problem: str | None = None):
-    searches = service.saved_searches_for(_me())
+    searches = service.saved_searches_for(signed_in_user())
     return render_template(
         "alerts/saved_searches.html",
         title="Saved searches and alerts",
@@ -63,7 +60,7 @@ def save():
     if not form.validate_on_submit():
         abort(400, description=next(iter(form.errors.values()))[0] if form.errors else None)
     try:
-        saved, created = service.save_search(_me(), query)
+        saved, created = service.save_search(signed_in_user(), query)
     except SavedSearchLimit as problem:
         db.session.rollback()
         return _list_page(400, str(problem))

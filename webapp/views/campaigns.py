@@ -14,10 +14,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from domain.funnel import LinkChannel
-from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.forms.campaigns import CampaignForm, LinkForm
-from webapp.web.access import role_required
+from webapp.models.users import COUNCIL_ROLES, REGION_ROLES
+from webapp.web.access import linked_council_id, role_required, signed_in_user
 from webapp.web.forms import failed_post, form_page, refused_post
 from webapp.services import NotAllowed, ServiceError, funnel, insights
 from webapp.services import campaigns as campaign_service
@@ -33,23 +33,18 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _user():
-    return current_user._get_current_object()
-
 
 def campaigns_access(view: Callable) -> Callable:
     """Council staff with a council under /recruit/campaigns; the programme team under /insights/campaigns."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        roles = (UserRole.RECRUITER, UserRole.ORG_ADMIN) if request.blueprint == COUNCIL \
-            else (UserRole.PROGRAMME_LEAD, UserRole.ADMIN)
+        roles = COUNCIL_ROLES if request.blueprint == COUNCIL else REGION_ROLES
 
         @role_required(*roles)
         def checked():
-            if request.blueprint == COUNCIL and current_user.organisation_id is None:
-                abort(403, description="Your account is not linked to a council. Ask a platform administrator "
-                                       "to link it.")
+            if request.blueprint == COUNCIL:
+                linked_council_id()
             return view(*args, **kwargs)
 
         return checked()
@@ -62,7 +57,7 @@ def _here(endpoint: str, **values) -> str:
 
 
 def _own_campaign(campaign_id: int):
-    campaign = campaign_service.campaign_for(_user(), campaign_id)
+    campaign = campaign_service.campaign_for(signed_in_user(), campaign_id)
     if campaign is None:
         abort(404)
     return campaign
@@ -78,7 +73,7 @@ def helpers() -> dict:
 
 
 def _form(campaign=None) -> CampaignForm:
-    choices = campaign_service.vacancy_choices(_user(), _today())
+    choices = campaign_service.vacancy_choices(signed_in_user(), _today())
     if campaign is not None:  # keep showing jobs already in it that have since closed
         choices += [v for v in campaign.vacancies if v not in choices]
     kwargs = {"vacancies": choices, "show_council": request.blueprint == REGION}
@@ -92,7 +87,7 @@ def _form_page(form, campaign=None):
 @bp.get("")
 @campaigns_access
 def index():
-    return render_template("campaigns/index.html", campaigns=campaign_service.campaigns_for(_user()),
+    return render_template("campaigns/index.html", campaigns=campaign_service.campaigns_for(signed_in_user()),
                            today=_today())
 
 
@@ -102,7 +97,7 @@ def new():
     form = _form()
     if form.validate_on_submit():
         try:
-            campaign = campaign_service.create_campaign(_user(), form.values(), form.vacancies.data or [],
+            campaign = campaign_service.create_campaign(signed_in_user(), form.values(), form.vacancies.data or [],
                                                         today=_today(), channel=LinkChannel(form.channel.data))
         except campaign_service.CampaignInvalid as invalid:
             failed_post(form, invalid.errors, fallback="name")
@@ -146,7 +141,7 @@ def edit(campaign_id: int):
     del form.kind  # fixed once made (featured slots hang on it), so not asked again
     if form.validate_on_submit():
         try:
-            changed = campaign_service.update_campaign(_user(), campaign, form.values(), form.vacancies.data or [],
+            changed = campaign_service.update_campaign(signed_in_user(), campaign, form.values(), form.vacancies.data or [],
                                                        today=_today())
         except campaign_service.CampaignInvalid as invalid:
             failed_post(form, invalid.errors, fallback="name")
@@ -166,7 +161,7 @@ def add_link(campaign_id: int):
     form = LinkForm()
     if form.validate_on_submit():
         try:
-            link = campaign_service.add_link(_user(), campaign, LinkChannel(form.channel.data), form.label.data or "",
+            link = campaign_service.add_link(signed_in_user(), campaign, LinkChannel(form.channel.data), form.label.data or "",
                                              form.destination.data)
         except campaign_service.CampaignInvalid as invalid:
             failed_post(form, invalid.errors, fallback="name")

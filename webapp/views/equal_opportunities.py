@@ -6,14 +6,13 @@ the fact that someone answered stays out of the logs.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user
 
 from domain.equality import CHARACTERISTICS
 from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.forms.account import ConfirmForm
 from webapp.forms.equality import EqualityForm
-from webapp.web.access import role_required
+from webapp.web.access import role_required, signed_in_user
 from webapp.web.forms import failed_post, form_page
 from webapp.services import equality
 
@@ -22,18 +21,15 @@ bp = Blueprint("equal_opportunities", __name__)
 candidate_required = role_required(UserRole.CANDIDATE)
 
 
-def _me():
-    return current_user._get_current_object()
-
 
 @bp.route("/account/equal-opportunities", methods=["GET", "POST"])
 @candidate_required
 def answers():
-    row = equality.answers_for(_me())
+    row = equality.answers_for(signed_in_user())
     form = EqualityForm.for_answers(row)
     if form.validate_on_submit():
         try:
-            equality.save_answers(_me(), form.answers())
+            equality.save_answers(signed_in_user(), form.answers())
         except equality.AnswersInvalid as problem:  # the form checks the same lists; belt and braces
             failed_post(form, {"submit": str(problem)})
         else:
@@ -51,7 +47,7 @@ def delete():
     if not form.validate_on_submit():
         return render_template("errors/error.html", status=400, title="There is a problem with your request",
                                advice="The form had expired. Go back, refresh and try again.", detail=None), 400
-    deleted = equality.delete_answers(_me())
+    deleted = equality.delete_answers(signed_in_user())
     db.session.commit()
     flash("Your equal opportunities answers have been deleted." if deleted else "You had no answers to delete.",
           "success")

@@ -7,13 +7,12 @@ import logging
 
 from elasticsearch import ApiError
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
 
 from domain.vocabulary import UserRole
 from webapp.extensions import db
 from webapp.forms.matching import ButtonForm, InviteForm
 from webapp.search.engine import SearchUnavailable
-from webapp.web.access import RECRUITER_ROLES, role_required
+from webapp.web.access import RECRUITER_ROLES, linked_council_id, role_required, signed_in_user
 from webapp.web.forms import form_page, refused_post
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import invitations as invitation_service
@@ -29,9 +28,6 @@ UNAVAILABLE = ("Suggestions are not available at the moment because the search s
                "Nothing you saved is lost; try again in a few minutes.")
 
 
-def _me():
-    return current_user._get_current_object()
-
 
 def _today() -> dt.date:
     return dt.date.today()
@@ -42,9 +38,9 @@ def _today() -> dt.date:
 @bp.get("/account/jobs-that-fit")
 @candidate_required
 def jobs_that_fit():
-    invitations = invitation_service.invitations_for(_me(), today=_today())
+    invitations = invitation_service.invitations_for(signed_in_user(), today=_today())
     try:
-        fit = matching_service.jobs_that_fit(db.session, _me(), limit=20, today=_today())
+        fit = matching_service.jobs_that_fit(db.session, signed_in_user(), limit=20, today=_today())
     except (SearchUnavailable, ApiError):
         return render_template("matching/jobs_that_fit.html", fit=None, invitations=invitations,
                                problem=UNAVAILABLE, form=ButtonForm()), 503
@@ -55,12 +51,12 @@ def jobs_that_fit():
 @bp.post("/account/invitations/<int:invitation_id>/dismiss")
 @candidate_required
 def dismiss_invitation(invitation_id: int):
-    invitation = invitation_service.own_invitation(_me(), invitation_id) if 0 < invitation_id < 2**31 else None
+    invitation = invitation_service.own_invitation(signed_in_user(), invitation_id) if 0 < invitation_id < 2**31 else None
     if invitation is None:
         abort(404)
     if not ButtonForm().validate_on_submit():
         abort(400, description="The form could not be read. Go back, refresh the page and try again.")
-    if invitation_service.dismiss(_me(), invitation):
+    if invitation_service.dismiss(signed_in_user(), invitation):
         db.session.commit()
         flash(f"You have dismissed the invitation to apply for {invitation.vacancy.title}.", "success")
     return redirect(url_for("matching.jobs_that_fit"))
@@ -69,9 +65,8 @@ def dismiss_invitation(invitation_id: int):
 # --- recruiters --------------------------------------------------------------------------------------------
 
 def _recruiter_vacancy(vacancy_id: int):
-    if current_user.organisation_id is None:
-        abort(403, description="Your account is not linked to a council. Ask a platform administrator to link it.")
-    vacancy = vacancy_service.vacancy_for_recruiter(_me(), vacancy_id)
+    linked_council_id()
+    vacancy = vacancy_service.vacancy_for_recruiter(signed_in_user(), vacancy_id)
     if vacancy is None:
         abort(404)
     return vacancy
@@ -109,7 +104,7 @@ def invite(vacancy_id: int, profile_id: int):
         problem = "You can invite people to apply only while the vacancy is live."
     elif form.validate_on_submit():
         try:
-            invitation = invitation_service.invite(_me(), vacancy, profile, form.message.data or "", today=_today())
+            invitation = invitation_service.invite(signed_in_user(), vacancy, profile, form.message.data or "", today=_today())
         except NotAllowed as error:
             refused_post(error)
         except ServiceError as error:

@@ -6,8 +6,6 @@ vacancy or application answers 404, exactly like an id that does not exist.
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
-from typing import Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -23,7 +21,7 @@ from webapp.forms.recruit import (
     VacancyForm,
 )
 from webapp.models import Application, Vacancy
-from webapp.web.access import RECRUITER_ROLES, role_required
+from webapp.web.access import RECRUITER_ROLES, council_staff_required, signed_in_user
 from webapp.web.forms import failed_post, form_page
 from webapp.web.pagination import page_number, pagination
 from webapp.services import ServiceError
@@ -37,23 +35,6 @@ from webapp.views.account import vacancy_url as public_url
 
 bp = Blueprint("recruit", __name__)
 
-def council_staff_required(*roles: UserRole) -> Callable:
-    """Signed in, one of these roles, and linked to a council (an account without one can do nothing here)."""
-
-    def decorator(view: Callable) -> Callable:
-        @role_required(*roles)
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if current_user.organisation_id is None:
-                abort(403, description="Your account is not linked to a council. Ask a platform administrator "
-                                       "to link it.")
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 recruiter_required = council_staff_required(*RECRUITER_ROLES)
 
 
@@ -61,19 +42,16 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _user():
-    return current_user._get_current_object()
-
 
 def _own_vacancy(vacancy_id: int) -> Vacancy:
-    vacancy = vacancy_service.vacancy_for_recruiter(_user(), vacancy_id)
+    vacancy = vacancy_service.vacancy_for_recruiter(signed_in_user(), vacancy_id)
     if vacancy is None:
         abort(404)
     return vacancy
 
 
 def _own_application(application_id: int, for_update: bool = False) -> Application:
-    application = application_service.application_for_recruiter(_user(), application_id, for_update=for_update)
+    application = application_service.application_for_recruiter(signed_in_user(), application_id, for_update=for_update)
     if application is None:
         abort(404)
     return application
@@ -118,7 +96,7 @@ def new_vacancy():
         form.fte.data = "1.0"
     if form.validate_on_submit():
         try:
-            vacancy = vacancy_service.create_vacancy(_user(), form.vacancy_values(), today=_today())
+            vacancy = vacancy_service.create_vacancy(signed_in_user(), form.vacancy_values(), today=_today())
         except vacancy_service.VacancyInvalid as invalid:  # the form checks the same rules; belt and braces
             failed_post(form, invalid.errors)
         else:
@@ -158,7 +136,7 @@ def edit_vacancy(vacancy_id: int):
     form = VacancyForm.for_vacancy(vacancy, today=_today())
     if form.validate_on_submit():
         try:
-            changed = vacancy_service.update_vacancy(_user(), vacancy, form.vacancy_values(), today=_today())
+            changed = vacancy_service.update_vacancy(signed_in_user(), vacancy, form.vacancy_values(), today=_today())
         except vacancy_service.VacancyInvalid as invalid:
             failed_post(form, invalid.errors)
         else:
@@ -179,7 +157,7 @@ def publish_vacancy(vacancy_id: int):
     vacancy = _own_vacancy(vacancy_id)
     _require_action_form()
     try:
-        vacancy_service.publish(_user(), vacancy, today=_today())
+        vacancy_service.publish(signed_in_user(), vacancy, today=_today())
     except vacancy_service.VacancyInvalid as invalid:
         db.session.rollback()
         edit = url_for("recruit.edit_vacancy", vacancy_id=vacancy.id)
@@ -200,7 +178,7 @@ def close_vacancy(vacancy_id: int):
     vacancy = _own_vacancy(vacancy_id)
     _require_action_form()
     try:
-        vacancy_service.close(_user(), vacancy)
+        vacancy_service.close(signed_in_user(), vacancy)
     except ServiceError as problem:
         db.session.rollback()
         return _vacancy_page(vacancy, 400, [{"text": str(problem)}])
@@ -220,7 +198,7 @@ def reopen_vacancy(vacancy_id: int):
     form = ReopenForm()
     if form.validate_on_submit():
         try:
-            vacancy_service.reopen(_user(), vacancy, form.closing_date.data, today=_today())
+            vacancy_service.reopen(signed_in_user(), vacancy, form.closing_date.data, today=_today())
         except ServiceError as problem:
             errors = problem.errors if isinstance(problem, vacancy_service.VacancyInvalid) else {"closing_date": str(problem)}
             failed_post(form, {"closing_date": message for message in errors.values()})
@@ -239,7 +217,7 @@ def feature_vacancy(vacancy_id: int):
     form = FeatureForm()
     if form.validate_on_submit():
         try:
-            slot = featured_service.feature_vacancy(vacancy, form.starts_on.data, form.ends_on.data, _user(),
+            slot = featured_service.feature_vacancy(vacancy, form.starts_on.data, form.ends_on.data, signed_in_user(),
                                                     today=_today())
         except featured_service.SlotInvalid as invalid:
             failed_post(form, invalid.errors)
@@ -258,13 +236,13 @@ def feature_vacancy(vacancy_id: int):
 @bp.post("/featured-slots/<int:slot_id>/end")
 @recruiter_required
 def end_featured_slot(slot_id: int):
-    slot = featured_service.slot_for(_user(), slot_id)
+    slot = featured_service.slot_for(signed_in_user(), slot_id)
     if slot is None:
         abort(404)
     vacancy = slot.vacancy
     _require_action_form()
     try:
-        featured_service.end_featured_slot(slot, _user(), today=_today())
+        featured_service.end_featured_slot(slot, signed_in_user(), today=_today())
     except ServiceError as problem:
         db.session.rollback()
         return _vacancy_page(vacancy, 400, [{"text": str(problem)}])
@@ -310,7 +288,7 @@ def move_application(application_id: int):
     to_status = ApplicationStatus(form.to_status.data)
     reason = OfferDeclineReason(form.decline_reason.data) if form.decline_reason.data else None
     try:
-        application_service.move(_user(), application, to_status, note=form.note.data or "",
+        application_service.move(signed_in_user(), application, to_status, note=form.note.data or "",
                                  decline_reason=reason, decline_detail=form.decline_detail.data or "")
     except ServiceError as problem:
         db.session.rollback()
@@ -326,7 +304,7 @@ def record_swe_check(application_id: int):
     application = _own_application(application_id)
     _require_action_form()
     try:
-        application_service.record_swe_check(_user(), application)
+        application_service.record_swe_check(signed_in_user(), application)
     except ServiceError as problem:
         db.session.rollback()
         return _application_page(application, status=400, problem=str(problem))
@@ -344,7 +322,7 @@ def council():
     form = CouncilOfferForm.for_organisation(organisation)
     if form.validate_on_submit():
         try:
-            changed = organisation_service.update_offer(_user(), organisation, form.offer_values())
+            changed = organisation_service.update_offer(signed_in_user(), organisation, form.offer_values())
         except organisation_service.OfferInvalid as invalid:
             failed_post(form, invalid.errors)
         else:

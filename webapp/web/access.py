@@ -1,4 +1,4 @@
-"""Who may open a page: the role check every view uses, and which council's insights a person sees."""
+"""Who may open a page: the signed-in person, the role checks every view uses, and which council's insights a person sees."""
 from __future__ import annotations
 
 from functools import wraps
@@ -9,8 +9,23 @@ from flask_login import current_user
 
 from domain.vocabulary import UserRole
 from webapp.extensions import login_manager
+from webapp.models import User
 from webapp.models.users import COUNCIL_ROLES, REGION_ROLES
 from webapp.services import councils as council_service
+
+NOT_LINKED = "Your account is not linked to a council. Ask a platform administrator to link it."
+
+
+def signed_in_user() -> User:
+    """The signed-in person as the model itself (services store it and compare it; a proxy would not do)."""
+    return current_user._get_current_object()
+
+
+def linked_council_id() -> int:
+    """Council staff act only for their own council: an account linked to none can do nothing here (403)."""
+    if current_user.organisation_id is None:
+        abort(403, description=NOT_LINKED)
+    return current_user.organisation_id
 
 
 def role_required(*roles: UserRole) -> Callable:
@@ -30,6 +45,21 @@ def role_required(*roles: UserRole) -> Callable:
     return decorator
 
 
+def council_staff_required(*roles: UserRole) -> Callable:
+    """Signed in, one of these roles, and linked to a council."""
+
+    def decorator(view: Callable) -> Callable:
+        @role_required(*roles)
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            linked_council_id()
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
 RECRUITER_ROLES = COUNCIL_ROLES
 
 # Insights: the programme team sees the region; a council's staff see only their own council, and
@@ -41,9 +71,7 @@ def own_council_id() -> int | None:
     """None for someone who sees the region; their council's id for council staff."""
     if current_user.sees_region:
         return None
-    if current_user.organisation_id is None:
-        abort(403, description="Your account is not linked to a council. Ask a platform administrator to link it.")
-    return current_user.organisation_id
+    return linked_council_id()
 
 
 def council_asked_for(own: int | None) -> int | None:

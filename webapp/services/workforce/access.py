@@ -3,20 +3,15 @@ from __future__ import annotations
 
 from domain.vocabulary import UserRole
 from webapp.models import Organisation, User
+from webapp.models.users import COUNCIL_ROLES, REGION_ROLES
 from webapp.services import NotAllowed
 from webapp.services.councils import council_by_slug
 
-REGION_ROLES = (UserRole.PROGRAMME_LEAD, UserRole.ADMIN)
-COUNCIL_ROLES = (UserRole.RECRUITER, UserRole.ORG_ADMIN)
 VIEWER_ROLES = REGION_ROLES + COUNCIL_ROLES
 
 
-def sees_region(user: User) -> bool:
-    return user.has_role(*REGION_ROLES)
-
-
 def can_view(user: User, organisation: Organisation) -> bool:
-    return sees_region(user) or (user.has_role(*COUNCIL_ROLES) and user.organisation_id == organisation.id)
+    return user.sees_region or (user.has_role(*COUNCIL_ROLES) and user.organisation_id == organisation.id)
 
 
 def can_edit(user: User, organisation: Organisation) -> bool:

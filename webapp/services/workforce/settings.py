@@ -9,7 +9,6 @@ from webapp.extensions import db
 from webapp.models import RegionWorkforceSettings, User
 from webapp.services import NotAllowed
 from webapp.services import audit
-from webapp.services.workforce.access import sees_region
 from webapp.services.workforce.fields import Field, FieldError, InvalidInput, parse_fields
 
 # Illustrative agreed maximum agency day rates (pounds, 7.5-hour day) until the programme lead records
@@ -63,7 +62,7 @@ def settings_form_values(settings: RegionWorkforceSettings) -> dict[str, str]:
 
 
 def update_settings(actor: User, raw: Mapping[str, Any]) -> RegionWorkforceSettings:
-    if not sees_region(actor):
+    if not actor.sees_region:
         raise NotAllowed("Only programme leads change the region's agreement.")
     values, errors = parse_fields(SETTINGS_FIELDS, raw)
     if not errors and not 0 < values["cooling_off_months"] <= 36:

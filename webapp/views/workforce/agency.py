@@ -9,10 +9,10 @@ from webapp.services.workforce.access import can_edit
 from webapp.services.workforce.agency import END_FIELDS, PLACEMENT_FIELDS, placement_rows
 from webapp.services.workforce.fields import FieldError
 from webapp.services.workforce.settings import region_settings
+from webapp.web.access import signed_in_user
 from webapp.views.workforce.common import (
     commit_or_errors,
     council_page,
-    current_actor,
     form_page,
     form_values,
     require_editor,
@@ -24,7 +24,7 @@ from webapp.views.workforce.common import (
 def placements(organisation: Organisation):
     return render_template("workforce/placements.html", organisation=organisation,
                            rows=placement_rows(organisation, today()),
-                           can_edit=can_edit(current_actor(), organisation), settings=region_settings())
+                           can_edit=can_edit(signed_in_user(), organisation), settings=region_settings())
 
 
 @council_page
@@ -34,7 +34,7 @@ def new_placement(organisation: Organisation):
     errors: list[FieldError] = []
     if request.method == "POST":
         values = form_values(PLACEMENT_FIELDS)
-        result, errors = commit_or_errors(lambda: agency.record_placement(current_actor(), organisation, values))
+        result, errors = commit_or_errors(lambda: agency.record_placement(signed_in_user(), organisation, values))
         if not errors:
             if result.cooling_off_until:
                 flash(f"Placement recorded, and flagged: this social worker left a permanent post in the region "
@@ -48,7 +48,7 @@ def new_placement(organisation: Organisation):
 
 
 def _own_placement(organisation: Organisation, placement_id: int) -> AgencyPlacement:
-    placement = agency.placement_for(current_actor(), organisation, placement_id)
+    placement = agency.placement_for(signed_in_user(), organisation, placement_id)
     if placement is None:
         abort(404)
     return placement
@@ -65,7 +65,7 @@ def convert(organisation: Organisation, placement_id: int):
         abort(409, description="This placement is already recorded as converted to a permanent post.")
     if request.method == "POST":
         values = form_values(fields)
-        _, errors = commit_or_errors(lambda: agency.record_conversion(current_actor(), placement, values))
+        _, errors = commit_or_errors(lambda: agency.record_conversion(signed_in_user(), placement, values))
         if not errors:
             flash("Conversion to a permanent post recorded.", "success")
             return redirect(url_for("workforce.placements", slug=organisation.slug))
@@ -84,7 +84,7 @@ def end_placement(organisation: Organisation, placement_id: int):
     errors: list[FieldError] = []
     if request.method == "POST":
         values = form_values(END_FIELDS)
-        _, errors = commit_or_errors(lambda: agency.end_placement(current_actor(), placement, values))
+        _, errors = commit_or_errors(lambda: agency.end_placement(signed_in_user(), placement, values))
         if not errors:
             flash("Placement end date saved.", "success")
             return redirect(url_for("workforce.placements", slug=organisation.slug))

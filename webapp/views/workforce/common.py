@@ -10,19 +10,16 @@ from flask_login import current_user
 
 from domain.workforce import Quarter
 from webapp.extensions import db
-from webapp.models import Organisation, User
-from webapp.services.workforce.access import COUNCIL_ROLES, REGION_ROLES, VIEWER_ROLES, can_edit, organisation_for
+from webapp.models import Organisation
+from webapp.models.users import COUNCIL_ROLES, REGION_ROLES
+from webapp.services.workforce.access import VIEWER_ROLES, can_edit, organisation_for
 from webapp.services.workforce.fields import Field, FieldError, InvalidInput
 from webapp.web import forms
-from webapp.web.access import role_required
+from webapp.web.access import linked_council_id, role_required, signed_in_user
 
 TREND_QUARTERS = 8
 viewer_required = role_required(*VIEWER_ROLES)
 region_required = role_required(*REGION_ROLES)
-
-
-def current_actor() -> User:
-    return current_user._get_current_object()
 
 
 def today() -> dt.date:
@@ -30,8 +27,8 @@ def today() -> dt.date:
 
 
 def council_staff_check() -> None:
-    if current_user.has_role(*COUNCIL_ROLES) and current_user.organisation_id is None:
-        abort(403, description="Your account is not linked to a council. Ask a platform administrator to link it.")
+    if current_user.has_role(*COUNCIL_ROLES):
+        linked_council_id()
 
 
 def council_page(view: Callable) -> Callable:
@@ -41,7 +38,7 @@ def council_page(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(slug: str, **kwargs):
         council_staff_check()
-        organisation = organisation_for(current_actor(), slug)
+        organisation = organisation_for(signed_in_user(), slug)
         if organisation is None:
             abort(404)
         return view(organisation, **kwargs)
@@ -50,7 +47,7 @@ def council_page(view: Callable) -> Callable:
 
 
 def require_editor(organisation: Organisation) -> None:
-    if not can_edit(current_actor(), organisation):
+    if not can_edit(signed_in_user(), organisation):
         abort(403, description="Only your council's administrator can change its workforce figures.")
 
 

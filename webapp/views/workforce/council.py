@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_login import current_user
 
 from webapp.models import Organisation
-from webapp.services.workforce.access import can_edit, sees_region
+from webapp.services.workforce.access import can_edit
 from webapp.services.workforce.agency import agency_summary
 from webapp.services.workforce.exports import census_years
 from webapp.services.workforce.glidepaths import glidepath
@@ -17,7 +18,8 @@ from webapp.services.workforce.measures import (
 )
 from webapp.services.workforce.reasons import reasons_summary
 from webapp.views.workforce.charts import glidepath_chart, reason_bars, trend_chart
-from webapp.views.workforce.common import TREND_QUARTERS, council_page, current_actor, current_quarter, quarter_arg
+from webapp.web.access import signed_in_user
+from webapp.views.workforce.common import TREND_QUARTERS, council_page, current_quarter, quarter_arg
 
 
 @council_page
@@ -38,8 +40,8 @@ def council(organisation: Organisation):
     return render_template(
         "workforce/council.html", organisation=organisation, quarter=quarter, measures=measures, snapshot=snapshot,
         region_measures=region_measures, points=points, chart=trend_chart(points), recent=recent, have=have,
-        can_edit=can_edit(current_actor(), organisation), agency=agency, reasons=reasons,
+        can_edit=can_edit(signed_in_user(), organisation), agency=agency, reasons=reasons,
         reason_chart=reason_bars(reasons), path=path, path_chart=glidepath_chart(path),
-        quarters=quarters_with_data([organisation.id]) or [quarter], sees_region=sees_region(current_actor()),
+        quarters=quarters_with_data([organisation.id]) or [quarter], sees_region=current_user.sees_region,
         census_years=census_years(organisation),
     )

@@ -13,10 +13,10 @@ from webapp.services.workforce.access import can_edit
 from webapp.services.workforce.fields import FieldError
 from webapp.services.workforce.glidepaths import GLIDEPATH_FIELDS
 from webapp.views.workforce.charts import glidepath_chart
+from webapp.web.access import signed_in_user
 from webapp.views.workforce.common import (
     commit_or_errors,
     council_page,
-    current_actor,
     form_values,
     quarter_path,
     require_editor,
@@ -32,7 +32,7 @@ def glidepath(organisation: Organisation):
     if request.method == "POST":
         require_editor(organisation)
         values = form_values(GLIDEPATH_FIELDS)
-        target, errors = commit_or_errors(lambda: glidepaths.set_glidepath_target(current_actor(), organisation, values))
+        target, errors = commit_or_errors(lambda: glidepaths.set_glidepath_target(signed_in_user(), organisation, values))
         if errors:
             status = 400
         else:
@@ -40,7 +40,7 @@ def glidepath(organisation: Organisation):
             return redirect(url_for("workforce.glidepath", slug=organisation.slug))
     path = glidepaths.glidepath(organisation)
     return render_template("workforce/glidepath.html", organisation=organisation, path=path,
-                           chart=glidepath_chart(path), can_edit=can_edit(current_actor(), organisation),
+                           chart=glidepath_chart(path), can_edit=can_edit(signed_in_user(), organisation),
                            fields=GLIDEPATH_FIELDS, values=values, errors=errors,
                            error_for={e.field: e.message for e in errors},
                            tolerance_share=wf.GLIDEPATH_TOLERANCE_SHARE * 100,
@@ -54,7 +54,7 @@ def remove_target(organisation: Organisation, quarter_slug: str):
     require_editor(organisation)
     quarter = quarter_path(quarter_slug)
     try:
-        glidepaths.remove_glidepath_target(current_actor(), organisation, quarter)
+        glidepaths.remove_glidepath_target(signed_in_user(), organisation, quarter)
     except ServiceError:
         abort(404)
     db.session.commit()

@@ -7,10 +7,10 @@ from webapp.models import Organisation
 from webapp.services.workforce import leavers
 from webapp.services.workforce.leavers import LEAVER_FIELDS, REMOVE_LEAVER_FIELDS
 from webapp.services.workforce.settings import region_settings
+from webapp.web.access import signed_in_user
 from webapp.views.workforce.common import (
     commit_or_errors,
     council_page,
-    current_actor,
     form_page,
     form_values,
     require_editor,
@@ -24,7 +24,7 @@ def new_leaver(organisation: Organisation):
     values, errors = {}, []
     if request.method == "POST":
         values = form_values(LEAVER_FIELDS)
-        _, errors = commit_or_errors(lambda: leavers.record_leaver(current_actor(), organisation, values, today()))
+        _, errors = commit_or_errors(lambda: leavers.record_leaver(signed_in_user(), organisation, values, today()))
         if not errors:
             flash("Leaver recorded for the cooling-off check.", "success")
             return redirect(url_for("workforce.placements", slug=organisation.slug))
@@ -44,7 +44,7 @@ def remove_leaver(organisation: Organisation):
     values, errors = {}, []
     if request.method == "POST":
         values = form_values(REMOVE_LEAVER_FIELDS)
-        removed, errors = commit_or_errors(lambda: leavers.remove_leaver(current_actor(), organisation, values))
+        removed, errors = commit_or_errors(lambda: leavers.remove_leaver(signed_in_user(), organisation, values))
         if not errors:
             flash(f"Removed {removed} leaver record{'s' if removed != 1 else ''}.", "success")
             return redirect(url_for("workforce.placements", slug=organisation.slug))

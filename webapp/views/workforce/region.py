@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from domain import workforce as wf
 from domain.vocabulary import SubRegion
-from webapp.services.workforce.access import sees_region
 from webapp.services.workforce.agency import agency_summary
 from webapp.services.workforce.exports import AGENCY_RETURN_COLUMNS, CENSUS_COLUMNS, census_year_of
 from webapp.services.workforce.glidepaths import councils_behind, councils_with_targets, region_glidepath
@@ -25,7 +24,6 @@ from webapp.views.workforce.charts import glidepath_chart, reason_bars, trend_ch
 from webapp.views.workforce.common import (
     TREND_QUARTERS,
     council_staff_check,
-    current_actor,
     current_quarter,
     quarter_arg,
     viewer_required,
@@ -35,7 +33,7 @@ from webapp.views.workforce.common import (
 @viewer_required
 def index():
     council_staff_check()
-    if not sees_region(current_actor()):
+    if not current_user.sees_region:
         return redirect(url_for("workforce.council", slug=current_user.organisation.slug))
     latest = latest_quarter_with_data() or current_quarter()
     quarter = quarter_arg(latest)

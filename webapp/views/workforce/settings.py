@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 
 from webapp.services.workforce.settings import SETTINGS_FIELDS, region_settings, settings_form_values, update_settings
-from webapp.views.workforce.common import commit_or_errors, current_actor, form_page, form_values, region_required
+from webapp.web.access import signed_in_user
+from webapp.views.workforce.common import commit_or_errors, form_page, form_values, region_required
 
 
 @region_required
@@ -12,7 +13,7 @@ def settings():
     values, errors = settings_form_values(region_settings()), []
     if request.method == "POST":
         values = form_values(SETTINGS_FIELDS)
-        _, errors = commit_or_errors(lambda: update_settings(current_actor(), values))
+        _, errors = commit_or_errors(lambda: update_settings(signed_in_user(), values))
         if not errors:
             flash("The region's agreement is saved.", "success")
             return redirect(url_for("workforce.index"))

@@ -10,10 +10,10 @@ from webapp.services import ServiceError
 from webapp.services.workforce import imports, snapshots
 from webapp.services.workforce.fields import FieldError
 from webapp.services.workforce.snapshots import LEAVER_REASON_FIELDS, SNAPSHOT_FIELDS
+from webapp.web.access import signed_in_user
 from webapp.views.workforce.common import (
     commit_or_errors,
     council_page,
-    current_actor,
     form_page,
     form_values,
     quarter_path,
@@ -37,7 +37,7 @@ def snapshot(organisation: Organisation, quarter_slug: str):
     fields = SNAPSHOT_FIELDS + LEAVER_REASON_FIELDS
     if request.method == "POST":
         values = form_values(fields)
-        _, errors = commit_or_errors(lambda: snapshots.save_snapshot(current_actor(), organisation, quarter, values))
+        _, errors = commit_or_errors(lambda: snapshots.save_snapshot(signed_in_user(), organisation, quarter, values))
         if not errors:
             flash(f"{quarter.label} figures saved.", "success")
             return redirect(url_for("workforce.council", slug=organisation.slug, quarter=quarter.slug))
@@ -58,7 +58,7 @@ def remove_snapshot(organisation: Organisation, quarter_slug: str):
     require_editor(organisation)
     quarter = quarter_path(quarter_slug)
     try:
-        snapshots.remove_snapshot(current_actor(), organisation, quarter)
+        snapshots.remove_snapshot(signed_in_user(), organisation, quarter)
     except ServiceError:
         abort(404)
     db.session.commit()
@@ -79,7 +79,7 @@ def import_snapshots(organisation: Organisation):
             errors, status = [FieldError("file", "The file must be a CSV file, ending .csv")], 415
         else:
             data = upload.stream.read(imports.CSV_MAX_BYTES + 1)
-            result, errors = commit_or_errors(lambda: imports.import_snapshots_csv(current_actor(), organisation, data))
+            result, errors = commit_or_errors(lambda: imports.import_snapshots_csv(signed_in_user(), organisation, data))
             if errors:
                 status = 413 if len(data) > imports.CSV_MAX_BYTES else 400
             else:
