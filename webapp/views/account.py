@@ -29,7 +29,7 @@ from webapp.forms.account import (
     RegisterForm,
     SignInForm,
 )
-from webapp.models import Application, Vacancy
+from webapp.models import Application
 from webapp.web.access import role_required, signed_in_user
 from webapp.web.downloads import attachment
 from webapp.web.forms import failed_post, form_page, refused_post
@@ -211,10 +211,6 @@ def _own_application(application_id: int) -> Application:
     return application_service.application_for_candidate(signed_in_user(), application_id) or abort(404)
 
 
-def vacancy_url(vacancy: Vacancy) -> str:
-    return url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug)
-
-
 @bp.get("/account/applications")
 @candidate_required
 def applications():
@@ -222,7 +218,6 @@ def applications():
         "account/applications.html",
         applications=application_service.applications_for_candidate(signed_in_user()),
         followed=follows.followed_councils(signed_in_user()),
-        vacancy_url=vacancy_url,
     )
 
 

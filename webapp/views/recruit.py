@@ -22,6 +22,7 @@ from webapp.forms.recruit import (
 )
 from webapp.models import Application, Vacancy
 from webapp.web.access import RECRUITER_ROLES, council_staff_required, signed_in_user
+from webapp.web.templating import job_page_url
 from webapp.web.forms import failed_post, form_page
 from webapp.web.pagination import page_number, pagination
 from webapp.services import ServiceError
@@ -31,7 +32,6 @@ from webapp.services import featured as featured_service
 from webapp.services import organisations as organisation_service
 from webapp.services import vacancies as vacancy_service
 from webapp.services.paging import PageNotFound
-from webapp.views.account import vacancy_url as public_url
 
 bp = Blueprint("recruit", __name__)
 
@@ -57,9 +57,9 @@ def _own_application(application_id: int, for_update: bool = False) -> Applicati
     return application
 
 
-def vacancy_url(vacancy: Vacancy) -> str | None:
-    """The public job page, if the jobs blueprint has one (its endpoint belongs to that blueprint)."""
-    return public_url(vacancy) if vacancy.is_live_on(_today()) else None
+def live_job_page_url(vacancy: Vacancy) -> str | None:
+    """The public job page while the vacancy is live (a draft or closed one has none to link to)."""
+    return job_page_url(vacancy) if vacancy.is_live_on(_today()) else None
 
 
 # --- vacancies ------------------------------------------------------------------------------------------
@@ -118,7 +118,7 @@ def _vacancy_page(vacancy: Vacancy, status: int = 200, problems: list[dict] | No
         can_reopen=vacancy_service.can_reopen(vacancy, _today()),
         action_form=ActionForm(),
         problems=problems or [],
-        public_url=vacancy_url(vacancy),
+        public_url=live_job_page_url(vacancy),
         today=_today(),
     ), status
 

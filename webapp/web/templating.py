@@ -98,6 +98,11 @@ def paragraphs(text: str | None) -> Markup:
     return Markup("".join(html))
 
 
+def job_page_url(vacancy) -> str:
+    """The public job page's address (its id and slug), for views and templates alike."""
+    return url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug)
+
+
 def navigation_items() -> list[dict]:
     """The service navigation for whoever is signed in."""
     items = [
@@ -142,7 +147,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(fte_or_count)
     app.add_template_filter(paragraphs)
     app.jinja_env.globals.update(salary_range=salary_range, vocabulary=vocabulary, navigation_items=navigation_items,
-                                 bar_percentages=bar_percentages, london_time=london_time)
+                                 bar_percentages=bar_percentages, london_time=london_time,
+                                 job_page_url=job_page_url)
 
     @app.context_processor
     def page_globals() -> dict:
