@@ -30,9 +30,7 @@ from webapp.search.criteria import (
     PROTECTED_NQSW_LABEL,
     JobSearchCriteria,
 )
-from webapp.search.criteria import (
-    parse as parse_criteria,
-)
+from webapp.search.criteria import parse as parse_criteria
 from webapp.search.places import DEFAULT_MILES, DISTANCE_CHOICES
 from webapp.search.query import SORT_LABELS
 from webapp.services.applications import SUPPORTING_STATEMENT_MAX

@@ -203,7 +203,7 @@ def ticked(text: str, label: str) -> bool:
 
 def place_words(text: str) -> str:
     """What was typed for a place, tidied: single spaces, at most 60 characters."""
-    return " ".join(text.split())[:60]
+    return keywords(text)[:60]
 
 
 def iso_date(text: str, label: str) -> dt.date | None:
