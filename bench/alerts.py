@@ -67,6 +67,7 @@ def run(size: int, candidate_count: int, searches_each: int, engine_names: list[
     from domain.vocabulary import AlertFrequency, UserRole
     from webapp.extensions import db
     from webapp.models import SavedSearch, SentAlert, User, utcnow
+    from webapp.search.engine import EXTENSION_KEY
     from webapp.search.sync import live_vacancy_documents
     from webapp.services import saved_searches
     from webapp.services.alerts import send_candidate_alerts
@@ -92,7 +93,7 @@ def run(size: int, candidate_count: int, searches_each: int, engine_names: list[
             for engine in engines(engine_names, folder, es_url):
                 log(f"[alerts] {engine.name}: indexing {len(documents)} live vacancies...")
                 engine.rebuild(iter(documents))
-                app.extensions["cswjobs_search"] = engine  # what get_engine() hands the alert service
+                app.extensions[EXTENSION_KEY] = engine  # what get_engine() hands the alert service
                 db.session.execute(sa.delete(SentAlert))
                 db.session.execute(sa.delete(SavedSearch))
                 now = utcnow()

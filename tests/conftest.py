@@ -24,6 +24,9 @@ from flask_migrate import upgrade
 from webapp import create_app
 from webapp.extensions import db, limiter
 from webapp.models import Base
+from webapp.search import engine as search_engine
+from webapp.search import vectors
+from webapp.services import matching as matching_service
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -141,7 +144,7 @@ def _fresh_globals(sender, **extra) -> None:
 
 BUILD_SETTINGS = ("RATELIMIT_", "PROXY_HOPS", "SQLALCHEMY_")
 # What the app builds lazily and keeps in app.extensions from settings a test may change.
-APP_CACHES = ("cswjobs_search", "cswjobs_vectors", "cswjobs_match_universe")
+APP_CACHES = (search_engine.EXTENSION_KEY, vectors.EXTENSION_KEY, matching_service.MATCH_UNIVERSE_KEY)
 
 _apps: dict[tuple, Flask] = {}
 

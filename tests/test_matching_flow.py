@@ -21,6 +21,7 @@ from tests.factories import (
 )
 from tests.pages import error_summary, heading, links, page, summary_list, tags, texts
 from webapp.extensions import db
+from webapp.search import vectors
 from webapp.models import AuditLog, Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
 
 # The matching tests run on all-MiniLM-L6-v2 itself: what matching finds and explains is the model's call.
@@ -307,7 +308,7 @@ def test_invitations_are_in_the_personal_data_export_and_leave_with_the_account(
 
 def test_when_the_vector_index_cannot_be_reached_the_pages_say_so(client, app, scene):
     app.config["SEARCH_URL"] = "http://127.0.0.1:1"  # nothing listens there
-    app.extensions.pop("cswjobs_vectors", None)
+    app.extensions.pop(vectors.EXTENSION_KEY, None)
     sign_in_as(client, scene["found"].user)
     response = client.get("/account/jobs-that-fit")
     assert response.status_code == 503

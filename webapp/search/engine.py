@@ -60,12 +60,15 @@ class SearchEngine(Protocol):
         """Facts for `flask search status`: engine, location, document counts, last rebuild."""
 
 
+EXTENSION_KEY = "cswjobs_search"  # where an app keeps its engine
+
+
 def engine_for(app: Flask) -> SearchEngine:
     """The engine SEARCH_URL names, built once per app."""
-    engine = app.extensions.get("cswjobs_search")
+    engine = app.extensions.get(EXTENSION_KEY)
     if engine is None:
         engine = _build(app)
-        app.extensions["cswjobs_search"] = engine
+        app.extensions[EXTENSION_KEY] = engine
     return engine
 
 

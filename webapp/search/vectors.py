@@ -141,15 +141,18 @@ class VectorIndices:
         self.vacancies.drop()
 
 
+EXTENSION_KEY = "cswjobs_vectors"  # where an app keeps its vector indices
+
+
 def vector_indices_for(app: Flask) -> VectorIndices | None:
     """The vector indices when Elasticsearch is the configured engine; None for the embedded (exact NumPy) path."""
     url = configured_elasticsearch_url(app)
     if url is None:
         return None
-    indices = app.extensions.get("cswjobs_vectors")
+    indices = app.extensions.get(EXTENSION_KEY)
     if indices is None:
         indices = VectorIndices(url, app.config["SEARCH_INDEX_PREFIX"])
-        app.extensions["cswjobs_vectors"] = indices
+        app.extensions[EXTENSION_KEY] = indices
     return indices
 
 

@@ -42,6 +42,7 @@ from webapp.models import (
 from webapp.search.vectors import candidate_vector_document, get_vector_indices, vacancy_vector_document
 
 log = logging.getLogger(__name__)
+MATCH_UNIVERSE_KEY = "cswjobs_match_universe"  # where an app keeps the rows it ranks, until they change
 
 CHUNK = 500  # ids per IN (...) clause
 
@@ -276,7 +277,7 @@ def _universe(session: Session, kind: str, today: dt.date) -> _Universe:
             sa.select(sa.func.max(Vacancy.updated_at)).scalar_subquery(),
             sa.select(sa.func.count(Vacancy.id)).where(live).scalar_subquery(),
         )).one()) + (today,)
-    cache = current_app.extensions.setdefault("cswjobs_match_universe", {})
+    cache = current_app.extensions.setdefault(MATCH_UNIVERSE_KEY, {})
     found = cache.get(kind)
     if found is not None and found.signature == signature:
         return found
