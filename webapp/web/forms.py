@@ -24,9 +24,9 @@ def failed_post(form, errors: Mapping[str, str], fallback: str | None = None) ->
     """
     db.session.rollback()
     for name, message in errors.items():
-        field = getattr(form, name, None) if fallback else getattr(form, name)
-        if field is None:
-            field = getattr(form, fallback)
+        field = getattr(form, name, None)
+        if field is None:  # without a fallback, a name the form lacks is a bug: let getattr say so
+            field = getattr(form, fallback or name)
         field.errors = [*field.errors, message]
 
 
