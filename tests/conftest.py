@@ -297,11 +297,15 @@ def elasticsearch_url() -> str:
 
 @pytest.fixture(scope="session")
 def redis_url(worker_number) -> str:
-    """The test Redis, in a database of this xdist worker's own (flushdb empties only that one)."""
+    """The test Redis, in a database of this xdist worker's own (flushdb empties only that one).
+
+    CSWJOBS_TEST_REDIS_FIRST_DB (default 1) moves the range, so two test runs sharing one Redis
+    (two people's checkouts, say) never flush each other's queues."""
     from urllib.parse import urlsplit, urlunsplit
 
+    first = int(os.environ.get("CSWJOBS_TEST_REDIS_FIRST_DB", "1"))
     parts = urlsplit(_service_url("CSWJOBS_TEST_REDIS_URL", "Redis"))
-    return urlunsplit(parts._replace(path=f"/{worker_number + 1}"))
+    return urlunsplit(parts._replace(path=f"/{first + worker_number}"))
 
 
 class _ElasticsearchLock:
