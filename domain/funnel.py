@@ -18,8 +18,11 @@ class FunnelStep(LabelledEnum):
     JOB_VIEW = ("job_view", "Job views")
     APPLY_CLICK = ("apply_click", "Apply clicks (council's own site)")
     REGISTRATION = ("registration", "Registrations")
+    APPLICATION_STARTED = ("application_started", "Applications started")
     APPLICATION = ("application_submitted", "Applications")
     SHORTLISTED = ("shortlisted", "Shortlisted")
+    REFERENCE_RECEIVED = ("reference_received", "References received")
+    INTERVIEW_SCHEDULED = ("interview_scheduled", "Interviews scheduled")
     INTERVIEW = ("interview", "Interviewed")
     OFFERED = ("offered", "Offered")
     HIRED = ("hired", "Hired")
@@ -28,7 +31,14 @@ class FunnelStep(LabelledEnum):
 
 # Steps a person takes in a browser: they carry a visitor id and count towards "visitors".
 VISITOR_STEPS = frozenset({FunnelStep.VISIT, FunnelStep.SEARCH, FunnelStep.JOB_VIEW, FunnelStep.APPLY_CLICK,
-                           FunnelStep.REGISTRATION, FunnelStep.APPLICATION, FunnelStep.FOLLOW})
+                           FunnelStep.REGISTRATION, FunnelStep.APPLICATION_STARTED, FunnelStep.APPLICATION,
+                           FunnelStep.FOLLOW})
+
+# Steps of one application, recorded once each however often the thing behind them happens (a
+# draft resumed, a second reference, an interview moved): the funnel counts applications that
+# reached the step. Record them with webapp.services.funnel.record(step, application=...).
+APPLICATION_STEPS = frozenset({FunnelStep.APPLICATION_STARTED, FunnelStep.REFERENCE_RECEIVED,
+                               FunnelStep.INTERVIEW_SCHEDULED})
 
 # Pipeline moves a recruiter makes that are funnel steps (rejections and withdrawals are not).
 PIPELINE_STEPS: dict[ApplicationStatus, FunnelStep] = {

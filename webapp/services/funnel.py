@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
-from domain.funnel import ATTRIBUTION_WINDOW, PIPELINE_STEPS, FunnelStep
+from domain.funnel import APPLICATION_STEPS, ATTRIBUTION_WINDOW, PIPELINE_STEPS, VISITOR_STEPS, FunnelStep
 from domain.vocabulary import ApplicationStatus, UserRole
 from webapp.extensions import db
 from webapp.models import Application, FunnelEvent, User, Vacancy, utcnow
@@ -175,6 +175,12 @@ def record_pipeline_step(application: Application, to_status: ApplicationStatus)
     step = PIPELINE_STEPS.get(to_status)
     if step is None:
         return None
+    return _record_for_application(step, application)
+
+
+def _record_for_application(step: FunnelStep, application: Application) -> FunnelEvent | None:
+    """A step taken on an application by someone other than the social worker in their browser (a
+    recruiter, a referee): no visitor id; credited to the campaign its submission was credited to."""
     submitted = db.session.execute(
         sa.select(FunnelEvent.campaign_id, FunnelEvent.tracked_link_id)
         .where(FunnelEvent.application_id == application.id, FunnelEvent.kind == FunnelStep.APPLICATION.value)
@@ -192,6 +198,33 @@ def record_pipeline_step(application: Application, to_status: ApplicationStatus)
         campaign_id=submitted.campaign_id if submitted else None,
         tracked_link_id=submitted.tracked_link_id if submitted else None,
     ))
+
+
+def record(step: FunnelStep, *, application: Application, user: Any = None) -> FunnelEvent | None:
+    """The one call for an application's new funnel steps (domain.funnel.APPLICATION_STEPS):
+
+        funnel.record(FunnelStep.APPLICATION_STARTED, application=draft, user=current_user)  # first save of a draft
+        funnel.record(FunnelStep.REFERENCE_RECEIVED, application=application)  # a referee's answer saved
+        funnel.record(FunnelStep.INTERVIEW_SCHEDULED, application=application)  # an interview booked
+
+    Recorded once per application, however often it happens (a draft saved again, a second reference,
+    an interview moved), so calling it again is safe. Added to the caller's transaction, which
+    commits it with the change it describes. "Started" is the social worker's own step in their
+    browser (bots and staff are not counted, as for every visitor step); the others are credited,
+    like pipeline moves, to the campaign the application was credited to. Returns the event, or
+    None when nothing was recorded."""
+    if step not in APPLICATION_STEPS:
+        raise ValueError(f"{step.value} is not a step of one application; see domain.funnel.APPLICATION_STEPS")
+    if application.id is None:
+        db.session.flush()  # the event points at the application, so it needs its id
+    already = db.session.scalar(sa.select(FunnelEvent.id).where(
+        FunnelEvent.application_id == application.id, FunnelEvent.kind == step.value).limit(1))
+    if already is not None:
+        return None
+    if step in VISITOR_STEPS:
+        return record_visitor_step(step, user if user is not None else application.candidate,
+                                   vacancy=application.vacancy, application=application)
+    return _record_for_application(step, application)
 
 
 def record_daily_visit(user: Any = None, organisation_id: int | None = None,
