@@ -152,6 +152,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FEATURED_SLOT_MAX_DAYS", "The longest a job may be featured at once, in days.", _whole_number(1), 31),
     Setting("WORKFORCE_ID_KEY", "Keys the hash of leavers' Social Work England numbers (the cooling-off check); "
             "the secret key when unset.", optional=True),
+    Setting("LOG_FORMAT", "How log lines are written to stderr: `json` (one object a line, with the request id) "
+            "or `text`.", _one_of("json", "text"), "text", {"production": "json"}),
+    Setting("LOG_LEVEL", "The least important log records written.", _one_of("DEBUG", "INFO", "WARNING", "ERROR"),
+            "INFO"),
     Setting("SESSION_COOKIE_SECURE", "Send the session and remember-me cookies over HTTPS only.", _yes_no, False,
             {"production": True}, variable="SECURE_COOKIES"),
 )

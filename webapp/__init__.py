@@ -1,7 +1,6 @@
 """The cswjobs web application: create_app() builds it for a configuration."""
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask
@@ -18,6 +17,7 @@ from webapp.search import sync as search_sync
 from webapp.services import matching_sync
 from webapp.views import register_blueprints
 from webapp.web import errors, security, templating
+from webapp.web import logging as web_logging
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -29,7 +29,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     if app.config["PROXY_HOPS"]:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    web_logging.init_app(app)
 
     app.jinja_loader = ChoiceLoader(
         [
