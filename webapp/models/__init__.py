@@ -1,5 +1,5 @@
 """All models, imported here so Alembic and the app see one metadata."""
-from webapp.models.alerts import SavedSearch, SentAlert
+from webapp.models.alerts import AlertFeedback, SavedSearch, SentAlert
 from webapp.models.applications import Application, ApplicationEvent
 from webapp.models.base import Base, utcnow
 from webapp.models.bulletins import Bulletin, BulletinSubscription
@@ -11,6 +11,7 @@ from webapp.models.funnel import FunnelDaily, FunnelVisitorDay
 from webapp.models.matching import Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
 from webapp.models.organisations import Organisation
 from webapp.models.records import AuditLog, FunnelEvent, OutboxMessage
+from webapp.models.saved_jobs import SavedJob
 from webapp.models.users import CandidateProfile, User
 from webapp.models.vacancies import Vacancy
 from webapp.models.workforce import (
@@ -31,6 +32,7 @@ __all__ = [
     "WorkforceLeaver",
     "WorkforceLeaverReason",
     "WorkforceSnapshot",
+    "AlertFeedback",
     "Application",
     "ApplicationEvent",
     "AuditLog",
@@ -51,6 +53,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "ProfileEmbedding",
+    "SavedJob",
     "SavedSearch",
     "SentAlert",
     "TrackedLink",

@@ -47,3 +47,20 @@ class SentAlert(Base):
     saved_search_id: Mapped[int] = mapped_column(sa.ForeignKey("saved_searches.id", ondelete="CASCADE"))
     vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
     sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AlertFeedback(Base):
+    """A social worker's answer to "was this relevant?" under one job in an alert email.
+
+    Kept apart from the sent alert it answers (which goes when its search or its owner does), so
+    the programme team's figures hold nothing about a person: a job, the alert's frequency, yes or no."""
+
+    __tablename__ = "alert_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sent_alert_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sent_alerts.id", ondelete="SET NULL"),
+                                                      unique=True)
+    vacancy_id: Mapped[int | None] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="SET NULL"), index=True)
+    frequency: Mapped[AlertFrequency] = mapped_column(enum_column(AlertFrequency))
+    relevant: Mapped[bool]
+    answered_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
