@@ -11,6 +11,7 @@ from webapp.models.funnel import FunnelDaily, FunnelVisitorDay
 from webapp.models.matching import Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
 from webapp.models.organisations import Organisation
 from webapp.models.records import AuditLog, FunnelEvent, OutboxMessage
+from webapp.models.safer_recruitment import ApplicationDraft, RecruitmentSettings, Referee, ReferenceStage
 from webapp.models.saved_jobs import SavedJob
 from webapp.models.users import CandidateProfile, User
 from webapp.models.vacancies import Vacancy
@@ -34,6 +35,7 @@ __all__ = [
     "WorkforceSnapshot",
     "AlertFeedback",
     "Application",
+    "ApplicationDraft",
     "ApplicationEvent",
     "AuditLog",
     "Base",
@@ -53,6 +55,9 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "ProfileEmbedding",
+    "RecruitmentSettings",
+    "Referee",
+    "ReferenceStage",
     "SavedJob",
     "SavedSearch",
     "SentAlert",

@@ -1,7 +1,7 @@
 """Applications to vacancies and their append-only history through the pipeline."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import datetime as dt
 
@@ -12,6 +12,7 @@ from domain.vocabulary import ApplicationStatus, OfferDeclineReason
 from webapp.models.base import Base, TimestampMixin, enum_column, utcnow
 
 if TYPE_CHECKING:
+    from webapp.models.safer_recruitment import Referee
     from webapp.models.users import User
     from webapp.models.vacancies import Vacancy
 
@@ -33,12 +34,18 @@ class Application(TimestampMixin, Base):
     swe_checked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decline_reason: Mapped[OfferDeclineReason | None] = mapped_column(enum_column(OfferDeclineReason))
     decline_detail: Mapped[str] = mapped_column(sa.String(500), default="")
+    # The safer-recruitment form as submitted (domain.safer_recruitment's sections, referees apart);
+    # None for applications sent before the form existed, which hold only a supporting statement.
+    answers: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     vacancy: Mapped["Vacancy"] = relationship()
     candidate: Mapped["User"] = relationship(foreign_keys=[candidate_id])
     swe_checked_by: Mapped["User | None"] = relationship(foreign_keys=[swe_checked_by_id])
     events: Mapped[list["ApplicationEvent"]] = relationship(
         back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan"
+    )
+    referees: Mapped[list["Referee"]] = relationship(
+        back_populates="application", order_by="Referee.position", cascade="all, delete-orphan"
     )
 
 
