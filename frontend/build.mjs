@@ -21,3 +21,11 @@ copyFileSync(
   join(out, "govuk-frontend.min.js"),
 );
 console.log(`built ${out}: app.min.css (${result.css.length} bytes), govuk-frontend.min.js`);
+
+// The API's browsable documentation (/api/v1/docs): Swagger UI, served by the app, never from a CDN.
+const swaggerOut = join(here, "..", "webapp", "static", "swagger-ui");
+mkdirSync(swaggerOut, { recursive: true });
+for (const name of ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"]) {
+  copyFileSync(join(here, "node_modules", "swagger-ui-dist", name), join(swaggerOut, name));
+}
+console.log(`copied Swagger UI into ${swaggerOut}`);

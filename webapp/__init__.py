@@ -9,7 +9,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-from webapp import outbox
+from webapp import api, outbox
 from webapp.cli import register_cli
 from webapp.extensions import csrf, db, limiter, login_manager, migrate
 from webapp.outbox.topics import ORGANISATION_CHANGED, PROFILE_CHANGED, VACANCY_CHANGED
@@ -61,5 +61,6 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         PROFILE_CHANGED: (matching_sync.profiles_changed,),
     })
     register_blueprints(app)
+    api.init_app(app)  # /api/v1: the OpenAPI document, its browsable docs and every API blueprint
     register_cli(app)
     return app

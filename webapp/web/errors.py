@@ -7,6 +7,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from webapp.web import problems
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -23,7 +25,9 @@ MESSAGES = {
 
 def _render(status: int, detail: str | None = None):
     title, advice = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+    if problems.is_api_request():
+        return problems.problem_response(status, detail)
+    if request.accept_mimetypes.best == "application/json":
         return jsonify(error=title, detail=detail or advice), status
     return render_template("errors/error.html", status=status, title=title, advice=advice, detail=detail), status
 
@@ -35,6 +39,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if problems.is_api_request():
+            return problems.from_http_exception(error)
         # abort(400, description="...") carries a message meant for the user.
         default = type(error).description
         detail = error.description if error.description and error.description != default else None
