@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and the app see one metadata."""
+from webapp.models.api_keys import ApiKey, ApiKeyScope, IdempotentRequest
 from webapp.models.alerts import AlertFeedback, SavedSearch, SentAlert
 from webapp.models.applications import Application, ApplicationEvent
 from webapp.models.base import Base, utcnow
@@ -34,6 +35,9 @@ __all__ = [
     "WorkforceLeaverReason",
     "WorkforceSnapshot",
     "AlertFeedback",
+    "ApiKey",
+    "ApiKeyScope",
+    "IdempotentRequest",
     "Application",
     "ApplicationDraft",
     "ApplicationEvent",

@@ -31,6 +31,9 @@ class Vacancy(TimestampMixin, Base):
     __table_args__ = (
         sa.CheckConstraint("salary_min <= salary_max", name="salary_range"),
         sa.Index("ix_vacancies_status_closing", "status", "closing_date"),
+        # A council's own reference names one vacancy at a time; a removed one frees it for reuse.
+        sa.Index("uq_vacancies_external_reference", "organisation_id", "external_reference", unique=True,
+                 postgresql_where=sa.text("deleted_at IS NULL"), sqlite_where=sa.text("deleted_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +47,11 @@ class Vacancy(TimestampMixin, Base):
     team: Mapped[str] = mapped_column(sa.String(120), default="")
     summary: Mapped[str] = mapped_column(sa.String(300), default="")
     description: Mapped[str] = mapped_column(sa.Text)
+    # The advert as the council's system sent it, when that was HTML: sanitised (services/advert_html.py).
+    # `description` keeps its plain text for search, matching and the form.
+    description_html: Mapped[str | None] = mapped_column(sa.Text)
+    # The council's own identifier for the vacancy in its recruitment system (the API's upsert key).
+    external_reference: Mapped[str | None] = mapped_column(sa.String(100))
     salary_min: Mapped[int]
     salary_max: Mapped[int]
     contract_type: Mapped[ContractType] = mapped_column(enum_column(ContractType), index=True)
@@ -56,6 +64,8 @@ class Vacancy(TimestampMixin, Base):
     status: Mapped[VacancyStatus] = mapped_column(enum_column(VacancyStatus), default=VacancyStatus.DRAFT)
     published_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
+    # Removed through the API (closed, and gone from the council's list): a soft delete.
+    deleted_at: Mapped[dt.datetime | None]
     apply_method: Mapped[ApplyMethod] = mapped_column(enum_column(ApplyMethod), default=ApplyMethod.IN_PLATFORM)
     external_apply_url: Mapped[str | None] = mapped_column(sa.String(500))
 
