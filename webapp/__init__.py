@@ -12,9 +12,9 @@ import config
 from webapp import api, outbox
 from webapp.cli import register_cli
 from webapp.extensions import csrf, db, limiter, login_manager, migrate
-from webapp.outbox.topics import ORGANISATION_CHANGED, PROFILE_CHANGED, VACANCY_CHANGED
+from webapp.outbox.topics import MAIL_QUEUED, ORGANISATION_CHANGED, PROFILE_CHANGED, VACANCY_CHANGED
 from webapp.search import sync as search_sync
-from webapp.services import matching_sync
+from webapp.services import matching_sync, outgoing_mail
 from webapp.views import register_blueprints
 from webapp.web import errors, security, templating
 from webapp.web import logging as web_logging
@@ -59,6 +59,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         VACANCY_CHANGED: (search_sync.vacancies_changed, matching_sync.vacancies_changed),
         ORGANISATION_CHANGED: (search_sync.organisations_changed,),
         PROFILE_CHANGED: (matching_sync.profiles_changed,),
+        MAIL_QUEUED: (outgoing_mail.mail_queued,),
     })
     register_blueprints(app)
     api.init_app(app)  # /api/v1: the OpenAPI document, its browsable docs and every API blueprint

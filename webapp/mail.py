@@ -14,12 +14,13 @@ log = logging.getLogger(__name__)
 
 
 def build_message(to: str, subject: str, body: str, html: str | None = None,
-                  headers: dict[str, str] | None = None) -> EmailMessage:
+                  headers: dict[str, str] | None = None, message_id: str | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
-    message["Message-ID"] = f"<{uuid.uuid4().hex}@cswjobs>"
+    # A queued mail keeps its own id (webapp.services.outgoing_mail), so a resend is the same message.
+    message["Message-ID"] = f"<{message_id or uuid.uuid4().hex}@cswjobs>"
     for name, value in (headers or {}).items():  # e.g. List-Unsubscribe on alerts (RFC 8058)
         message[name] = value
     message.set_content(body)
@@ -29,8 +30,8 @@ def build_message(to: str, subject: str, body: str, html: str | None = None,
 
 
 def send_mail(to: str, subject: str, body: str, html: str | None = None,
-              headers: dict[str, str] | None = None) -> None:
-    message = build_message(to, subject, body, html, headers)
+              headers: dict[str, str] | None = None, message_id: str | None = None) -> None:
+    message = build_message(to, subject, body, html, headers, message_id)
     host = current_app.config.get("SMTP_HOST")
     started = time.perf_counter()
     if host:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from rq import cron
 
-from workers import alert_tasks, analytics_tasks, tasks, workforce_tasks
+from workers import alert_tasks, analytics_tasks, mail_tasks, tasks, workforce_tasks
 
 SCHEDULES = [
     # Catch-up for outbox messages whose after-commit nudge was lost (Redis down, worker restart).
     {"name": "relay-outbox", "func": tasks.relay_outbox, "queue_name": "indexing", "interval": 30,
      "job_timeout": 600},
+    # Mail still waiting (its nudge lost with Redis down, a temporary failure's backoff over, or its
+    # worker gone mid-send) is enqueued again; a claim on each mail stops it going twice.
+    {"name": "sweep-unsent-mail", "func": mail_tasks.sweep_unsent_mail, "queue_name": "mail", "interval": 60,
+     "job_timeout": 300},
     # Vacancies past their closing date become "closed" just after midnight.
     {"name": "close-expired-vacancies", "func": tasks.close_expired_vacancies, "queue_name": "default",
      "cron": "15 0 * * *", "job_timeout": 600},

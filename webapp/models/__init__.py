@@ -9,6 +9,7 @@ from webapp.models.content import Follow, NewsArticle
 from webapp.models.equality import EqualityAnswers
 from webapp.models.featured import FeaturedSlot
 from webapp.models.funnel import FunnelDaily, FunnelVisitorDay
+from webapp.models.mail import BouncedAddress, MailStatus, OutgoingMail
 from webapp.models.matching import Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
 from webapp.models.organisations import Organisation
 from webapp.models.records import AuditLog, FunnelEvent, OutboxMessage
@@ -43,6 +44,7 @@ __all__ = [
     "ApplicationEvent",
     "AuditLog",
     "Base",
+    "BouncedAddress",
     "Bulletin",
     "BulletinSubscription",
     "Campaign",
@@ -55,9 +57,11 @@ __all__ = [
     "FunnelEvent",
     "FunnelVisitorDay",
     "Invitation",
+    "MailStatus",
     "NewsArticle",
     "Organisation",
     "OutboxMessage",
+    "OutgoingMail",
     "ProfileEmbedding",
     "RecruitmentSettings",
     "Referee",

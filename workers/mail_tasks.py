@@ -1,0 +1,23 @@
+"""Mail tasks on the `mail` queue: send queued mail (webapp.services.outgoing_mail) and sweep up what waits.
+
+Both are idempotent: each mail is claimed before it is sent, so a retried or duplicated task never
+sends one twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from webapp.services import outgoing_mail
+from workers.tasks import in_app_context
+
+
+@in_app_context
+def send_queued_mail(mail_ids: list[int], now: dt.datetime | None = None) -> dict[str, int]:
+    report = outgoing_mail.send_queued(mail_ids, now)
+    return vars(report)
+
+
+@in_app_context
+def sweep_unsent_mail() -> int:
+    """Enqueue a send for mail whose nudge was lost, whose backoff is over, or whose worker died."""
+    return outgoing_mail.sweep()
