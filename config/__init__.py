@@ -9,12 +9,18 @@ the two the same.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Once the embedded default's key, published in this repository: refused everywhere, so no instance
+# ever signs sessions with a key an attacker can read here.
 DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+SECRET_KEY_FILE = "secret_key"  # in the instance folder: the embedded default's own key, made on first run
+# Tests sign with a key of their process's own: random, never written anywhere.
+_TEST_SECRET_KEY = secrets.token_urlsafe(48)
 PREFIX = "CSWJOBS_"
 PROFILES = ("embedded", "production", "test")
 
@@ -81,6 +87,38 @@ def _search_url(value: str) -> str:
     raise ValueError(f"must be 'sqlite' or an Elasticsearch URL starting http:// or https://, not {value!r}")
 
 
+def _host_names(value: str) -> list[str]:
+    """comma-separated host names"""
+    hosts = [h.strip().lower() for h in value.split(",") if h.strip()]
+    bad = [h for h in hosts if any(c in h for c in "/: \t")]
+    if bad:  # Werkzeug ignores the port when it compares; a scheme or path would never match anything
+        raise ValueError(f"must be host names without a scheme, port or path (jobs.example.org), not {bad[0]!r}")
+    return hosts
+
+
+def instance_secret_key(folder: Path) -> str:
+    """The embedded default's own secret key: made at random on first run and kept in the instance folder
+    (readable by its owner only), so sessions survive a restart and no two instances share a key."""
+    path = Path(folder) / SECRET_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)  # atomic and never overwrites: two processes starting at once keep one key
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise SettingsError(f"{path} holds no usable secret key: delete it (a new one is made) or set "
+                            f"{PREFIX}SECRET_KEY.")
+    return key
+
+
 def _path(value: str) -> Path:
     """folder or file path"""
     return Path(value).expanduser()
@@ -114,8 +152,10 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("INSTANCE_PATH", "The folder for the embedded database, the search index file and written mail.",
             _path, PROJECT_ROOT / "instance"),
-    Setting("SECRET_KEY", "Signs sessions, CSRF tokens and links in emails. Production refuses the default and "
-            "anything shorter than 32 characters.", default=DEFAULT_SECRET_KEY),
+    Setting("SECRET_KEY", "Signs sessions, CSRF tokens and links in emails. Production needs one of at least 32 "
+            "random characters; unset elsewhere, the app makes its own and keeps it in `instance/secret_key`.",
+            default=lambda s: instance_secret_key(s["INSTANCE_PATH"]),
+            profiles={"production": None, "test": _TEST_SECRET_KEY}, default_text="made on first run"),
     Setting("SQLALCHEMY_DATABASE_URI", "The database: a `postgresql+psycopg://` URL in production; a SQLite file in "
             "the instance folder by default.", _url("sqlite", "postgresql+psycopg", "postgresql"),
             lambda s: f"sqlite:///{s['INSTANCE_PATH'] / 'cswjobs.sqlite3'}", variable="DATABASE_URL",
@@ -132,8 +172,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAIL_FOLDER", "Where mail is written as .eml files when no SMTP host is set.", _path,
             lambda s: s["INSTANCE_PATH"] / "outbox-mail", default_text="`instance/outbox-mail/`"),
     Setting("MAIL_SENDER", "The From address of every email.", default="no-reply@cswjobs.example"),
-    Setting("SMTP_HOST", "The mail server; unset, mail is written to the mail folder.", optional=True),
-    Setting("SMTP_PORT", "The mail server's port.", _whole_number(1, 65535), 25),
+    Setting("SMTP_HOST", "The mail server; unset, mail is written to the mail folder (production refuses that).",
+            optional=True),
+    Setting("SMTP_PORT", "The mail server's port (587 for STARTTLS, 465 for TLS from the start).",
+            _whole_number(1, 65535), 587),
+    Setting("SMTP_SECURITY", "How mail to the server is encrypted: `starttls`, `tls` (from the first byte) or "
+            "`none` (refused in production). The server's certificate is always verified.",
+            _one_of("starttls", "tls", "none"), "starttls"),
+    Setting("SMTP_USERNAME", "The account the app signs in to the mail server as (required in production).",
+            optional=True),
+    Setting("SMTP_PASSWORD", "That account's password (required in production).", optional=True),
+    Setting("SMTP_TIMEOUT", "Seconds to wait for the mail server before the send fails and is retried.",
+            _whole_number(1, 300), 10),
     Setting("SITE_URL", "The site's public address, for links in emails (https in production for one-click "
             "unsubscribe).", _url("http", "https"), "http://127.0.0.1:5000"),
     Setting("REGION_NAME", "The region the board serves, in page text.", default="London"),
@@ -142,8 +192,15 @@ SETTINGS: tuple[Setting, ...] = (
             "process shares one count); production uses REDIS_URL when this is unset.",
             default="memory://", profiles={"production": lambda s: s["REDIS_URL"] or "memory://"},
             default_text="REDIS_URL, else `memory://`"),
-    Setting("PROXY_HOPS", "How many proxies in front of the app to trust for X-Forwarded-* headers.",
-            _whole_number(0, 5), 0, {"production": 1}),
+    Setting("PROXY_HOPS", "How many reverse proxies in front of the app to trust for X-Forwarded-* headers: 0 when "
+            "browsers reach the app directly, 1 behind one proxy. Production makes you say which.",
+            _whole_number(0, 5), 0, {"production": None}),
+    Setting("TRUSTED_HOSTS", "The host names the site answers to; a request naming any other Host gets a 400. "
+            "Required in production.", _host_names, optional=True),
+    Setting("METRICS_TOKEN", "Prometheus reads /metrics with `Authorization: Bearer <this>`; unset, /metrics is "
+            "open in the embedded and test profiles and switched off (404) in production.", optional=True),
+    Setting("READY_OUTBOX_LAG", "Seconds the oldest undelivered outbox message may wait before /readyz says the "
+            "instance is not ready.", _whole_number(1), 300),
     Setting("APPLY_RATE_LIMIT", "How often one person may apply (Flask-Limiter's notation).",
             default="10 per minute"),
     Setting("SIGN_IN_RATE_LIMIT", "How often one address may try to sign in (Flask-Limiter's notation).",
@@ -215,6 +272,9 @@ def load(name: str | None = None, overrides: Mapping[str, Any] | None = None,
             value = setting.default_for(profile, settings)
         if value is None and not setting.optional:
             raise SettingsError(f"{setting.env_name} must be set. {setting.help}")
+        if setting.name == "SECRET_KEY" and value == DEFAULT_SECRET_KEY:
+            raise SettingsError(f"{setting.env_name} is the key once published in this repository, which anyone can "
+                                "use to forge a session: unset it (the app makes its own) or set a random one.")
         settings[setting.name] = value
     settings.update(overrides)  # anything else a caller sets (e.g. SERVER_NAME in tests)
     settings["INSTANCE_PATH"] = Path(settings["INSTANCE_PATH"])
@@ -225,12 +285,37 @@ def load(name: str | None = None, overrides: Mapping[str, Any] | None = None,
 
 
 def check_production(settings: Mapping[str, Any]) -> None:
+    """Refuse settings that would be unsafe with real people's data, one message naming what to set."""
     key = settings.get("SECRET_KEY")
     if not key or key == DEFAULT_SECRET_KEY or len(key) < 32:
         raise SettingsError(
             f"Production refuses to start with the default or a short secret key: set {PREFIX}SECRET_KEY to at "
             "least 32 random characters (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
         )
+    if settings["TASKS_MODE"] == "rq" and not settings.get("REDIS_URL"):
+        raise SettingsError(f"Production runs background work on RQ: set {PREFIX}REDIS_URL to the Redis server.")
+    if not settings["RATELIMIT_ENABLED"]:
+        raise SettingsError(f"Production refuses to run without rate limits on sign-in and apply: remove "
+                            f"{PREFIX}RATELIMIT_ENABLED=false.")
+    if str(settings["RATELIMIT_STORAGE_URI"]).startswith("memory://"):
+        raise SettingsError(
+            f"Production refuses rate limits counted in each process's memory (every gunicorn worker would allow "
+            f"the limit again): set {PREFIX}REDIS_URL, or {PREFIX}RATELIMIT_STORAGE_URI to a Redis URL.")
+    if not settings.get("SMTP_HOST"):
+        raise SettingsError(f"Production sends real mail: set {PREFIX}SMTP_HOST (and {PREFIX}SMTP_USERNAME, "
+                            f"{PREFIX}SMTP_PASSWORD) to your mail server.")
+    if settings["SMTP_SECURITY"] == "none":
+        raise SettingsError(f"Production refuses to send mail unencrypted: set {PREFIX}SMTP_SECURITY to starttls "
+                            "(port 587) or tls (port 465).")
+    for name in ("SMTP_USERNAME", "SMTP_PASSWORD"):
+        if not settings.get(name):
+            raise SettingsError(f"Production signs in to the mail server: set {PREFIX}{name}.")
+    if not settings.get("TRUSTED_HOSTS"):
+        raise SettingsError(f"Production answers only to its own host names: set {PREFIX}TRUSTED_HOSTS "
+                            "(e.g. jobs.example.org).")
+    token = settings.get("METRICS_TOKEN")
+    if token and len(token) < 24:
+        raise SettingsError(f"{PREFIX}METRICS_TOKEN is too short: use at least 24 random characters.")
 
 
 def markdown_table() -> str:

@@ -7,6 +7,7 @@ import pytest
 
 import config
 from config import SettingsError, load, markdown_table
+from tests.production import PRODUCTION_ENV
 from webapp import create_app
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
@@ -45,8 +46,8 @@ def test_a_wrong_setting_stops_the_app_with_a_message_naming_its_variable(monkey
 def test_production_refuses_the_published_secret_key_and_takes_its_own_defaults():
     with pytest.raises(SettingsError, match="CSWJOBS_SECRET_KEY"):
         load("production", environ={})
-    settings = load("production", environ={"CSWJOBS_SECRET_KEY": "k" * 40, "CSWJOBS_REDIS_URL": "redis://r:6379/0"})
-    assert settings["TASKS_MODE"] == "rq" and settings["PROXY_HOPS"] == 1 and settings["SESSION_COOKIE_SECURE"]
+    settings = load("production", environ={**PRODUCTION_ENV, "CSWJOBS_REDIS_URL": "redis://r:6379/0"})
+    assert settings["TASKS_MODE"] == "rq" and settings["SESSION_COOKIE_SECURE"]
     assert settings["REMEMBER_COOKIE_SECURE"] and settings["RATELIMIT_STORAGE_URI"] == "redis://r:6379/0"
     embedded = load("embedded", environ={})
     assert embedded["TASKS_MODE"] == "inline" and not embedded["SESSION_COOKIE_SECURE"]

@@ -25,9 +25,10 @@ def test_production_refuses_the_default_secret_key():
 
 
 def test_production_starts_with_a_real_secret_key(tmp_path):
-    app = create_app("production", {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                                    "INSTANCE_PATH": str(tmp_path)})
-    assert app.config["CONFIG_NAME"] == "production"
+    from tests.production import production_app
+
+    with production_app(tmp_path, CSWJOBS_SECRET_KEY="x" * 40) as app:
+        assert app.config["CONFIG_NAME"] == "production" and app.config["SECRET_KEY"] == "x" * 40
 
 
 def test_a_vacancy_change_writes_an_outbox_row_in_the_same_transaction(app):

@@ -5,7 +5,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from webapp.web import problems
 
@@ -36,6 +36,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return _render(400, "The form had expired or was sent from somewhere else. Go back, refresh and try again.")
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # A Host outside CSWJOBS_TRUSTED_HOSTS: no page can be drawn (links would need that host), and
+        # nothing the request named is echoed back.
+        return "Bad request: this site does not answer to that host name.\n", 400, {"Content-Type": "text/plain"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
