@@ -1,0 +1,426 @@
+"""The access-control matrix: every route in the app's URL map × eight sessions, with the answer expected.
+
+Each (endpoint, method) in ``app.url_map`` needs a row in RULES; a route without one fails
+``test_every_route_has_a_rule``, listing it. Adding a route? Add a row: the path (placeholders
+are filled from the World below: add what your route needs to ``build_world``) and what each of
+the eight sessions should get. Start from a shorthand (PUBLIC, CANDIDATES, COUNCIL_A_STAFF, ...)
+and override roles with ``expect(base, role=status)``.
+
+An answer is a status code, or SIGN_IN for a redirect to the sign-in page. POSTs are sent without
+a body (CSRF checks are off in tests), so a role that may post gets its form's own answer (a 400
+with the errors, or the redirect after the change) and a role that may not gets the refusal. The
+roles are tried in the order of ROLES, so a change one role makes is seen only by those after it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+import pytest
+
+from domain.funnel import CampaignKind, LinkChannel
+from domain.vocabulary import ApplicationStatus, RoleLevel, UserRole, VacancyStatus
+from domain.workforce import Quarter
+from tests import helpers
+from tests.factories import (
+    CandidateFactory,
+    CandidateProfileFactory,
+    OrganisationFactory,
+    RecruiterFactory,
+    UserFactory,
+    VacancyFactory,
+)
+from webapp.extensions import db
+from webapp.models import (
+    AgencyPlacement,
+    Application,
+    Bulletin,
+    Campaign,
+    FeaturedSlot,
+    Invitation,
+    NewsArticle,
+    SavedSearch,
+    TrackedLink,
+    WorkforceSnapshot,
+)
+from webapp.models.bulletins import REGION_SCOPE
+from webapp.services import accounts, saved_searches
+
+ROLES = (
+    "anonymous",
+    "candidate",          # owns the application, saved search, profile and invitation below
+    "other_candidate",    # another social worker: must never reach the first one's things
+    "recruiter",          # council A's recruiter: owns the vacancy, campaign, placement below
+    "other_recruiter",    # council B's recruiter: must never reach council A's things
+    "council_admin",      # council A's administrator
+    "programme_lead",
+    "platform_admin",
+)
+SIGN_IN = "sign in"  # a redirect to the sign-in page
+
+
+def expect(base: dict[str, Any] | None = None, **answers: Any) -> dict[str, Any]:
+    """``base`` with some roles' answers changed; a role not given anywhere is a mistake in the table."""
+    merged = {**(base or {}), **answers}
+    unknown = set(merged) - set(ROLES)
+    assert not unknown, f"no such role: {unknown}"
+    return merged
+
+
+def everyone(answer: Any) -> dict[str, Any]:
+    return {role: answer for role in ROLES}
+
+
+PUBLIC = everyone(200)
+SIGNED_IN = expect(everyone(200), anonymous=SIGN_IN)
+# Social workers only: staff are refused, anonymous visitors asked to sign in.
+CANDIDATES = expect(everyone(403), anonymous=SIGN_IN, candidate=200, other_candidate=200)
+# A social worker's own thing: another social worker gets a 404, as if it did not exist.
+CANDIDATE_OWN = expect(CANDIDATES, other_candidate=404)
+# A council's staff (recruiter and administrator) of council A; council B's recruiter gets a 404.
+COUNCIL_A_STAFF = expect(everyone(403), anonymous=SIGN_IN, recruiter=200, council_admin=200, other_recruiter=404)
+COUNCIL_STAFF = expect(everyone(403), anonymous=SIGN_IN, recruiter=200, other_recruiter=200, council_admin=200)
+# Insights: council staff see their own council, the programme team the region.
+INSIGHTS = expect(everyone(200), anonymous=SIGN_IN, candidate=403, other_candidate=403)
+REGION = expect(everyone(403), anonymous=SIGN_IN, programme_lead=200, platform_admin=200)
+ADMIN = expect(everyone(403), anonymous=SIGN_IN, platform_admin=200)
+
+
+@dataclass
+class World:
+    """The rows every rule's path is built from; ``path.format(**world.values)``."""
+
+    users: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def build_world() -> World:
+    council = OrganisationFactory(name="Camden", slug="camden")
+    other_council = OrganisationFactory(name="Hackney", slug="hackney")
+    candidate = CandidateFactory(email="sam@example.org")
+    profile = CandidateProfileFactory(user=candidate)
+    other_candidate = CandidateFactory(email="alex@example.org")
+    CandidateProfileFactory(user=other_candidate)
+    users = {
+        "candidate": candidate,
+        "other_candidate": other_candidate,
+        "recruiter": RecruiterFactory(organisation=council),
+        "other_recruiter": RecruiterFactory(organisation=other_council),
+        "council_admin": UserFactory(role=UserRole.ORG_ADMIN, organisation=council),
+        "programme_lead": UserFactory(role=UserRole.PROGRAMME_LEAD),
+        "platform_admin": UserFactory(role=UserRole.ADMIN),
+    }
+    vacancy = VacancyFactory(organisation=council, title="Senior Practitioner", slug="senior-practitioner")
+    draft = VacancyFactory(organisation=council, status=VacancyStatus.DRAFT, published_at=None)
+    application = Application(vacancy=vacancy, candidate=candidate, status=ApplicationStatus.SUBMITTED,
+                              supporting_statement="I have five years in child protection.")
+    saved = SavedSearch(user=candidate, name="CP in Camden", query="q=child+protection")
+    invitation = Invitation(vacancy=vacancy, candidate_id=candidate.id, invited_by_id=users["recruiter"].id)
+    today = dt.date.today()
+    campaign = Campaign(organisation_id=council.id, kind=CampaignKind.RECRUITMENT, name="Camden spring",
+                        starts_on=today, ends_on=today + dt.timedelta(days=30))
+    regional = Campaign(organisation_id=None, kind=CampaignKind.RECRUITMENT, name="London together",
+                        starts_on=today, ends_on=today + dt.timedelta(days=30))
+    db.session.add_all([application, saved, invitation, campaign, regional])
+    db.session.flush()
+    link = TrackedLink(campaign_id=campaign.id, code="camspring", channel=LinkChannel.EMAIL, destination="/jobs")
+    slot = FeaturedSlot(vacancy_id=vacancy.id, starts_on=today, ends_on=today + dt.timedelta(days=7))
+    month = today.replace(day=1)
+    bulletin = Bulletin(month=month, scope=REGION_SCOPE, title="London bulletin", html="<p>London</p>", pdf=b"%PDF-1.4")
+    council_bulletin = Bulletin(month=month, scope=council.slug, organisation_id=council.id, title="Camden bulletin",
+                                html="<p>Camden</p>", pdf=b"%PDF-1.4")
+    quarter = Quarter.containing(today).shift(-1)
+    snapshot = WorkforceSnapshot(organisation_id=council.id, quarter_start=quarter.start,
+                                 establishment_fte=Decimal("100"), permanent_fte=Decimal("80"),
+                                 agency_fte=Decimal("12"), vacancies_fte=Decimal("8"))
+    placement = AgencyPlacement(organisation_id=council.id, role_level=RoleLevel.SOCIAL_WORKER, agency_name="Agency",
+                                start_on=today - dt.timedelta(days=60), day_rate=Decimal("350"))
+    news = NewsArticle(title="Camden's new hubs", slug="camdens-new-hubs", body="Hubs.",
+                       published_at=dt.datetime(2026, 11, 1, 9, 0), organisation_id=council.id)
+    db.session.add_all([link, slot, bulletin, council_bulletin, snapshot, placement, news])
+    db.session.flush()
+    values = {
+        "council": council.slug,
+        "other_council": other_council.slug,
+        "vacancy": vacancy.id,
+        "vacancy_slug": vacancy.slug,
+        "draft": draft.id,
+        "application": application.id,
+        "saved_search": saved.id,
+        "invitation": invitation.id,
+        "profile": profile.id,
+        "campaign": campaign.id,
+        "regional_campaign": regional.id,
+        "link": link.code,
+        "slot": slot.id,
+        "bulletin": bulletin.id,
+        "council_bulletin": council_bulletin.id,
+        "quarter": quarter.slug,
+        "placement": placement.id,
+        "news": news.slug,
+        "unsubscribe_token": saved_searches.unsubscribe_token(candidate, [saved]),
+        "reset_token": accounts.make_reset_token(candidate),
+    }
+    db.session.commit()
+    return World(users=users, values=values)
+
+
+@dataclass(frozen=True)
+class Rule:
+    path: str  # with {placeholders} from World.values
+    answers: dict[str, Any]
+    data: dict[str, str] | None = None  # a POST's body, when an empty one would not reach the check
+    headers: dict[str, str] | None = None
+
+
+def rule(path: str, answers: dict[str, Any], **extra) -> Rule:
+    missing = set(ROLES) - set(answers)
+    assert not missing, f"{path}: no answer for {sorted(missing)}"
+    return Rule(path, answers, **extra)
+
+
+# Workforce figures: council A's staff read them (council B's recruiter gets a 404), the council's
+# administrator and the programme team change them (a recruiter reads only: 403).
+WORKFORCE_READ = expect(INSIGHTS, other_recruiter=404)
+WORKFORCE_EDIT = expect(WORKFORCE_READ, recruiter=403)
+JOB = "/jobs/{vacancy}-{vacancy_slug}"
+WF = "/insights/workforce/councils/{council}"
+
+# (endpoint, method) → Rule, grouped by blueprint.
+RULES: dict[tuple[str, str], Rule] = {
+    # --- jobs: public pages; applying is for social workers
+    ("jobs.home", "GET"): rule("/", PUBLIC),
+    ("jobs.search", "GET"): rule("/jobs?q=practitioner", PUBLIC),
+    ("jobs.suggest", "GET"): rule("/jobs/suggest?q=sen", PUBLIC),
+    ("jobs.vacancy_by_id", "GET"): rule("/jobs/{vacancy}", everyone(301)),
+    ("jobs.vacancy", "GET"): rule(JOB, PUBLIC),
+    ("jobs.apply", "GET"): rule(JOB + "/apply", expect(CANDIDATES, candidate=302)),  # applied: to its page
+    ("jobs.apply", "POST"): rule(JOB + "/apply", expect(CANDIDATES, candidate=400, other_candidate=400)),
+    # Only someone who applied has an "application sent" page: everyone else's is a 404.
+    ("jobs.applied", "GET"): rule(JOB + "/applied", expect(everyone(404), anonymous=SIGN_IN, candidate=200)),
+    ("jobs.apply_external", "GET"): rule("/jobs/{vacancy}/apply-external", everyone(302)),  # in-platform: to apply
+    ("jobs.councils", "GET"): rule("/councils", PUBLIC),
+    ("jobs.council", "GET"): rule("/councils/{council}", PUBLIC),
+    ("jobs.news", "GET"): rule("/news", PUBLIC),
+    ("jobs.news_article", "GET"): rule("/news/{news}", PUBLIC),
+    ("static", "GET"): rule("/static/css/app.css", PUBLIC),
+    ("health.healthz", "GET"): rule("/healthz", PUBLIC),
+    ("tracked.follow_link", "GET"): rule("/c/{link}", everyone(302)),
+    # --- account: signing in, registering and resetting are open; the rest is the social worker's own
+    ("account.sign_in", "GET"): rule("/sign-in", expect(everyone(302), anonymous=200)),
+    ("account.sign_in", "POST"): rule("/sign-in", everyone(400)),
+    ("account.sign_out", "GET"): rule("/sign-out", expect(everyone(200), anonymous=302)),
+    ("account.sign_out", "POST"): rule("/sign-out", everyone(302)),
+    ("account.register", "GET"): rule("/register", expect(everyone(302), anonymous=200)),
+    ("account.register", "POST"): rule("/register", expect(everyone(302), anonymous=400)),
+    ("account.request_password_reset", "GET"): rule("/password-reset", PUBLIC),
+    ("account.request_password_reset", "POST"): rule("/password-reset", everyone(400)),
+    ("account.reset_password", "GET"): rule("/password-reset/{reset_token}", PUBLIC),
+    ("account.reset_password", "POST"): rule("/password-reset/{reset_token}", everyone(400)),
+    ("account.profile", "GET"): rule("/account/profile", CANDIDATES),
+    ("account.edit_profile", "GET"): rule("/account/profile/edit", CANDIDATES),
+    ("account.edit_profile", "POST"): rule("/account/profile/edit", expect(CANDIDATES, candidate=400,
+                                                                             other_candidate=400)),
+    ("account.applications", "GET"): rule("/account/applications", CANDIDATES),
+    ("account.withdraw_application", "GET"): rule("/account/applications/{application}/withdraw", CANDIDATE_OWN),
+    ("account.withdraw_application", "POST"): rule("/account/applications/{application}/withdraw",
+                                                   expect(CANDIDATE_OWN, candidate=302)),
+    ("account.follow", "POST"): rule("/councils/{council}/follow", expect(everyone(403), anonymous=SIGN_IN,
+                                                                           candidate=302, other_candidate=302)),
+    ("account.unfollow", "POST"): rule("/councils/{council}/unfollow", expect(everyone(403), anonymous=SIGN_IN,
+                                                                               candidate=302, other_candidate=302)),
+    ("account.your_data", "GET"): rule("/account/your-data", CANDIDATES),
+    ("account.download_data", "GET"): rule("/account/your-data/download", CANDIDATES),
+    ("account.delete_account", "GET"): rule("/account/delete", CANDIDATES),
+    ("account.delete_account", "POST"): rule("/account/delete", expect(CANDIDATES, candidate=400,
+                                                                        other_candidate=400)),
+    ("equal_opportunities.answers", "GET"): rule("/account/equal-opportunities", CANDIDATES),
+    ("equal_opportunities.answers", "POST"): rule("/account/equal-opportunities", CANDIDATES),
+    ("equal_opportunities.delete", "POST"): rule("/account/equal-opportunities/delete",
+                                                 expect(CANDIDATES, candidate=302, other_candidate=302)),
+    # --- saved searches and alerts: the social worker's own
+    ("alerts.save", "POST"): rule("/account/saved-searches", expect(CANDIDATES, candidate=400, other_candidate=400)),
+    ("alerts.saved_searches", "GET"): rule("/account/saved-searches", CANDIDATES),
+    ("alerts.edit", "GET"): rule("/account/saved-searches/{saved_search}/edit", CANDIDATE_OWN),
+    ("alerts.edit", "POST"): rule("/account/saved-searches/{saved_search}/edit", expect(CANDIDATE_OWN, candidate=400)),
+    ("alerts.delete", "GET"): rule("/account/saved-searches/{saved_search}/delete", CANDIDATE_OWN),
+    ("alerts.delete", "POST"): rule("/account/saved-searches/{saved_search}/delete",
+                                    expect(CANDIDATE_OWN, candidate=302)),
+    ("alerts.pause", "POST"): rule("/account/saved-searches/{saved_search}/pause", expect(CANDIDATE_OWN, candidate=302)),
+    ("alerts.resume", "POST"): rule("/account/saved-searches/{saved_search}/resume",
+                                    expect(CANDIDATE_OWN, candidate=302)),
+    # The token is the permission: whoever holds the link from the email may unsubscribe.
+    ("alerts.unsubscribe", "GET"): rule("/alerts/unsubscribe/{unsubscribe_token}", PUBLIC),
+    ("alerts.unsubscribe", "POST"): rule("/alerts/unsubscribe/{unsubscribe_token}", PUBLIC),
+    # --- matching
+    ("matching.jobs_that_fit", "GET"): rule("/account/jobs-that-fit", CANDIDATES),
+    ("matching.dismiss_invitation", "POST"): rule("/account/invitations/{invitation}/dismiss",
+                                                  expect(CANDIDATE_OWN, candidate=302)),
+    ("matching.suggested_candidates", "GET"): rule("/recruit/vacancies/{vacancy}/suggested-candidates",
+                                                   COUNCIL_A_STAFF),
+    ("matching.invite", "GET"): rule("/recruit/vacancies/{vacancy}/suggested-candidates/{profile}/invite",
+                                     COUNCIL_A_STAFF),
+    ("matching.invite", "POST"): rule("/recruit/vacancies/{vacancy}/suggested-candidates/{profile}/invite",
+                                      expect(COUNCIL_A_STAFF, recruiter=302, council_admin=302)),
+    # --- recruit: a council's staff, their own council's vacancies and applications only
+    ("recruit.vacancies", "GET"): rule("/recruit/vacancies", COUNCIL_STAFF),
+    ("recruit.new_vacancy", "GET"): rule("/recruit/vacancies/new", COUNCIL_STAFF),
+    ("recruit.new_vacancy", "POST"): rule("/recruit/vacancies/new", expect(COUNCIL_STAFF, recruiter=400,
+                                                                           other_recruiter=400, council_admin=400)),
+    ("recruit.vacancy", "GET"): rule("/recruit/vacancies/{vacancy}", COUNCIL_A_STAFF),
+    ("recruit.edit_vacancy", "GET"): rule("/recruit/vacancies/{vacancy}/edit", COUNCIL_A_STAFF),
+    ("recruit.edit_vacancy", "POST"): rule("/recruit/vacancies/{vacancy}/edit",
+                                           expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
+    ("recruit.publish_vacancy", "POST"): rule("/recruit/vacancies/{draft}/publish",
+                                              expect(COUNCIL_A_STAFF, recruiter=302, council_admin=302)),
+    ("recruit.close_vacancy", "POST"): rule("/recruit/vacancies/{vacancy}/close",
+                                            expect(COUNCIL_A_STAFF, recruiter=302, council_admin=302)),
+    ("recruit.reopen_vacancy", "GET"): rule("/recruit/vacancies/{vacancy}/reopen", COUNCIL_A_STAFF),
+    ("recruit.reopen_vacancy", "POST"): rule("/recruit/vacancies/{vacancy}/reopen",
+                                             expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
+    ("recruit.feature_vacancy", "GET"): rule("/recruit/vacancies/{vacancy}/feature", COUNCIL_A_STAFF),
+    ("recruit.feature_vacancy", "POST"): rule("/recruit/vacancies/{vacancy}/feature",
+                                              expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
+    ("recruit.end_featured_slot", "POST"): rule("/recruit/featured-slots/{slot}/end",
+                                                expect(COUNCIL_A_STAFF, recruiter=302, council_admin=302)),
+    ("recruit.application", "GET"): rule("/recruit/applications/{application}", COUNCIL_A_STAFF),
+    ("recruit.move_application", "POST"): rule("/recruit/applications/{application}/move",
+                                               expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
+    ("recruit.record_swe_check", "POST"): rule("/recruit/applications/{application}/registration-check",
+                                               expect(COUNCIL_A_STAFF, recruiter=302, council_admin=302)),
+    ("recruit.council", "GET"): rule("/recruit/council", expect(COUNCIL_STAFF, recruiter=403, other_recruiter=403)),
+    ("recruit.council", "POST"): rule("/recruit/council", expect(COUNCIL_STAFF, recruiter=403, other_recruiter=403,
+                                                                 council_admin=400)),
+    # --- campaigns: a council's under /recruit, the region's under /insights
+    ("recruit_campaigns.index", "GET"): rule("/recruit/campaigns", COUNCIL_STAFF),
+    ("recruit_campaigns.new", "GET"): rule("/recruit/campaigns/new", COUNCIL_STAFF),
+    ("recruit_campaigns.new", "POST"): rule("/recruit/campaigns/new", expect(COUNCIL_STAFF, recruiter=400,
+                                                                             other_recruiter=400, council_admin=400)),
+    ("recruit_campaigns.detail", "GET"): rule("/recruit/campaigns/{campaign}", COUNCIL_A_STAFF),
+    ("recruit_campaigns.edit", "GET"): rule("/recruit/campaigns/{campaign}/edit", COUNCIL_A_STAFF),
+    ("recruit_campaigns.edit", "POST"): rule("/recruit/campaigns/{campaign}/edit",
+                                             expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
+    ("recruit_campaigns.add_link", "POST"): rule("/recruit/campaigns/{campaign}/links",
+                                                 expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
+    ("lead_campaigns.index", "GET"): rule("/insights/campaigns", REGION),
+    ("lead_campaigns.new", "GET"): rule("/insights/campaigns/new", REGION),
+    ("lead_campaigns.new", "POST"): rule("/insights/campaigns/new", expect(REGION, programme_lead=400,
+                                                                           platform_admin=400)),
+    ("lead_campaigns.detail", "GET"): rule("/insights/campaigns/{regional_campaign}", REGION),
+    ("lead_campaigns.edit", "GET"): rule("/insights/campaigns/{regional_campaign}/edit", REGION),
+    ("lead_campaigns.edit", "POST"): rule("/insights/campaigns/{regional_campaign}/edit",
+                                          expect(REGION, programme_lead=400, platform_admin=400)),
+    ("lead_campaigns.add_link", "POST"): rule("/insights/campaigns/{regional_campaign}/links",
+                                              expect(REGION, programme_lead=400, platform_admin=400)),
+    # --- insights: council staff their own council, the programme team the region
+    ("insights.dashboard", "GET"): rule("/insights", INSIGHTS),
+    ("insights.table_csv", "GET"): rule("/insights/funnel.csv", INSIGHTS),
+    ("bulletins.bulletins", "GET"): rule("/insights/bulletins", INSIGHTS),
+    ("bulletins.bulletin_html", "GET"): rule("/insights/bulletins/{council_bulletin}.html",
+                                             expect(INSIGHTS, other_recruiter=404)),
+    ("bulletins.bulletin_pdf", "GET"): rule("/insights/bulletins/{council_bulletin}.pdf",
+                                            expect(INSIGHTS, other_recruiter=404)),
+    ("bulletins.bulletin_subscription", "POST"): rule("/insights/bulletins/subscription",
+                                                      expect(INSIGHTS, **{r: 302 for r in ROLES[3:]})),
+    ("equality.equality_breakdown", "GET"): rule("/insights/equality", INSIGHTS),
+    ("equality.equality_csv", "GET"): rule("/insights/equality.csv", INSIGHTS),
+    ("supply_demand.supply_and_demand", "GET"): rule("/insights/supply-and-demand", INSIGHTS),
+    ("supply_demand.supply_and_demand_csv", "GET"): rule("/insights/supply-and-demand.csv", INSIGHTS),
+    # --- workforce
+    ("workforce.index", "GET"): rule("/insights/workforce/", INSIGHTS),
+    ("workforce.guide", "GET"): rule("/insights/workforce/guide", INSIGHTS),
+    ("workforce.template_csv", "GET"): rule("/insights/workforce/template.csv", INSIGHTS),
+    ("workforce.areas_csv", "GET"): rule("/insights/workforce/areas.csv", REGION),
+    ("workforce.region_census_csv", "GET"): rule("/insights/workforce/census.csv", REGION),
+    ("workforce.region_reasons_csv", "GET"): rule("/insights/workforce/reasons.csv", REGION),
+    ("workforce.region_trend_csv", "GET"): rule("/insights/workforce/trend.csv", REGION),
+    ("workforce.settings", "GET"): rule("/insights/workforce/settings", REGION),
+    ("workforce.settings", "POST"): rule("/insights/workforce/settings", expect(REGION, programme_lead=400,
+                                                                                platform_admin=400)),
+    ("workforce.council", "GET"): rule(WF, WORKFORCE_READ),
+    ("workforce.census_csv", "GET"): rule(WF + "/census.csv", WORKFORCE_READ),
+    ("workforce.agency_return_csv", "GET"): rule(WF + "/agency-return.csv", WORKFORCE_READ),
+    ("workforce.council_reasons_csv", "GET"): rule(WF + "/reasons.csv", WORKFORCE_READ),
+    ("workforce.council_trend_csv", "GET"): rule(WF + "/trend.csv", WORKFORCE_READ),
+    ("workforce.glidepath", "GET"): rule(WF + "/glidepath", WORKFORCE_READ),
+    ("workforce.glidepath", "POST"): rule(WF + "/glidepath", expect(WORKFORCE_EDIT, council_admin=400,
+                                                                    programme_lead=400, platform_admin=400)),
+    ("workforce.glidepath_csv", "GET"): rule(WF + "/glidepath.csv", WORKFORCE_READ),
+    ("workforce.remove_target", "POST"): rule(WF + "/glidepath/{quarter}/remove", WORKFORCE_EDIT),
+    ("workforce.import_snapshots", "GET"): rule(WF + "/import", WORKFORCE_EDIT),
+    ("workforce.import_snapshots", "POST"): rule(WF + "/import", expect(WORKFORCE_EDIT, council_admin=400,
+                                                                        programme_lead=400, platform_admin=400)),
+    ("workforce.new_leaver", "GET"): rule(WF + "/leavers/new", WORKFORCE_EDIT),
+    ("workforce.new_leaver", "POST"): rule(WF + "/leavers/new", expect(WORKFORCE_EDIT, council_admin=400,
+                                                                       programme_lead=400, platform_admin=400)),
+    ("workforce.remove_leaver", "GET"): rule(WF + "/leavers/remove", WORKFORCE_EDIT),
+    ("workforce.remove_leaver", "POST"): rule(WF + "/leavers/remove", expect(WORKFORCE_EDIT, council_admin=400,
+                                                                             programme_lead=400, platform_admin=400)),
+    ("workforce.placements", "GET"): rule(WF + "/placements", WORKFORCE_READ),
+    ("workforce.placements_csv", "GET"): rule(WF + "/placements.csv", WORKFORCE_READ),
+    ("workforce.new_placement", "GET"): rule(WF + "/placements/new", WORKFORCE_EDIT),
+    ("workforce.new_placement", "POST"): rule(WF + "/placements/new", expect(WORKFORCE_EDIT, council_admin=400,
+                                                                             programme_lead=400, platform_admin=400)),
+    ("workforce.convert", "GET"): rule(WF + "/placements/{placement}/convert", WORKFORCE_EDIT),
+    ("workforce.convert", "POST"): rule(WF + "/placements/{placement}/convert",
+                                        expect(WORKFORCE_EDIT, council_admin=400, programme_lead=400,
+                                               platform_admin=400)),
+    ("workforce.end_placement", "GET"): rule(WF + "/placements/{placement}/end", WORKFORCE_EDIT),
+    ("workforce.end_placement", "POST"): rule(WF + "/placements/{placement}/end",
+                                              expect(WORKFORCE_EDIT, council_admin=400, programme_lead=400,
+                                                     platform_admin=400)),
+    ("workforce.snapshot", "GET"): rule(WF + "/quarters/{quarter}", WORKFORCE_EDIT),
+    ("workforce.snapshot", "POST"): rule(WF + "/quarters/{quarter}", expect(WORKFORCE_EDIT, council_admin=400,
+                                                                            programme_lead=400, platform_admin=400)),
+    ("workforce.remove_snapshot", "POST"): rule(WF + "/quarters/{quarter}/remove",
+                                                expect(WORKFORCE_EDIT, council_admin=302, programme_lead=404,
+                                                       platform_admin=404)),
+    # --- administration
+    ("admin.audit_log", "GET"): rule("/admin/audit", expect(ADMIN, council_admin=200)),
+}
+
+
+def _routes(app) -> set[tuple[str, str]]:
+    return {
+        (r.endpoint, method)
+        for r in app.url_map.iter_rules()
+        for method in r.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_has_a_rule(app):
+    missing = sorted(_routes(app) - set(RULES))
+    assert not missing, "routes with no rule in tests/test_access_matrix.py RULES:\n" + "\n".join(
+        f"  {endpoint} {method}" for endpoint, method in missing)
+    stale = sorted(set(RULES) - _routes(app))
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+def _answer(response) -> Any:
+    if response.status_code == 302 and "/sign-in" in response.headers.get("Location", ""):
+        return SIGN_IN
+    return response.status_code
+
+
+def _ask(app, world: World, role: str, method: str, rule_: Rule):
+    client = app.test_client()
+    if role != "anonymous":
+        helpers.sign_in_as(client, world.users[role])
+    path = rule_.path.format(**world.values)
+    return client.open(path, method=method, data=rule_.data or {}, headers=rule_.headers or {})
+
+
+@pytest.mark.parametrize(("endpoint", "method"), sorted(RULES), ids=[f"{e}-{m}" for e, m in sorted(RULES)])
+def test_access(app, endpoint, method):
+    world = build_world()
+    rule_ = RULES[(endpoint, method)]
+    got = {}
+    for role in ROLES:
+        got[role] = _answer(_ask(app, world, role, method, rule_))
+        db.session.rollback()
+    wrong = {role: f"expected {rule_.answers[role]!r}, got {got[role]!r}"
+             for role in ROLES if got[role] != rule_.answers[role]}
+    assert not wrong, f"{method} {rule_.path}: " + "; ".join(f"{r} {w}" for r, w in wrong.items())
+
