@@ -52,6 +52,8 @@ def failures(vacancy: VacancyFacts, candidate: CandidateFacts, *, for_recruiter:
         problems.append("has not asked to be found by recruiters")
     if for_recruiter and candidate.availability == Availability.NOT_LOOKING:
         problems.append("not looking at the moment")
+    if for_recruiter and vacancy.organisation_slug in candidate.hidden_from:
+        problems.append("has hidden their profile from this council")
     if candidate.role_level is not None and abs(vacancy.role_level.rank - candidate.role_level.rank) > MAX_ROLE_STEPS:
         problems.append("role level too far apart")
     if not registration_allows(vacancy.role_level, candidate):
@@ -85,6 +87,7 @@ class CandidateTable:
     min_salary: np.ndarray  # NaN when not given
     accepts_contract: dict[str, np.ndarray]  # contract type -> who would take it (no preference: anyone)
     prefers_borough: dict[str, np.ndarray]  # borough slug -> who chose it
+    hidden_from: dict[str, np.ndarray]  # council slug -> who hid from it (only councils someone hid from)
 
     @classmethod
     def of(cls, candidates: Sequence[CandidateFacts]) -> "CandidateTable":
@@ -104,6 +107,8 @@ class CandidateTable:
                                                  for c in candidates], dtype=bool) for t in ContractType},
             prefers_borough={b.slug: np.array([b.slug in c.preferred_boroughs for c in candidates], dtype=bool)
                              for b in LONDON_BOROUGHS},
+            hidden_from={o: np.array([o in c.hidden_from for c in candidates], dtype=bool)
+                         for o in sorted({o for c in candidates for o in c.hidden_from})},
         )
 
     def __len__(self) -> int:
@@ -113,6 +118,9 @@ class CandidateTable:
         mask = np.ones(len(self), dtype=bool)
         if for_recruiter:
             mask &= self.discoverable & self.looking
+            hidden = self.hidden_from.get(vacancy.organisation_slug)
+            if hidden is not None:
+                mask &= ~hidden
         rank = vacancy.role_level.rank
         mask &= (self.role_rank < 0) | (np.abs(self.role_rank - rank) <= MAX_ROLE_STEPS)
         if rank > STUDENT_MAY_APPLY_UP_TO.rank:
@@ -197,11 +205,13 @@ def _any(*clauses: dict[str, Any]) -> dict[str, Any]:
 
 
 def es_candidate_filters(vacancy: VacancyFacts) -> list[dict[str, Any]]:
-    """Filters over the candidate-vectors index: discoverable, looking, and the hard constraints."""
+    """Filters over the candidate-vectors index: discoverable, looking, not hidden from the vacancy's
+    council, and the hard constraints."""
     rank = vacancy.role_level.rank
     filters: list[dict[str, Any]] = [
         {"term": {"discoverable": True}},
         {"term": {"looking": True}},
+        {"bool": {"must_not": {"term": {"hidden_from": vacancy.organisation_slug}}}},
         _any(_missing("role_rank"), {"range": {"role_rank": {"gte": rank - MAX_ROLE_STEPS, "lte": rank + MAX_ROLE_STEPS}}}),
         _any(_missing("min_salary"), {"range": {"min_salary": {"lte": vacancy.salary_max}}}),
         _any(_missing("contract_types"), {"term": {"contract_types": vacancy.contract_type.value}}),

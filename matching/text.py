@@ -70,6 +70,7 @@ class CandidateFacts:
     years_qualified: int | None = None
     cv_text: str = ""
     discoverable: bool = False
+    hidden_from: tuple[str, ...] = ()  # slugs of councils never shown this candidate
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
@@ -84,7 +85,7 @@ class CandidateFacts:
             availability=Availability(profile.availability or Availability.NOW),
             registered=bool(profile.swe_number), in_asye=bool(profile.in_asye),
             years_qualified=profile.years_qualified, cv_text=profile.cv_text or "",
-            discoverable=bool(profile.discoverable),
+            discoverable=bool(profile.discoverable), hidden_from=tuple(profile.hidden_from or ()),
         )
 
 

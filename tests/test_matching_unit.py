@@ -99,6 +99,7 @@ def test_cached_encoder_encodes_each_text_once():
     ({"contract_types": ("locum",)}, "contract type not wanted"),
     ({"min_salary": 55000}, "pays below the minimum salary"),
     ({"home_borough": "croydon", "max_commute_miles": 5}, "beyond the maximum commute"),
+    ({"hidden_from": ("croydon", "camden")}, "has hidden their profile from this council"),
 ])
 def test_each_hard_constraint_filters(changes, problem):
     assert failures(vacancy(), candidate(), for_recruiter=True) == []
@@ -121,6 +122,17 @@ def test_the_candidate_direction_ignores_opting_in():
     assert failures(vacancy(), candidate(discoverable=False, availability=Availability.NOT_LOOKING)) == []
 
 
+def test_hiding_from_a_council_hides_only_from_that_council_and_only_from_recruiters():
+    hiding = candidate(hidden_from=("camden",))
+    islington = vacancy(organisation_id=2, organisation_slug="islington")
+    assert failures(islington, hiding, for_recruiter=True) == []
+    assert failures(vacancy(), hiding) == []  # their own "jobs that fit" still show their employer's jobs
+    table = CandidateTable.of([candidate(id=1), hiding, candidate(id=3, hidden_from=("islington", "camden"))])
+    assert table.mask_for(vacancy()).tolist() == [True, False, False]
+    assert table.mask_for(islington).tolist() == [True, True, False]
+    assert table.mask_for(vacancy(organisation_id=5, organisation_slug="hackney")).tolist() == [True, True, True]
+
+
 def _random_population(seed: int, n: int) -> tuple[list[VacancyFacts], list[CandidateFacts]]:
     rng = random.Random(seed)
     vacancies, candidates = [], []
@@ -138,6 +150,7 @@ def _random_population(seed: int, n: int) -> tuple[list[VacancyFacts], list[Cand
             preferred_boroughs=tuple(rng.sample([b.slug for b in LONDON_BOROUGHS], rng.randint(0, 2))),
             registered=rng.random() < 0.8, discoverable=rng.random() < 0.6,
             availability=rng.choice(list(Availability)),
+            hidden_from=tuple(rng.sample([b.slug for b in LONDON_BOROUGHS], rng.choice([0, 0, 1, 3]))),
         ))
     return vacancies, candidates
 
@@ -156,7 +169,7 @@ def test_numpy_masks_agree_with_the_rules():
 def test_elasticsearch_filters_name_every_constraint():
     filters = constraints.es_candidate_filters(vacancy())
     text = repr(filters)
-    for field in ("discoverable", "looking", "role_rank", "min_salary", "contract_types", "registered",
+    for field in ("discoverable", "looking", "hidden_from", "role_rank", "min_salary", "contract_types", "registered",
                   "home_borough", "max_commute_miles", "preferred_boroughs"):
         assert field in text
     assert len([f for f in filters[-1]["bool"]["should"] if "filter" in f.get("bool", {})]) == len(LONDON_BOROUGHS)

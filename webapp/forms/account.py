@@ -214,12 +214,18 @@ class ProfileForm(FlaskForm):
     discoverable = BooleanField("Let recruiters find me", widget=GovCheckboxInput(),
                                 description="Recruiters at the region's councils can see your profile and invite you "
                                             "to apply. You can change your mind at any time.")
+    hidden_from = SelectMultipleField(
+        "Hide my profile from these councils", choices=[], widget=GovCheckboxesInput(),
+        description="Recruiters at the councils you tick never see your profile, for example your current "
+                    "employer. You still see and can apply for their jobs.",
+    )
     submit = SubmitField("Save profile", widget=GovSubmitInput())
 
     def __init__(self, *args: Any, council_choices: list[tuple[str, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         choices = council_choices if council_choices is not None else profiles.council_choices()
         self.preferred_boroughs.choices = options(choices)
+        self.hidden_from.choices = options(choices)
         self.home_borough.choices = options([("", "Choose a borough")] + list(choices))
 
     @classmethod

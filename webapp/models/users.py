@@ -86,9 +86,9 @@ class CandidateProfile(TimestampMixin, Base):
     cv_text: Mapped[str] = mapped_column(sa.Text, default="")
     # "Let recruiters find me": only then does a recruiter ever see this profile.
     discoverable: Mapped[bool] = mapped_column(default=False, index=True)
-    # Organisation ids of councils that never see this profile (their current employer, say),
-    # wherever recruiters find candidates: suggestions and invitations (matching.constraints).
-    hidden_from: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    # Slugs of councils that never see this profile (their current employer, say), wherever
+    # recruiters find candidates: suggestions and invitations (matching.constraints).
+    hidden_from: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     # The social worker's last visit (signing in, or opening their profile): a findable profile
     # nobody has visited for six months is switched off (services.profile_visits), after a warning.
     last_visit_at: Mapped[dt.datetime | None]

@@ -41,6 +41,7 @@ CANDIDATE_MAPPING: dict[str, Any] = {
         "preferred_boroughs": _KEYWORD,
         "min_salary": {"type": "integer"},
         "contract_types": _KEYWORD,
+        "hidden_from": _KEYWORD,  # slugs of councils the candidate hid from
         "vector": VECTOR,
     },
 }
@@ -72,6 +73,7 @@ def candidate_vector_document(facts: CandidateFacts, vector: np.ndarray) -> dict
         "looking": facts.availability != Availability.NOT_LOOKING,
         "preferred_boroughs": list(facts.preferred_boroughs),
         "contract_types": list(facts.contract_types),
+        "hidden_from": list(facts.hidden_from),
         "vector": [round(float(x), 6) for x in vector],  # float32 carries ~7 digits: no more is sent
     }
     # Absent, not null, when not given: the filters treat a missing field as "no constraint".

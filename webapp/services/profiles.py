@@ -41,6 +41,7 @@ PROFILE_FIELDS = (
     "availability",
     "cv_text",
     "discoverable",
+    "hidden_from",
 )
 
 
@@ -161,6 +162,7 @@ def clean_profile(values: dict[str, Any]) -> dict[str, Any]:
 
     check("cv_text", cv)
     check("discoverable", bool)
+    check("hidden_from", lambda v: _choices(v, council_slugs, "Select councils from the list to hide your profile from"))
     if errors:
         raise ProfileInvalid(errors)
     return cleaned
@@ -205,5 +207,8 @@ def profile_as_dict(profile: CandidateProfile) -> dict[str, Any]:
         "availability": profile.availability.value if profile.availability else None,
         "cv_text": profile.cv_text,
         "discoverable": profile.discoverable,
+        "hidden_from": list(profile.hidden_from or []),
+        "last_visit_at": profile.last_visit_at.isoformat() if profile.last_visit_at else None,
+        "switched_off_at": profile.switched_off_at.isoformat() if profile.switched_off_at else None,
         "updated_at": profile.updated_at.isoformat() if profile.updated_at else None,
     }
