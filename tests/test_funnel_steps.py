@@ -62,3 +62,25 @@ def test_started_counts_only_a_social_worker_in_a_browser(app, application):
     db.session.commit()
     assert kinds(application) == ["application_started"]
     assert application.status == ApplicationStatus.SUBMITTED
+
+
+def test_started_before_there_is_an_application_is_once_per_social_worker_and_job(app):
+    council = OrganisationFactory(name="Croydon", slug="croydon")
+    candidate, other = CandidateFactory(), CandidateFactory()
+    vacancy, second = VacancyFactory(organisation=council), VacancyFactory(organisation=council)
+    db.session.commit()
+    with app.test_request_context("/", headers={"User-Agent": "Mozilla/5.0 (iPhone)"}):
+        assert funnel.record(FunnelStep.APPLICATION_STARTED, vacancy=vacancy, user=candidate) is not None
+        assert funnel.record(FunnelStep.APPLICATION_STARTED, vacancy=vacancy, user=candidate) is None
+        assert funnel.record(FunnelStep.APPLICATION_STARTED, vacancy=second, user=candidate) is not None
+        assert funnel.record(FunnelStep.APPLICATION_STARTED, vacancy=vacancy, user=other) is not None
+        with pytest.raises(ValueError, match="needs the application"):
+            funnel.record(FunnelStep.APPLICATION_STARTED, vacancy=vacancy)
+        with pytest.raises(ValueError, match="pass application="):
+            funnel.record(FunnelStep.INTERVIEW_SCHEDULED, vacancy=vacancy, user=candidate)
+    db.session.commit()
+    rows = db.session.execute(sa.select(FunnelEvent.user_id, FunnelEvent.vacancy_id, FunnelEvent.kind)
+                              .order_by(FunnelEvent.id)).all()
+    assert [tuple(r) for r in rows] == [(candidate.id, vacancy.id, "application_started"),
+                                        (candidate.id, second.id, "application_started"),
+                                        (other.id, vacancy.id, "application_started")]

@@ -200,30 +200,39 @@ def _record_for_application(step: FunnelStep, application: Application) -> Funne
     ))
 
 
-def record(step: FunnelStep, *, application: Application, user: Any = None) -> FunnelEvent | None:
+def record(step: FunnelStep, *, application: Application | None = None, vacancy: Vacancy | None = None,
+           user: Any = None) -> FunnelEvent | None:
     """The one call for an application's new funnel steps (domain.funnel.APPLICATION_STEPS):
 
-        funnel.record(FunnelStep.APPLICATION_STARTED, application=draft, user=current_user)  # first save of a draft
+        funnel.record(FunnelStep.APPLICATION_STARTED, vacancy=vacancy, user=candidate)  # a draft started
         funnel.record(FunnelStep.REFERENCE_RECEIVED, application=application)  # a referee's answer saved
         funnel.record(FunnelStep.INTERVIEW_SCHEDULED, application=application)  # an interview booked
 
-    Recorded once per application, however often it happens (a draft saved again, a second reference,
-    an interview moved), so calling it again is safe. Added to the caller's transaction, which
-    commits it with the change it describes. "Started" is the social worker's own step in their
-    browser (bots and staff are not counted, as for every visitor step); the others are credited,
-    like pipeline moves, to the campaign the application was credited to. Returns the event, or
-    None when nothing was recorded."""
+    Recorded once per application (for "started", before there is an application: once per social
+    worker and job), however often it happens (a draft saved again, a second reference, an interview
+    moved), so calling it again is safe. Added to the caller's transaction, which commits it with the
+    change it describes. "Started" is the social worker's own step in their browser (bots and staff
+    are not counted, as for every visitor step); the others are credited, like pipeline moves, to the
+    campaign the application was credited to. Returns the event, or None when nothing was recorded."""
     if step not in APPLICATION_STEPS:
         raise ValueError(f"{step.value} is not a step of one application; see domain.funnel.APPLICATION_STEPS")
-    if application.id is None:
+    if application is not None and application.id is None:
         db.session.flush()  # the event points at the application, so it needs its id
-    already = db.session.scalar(sa.select(FunnelEvent.id).where(
-        FunnelEvent.application_id == application.id, FunnelEvent.kind == step.value).limit(1))
+    if application is not None:
+        vacancy, person, same = application.vacancy, user or application.candidate, \
+            FunnelEvent.application_id == application.id
+    elif vacancy is not None and _signed_in(user) is not None:
+        person = _signed_in(user)
+        same = sa.and_(FunnelEvent.user_id == person.id, FunnelEvent.vacancy_id == vacancy.id)
+    else:
+        raise ValueError("funnel.record needs the application, or the job and the signed-in social worker")
+    already = db.session.scalar(sa.select(FunnelEvent.id).where(same, FunnelEvent.kind == step.value).limit(1))
     if already is not None:
         return None
     if step in VISITOR_STEPS:
-        return record_visitor_step(step, user if user is not None else application.candidate,
-                                   vacancy=application.vacancy, application=application)
+        return record_visitor_step(step, person, vacancy=vacancy, application=application)
+    if application is None:
+        raise ValueError(f"{step.value} is recorded for an application: pass application=")
     return _record_for_application(step, application)
 
 
