@@ -205,6 +205,12 @@ SETTINGS: tuple[Setting, ...] = (
             default="10 per minute"),
     Setting("SIGN_IN_RATE_LIMIT", "How often one address may try to sign in (Flask-Limiter's notation).",
             default="10 per minute"),
+    Setting("PUBLIC_READ_RATE_LIMIT", "How often one address may read the public API and the job feeds "
+            "(Flask-Limiter's notation).", default="120 per minute"),
+    Setting("FEED_CACHE_SECONDS", "How long browsers, feed readers and proxies may keep a feed, sitemap or public API "
+            "answer before asking again.", _whole_number(0, 86400), 300),
+    Setting("DWP_EXPORTS_KEPT", "How many nightly DWP Find a job exports to keep for the programme team to download.",
+            _whole_number(1, 365), 14),
     Setting("FEATURED_SLOTS_PER_COUNCIL", "Featured jobs one council may have on any day.", _whole_number(1), 3),
     Setting("FEATURED_SLOT_MAX_DAYS", "The longest a job may be featured at once, in days.", _whole_number(1), 31),
     Setting("WORKFORCE_ID_KEY", "Keys the hash of leavers' Social Work England numbers (the cooling-off check); "

@@ -5,10 +5,18 @@ Coordinates are each council's main civic centre, to about 500 m: good enough fo
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.vocabulary import SubRegion
+
+try:
+    # England's clock (GMT or BST): closing days end, and times without a zone are read, on it.
+    LONDON_TIME: dt.tzinfo = ZoneInfo("Europe/London")
+except ZoneInfoNotFoundError:  # a slim container with no time zone database: UTC rather than fail
+    LONDON_TIME = dt.UTC
 
 
 @dataclass(frozen=True)

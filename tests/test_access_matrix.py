@@ -46,7 +46,7 @@ from webapp.models import (
     WorkforceSnapshot,
 )
 from webapp.models.bulletins import REGION_SCOPE
-from webapp.services import accounts, saved_searches
+from webapp.services import accounts, feeds, saved_searches
 
 ROLES = (
     "anonymous",
@@ -161,6 +161,7 @@ def build_world() -> World:
         "placement": placement.id,
         "news": news.slug,
         "unsubscribe_token": saved_searches.unsubscribe_token(candidate, [saved]),
+        "feed_token": feeds.new_feed_link(saved),
         "reset_token": accounts.make_reset_token(candidate),
     }
     db.session.commit()
@@ -254,6 +255,19 @@ RULES: dict[tuple[str, str], Rule] = {
     # The token is the permission: whoever holds the link from the email may unsubscribe.
     ("alerts.unsubscribe", "GET"): rule("/alerts/unsubscribe/{unsubscribe_token}", PUBLIC),
     ("alerts.unsubscribe", "POST"): rule("/alerts/unsubscribe/{unsubscribe_token}", PUBLIC),
+    # --- syndication: search engines, feeds and aggregators read everything public; a saved search's
+    # feed link is opened by its secret alone, and made or turned off only by its owner
+    ("syndication.robots", "GET"): rule("/robots.txt", PUBLIC),
+    ("syndication.sitemap", "GET"): rule("/sitemap.xml", PUBLIC),
+    ("syndication.sitemap_file", "GET"): rule("/sitemaps/1.xml", everyone(404)),  # one file: no index
+    ("syndication.jobs_feed", "GET"): rule("/feeds/jobs.rss?q=practitioner", PUBLIC),
+    ("syndication.council_feed", "GET"): rule("/feeds/councils/{council}.atom", PUBLIC),
+    ("syndication.saved_search_feed", "GET"): rule("/feeds/saved-searches/{saved_search}/{feed_token}.atom", PUBLIC),
+    ("syndication.aggregator_feed", "GET"): rule("/feeds/aggregator.xml", PUBLIC),
+    ("syndication.council_logo", "GET"): rule("/councils/{council}/logo.svg", PUBLIC),
+    ("syndication.saved_search_feed_link", "GET"): rule("/account/saved-searches/{saved_search}/feed", CANDIDATE_OWN),
+    ("syndication.saved_search_feed_link", "POST"): rule("/account/saved-searches/{saved_search}/feed",
+                                                          expect(CANDIDATE_OWN, candidate=400)),
     # --- matching
     ("matching.jobs_that_fit", "GET"): rule("/account/jobs-that-fit", CANDIDATES),
     ("matching.dismiss_invitation", "POST"): rule("/account/invitations/{invitation}/dismiss",

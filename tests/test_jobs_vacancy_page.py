@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -40,6 +41,7 @@ def json_ld(html: str) -> dict:
 def vacancy(app):
     organisation = OrganisationFactory(
         name="Camden", slug="camden", town="King's Cross", website="https://www.camden.gov.uk",
+        office_street_address="5 Pancras Square", office_postcode="N1C 4AG",
         ofsted_rating=OfstedRating.OUTSTANDING, offer_pay="Pay on a published framework.",
         offer_caseload="Caseloads reported monthly.", offer_supervision="Fortnightly supervision.",
         offer_development="A social work academy.", offer_hybrid="Team days on Tuesdays.",
@@ -117,15 +119,23 @@ def test_job_posting_structured_data_has_every_required_property(client, vacancy
     data = json_ld(client.get(page_url(vacancy)).text)
     assert data["@context"] == "https://schema.org" and data["@type"] == "JobPosting"
     assert data["title"] == "Social Worker, Child Protection"
-    assert "Join our child protection team." in data["description"]
+    # The advert as HTML, as Google asks: the summary, then the description's paragraphs.
+    assert data["description"] == ("<p>Join our child protection team.</p><p>First paragraph.</p>"
+                                   "<p>What we offer:</p><ul><li>small caseloads</li><li>good supervision</li></ul>")
     assert data["datePosted"] == "2026-11-02"
-    assert data["validThrough"] == f"{vacancy.closing_date.isoformat()}T23:59:59"
-    assert data["hiringOrganization"] == {"@type": "Organization", "name": "Camden",
-                                          "sameAs": "https://www.camden.gov.uk"}
+    # The end of the closing day on England's clock, with its offset (GMT or BST).
+    valid_through = dt.datetime.fromisoformat(data["validThrough"])
+    assert valid_through.tzinfo is not None
+    assert valid_through.replace(tzinfo=None) == dt.datetime.combine(vacancy.closing_date, dt.time(23, 59, 59))
+    assert valid_through.utcoffset() == ZoneInfo("Europe/London").utcoffset(valid_through.replace(tzinfo=None))
+    assert data["hiringOrganization"] == {
+        "@type": "Organization", "name": "Camden", "url": "https://www.camden.gov.uk",
+        "logo": "http://localhost/councils/camden/logo.svg", "sameAs": "http://localhost/councils/camden"}
     location = data["jobLocation"]
     assert location["@type"] == "Place"
-    assert location["address"] == {"@type": "PostalAddress", "addressLocality": "King's Cross",
-                                   "addressRegion": "London", "addressCountry": "GB"}
+    assert location["address"] == {"@type": "PostalAddress", "streetAddress": "5 Pancras Square",
+                                   "addressLocality": "King's Cross", "addressRegion": "London",
+                                   "postalCode": "N1C 4AG", "addressCountry": "GB"}
     assert location["geo"]["@type"] == "GeoCoordinates"
     assert location["geo"]["latitude"] == pytest.approx(vacancy.latitude)
     assert data["employmentType"] == ["FULL_TIME"]
@@ -138,6 +148,27 @@ def test_job_posting_structured_data_has_every_required_property(client, vacancy
     assert data["identifier"]["value"] == "CAM-123"
 
 
+def test_a_job_at_another_office_gives_that_address_and_a_council_logo_of_its_own(client, vacancy):
+    vacancy.office_street_address = "Crowndale Centre, 218 Eversholt Street"
+    vacancy.office_postcode = "NW1 1BD"
+    vacancy.organisation.logo_url = "https://www.camden.gov.uk/logo.png"
+    vacancy.organisation.website = None
+    db.session.commit()
+    data = json_ld(client.get(page_url(vacancy)).text)
+    address = data["jobLocation"]["address"]
+    assert (address["streetAddress"], address["postalCode"]) == ("Crowndale Centre, 218 Eversholt Street", "NW1 1BD")
+    assert data["hiringOrganization"] == {"@type": "Organization", "name": "Camden",
+                                          "url": "http://localhost/councils/camden",
+                                          "logo": "https://www.camden.gov.uk/logo.png"}
+
+
+def test_a_logo_address_that_is_not_https_is_not_used(client, vacancy):
+    vacancy.organisation.logo_url = "javascript:alert(1)"
+    db.session.commit()
+    data = json_ld(client.get(page_url(vacancy)).text)
+    assert data["hiringOrganization"]["logo"] == "http://localhost/councils/camden/logo.svg"
+
+
 def test_structured_data_cannot_be_broken_out_of_by_the_advert(client, vacancy):
     vacancy.title = 'Social worker </script><script>alert("x")</script>'
     vacancy.description = "Bring <!-- your --> best & brightest </SCRIPT>"
@@ -146,7 +177,7 @@ def test_structured_data_cannot_be_broken_out_of_by_the_advert(client, vacancy):
     block = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S).group(1)
     assert "<" not in block and ">" not in block
     data = json.loads(block)
-    assert data["title"] == vacancy.title and "</SCRIPT>" in data["description"]
+    assert data["title"] == vacancy.title and "&lt;/SCRIPT&gt;" in data["description"]
     assert '<script>alert("x")' not in html
 
 

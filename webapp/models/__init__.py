@@ -7,6 +7,7 @@ from webapp.models.bulletins import Bulletin, BulletinSubscription
 from webapp.models.campaigns import Campaign, TrackedLink, campaign_vacancies
 from webapp.models.content import Follow, NewsArticle
 from webapp.models.equality import EqualityAnswers
+from webapp.models.exports import JobExport
 from webapp.models.featured import FeaturedSlot
 from webapp.models.funnel import FunnelDaily, FunnelVisitorDay
 from webapp.models.mail import BouncedAddress, MailStatus, OutgoingMail
@@ -57,6 +58,7 @@ __all__ = [
     "FunnelEvent",
     "FunnelVisitorDay",
     "Invitation",
+    "JobExport",
     "MailStatus",
     "NewsArticle",
     "Organisation",

@@ -29,6 +29,9 @@ class SavedSearch(TimestampMixin, Base):
     # When the alert last looked for new jobs, and when it last found some and mailed them.
     last_checked_at: Mapped[dt.datetime | None]
     last_sent_at: Mapped[dt.datetime | None]
+    # The private feed link's key: random, not itself the secret (the link carries an HMAC of it
+    # under the app's secret key), so nothing that opens the feed is stored. None: no feed link.
+    feed_key: Mapped[str | None] = mapped_column(sa.String(32))
 
     user: Mapped["User"] = relationship()
 

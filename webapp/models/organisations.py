@@ -24,6 +24,12 @@ class Organisation(TimestampMixin, Base):
     kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind), default=OrganisationKind.COUNCIL)
     sub_region: Mapped[SubRegion] = mapped_column(enum_column(SubRegion), index=True)
     town: Mapped[str] = mapped_column(sa.String(80), default="")
+    # The children's services office, as a job advert's address: search engines need the street
+    # and postcode (Google's JobPosting guidelines). A vacancy may name a different office.
+    office_street_address: Mapped[str] = mapped_column(sa.String(200), default="")
+    office_postcode: Mapped[str] = mapped_column(sa.String(10), default="")
+    # The council's own logo (an https address on its website); unset, the site draws a plain one.
+    logo_url: Mapped[str | None] = mapped_column(sa.String(300))
     latitude: Mapped[float]
     longitude: Mapped[float]
     website: Mapped[str | None] = mapped_column(sa.String(300))

@@ -58,6 +58,9 @@ class Vacancy(TimestampMixin, Base):
     fte: Mapped[Decimal] = mapped_column(sa.Numeric(3, 2), default=Decimal("1.00"))
     working_pattern: Mapped[WorkingPattern] = mapped_column(enum_column(WorkingPattern), index=True)
     location_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    # The office the job is based at, when it is not the council's own (None: the council's).
+    office_street_address: Mapped[str | None] = mapped_column(sa.String(200))
+    office_postcode: Mapped[str | None] = mapped_column(sa.String(10))
     latitude: Mapped[float]
     longitude: Mapped[float]
     closing_date: Mapped[dt.date]
@@ -90,6 +93,13 @@ class Vacancy(TimestampMixin, Base):
 
     def is_featured_on(self, day: dt.date) -> bool:
         return self.is_live_on(day) and any(slot.is_live_on(day) for slot in self.featured_slots)
+
+    @property
+    def office_address(self) -> tuple[str, str]:
+        """(street address, postcode) of the office the job is based at: its own, else the council's."""
+        if self.office_street_address or self.office_postcode:
+            return self.office_street_address or "", self.office_postcode or ""
+        return self.organisation.office_street_address, self.organisation.office_postcode
 
     @property
     def path_segment(self) -> str:

@@ -12,14 +12,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from flask import url_for
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 
+from domain.geography import LONDON_TIME
 from domain.vocabulary import ApplyMethod, ContractType, VacancyStatus, WorkingPattern
 from webapp.extensions import db
 from webapp.models import Organisation, Vacancy
 from webapp.search import Hit, SearchQuery, SearchResult, get_engine
 from webapp.search.engine import SearchEngine
+from webapp.services.advert_html import advert_markup
 
 MAX_EXTERNAL_URL_LENGTH = 500
 
@@ -118,7 +121,8 @@ def public_vacancy(vacancy_id: int) -> Vacancy | None:
     vacancy = db.session.scalar(
         sa.select(Vacancy).options(joinedload(Vacancy.organisation)).where(Vacancy.id == vacancy_id)
     )
-    if vacancy is None or vacancy.status == VacancyStatus.DRAFT:
+    # A draft removed through the API is closed but was never public: still not found.
+    if vacancy is None or vacancy.status == VacancyStatus.DRAFT or vacancy.published_at is None:
         return None
     return vacancy
 
@@ -162,32 +166,64 @@ def employment_types(vacancy: Vacancy) -> list[str]:
     return types
 
 
+def advert_html(vacancy: Vacancy) -> Markup:
+    """The advert (summary, then description) as class-free safe HTML, for JobPosting and feeds."""
+    return advert_markup(vacancy.summary, vacancy.description, vacancy.description_html)
+
+
+def valid_through(vacancy: Vacancy) -> dt.datetime:
+    """The advert stays open to the end of its closing day, on England's clock (GMT or BST)."""
+    return dt.datetime.combine(vacancy.closing_date, dt.time(23, 59, 59), tzinfo=LONDON_TIME)
+
+
+def council_page_url(organisation: Organisation) -> str:
+    return url_for("jobs.council", slug=organisation.slug, _external=True)
+
+
+def council_logo_url(organisation: Organisation) -> str:
+    """The council's own logo when it has given an https address for one, else the plain one the
+    site draws for it (Google shows a logo beside every job, and wants one that always loads)."""
+    own = safe_external_url(organisation.logo_url)
+    if own and own.lower().startswith("https://"):
+        return own
+    return url_for("syndication.council_logo", slug=organisation.slug, _external=True)
+
+
 def job_posting(vacancy: Vacancy, url: str, region_name: str = "London") -> dict[str, Any]:
-    """schema.org JobPosting for a job page, as Google for Jobs reads it."""
+    """schema.org JobPosting for a vacancy, complete by Google's guidelines for job postings: the
+    one builder for the job page's JSON-LD and the public API's vacancy."""
     organisation: Organisation = vacancy.organisation
     posted = vacancy.published_at or vacancy.created_at
-    description = "\n\n".join(p for p in (vacancy.summary, vacancy.description) if p)
-    hiring: dict[str, Any] = {"@type": "Organization", "name": organisation.name}
-    if safe_external_url(organisation.website):
-        hiring["sameAs"] = organisation.website
+    website = safe_external_url(organisation.website)
+    hiring: dict[str, Any] = {
+        "@type": "Organization",
+        "name": organisation.name,
+        "url": website or council_page_url(organisation),
+        "logo": council_logo_url(organisation),
+    }
+    if website:
+        hiring["sameAs"] = council_page_url(organisation)
+    street, postcode = vacancy.office_address
+    address: dict[str, Any] = {"@type": "PostalAddress"}
+    if street:
+        address["streetAddress"] = street
+    address["addressLocality"] = vacancy.location_name or organisation.town or organisation.name
+    address["addressRegion"] = region_name
+    if postcode:
+        address["postalCode"] = postcode
+    address["addressCountry"] = "GB"
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "JobPosting",
         "title": vacancy.title,
-        "description": description,
+        "description": str(advert_html(vacancy)),
         "url": url,
         "datePosted": posted.date().isoformat() if posted else None,
-        # The advert stays open to the end of its closing day.
-        "validThrough": dt.datetime.combine(vacancy.closing_date, dt.time(23, 59, 59)).isoformat(),
+        "validThrough": valid_through(vacancy).isoformat(),
         "hiringOrganization": hiring,
         "jobLocation": {
             "@type": "Place",
-            "address": {
-                "@type": "PostalAddress",
-                "addressLocality": vacancy.location_name or organisation.town or organisation.name,
-                "addressRegion": region_name,
-                "addressCountry": "GB",
-            },
+            "address": address,
             "geo": {"@type": "GeoCoordinates", "latitude": vacancy.latitude, "longitude": vacancy.longitude},
         },
         "employmentType": employment_types(vacancy),

@@ -20,7 +20,8 @@ class NewsPage:
     total: int
 
 
-def _published(now: dt.datetime | None = None) -> sa.ColumnElement[bool]:
+def published_filter(now: dt.datetime | None = None) -> sa.ColumnElement[bool]:
+    """The database's side of "published": its time has come (the sitemap lists the same articles)."""
     now = now or utcnow()
     return sa.and_(NewsArticle.published_at.is_not(None), NewsArticle.published_at <= now)
 
@@ -30,7 +31,7 @@ def published_articles(page: int = 1, per_page: int = 10, now: dt.datetime | Non
     found = one_page(
         sa.select(NewsArticle)
         .options(joinedload(NewsArticle.organisation))
-        .where(_published(now))
+        .where(published_filter(now))
         .order_by(NewsArticle.published_at.desc(), NewsArticle.id.desc()),
         page, per_page,
     )
@@ -40,5 +41,5 @@ def published_articles(page: int = 1, per_page: int = 10, now: dt.datetime | Non
 def published_article(slug: str, now: dt.datetime | None = None) -> NewsArticle | None:
     return db.session.scalar(
         sa.select(NewsArticle).options(joinedload(NewsArticle.organisation))
-        .where(NewsArticle.slug == slug, _published(now))
+        .where(NewsArticle.slug == slug, published_filter(now))
     )

@@ -17,6 +17,7 @@ from webapp.views import (
     matching,
     recruit,
     supply_demand,
+    syndication,
     workforce,
 )
 
@@ -24,6 +25,7 @@ from webapp.views import (
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(syndication.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(alerts.bp)
     app.register_blueprint(equal_opportunities.bp)

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from domain import vocabulary
+from domain.geography import LONDON_TIME
 from domain.vocabulary import UserRole
 from webapp.web.charts import bar_percentages
 
@@ -54,10 +54,7 @@ def long_date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-try:
-    LONDON = ZoneInfo("Europe/London")
-except ZoneInfoNotFoundError:  # a slim container with no time zone database: show UTC rather than fail
-    LONDON = dt.UTC
+LONDON = LONDON_TIME
 
 
 def london_time(value: dt.datetime) -> dt.datetime:

@@ -1,0 +1,22 @@
+"""Answers that readers poll (feeds, the sitemap, the public API): how long they may be kept, and
+a validator (ETag, Last-Modified) so asking again for something unchanged costs a 304 and no body."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, current_app, request
+
+
+def conditional(response: Response, last_modified: dt.datetime | None = None, private: bool = False) -> Response:
+    """Mark ``response`` cacheable for FEED_CACHE_SECONDS, with a strong ETag of its body and the
+    moment its content last changed (naive UTC), then answer 304 if the reader already has it."""
+    response.cache_control.max_age = current_app.config["FEED_CACHE_SECONDS"]
+    # A private link's feed is one person's: shared caches must not keep it.
+    if private:
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
+    if last_modified is not None:
+        response.last_modified = last_modified.replace(tzinfo=dt.UTC)
+    response.add_etag()
+    return response.make_conditional(request)
