@@ -91,17 +91,18 @@ def main() -> None:
                      organisation=camden)
         db.session.add_all([lead, admin])
         db.session.commit()
-        lead_id, admin_id = lead.id, admin.id
+        admin_id = admin.id
+        lead_session_id = lead.get_id()  # the id a session keeps carries the session generation
 
-    def client_for(user_id: int):
+    def client_for(user_id: str):
         client = app.test_client()
         with app.test_request_context(environ_base=client.environ_base):
             identifier = _create_identifier()
         with client.session_transaction() as session:
-            session.update({"_user_id": str(user_id), "_fresh": True, "_id": identifier})
+            session.update({"_user_id": user_id, "_fresh": True, "_id": identifier})
         return client
 
-    lead_client = client_for(lead_id)
+    lead_client = client_for(lead_session_id)
     pages = {"region_page": "/insights/workforce/", "council_page": "/insights/workforce/councils/camden",
              "areas_csv": "/insights/workforce/areas.csv", "census_csv_all_councils": "/insights/workforce/census.csv",
              "agency_return_all_quarters": "/insights/workforce/councils/camden/agency-return.csv"}

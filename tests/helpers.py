@@ -13,7 +13,7 @@ def sign_in_as(client, user) -> None:
     with client.application.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()  # with the session generation web.security.load_user checks
         session["_fresh"] = True
         session["_id"] = identifier
 

@@ -33,6 +33,12 @@ class User(UserMixin, TimestampMixin, Base):
     last_sign_in_at: Mapped[dt.datetime | None]
     # Changing the password moves this on, which invalidates outstanding reset links.
     password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Every session carries the number this had when it began (see get_id): signing out, changing the
+    # password or closing the account moves it on, which ends every copy of every earlier session
+    # cookie on the server's side, not only in the browser that signed out.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Retention: when this account was warned that it will be deleted for inactivity (services.retention).
+    inactivity_warned_at: Mapped[dt.datetime | None]
 
     organisation: Mapped["Organisation | None"] = relationship()
     profile: Mapped["CandidateProfile | None"] = relationship(
@@ -42,6 +48,10 @@ class User(UserMixin, TimestampMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login reads this
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the session generation (web.security.load_user)."""
+        return f"{self.id}:{self.session_generation or 0}"
 
     def has_role(self, *roles: UserRole) -> bool:
         """The one role check for templates, navigation and services (views use role_required)."""

@@ -68,6 +68,12 @@ def password_problem(password: str) -> str | None:
     return None
 
 
+def end_sessions(user: User) -> None:
+    """End every session this account has, on every device: each one carries the old generation
+    (web.security.load_user), so even a copied cookie is refused from the next request on."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
 def set_password(user: User, password: str) -> None:
     problem = password_problem(password)
     if problem:
@@ -75,6 +81,8 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     # Moving this on kills every outstanding reset link for the account.
     user.password_changed_at = utcnow()
+    # A new password (a reset after a laptop was lost, say) signs out everyone who knew the old one.
+    end_sessions(user)
 
 
 def register_candidate(email: str, full_name: str, password: str) -> User:
@@ -299,6 +307,7 @@ def delete_account(user: User, password: str) -> None:
     user.password_hash = "!"  # not an Argon2 hash: nothing verifies against it
     user.active = False
     user.last_sign_in_at = None
+    end_sessions(user)
     audit.record(user, "account.deleted", user)
     db.session.flush()
     db.session.expire_all()  # the bulk updates above bypassed any application rows already loaded

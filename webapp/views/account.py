@@ -2,6 +2,7 @@
 and their personal data. Views parse, call a service in webapp.services, commit and render."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from urllib.parse import urlsplit
 
@@ -34,14 +35,11 @@ from webapp.web.access import role_required, signed_in_user
 from webapp.web.downloads import attachment
 from webapp.web.forms import failed_post, form_page, refused_post
 from webapp.services import NotAllowed, ServiceError, accounts, audit, follows, funnel, profiles
+from webapp.services import application_forms
 from webapp.services import applications as application_service
 from webapp.services import councils as council_service
 
 bp = Blueprint("account", __name__)
-
-# The password a session was signed in with, as a fingerprint: once the password changes
-# (a reset, say, after a laptop was lost), every session signed in before it ends.
-_PASSWORD_STAMP = "password_stamp"
 
 candidate_required = role_required(UserRole.CANDIDATE)
 
@@ -55,18 +53,6 @@ def _start_session(user) -> None:
     session.clear()  # start a fresh session: nothing from before signing in carries over
     session.update(carried)
     login_user(user)
-    session[_PASSWORD_STAMP] = accounts.password_fingerprint(user)
-
-
-@bp.before_app_request
-def end_sessions_older_than_the_password() -> None:
-    if not current_user.is_authenticated:
-        return
-    stamp = session.get(_PASSWORD_STAMP)
-    if stamp is not None and stamp != accounts.password_fingerprint(current_user):
-        logout_user()
-        session.clear()
-
 
 
 def _next_path() -> str | None:
@@ -115,6 +101,8 @@ def sign_out():
     if request.method == "POST":
         if not form.validate_on_submit():
             return form_page("account/sign_out.html", form=form)
+        accounts.end_sessions(signed_in_user())  # on the server too: a copy of the cookie stops working
+        db.session.commit()
         logout_user()
         session.clear()
         flash("You have signed out.", "success")
@@ -217,6 +205,8 @@ def applications():
     return render_template(
         "account/applications.html",
         applications=application_service.applications_for_candidate(signed_in_user()),
+        drafts=application_forms.drafts_for_candidate(signed_in_user()),
+        today=dt.date.today(),
         followed=follows.followed_councils(signed_in_user()),
     )
 

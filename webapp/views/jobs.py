@@ -219,7 +219,7 @@ def _apply_limit() -> str:
 
 def _apply_rate_key() -> str:
     # Signed-in people are limited as themselves, so a shared office connection is not one bucket.
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else (request.remote_addr or "-")
+    return f"user:{current_user.id}" if current_user.is_authenticated else (request.remote_addr or "-")
 
 
 @bp.route("/jobs/<int:vacancy_id>-<slug>/apply", methods=["GET", "POST"])

@@ -12,10 +12,17 @@ from webapp.models import User
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    if not user_id.isdigit():
+    """The user a session belongs to, if the session is still current (User.get_id: "<id>:<generation>").
+
+    A session from before the account's latest sign-out, password change or closure carries an older
+    generation: it is refused here, so a copied cookie stops working once its owner signs out."""
+    user_part, _, generation = user_id.partition(":")
+    if not user_part.isdigit() or not generation.isdigit() or len(user_part) > 18:
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    user = db.session.get(User, int(user_part))
+    if user is None or not user.active or int(generation) != (user.session_generation or 0):
+        return None
+    return user
 
 
 def init_app(app: Flask) -> None:
