@@ -205,6 +205,8 @@ SETTINGS: tuple[Setting, ...] = (
             default="10 per minute"),
     Setting("SIGN_IN_RATE_LIMIT", "How often one address may try to sign in (Flask-Limiter's notation).",
             default="10 per minute"),
+    Setting("API_RATE_LIMIT", "How often one council API key may call the council API (Flask-Limiter's "
+            "notation); over it, 429 with Retry-After.", default="600 per minute"),
     Setting("PUBLIC_READ_RATE_LIMIT", "How often one address may read the public API and the job feeds "
             "(Flask-Limiter's notation).", default="120 per minute"),
     Setting("FEED_CACHE_SECONDS", "How long browsers, feed readers and proxies may keep a feed, sitemap or public API "

@@ -393,6 +393,15 @@ RULES: dict[tuple[str, str], Rule] = {
                                                        platform_admin=404)),
     # --- administration
     ("admin.audit_log", "GET"): rule("/admin/audit", expect(ADMIN, council_admin=200)),
+    # --- the council API: its document is public; its routes take an API key, never a session (401)
+    ("api_docs.openapi_json", "GET"): rule("/api/v1/openapi.json", PUBLIC),
+    ("api_docs.browsable_docs", "GET"): rule("/api/v1/docs", PUBLIC),
+    ("council_vacancies.list_vacancies", "GET"): rule("/api/v1/vacancies", everyone(401)),
+    ("council_vacancies.create_vacancy", "POST"): rule("/api/v1/vacancies", everyone(401)),
+    ("council_vacancies.get_vacancy", "GET"): rule("/api/v1/vacancies/{vacancy}", everyone(401)),
+    ("council_vacancies.replace_vacancy", "PUT"): rule("/api/v1/vacancies/{vacancy}", everyone(401)),
+    ("council_vacancies.publish_vacancy", "POST"): rule("/api/v1/vacancies/{draft}/publish", everyone(401)),
+    ("council_vacancies.remove_vacancy", "DELETE"): rule("/api/v1/vacancies/{vacancy}", everyone(401)),
 }
 
 

@@ -12,9 +12,10 @@ import config
 from webapp import api, outbox
 from webapp.cli import register_cli
 from webapp.extensions import csrf, db, limiter, login_manager, migrate
-from webapp.outbox.topics import MAIL_QUEUED, ORGANISATION_CHANGED, PROFILE_CHANGED, VACANCY_CHANGED
+from webapp.outbox.topics import MAIL_QUEUED, ORGANISATION_CHANGED, PROFILE_CHANGED, VACANCY_CHANGED, WEBHOOK_EVENT
 from webapp.search import sync as search_sync
-from webapp.services import matching_sync, outgoing_mail
+from webapp.services import indexing_notifier, matching_sync, outgoing_mail
+from webapp.services.webhooks import delivery as webhook_delivery
 from webapp.views import register_blueprints
 from webapp.web import errors, security, templating
 from webapp.web import logging as web_logging
@@ -56,10 +57,12 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     templating.init_app(app)
     # Who hears which change: each handler re-reads the rows by id, so a retry is harmless.
     outbox.init_app(app, subscriptions={
-        VACANCY_CHANGED: (search_sync.vacancies_changed, matching_sync.vacancies_changed),
+        VACANCY_CHANGED: (search_sync.vacancies_changed, matching_sync.vacancies_changed,
+                          indexing_notifier.vacancies_changed),
         ORGANISATION_CHANGED: (search_sync.organisations_changed,),
         PROFILE_CHANGED: (matching_sync.profiles_changed,),
         MAIL_QUEUED: (outgoing_mail.mail_queued,),
+        WEBHOOK_EVENT: (webhook_delivery.events_recorded,),
     })
     register_blueprints(app)
     api.init_app(app)  # /api/v1: the OpenAPI document, its browsable docs and every API blueprint

@@ -20,7 +20,7 @@ from rq.utils import import_attribute
 log = logging.getLogger(__name__)
 
 # Queues by purpose, so a slow embedding backlog never delays the search index.
-QUEUES = ("indexing", "embeddings", "alerts", "analytics", "mail", "default")
+QUEUES = ("indexing", "embeddings", "alerts", "analytics", "mail", "webhooks", "default")
 RETRY_INTERVALS = [5, 30, 120, 600, 1800]  # seconds: backoff between retries
 FAILURE_TTL = 7 * 24 * 3600  # failed jobs stay in the failed registry a week, with their reason
 
@@ -30,7 +30,10 @@ EMBED_VACANCIES = "workers.embeddings.embed_vacancies"
 EMBED_PROFILES = "workers.embeddings.embed_profiles"
 SEND_CANDIDATE_ALERTS = "workers.alert_tasks.send_candidate_job_alerts"
 SEND_MAIL = "workers.mail_tasks.send_queued_mail"
-TASKS = (RELAY_OUTBOX, EMBED_VACANCIES, EMBED_PROFILES, SEND_CANDIDATE_ALERTS, SEND_MAIL)
+DELIVER_WEBHOOKS = "workers.webhook_tasks.deliver_webhooks"
+SEND_INDEXING_NOTICES = "workers.indexing_tasks.send_indexing_notices"
+TASKS = (RELAY_OUTBOX, EMBED_VACANCIES, EMBED_PROFILES, SEND_CANDIDATE_ALERTS, SEND_MAIL, DELIVER_WEBHOOKS,
+         SEND_INDEXING_NOTICES)
 
 
 def redis_connection(url: str | None = None) -> Redis:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rq import cron
 
-from workers import alert_tasks, analytics_tasks, mail_tasks, tasks, workforce_tasks
+from workers import alert_tasks, analytics_tasks, indexing_tasks, mail_tasks, tasks, webhook_tasks, workforce_tasks
 
 SCHEDULES = [
     # Catch-up for outbox messages whose after-commit nudge was lost (Redis down, worker restart).
@@ -18,6 +18,12 @@ SCHEDULES = [
     # worker gone mid-send) is enqueued again; a claim on each mail stops it going twice.
     {"name": "sweep-unsent-mail", "func": mail_tasks.sweep_unsent_mail, "queue_name": "mail", "interval": 60,
      "job_timeout": 300},
+    # Council webhooks due a retry (or whose after-commit nudge was lost); each delivery is claimed, so never twice.
+    {"name": "deliver-webhooks", "func": webhook_tasks.deliver_webhooks, "queue_name": "webhooks", "interval": 60,
+     "job_timeout": 900},
+    # Indexing API notices for published and closed job pages still waiting (does nothing unless configured).
+    {"name": "send-indexing-notices", "func": indexing_tasks.send_indexing_notices, "queue_name": "webhooks",
+     "interval": 300, "job_timeout": 600},
     # Vacancies past their closing date become "closed" just after midnight.
     {"name": "close-expired-vacancies", "func": tasks.close_expired_vacancies, "queue_name": "default",
      "cron": "15 0 * * *", "job_timeout": 600},

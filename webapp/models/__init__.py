@@ -18,6 +18,15 @@ from webapp.models.safer_recruitment import ApplicationDraft, RecruitmentSetting
 from webapp.models.saved_jobs import SavedJob
 from webapp.models.users import CandidateProfile, User
 from webapp.models.vacancies import Vacancy
+from webapp.models.webhooks import (
+    DeliveryStatus,
+    IndexingNotice,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookEventType,
+)
 from webapp.models.workforce import (
     AgencyConversion,
     AgencyPlacement,
@@ -75,6 +84,13 @@ __all__ = [
     "User",
     "Vacancy",
     "VacancyEmbedding",
+    "DeliveryStatus",
+    "IndexingNotice",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WebhookEventType",
     "campaign_vacancies",
     "utcnow",
 ]

@@ -21,6 +21,7 @@ from webapp.extensions import db
 from webapp.models import Application, ApplicationEvent, User, Vacancy, utcnow
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import audit, funnel
+from webapp.services.webhooks import events as webhook_events
 
 SUPPORTING_STATEMENT_MAX = 5000
 NOTE_MAX = 500  # ApplicationEvent.note and Application.decline_detail
@@ -68,6 +69,7 @@ def submit(candidate: User, vacancy: Vacancy, supporting_statement: str, today: 
     db.session.flush()
     audit.record(candidate, "application.submitted", application, organisation_id=vacancy.organisation_id,
                  vacancy_id=vacancy.id)
+    webhook_events.application_submitted(application)
     funnel.record_visitor_step(FunnelStep.APPLICATION, candidate, vacancy=vacancy, application=application)
     return application
 
@@ -81,6 +83,7 @@ def withdraw(candidate: User, application: Application) -> Application:
     _append_event(application, ApplicationStatus.WITHDRAWN, candidate)
     audit.record(candidate, "application.withdrawn", application,
                  organisation_id=application.vacancy.organisation_id, from_status=previous.value)
+    webhook_events.application_withdrawn(application)
     return application
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from domain.vocabulary import UserRole
 from webapp.extensions import db
@@ -12,7 +13,9 @@ from webapp.models import AuditLog, User
 from webapp.services.paging import one_page
 
 
-def record(actor: User | None, action: str, subject: Any, organisation_id: int | None = None, **detail: Any) -> AuditLog:
+def record(actor: User | None, action: str, subject: Any, organisation_id: int | None = None,
+           session: Session | None = None, **detail: Any) -> AuditLog:
+    """Add an entry to ``session`` (a worker's own), or the request's."""
     entry = AuditLog(
         actor_id=actor.id if actor is not None else None,
         organisation_id=organisation_id,
@@ -21,7 +24,7 @@ def record(actor: User | None, action: str, subject: Any, organisation_id: int |
         subject_id=getattr(subject, "id", None),
         detail=detail,
     )
-    db.session.add(entry)
+    (session or db.session).add(entry)
     return entry
 
 

@@ -35,6 +35,7 @@ from webapp.services import NotAllowed, ServiceError
 from webapp.services import audit
 from webapp.services.applications import can_manage_vacancy
 from webapp.services.paging import one_page
+from webapp.services.webhooks import events as webhook_events
 
 log = logging.getLogger(__name__)
 
@@ -403,6 +404,7 @@ def close(recruiter: User, vacancy: Vacancy) -> Vacancy:
     vacancy.closed_at = utcnow()
     audit.record(recruiter, "vacancy.closed", vacancy, organisation_id=vacancy.organisation_id,
                  changed=["status", "closed_at"])
+    webhook_events.vacancy_closed(vacancy, webhook_events.CLOSED_BY_COUNCIL)
     return vacancy
 
 
@@ -422,6 +424,7 @@ def close_expired_vacancies(today: dt.date | None = None) -> int:
         vacancy.closed_at = utcnow()
         audit.record(None, "vacancy.expired", vacancy, organisation_id=vacancy.organisation_id,
                      changed=["status", "closed_at"])
+        webhook_events.vacancy_closed(vacancy, webhook_events.CLOSING_DATE_PASSED)
     db.session.commit()
     log.info("closed %d vacancies past their closing date", len(expired))
     return len(expired)

@@ -18,6 +18,7 @@ from webapp.views import (
     recruit,
     supply_demand,
     syndication,
+    webhooks,
     workforce,
 )
 
@@ -31,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(equal_opportunities.bp)
     app.register_blueprint(matching.bp)
     app.register_blueprint(recruit.bp, url_prefix="/recruit")
+    app.register_blueprint(webhooks.bp, url_prefix="/recruit/webhooks")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(workforce.bp, url_prefix="/insights/workforce")
     app.register_blueprint(supply_demand.bp, url_prefix="/insights")

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from domain import vocabulary
 from domain.geography import LONDON_TIME
 from domain.vocabulary import UserRole
+from webapp.services import advert_html
 from webapp.web.charts import bar_percentages
 
 
@@ -143,6 +144,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(fte)
     app.add_template_filter(fte_or_count)
     app.add_template_filter(paragraphs)
+    app.add_template_filter(advert_html.for_page, "advert_html")  # a council's sanitised HTML advert
     app.jinja_env.globals.update(salary_range=salary_range, vocabulary=vocabulary, navigation_items=navigation_items,
                                  bar_percentages=bar_percentages, london_time=london_time,
                                  job_page_url=job_page_url)
