@@ -62,3 +62,139 @@ class ProblemSchema(ma.Schema):
 
     class Meta:
         unknown = ma.INCLUDE
+
+
+# --- vacancies -----------------------------------------------------------------------------------------
+
+class Text(ma.fields.String):
+    """A string PostgreSQL can keep: no NUL characters and no lone surrogates (refused with a message,
+    never a database error)."""
+
+    default_error_messages = {"unstorable": "Must not contain NUL characters or unpaired surrogates."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise self.make_error("unstorable")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise self.make_error("unstorable") from None
+        return text
+
+
+def _enum_field(name: str, **kwargs: Any) -> ma.fields.Field:
+    values = [member.value for member in ENUMS[name]]
+    return Text(validate=ma.validate.OneOf(values, error=f"Must be one of the {name} values: {', '.join(values)}."),
+                metadata={"description": enum_schema(name)["description"]}, **kwargs)
+
+
+def _optional(field_cls: type, **kwargs: Any) -> ma.fields.Field:
+    return field_cls(allow_none=True, **kwargs)
+
+
+class VacancyInSchema(ma.Schema):
+    """What a council's system sends to create or replace a vacancy. The rules (lengths, salary range,
+    dates, the practice promise) are the form's, checked by the same service; answers that break them
+    come back as a 422 naming each field."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    status = Text(validate=ma.validate.OneOf(["draft", "live"]), metadata={
+        "description": "`live` publishes at once; `draft` (the default when creating) keeps it unpublished. "
+                       "Left out when replacing, the vacancy keeps its state."})
+    external_reference = _optional(Text, validate=ma.validate.Length(max=100), metadata={
+        "description": "Your system's own id for the vacancy: unique among your council's vacancies "
+                       "(a repeat answers 409 with the existing one)"})
+    title = Text(required=True)
+    reference = _optional(Text, metadata={"description": "The job reference shown to applicants"})
+    role_level = _enum_field("RoleLevel", required=True)
+    service_area = _enum_field("ServiceArea", required=True)
+    team = _optional(Text)
+    summary = Text(required=True, metadata={"description": "One or two sentences shown in search results"})
+    description = Text(required=True, metadata={
+        "description": "The advert: plain text, or HTML (p, br, h2-h4, strong, em, ul, ol, li, a, "
+                       "blockquote are kept; everything else is removed)"})
+    salary_min = ma.fields.Integer(required=True, strict=True)
+    salary_max = ma.fields.Integer(required=True, strict=True)
+    contract_type = _enum_field("ContractType", required=True)
+    fte = _optional(ma.fields.Decimal, allow_nan=False, as_string=False,
+                    metadata={"description": "Full-time equivalent, 0.1 to 1.0 (default 1.0)"})
+    working_pattern = _enum_field("WorkingPattern", required=True)
+    location_name = _optional(Text)
+    latitude = _optional(ma.fields.Float, allow_nan=False)
+    longitude = _optional(ma.fields.Float, allow_nan=False)
+    closing_date = Text(required=True, metadata={
+        "description": "A date (2027-03-31), or a date and time; a time without a zone is read as "
+                       "Europe/London. Applications close at the end of that London day."})
+    apply_method = _enum_field("ApplyMethod", allow_none=True)
+    external_apply_url = _optional(Text, metadata={"description": "Required when apply_method is external"})
+    caseload_max = _optional(ma.fields.Integer, strict=True)
+    supervision_frequency = _enum_field("SupervisionFrequency", allow_none=True)
+    protected_caseload_nqsw = _optional(ma.fields.Boolean)
+    hybrid_pattern = _enum_field("HybridPattern", allow_none=True)
+    market_supplement = _optional(ma.fields.Integer, strict=True)
+    retention_payment = _optional(ma.fields.Integer, strict=True)
+    funded_development = _optional(ma.fields.Boolean)
+    development_details = _optional(Text)
+
+
+class VacancyOutSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    external_reference = ma.fields.String(allow_none=True)
+    state = ma.fields.String(required=True, validate=ma.validate.OneOf(["draft", "live", "closed"]))
+    url = ma.fields.String(required=True, metadata={"description": "The public job page (live while state is live)"})
+    title = ma.fields.String(required=True)
+    reference = ma.fields.String(allow_none=True)
+    role_level = ma.fields.String(required=True)
+    service_area = ma.fields.String(required=True)
+    team = ma.fields.String()
+    summary = ma.fields.String()
+    description = ma.fields.String(metadata={"description": "The advert as plain text"})
+    description_html = ma.fields.String(allow_none=True, metadata={
+        "description": "The advert as the sanitised HTML shown on the job page, when HTML was sent"})
+    salary_min = ma.fields.Integer()
+    salary_max = ma.fields.Integer()
+    contract_type = ma.fields.String()
+    fte = ma.fields.Float()
+    working_pattern = ma.fields.String()
+    location_name = ma.fields.String()
+    latitude = ma.fields.Float()
+    longitude = ma.fields.Float()
+    closing_date = ma.fields.String(metadata={"format": "date"})
+    apply_method = ma.fields.String()
+    external_apply_url = ma.fields.String(allow_none=True)
+    caseload_max = ma.fields.Integer(allow_none=True)
+    supervision_frequency = ma.fields.String(allow_none=True)
+    protected_caseload_nqsw = ma.fields.Boolean()
+    hybrid_pattern = ma.fields.String(allow_none=True)
+    market_supplement = ma.fields.Integer(allow_none=True)
+    retention_payment = ma.fields.Integer(allow_none=True)
+    funded_development = ma.fields.Boolean()
+    development_details = ma.fields.String()
+    created_at = ma.fields.String(required=True, metadata={"format": "date-time", "description": "UTC"})
+    updated_at = ma.fields.String(required=True, metadata={"format": "date-time", "description": "UTC"})
+    published_at = ma.fields.String(allow_none=True, metadata={"format": "date-time"})
+    closed_at = ma.fields.String(allow_none=True, metadata={"format": "date-time"})
+
+
+class VacancyListQuerySchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    state = Text(validate=ma.validate.OneOf(["draft", "live", "closed"]))
+    updated_since = Text(metadata={"description": "Only vacancies changed at or after this time "
+                                                  "(ISO 8601; without a zone, Europe/London)"})
+    external_reference = Text(validate=ma.validate.Length(min=1, max=100))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    per_page = ma.fields.Integer(load_default=25, validate=ma.validate.Range(min=1, max=100))
+
+
+class VacancyListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(VacancyOutSchema), required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+    total = ma.fields.Integer(required=True)
+    pages = ma.fields.Integer(required=True)
+    next = ma.fields.String(allow_none=True, metadata={"description": "The next page's address, or null"})

@@ -30,9 +30,9 @@ from domain.vocabulary import (
     WorkingPattern,
 )
 from webapp.extensions import db
-from webapp.models import Application, Organisation, User, Vacancy, utcnow
+from webapp.models import ApiKey, Application, Organisation, User, Vacancy, utcnow
 from webapp.services import NotAllowed, ServiceError
-from webapp.services import audit
+from webapp.services import advert_html, audit
 from webapp.services.applications import can_manage_vacancy
 from webapp.services.paging import one_page
 from webapp.services.webhooks import events as webhook_events
@@ -57,6 +57,9 @@ LOCATION_MAX = 120
 REFERENCE_MAX = 40
 URL_MAX = 500
 DEVELOPMENT_DETAILS_MAX = 300
+EXTERNAL_REFERENCE_MAX = 100
+# HTML sent by a council's system (tags and all) may be longer than its text; this bounds the row.
+DESCRIPTION_HTML_MAX = 50_000
 # Latitude and longitude that fall within England: a map position anywhere else is a typo.
 LATITUDE_RANGE = (49.8, 55.9)
 LONGITUDE_RANGE = (-6.5, 1.8)
@@ -69,6 +72,11 @@ VACANCY_FIELDS: tuple[str, ...] = (
     "caseload_max", "supervision_frequency", "protected_caseload_nqsw", "hybrid_pattern",
     "market_supplement", "retention_payment", "funded_development", "development_details",
 )
+# Set only by a council's own system (the API and the CSV import), never by the form.
+INTEGRATION_FIELDS: tuple[str, ...] = ("external_reference", "description_html")
+
+# Who changes a vacancy: a recruiter in the site, or a council's API key (its system).
+Actor = User | ApiKey
 
 
 class VacancyInvalid(ServiceError):
@@ -141,19 +149,30 @@ def clean_vacancy(
     require_future_closing: bool,
     today: dt.date | None = None,
     partial: bool = False,
+    description_may_be_html: bool = False,
 ) -> dict[str, Any]:
     """Check and normalise a vacancy's fields; raise VacancyInvalid with a message per field.
 
     `partial` checks only the fields given (a form uses it to report every problem at once,
     skipping the fields it could not read); otherwise a missing field counts as blank.
     `require_future_closing` applies when the vacancy is (or is about to be) live.
+    `description_may_be_html` (the API and the CSV import) reads a description with markup as HTML:
+    sanitised into `description_html`, its text checked by the same rules as the form's.
     """
     today = today or dt.date.today()
     given = dict(values)
     if not partial:
         given = {name: values.get(name) for name in VACANCY_FIELDS}
+        if "external_reference" in values:
+            given["external_reference"] = values["external_reference"]
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
+    if description_may_be_html and isinstance(given.get("description"), str):
+        if len(given["description"]) > DESCRIPTION_HTML_MAX:
+            errors["description"] = f"Job description must be {DESCRIPTION_HTML_MAX:,} characters or fewer, with its HTML"
+            del given["description"]
+        else:
+            given["description"], clean["description_html"] = advert_html.read_description(given["description"])
 
     def has(name: str) -> bool:
         return name in given
@@ -181,6 +200,12 @@ def clean_vacancy(
             errors["reference"] = f"Reference must be {REFERENCE_MAX} characters or fewer"
         else:
             clean["reference"] = reference or None
+    if "external_reference" in given:
+        external = _one_line(given["external_reference"])
+        if len(external) > EXTERNAL_REFERENCE_MAX:
+            errors["external_reference"] = f"External reference must be {EXTERNAL_REFERENCE_MAX} characters or fewer"
+        else:
+            clean["external_reference"] = external or None
     if "location_name" in clean and not clean["location_name"]:
         clean["location_name"] = organisation.town or organisation.name
 
@@ -324,9 +349,32 @@ def clean_vacancy(
 
 # --- who may do what -------------------------------------------------------------------------------------
 
-def _check_manage(user: User, vacancy: Vacancy) -> None:
-    if not can_manage_vacancy(user, vacancy):
+def _check_manage(actor: Actor, vacancy: Vacancy) -> None:
+    if isinstance(actor, ApiKey):
+        allowed = actor.is_active and actor.organisation_id == vacancy.organisation_id
+    else:
+        allowed = can_manage_vacancy(actor, vacancy)
+    if not allowed:
         raise NotAllowed("You can only manage your own council's vacancies.")
+
+
+def _record(actor: Actor, action: str, vacancy: Vacancy, **detail: Any) -> None:
+    """The audit entry: a person by their id; a council's system by its API key's id."""
+    if isinstance(actor, ApiKey):
+        audit.record(None, action, vacancy, organisation_id=vacancy.organisation_id, api_key_id=actor.id, **detail)
+    else:
+        audit.record(actor, action, vacancy, organisation_id=vacancy.organisation_id, **detail)
+
+
+def reference_holder(organisation_id: int, external_reference: str | None, except_id: int | None = None) -> Vacancy | None:
+    """The council's vacancy (not removed) that already has this external reference, if any."""
+    if not external_reference:
+        return None
+    query = sa.select(Vacancy).where(Vacancy.organisation_id == organisation_id,
+                                     Vacancy.external_reference == external_reference, Vacancy.deleted_at.is_(None))
+    if except_id is not None:
+        query = query.where(Vacancy.id != except_id)
+    return db.session.scalar(query)
 
 
 def vacancy_for_recruiter(user: User, vacancy_id: int) -> Vacancy | None:
@@ -342,7 +390,9 @@ def vacancy_for_recruiter(user: User, vacancy_id: int) -> Vacancy | None:
 
 def _apply(vacancy: Vacancy, clean: dict[str, Any]) -> list[str]:
     changed = []
-    for name in VACANCY_FIELDS:
+    if "description" in clean and "description_html" not in clean and clean["description"] != vacancy.description:
+        clean = {**clean, "description_html": None}  # new text from the form: the council's HTML no longer says it
+    for name in VACANCY_FIELDS + INTEGRATION_FIELDS:
         if name in clean and getattr(vacancy, name) != clean[name]:
             setattr(vacancy, name, clean[name])
             changed.append(name)
@@ -351,29 +401,38 @@ def _apply(vacancy: Vacancy, clean: dict[str, Any]) -> list[str]:
     return changed
 
 
-def create_vacancy(recruiter: User, values: dict[str, Any], today: dt.date | None = None) -> Vacancy:
-    """A new draft for the recruiter's own council."""
-    if not recruiter.is_recruiter or recruiter.organisation_id is None:
+def create_vacancy(recruiter: Actor, values: dict[str, Any], today: dt.date | None = None,
+                   clean: dict[str, Any] | None = None) -> Vacancy:
+    """A new draft for the recruiter's (or API key's) own council. ``clean``: values already checked
+    by clean_vacancy (the API and CSV import check first, to report every problem before any change)."""
+    is_key = isinstance(recruiter, ApiKey)
+    if (not is_key and not recruiter.is_recruiter) or recruiter.organisation_id is None \
+            or (is_key and not recruiter.is_active):
         raise NotAllowed("Only a council's recruiters can post its vacancies.")
     organisation = db.session.get(Organisation, recruiter.organisation_id)
-    clean = clean_vacancy(values, organisation, require_future_closing=False, today=today)
-    vacancy = Vacancy(organisation=organisation, created_by_id=recruiter.id, status=VacancyStatus.DRAFT)
+    if clean is None:
+        clean = clean_vacancy(values, organisation, require_future_closing=False, today=today)
+    vacancy = Vacancy(organisation=organisation, created_by_id=None if is_key else recruiter.id,
+                      status=VacancyStatus.DRAFT)
     changed = _apply(vacancy, clean)
     db.session.add(vacancy)
     db.session.flush()
-    audit.record(recruiter, "vacancy.created", vacancy, organisation_id=vacancy.organisation_id, changed=changed)
+    _record(recruiter, "vacancy.created", vacancy, changed=changed)
     return vacancy
 
 
-def update_vacancy(recruiter: User, vacancy: Vacancy, values: dict[str, Any], today: dt.date | None = None) -> list[str]:
+def update_vacancy(recruiter: Actor, vacancy: Vacancy, values: dict[str, Any], today: dt.date | None = None,
+                   clean: dict[str, Any] | None = None) -> list[str]:
     """Save edits; returns the names of the fields that changed (nothing is recorded if none did)."""
     _check_manage(recruiter, vacancy)
     today = today or dt.date.today()
-    clean = clean_vacancy(values, vacancy.organisation, require_future_closing=vacancy.is_live_on(today), today=today)
+    if clean is None:
+        clean = clean_vacancy(values, vacancy.organisation, require_future_closing=vacancy.is_live_on(today),
+                              today=today)
     changed = _apply(vacancy, clean)
     if changed:
         db.session.flush()
-        audit.record(recruiter, "vacancy.updated", vacancy, organisation_id=vacancy.organisation_id, changed=changed)
+        _record(recruiter, "vacancy.updated", vacancy, changed=changed)
     return changed
 
 
@@ -381,7 +440,7 @@ def _current_values(vacancy: Vacancy) -> dict[str, Any]:
     return {name: getattr(vacancy, name) for name in VACANCY_FIELDS}
 
 
-def publish(recruiter: User, vacancy: Vacancy, today: dt.date | None = None) -> Vacancy:
+def publish(recruiter: Actor, vacancy: Vacancy, today: dt.date | None = None) -> Vacancy:
     """Draft → live. The whole advert is checked again, with a closing date that must be in the future."""
     _check_manage(recruiter, vacancy)
     if vacancy.status != VacancyStatus.DRAFT:
@@ -390,21 +449,36 @@ def publish(recruiter: User, vacancy: Vacancy, today: dt.date | None = None) -> 
     vacancy.status = VacancyStatus.LIVE
     vacancy.published_at = utcnow()
     vacancy.closed_at = None
-    audit.record(recruiter, "vacancy.published", vacancy, organisation_id=vacancy.organisation_id,
-                 changed=["status", "published_at"])
+    _record(recruiter, "vacancy.published", vacancy, changed=["status", "published_at"])
     return vacancy
 
 
-def close(recruiter: User, vacancy: Vacancy) -> Vacancy:
+def close(recruiter: Actor, vacancy: Vacancy) -> Vacancy:
     """Live → closed: it leaves search at once; applications already made carry on."""
     _check_manage(recruiter, vacancy)
     if vacancy.status != VacancyStatus.LIVE:
         raise ServiceError(f"Only a live vacancy can be closed; this vacancy is {vacancy.status.label.lower()}.")
     vacancy.status = VacancyStatus.CLOSED
     vacancy.closed_at = utcnow()
-    audit.record(recruiter, "vacancy.closed", vacancy, organisation_id=vacancy.organisation_id,
-                 changed=["status", "closed_at"])
+    _record(recruiter, "vacancy.closed", vacancy, changed=["status", "closed_at"])
     webhook_events.vacancy_closed(vacancy, webhook_events.CLOSED_BY_COUNCIL)
+    return vacancy
+
+
+def remove(actor: Actor, vacancy: Vacancy) -> Vacancy:
+    """Close and remove (a soft delete, the API's DELETE): a live vacancy is closed as `close` does,
+    leaving search, feeds and the sitemap through the outbox; a draft is closed unpublished. The row
+    stays for its applications and the audit trail; its external reference is free to use again."""
+    _check_manage(actor, vacancy)
+    if vacancy.deleted_at is not None:
+        raise ServiceError("This vacancy has already been removed.")
+    if vacancy.status == VacancyStatus.LIVE:
+        close(actor, vacancy)
+    elif vacancy.status == VacancyStatus.DRAFT:
+        vacancy.status = VacancyStatus.CLOSED
+        vacancy.closed_at = utcnow()
+    vacancy.deleted_at = utcnow()
+    _record(actor, "vacancy.removed", vacancy, changed=["status", "closed_at", "deleted_at"])
     return vacancy
 
 
