@@ -223,6 +223,28 @@ SETTINGS: tuple[Setting, ...] = (
             "INFO"),
     Setting("SESSION_COOKIE_SECURE", "Send the session and remember-me cookies over HTTPS only.", _yes_no, False,
             {"production": True}, variable="SECURE_COOKIES"),
+    Setting("WEBHOOK_SIGNING_KEY", "Derives each council webhook endpoint's signing secret (never stored); the "
+            "secret key when unset. Changing it changes every endpoint's secret.", optional=True),
+    Setting("WEBHOOKS_ALLOW_LOCAL_HTTP", "Let webhook endpoints be plain http:// on this machine (127.0.0.1, "
+            "localhost), for tests and local development; production refuses it.", _yes_no, False,
+            {"test": True}),
+    Setting("WEBHOOK_TIMEOUT", "Seconds a council's webhook endpoint has to answer before the attempt fails and "
+            "is retried.", _whole_number(1, 30), 10),
+    Setting("WEBHOOK_DISABLE_AFTER_FAILURES", "A webhook endpoint is turned off, and its council's administrators "
+            "told, after this many failed attempts in a row (and WEBHOOK_DISABLE_AFTER_HOURS).", _whole_number(1), 15),
+    Setting("WEBHOOK_DISABLE_AFTER_HOURS", "Hours a webhook endpoint must have been failing, with no success in "
+            "between, before it is turned off.",
+            _whole_number(0), 72),
+    Setting("INDEXING_NOTIFIER_URL", "A search engine's indexing API batch endpoint "
+            "(`https://indexing.googleapis.com/batch`): job pages are announced there when published and "
+            "closed. Unset, no notices are made.", _url("http", "https"), optional=True),
+    Setting("INDEXING_NOTIFIER_TOKEN", "A bearer token for the indexing API (for a stand-in or a token made "
+            "elsewhere); see INDEXING_NOTIFIER_TOKEN_PROVIDER for Google's OAuth.", optional=True),
+    Setting("INDEXING_NOTIFIER_TOKEN_PROVIDER", "`module:function` returning a fresh bearer token for the "
+            "indexing API (e.g. from a Google service account); used instead of INDEXING_NOTIFIER_TOKEN.",
+            optional=True),
+    Setting("INDEXING_NOTIFIER_BATCH_SIZE", "Notices sent in one batch request (Google allows 100).",
+            _whole_number(1, 100), 100),
 )
 
 # Fixed for every deployment: not read from the environment.
@@ -321,6 +343,9 @@ def check_production(settings: Mapping[str, Any]) -> None:
     if not settings.get("TRUSTED_HOSTS"):
         raise SettingsError(f"Production answers only to its own host names: set {PREFIX}TRUSTED_HOSTS "
                             "(e.g. jobs.example.org).")
+    if settings.get("WEBHOOKS_ALLOW_LOCAL_HTTP"):
+        raise SettingsError(f"Production refuses webhook endpoints on this machine or over plain http: remove "
+                            f"{PREFIX}WEBHOOKS_ALLOW_LOCAL_HTTP.")
     token = settings.get("METRICS_TOKEN")
     if token and len(token) < 24:
         raise SettingsError(f"{PREFIX}METRICS_TOKEN is too short: use at least 24 random characters.")
