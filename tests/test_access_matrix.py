@@ -265,6 +265,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("syndication.saved_search_feed", "GET"): rule("/feeds/saved-searches/{saved_search}/{feed_token}.atom", PUBLIC),
     ("syndication.aggregator_feed", "GET"): rule("/feeds/aggregator.xml", PUBLIC),
     ("syndication.council_logo", "GET"): rule("/councils/{council}/logo.svg", PUBLIC),
+    # --- exports to other services: the programme team's (an export not kept is a 404)
+    ("exports.exports", "GET"): rule("/insights/exports", REGION),
+    ("exports.download", "GET"): rule("/insights/exports/999999.xml", expect(REGION, programme_lead=404,
+                                                                             platform_admin=404)),
     ("syndication.saved_search_feed_link", "GET"): rule("/account/saved-searches/{saved_search}/feed", CANDIDATE_OWN),
     ("syndication.saved_search_feed_link", "POST"): rule("/account/saved-searches/{saved_search}/feed",
                                                           expect(CANDIDATE_OWN, candidate=400)),

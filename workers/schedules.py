@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rq import cron
 
-from workers import alert_tasks, analytics_tasks, indexing_tasks, mail_tasks, tasks, webhook_tasks, workforce_tasks
+from workers import alert_tasks, analytics_tasks, export_tasks, indexing_tasks, mail_tasks, tasks, webhook_tasks, workforce_tasks
 
 SCHEDULES = [
     # Catch-up for outbox messages whose after-commit nudge was lost (Redis down, worker restart).
@@ -27,6 +27,9 @@ SCHEDULES = [
     # Vacancies past their closing date become "closed" just after midnight.
     {"name": "close-expired-vacancies", "func": tasks.close_expired_vacancies, "queue_name": "default",
      "cron": "15 0 * * *", "job_timeout": 600},
+    # The DWP Find a job export, after the night's closures so jobs closed early are in it (1.30am UTC).
+    {"name": "dwp-find-a-job-export", "func": export_tasks.write_dwp_export, "queue_name": "default",
+     "cron": "30 1 * * *", "job_timeout": 1800},
     # The monthly bulletin for last month, early on the 1st (UTC), after the night's rollups.
     {"name": "monthly-bulletin", "func": tasks.build_monthly_bulletin, "queue_name": "analytics",
      "cron": "30 5 1 * *", "job_timeout": 1800},

@@ -11,6 +11,7 @@ from webapp.views import (
     campaigns,
     equal_opportunities,
     equality,
+    exports,
     health,
     insights,
     jobs,
@@ -39,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(equality.bp, url_prefix="/insights")
     app.register_blueprint(bulletins.bp, url_prefix="/insights")
     app.register_blueprint(insights.bp, url_prefix="/insights")
+    app.register_blueprint(exports.bp, url_prefix="/insights")
     # One campaigns blueprint, twice: a council's own campaigns, and the programme team's regional ones.
     app.register_blueprint(campaigns.bp, url_prefix="/recruit/campaigns", name="recruit_campaigns")
     app.register_blueprint(campaigns.bp, url_prefix="/insights/campaigns", name="lead_campaigns")
