@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config
 from webapp import api, outbox
 from webapp.cli import register_cli
-from webapp.extensions import csrf, db, limiter, login_manager, migrate
+from webapp.extensions import csrf, db, limiter, login_manager, mailman, migrate
 from webapp.outbox.topics import MAIL_QUEUED, ORGANISATION_CHANGED, PROFILE_CHANGED, VACANCY_CHANGED, WEBHOOK_EVENT
 from webapp.search import sync as search_sync
 from webapp.services import indexing_notifier, matching_sync, outgoing_mail
@@ -51,6 +51,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    mailman.init_app(app)
     WTFormsHelpers(app)
     security.init_app(app)
     errors.init_app(app)
