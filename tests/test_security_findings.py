@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
+from tests import helpers
 from tests.factories import PASSWORD, CandidateFactory
 from webapp.extensions import db
 from webapp.models import User
@@ -87,3 +89,91 @@ def test_a_session_id_in_any_other_shape_is_nobody(client, app, session_id):
     with client.session_transaction() as session:
         session["_user_id"] = session_id
     assert not _signed_in(client)
+
+
+# --- control characters are refused at the edge, on both databases -------------------------------------------
+
+NUL_REQUESTS = [
+    ("GET", "/councils/%00", None),
+    ("GET", "/councils/camden%01", None),
+    ("GET", "/jobs?q=social%00worker", None),
+    ("GET", "/jobs?q%00=social", None),
+    ("GET", "/no-such-page/%00", None),
+    ("POST", "/register", {"full_name": "Kofi\x00 Mensah", "email": "kofi@example.org",
+                           "password": "a long enough passphrase", "confirm_password": "a long enough passphrase"}),
+    ("POST", "/sign-in", {"email": "kofi\x00@example.org", "password": "anything at all"}),
+    ("POST", "/password-reset", {"email": "kofi@example.org\x00"}),
+    ("POST", "/sign-in", {"email": "kofi@example.org", "password": "tab\tis not the problem \x7f"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "data"), NUL_REQUESTS)
+def test_control_characters_get_a_400_with_a_message_and_change_nothing(client, method, path, data):
+    CandidateFactory(email="kofi@example.org", full_name="Kofi Mensah")
+    db.session.commit()
+    response = client.open(path, method=method, data=data)
+    assert response.status_code == 400
+    assert "control character" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+    assert db.session.scalar(sa.select(User.full_name)) == "Kofi Mensah"
+
+
+def test_tabs_and_new_lines_in_a_form_are_what_people_type(client):
+    response = client.post("/register", data={"full_name": "Kofi Mensah", "email": "kofi@example.org",
+                                              "password": "a long\tenough\r\npassphrase",
+                                              "confirm_password": "a long\tenough\r\npassphrase"})
+    assert response.status_code == 302
+
+
+def test_control_characters_in_a_json_body_are_refused(client):
+    response = client.post("/sign-in", json={"email": "a\u0000b"})
+    assert response.status_code == 400
+
+
+# --- ids no row can have are a 404; out-of-range dates and years a 400 --------------------------------------------
+
+HUGE = str(2**64)
+
+
+@pytest.mark.parametrize("path", [
+    f"/jobs/{HUGE}", f"/jobs/{HUGE}-social-worker", f"/jobs/{2**31}", f"/jobs/{HUGE}/apply-external",
+    f"/account/applications/{HUGE}/withdraw", f"/account/saved-searches/{HUGE}/edit",
+    f"/insights/bulletins/{HUGE}.html", f"/recruit/vacancies/{HUGE}",
+])
+def test_an_id_beyond_the_database_is_a_404(client, app, path):
+    from tests.factories import RecruiterFactory
+
+    user = RecruiterFactory() if path.startswith(("/recruit", "/insights")) else CandidateFactory()
+    db.session.commit()
+    helpers.sign_in_as(client, user)
+    assert client.get(path).status_code == 404
+
+
+def test_an_id_beyond_the_database_in_a_post_is_a_404(client):
+    user = CandidateFactory()
+    db.session.commit()
+    helpers.sign_in_as(client, user)
+    assert client.post(f"/account/saved-searches/{HUGE}/pause").status_code == 404
+    assert client.post(f"/account/applications/{HUGE}/withdraw").status_code == 404
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("/insights?from=9999-12-30", "2100 or earlier"),
+    ("/insights?from=9999-12-30&to=9999-12-31", "2100 or earlier"),
+    ("/insights/funnel.csv?from=9999-12-30&to=9999-12-31", "2100 or earlier"),
+    ("/insights?from=0001-01-01", "2000 or later"),
+    ("/insights/workforce/census.csv?year=0000", "2000 or later"),
+    ("/insights/workforce/census.csv?year=9999", "2100 or earlier"),
+    ("/insights/workforce/councils/camden/census.csv?year=0000", "2000 or later"),
+])
+def test_dates_and_years_out_of_range_are_a_400_with_a_message(client, path, message):
+    from tests.factories import OrganisationFactory, UserFactory
+    from domain.vocabulary import UserRole
+
+    OrganisationFactory(slug="camden", name="Camden")
+    lead = UserFactory(role=UserRole.PROGRAMME_LEAD)
+    db.session.commit()
+    helpers.sign_in_as(client, lead)
+    response = client.get(path)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)

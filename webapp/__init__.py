@@ -17,7 +17,7 @@ from webapp.search import sync as search_sync
 from webapp.services import indexing_notifier, matching_sync, outgoing_mail
 from webapp.services.webhooks import delivery as webhook_delivery
 from webapp.views import register_blueprints
-from webapp.web import errors, security, templating
+from webapp.web import edge, errors, security, templating
 from webapp.web import logging as web_logging
 
 
@@ -54,6 +54,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     mailman.init_app(app)
     WTFormsHelpers(app)
     security.init_app(app)
+    edge.init_app(app)  # before the blueprints: their <int:...> ids use its converter
     errors.init_app(app)
     templating.init_app(app)
     # Who hears which change: each handler re-reads the rows by id, so a retry is harmless.

@@ -19,6 +19,7 @@ from flask import g, has_request_context
 
 from domain.funnel import FUNNEL_STAGES, FunnelStep
 from domain.vocabulary import ApplicationStatus, RoleLevel, ServiceArea, SubRegion, VacancyStatus
+from domain.years import year_problem
 from webapp.extensions import db
 from webapp.models import (
     Application,
@@ -505,8 +506,9 @@ def _date(text: str, what: str) -> dt.date:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"{what} must be a real date, like 2026-11-01") from None
-    if day.year < 2000:
-        raise ValueError(f"{what} must be in 2000 or later")
+    problem = year_problem(day.year, what)
+    if problem:
+        raise ValueError(problem)
     return day
 
 

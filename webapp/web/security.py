@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from webapp.extensions import db, login_manager
 from webapp.models import User
+from webapp.web.edge import is_id
 
 
 @login_manager.user_loader
@@ -17,7 +18,7 @@ def load_user(user_id: str):
     A session from before the account's latest sign-out, password change or closure carries an older
     generation: it is refused here, so a copied cookie stops working once its owner signs out."""
     user_part, _, generation = user_id.partition(":")
-    if not user_part.isdigit() or not generation.isdigit() or len(user_part) > 18:
+    if not is_id(user_part) or not generation.isdigit() or len(generation) > 9:
         return None
     user = db.session.get(User, int(user_part))
     if user is None or not user.active or int(generation) != (user.session_generation or 0):

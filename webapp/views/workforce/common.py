@@ -9,6 +9,7 @@ from flask import abort, request
 from flask_login import current_user
 
 from domain.workforce import Quarter
+from domain.years import year_problem
 from webapp.extensions import db
 from webapp.models import Organisation
 from webapp.models.users import COUNCIL_ROLES, REGION_ROLES
@@ -79,6 +80,9 @@ def census_year_arg() -> int | None:
         return None
     if not raw.isdigit() or len(raw) != 4:
         abort(400, description="The census year must be a year, like 2025.")
+    problem = year_problem(int(raw), "The census year")
+    if problem:
+        abort(400, description=f"{problem}.")
     return int(raw)
 
 
