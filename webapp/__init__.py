@@ -19,6 +19,7 @@ from webapp.services.webhooks import delivery as webhook_delivery
 from webapp.views import register_blueprints
 from webapp.web import edge, errors, security, templating
 from webapp.web import logging as web_logging
+from webapp.web import metrics
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -31,6 +32,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     web_logging.init_app(app)
+    metrics.init_app(app)
 
     app.jinja_loader = ChoiceLoader(
         [
