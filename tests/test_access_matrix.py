@@ -43,10 +43,15 @@ from webapp.models import (
     NewsArticle,
     SavedSearch,
     TrackedLink,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookEventType,
     WorkforceSnapshot,
 )
+from webapp.models.webhooks import DeliveryStatus
 from webapp.models.bulletins import REGION_SCOPE
 from webapp.services import accounts, feeds, saved_searches
+from webapp.services.webhooks import endpoints as webhook_endpoints
 
 ROLES = (
     "anonymous",
@@ -141,6 +146,16 @@ def build_world() -> World:
                        published_at=dt.datetime(2026, 11, 1, 9, 0), organisation_id=council.id)
     db.session.add_all([link, slot, bulletin, council_bulletin, snapshot, placement, news])
     db.session.flush()
+    # Council A's webhook endpoint (port 9 on this machine refuses at once: nothing waits on a send) and a
+    # delivery to it that failed, for its log's pages.
+    endpoint, _ = webhook_endpoints.register(users["council_admin"], "http://127.0.0.1:9/hook", "HR system",
+                                             ["vacancy.closed"])
+    event = WebhookEvent(public_id="evt_matrix", organisation_id=council.id, event_type=WebhookEventType.VACANCY_CLOSED,
+                         payload={"id": "evt_matrix"})
+    webhook_delivery = WebhookDelivery(event=event, endpoint_id=endpoint.id, status=DeliveryStatus.FAILED,
+                                       next_attempt_at=None)
+    db.session.add(webhook_delivery)
+    db.session.flush()
     values = {
         "council": council.slug,
         "other_council": other_council.slug,
@@ -163,6 +178,8 @@ def build_world() -> World:
         "unsubscribe_token": saved_searches.unsubscribe_token(candidate, [saved]),
         "feed_token": feeds.new_feed_link(saved),
         "reset_token": accounts.make_reset_token(candidate),
+        "webhook": endpoint.id,
+        "webhook_delivery": webhook_delivery.id,
     }
     db.session.commit()
     return World(users=users, values=values)
@@ -187,6 +204,8 @@ def rule(path: str, answers: dict[str, Any], **extra) -> Rule:
 WORKFORCE_READ = expect(INSIGHTS, other_recruiter=404)
 WORKFORCE_EDIT = expect(WORKFORCE_READ, recruiter=403)
 JOB = "/jobs/{vacancy}-{vacancy_slug}"
+HOOK = "/recruit/webhooks/{webhook}"
+COUNCIL_ADMIN = expect(everyone(403), anonymous=SIGN_IN, council_admin=200)
 WF = "/insights/workforce/councils/{council}"
 
 # (endpoint, method) → Rule, grouped by blueprint.
@@ -397,6 +416,23 @@ RULES: dict[tuple[str, str], Rule] = {
                                                        platform_admin=404)),
     # --- administration
     ("admin.audit_log", "GET"): rule("/admin/audit", expect(ADMIN, council_admin=200)),
+    # --- webhooks: the council's administrator alone (another council's endpoint would be a 404)
+    ("webhooks.endpoints", "GET"): rule("/recruit/webhooks/", COUNCIL_ADMIN),
+    ("webhooks.new_endpoint", "GET"): rule("/recruit/webhooks/new", COUNCIL_ADMIN),
+    ("webhooks.new_endpoint", "POST"): rule("/recruit/webhooks/new", expect(COUNCIL_ADMIN, council_admin=400)),
+    ("webhooks.endpoint", "GET"): rule(HOOK, COUNCIL_ADMIN),
+    ("webhooks.edit_endpoint", "GET"): rule(HOOK + "/edit", COUNCIL_ADMIN),
+    # An empty post leaves the form as the endpoint is: nothing changes, back to its page.
+    ("webhooks.edit_endpoint", "POST"): rule(HOOK + "/edit", expect(COUNCIL_ADMIN, council_admin=302)),
+    ("webhooks.send_test_event", "POST"): rule(HOOK + "/test", expect(COUNCIL_ADMIN, council_admin=302)),
+    ("webhooks.turn_off", "POST"): rule(HOOK + "/turn-off", expect(COUNCIL_ADMIN, council_admin=302)),
+    ("webhooks.turn_on", "POST"): rule(HOOK + "/turn-on", expect(COUNCIL_ADMIN, council_admin=400)),  # it is on
+    ("webhooks.rotate_secret", "POST"): rule(HOOK + "/rotate-secret", COUNCIL_ADMIN),
+    ("webhooks.delete_endpoint", "GET"): rule(HOOK + "/delete", COUNCIL_ADMIN),
+    ("webhooks.delete_endpoint", "POST"): rule(HOOK + "/delete", expect(COUNCIL_ADMIN, council_admin=302)),
+    ("webhooks.delivery", "GET"): rule(HOOK + "/deliveries/{webhook_delivery}", COUNCIL_ADMIN),
+    ("webhooks.send_again", "POST"): rule(HOOK + "/deliveries/{webhook_delivery}/send-again",
+                                          expect(COUNCIL_ADMIN, council_admin=302)),
     # --- the council API: its document is public; its routes take an API key, never a session (401)
     ("api_docs.openapi_json", "GET"): rule("/api/v1/openapi.json", PUBLIC),
     ("api_docs.browsable_docs", "GET"): rule("/api/v1/docs", PUBLIC),
