@@ -50,7 +50,7 @@ from webapp.models import (
 )
 from webapp.models.webhooks import DeliveryStatus
 from webapp.models.bulletins import REGION_SCOPE
-from webapp.services import accounts, feeds, saved_searches
+from webapp.services import accounts, api_keys, feeds, saved_searches
 from webapp.services.webhooks import endpoints as webhook_endpoints
 
 ROLES = (
@@ -178,6 +178,7 @@ def build_world() -> World:
         "unsubscribe_token": saved_searches.unsubscribe_token(candidate, [saved]),
         "feed_token": feeds.new_feed_link(saved),
         "reset_token": accounts.make_reset_token(candidate),
+        "api_key": api_keys.create_key(users["council_admin"], "Oleeo live", "write").key.id,
         "webhook": endpoint.id,
         "webhook_delivery": webhook_delivery.id,
     }
@@ -433,6 +434,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("webhooks.delivery", "GET"): rule(HOOK + "/deliveries/{webhook_delivery}", COUNCIL_ADMIN),
     ("webhooks.send_again", "POST"): rule(HOOK + "/deliveries/{webhook_delivery}/send-again",
                                           expect(COUNCIL_ADMIN, council_admin=302)),
+    # --- a council administrator's API keys (council A's; a recruiter may not manage them)
+    ("api_keys.keys", "GET"): rule("/recruit/api-keys/", COUNCIL_ADMIN),
+    ("api_keys.new_key", "GET"): rule("/recruit/api-keys/new", COUNCIL_ADMIN),
+    ("api_keys.new_key", "POST"): rule("/recruit/api-keys/new", expect(COUNCIL_ADMIN, council_admin=400)),
+    ("api_keys.rotate_key", "POST"): rule("/recruit/api-keys/{api_key}/rotate", COUNCIL_ADMIN),
+    ("api_keys.revoke_key", "GET"): rule("/recruit/api-keys/{api_key}/revoke", COUNCIL_ADMIN),
+    ("api_keys.revoke_key", "POST"): rule("/recruit/api-keys/{api_key}/revoke", expect(COUNCIL_ADMIN, council_admin=302)),
     # --- the council API: its document is public; its routes take an API key, never a session (401)
     ("api_docs.openapi_json", "GET"): rule("/api/v1/openapi.json", PUBLIC),
     ("api_docs.browsable_docs", "GET"): rule("/api/v1/docs", PUBLIC),

@@ -7,6 +7,7 @@ from webapp.views import (
     account,
     admin,
     alerts,
+    api_keys,
     bulletins,
     campaigns,
     equal_opportunities,
@@ -34,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(matching.bp)
     app.register_blueprint(recruit.bp, url_prefix="/recruit")
     app.register_blueprint(webhooks.bp, url_prefix="/recruit/webhooks")
+    app.register_blueprint(api_keys.bp, url_prefix="/recruit/api-keys")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(workforce.bp, url_prefix="/insights/workforce")
     app.register_blueprint(supply_demand.bp, url_prefix="/insights")
