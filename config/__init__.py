@@ -184,8 +184,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_PASSWORD", "That account's password (required in production).", optional=True),
     Setting("SMTP_TIMEOUT", "Seconds to wait for the mail server before the send fails and is retried.",
             _whole_number(1, 300), 10),
-    Setting("SITE_URL", "The site's public address, for links in emails (https in production for one-click "
-            "unsubscribe).", _url("http", "https"), "http://127.0.0.1:5000"),
+    Setting("SITE_URL", "The site's public address: every absolute link (emails, canonical links, JSON-LD, feeds) "
+            "names it, never the request's Host (https in production for one-click unsubscribe).",
+            _url("http", "https"), "http://127.0.0.1:5000", {"test": "http://localhost"}),
     Setting("REGION_NAME", "The region the board serves, in page text.", default="London"),
     Setting("RATELIMIT_ENABLED", "Limit sign-in and apply attempts.", _yes_no, True, {"test": False}),
     Setting("RATELIMIT_STORAGE_URI", "Where the rate limits count (`memory://`, or a Redis URL so every web "

@@ -177,3 +177,28 @@ def test_dates_and_years_out_of_range_are_a_400_with_a_message(client, path, mes
     response = client.get(path)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
+
+
+# --- the Host header is never reflected -----------------------------------------------------------------------
+
+
+def test_canonical_links_and_json_ld_name_the_site_not_the_host_asked_for(client, app):
+    from tests.factories import VacancyFactory
+
+    app.config["SITE_URL"] = "https://jobs.example.gov"
+    vacancy = VacancyFactory()
+    db.session.commit()
+    for headers in ({"Host": "evil.example"}, {"X-Forwarded-Host": "evil.example"}):
+        page = client.get(f"/jobs/{vacancy.id}-{vacancy.slug}", headers=headers)
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert "evil.example" not in html
+        assert f'href="https://jobs.example.gov/jobs/{vacancy.id}-{vacancy.slug}"' in html  # the canonical link
+        assert f'"https://jobs.example.gov/jobs/{vacancy.id}-{vacancy.slug}"' in html  # JSON-LD's url
+
+
+def test_redirects_name_the_site_not_the_host_asked_for(client, app):
+    app.config["SITE_URL"] = "https://jobs.example.gov"
+    response = client.get("/insights/workforce", headers={"Host": "evil.example"})
+    assert response.status_code in (301, 308)
+    assert "evil.example" not in response.headers["Location"]

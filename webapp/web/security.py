@@ -1,9 +1,11 @@
-"""Sign-in sessions (Flask-Login) and the security headers on every response."""
+"""Sign-in sessions (Flask-Login), the site's own address in every link, and the security headers on every response."""
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, g, request
+from flask.globals import request_ctx
 from flask_login import current_user
 
 from webapp.extensions import db, login_manager
@@ -32,9 +34,34 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    def links_name_the_site() -> None:
+        # Canonical links, JSON-LD, feeds and every other url_for(_external=True) take the host and
+        # scheme from SITE_URL, never from the request's Host (or X-Forwarded-Host) header, which
+        # anyone can set: a forged Host must not reach a page, a cache or a search engine.
+        adapter = request_ctx.url_adapter
+        site = urlsplit(app.config["SITE_URL"])
+        if adapter is not None:
+            adapter.server_name = site.netloc
+            adapter.url_scheme = site.scheme
+
+    # First of all the hooks, so every link a page or an error page builds already names the site.
+    app.before_request_funcs.setdefault(None, []).insert(0, links_name_the_site)
+
     @app.before_request
     def set_csp_nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.after_request
+    def redirects_name_the_site(response):
+        # Werkzeug's own redirects (a missing trailing slash, say) are built while the request is
+        # routed, before any hook runs, from the request's Host: give them the site's host instead.
+        location = response.headers.get("Location")
+        site = urlsplit(app.config["SITE_URL"])
+        if location and response.status_code in (301, 302, 303, 307, 308):
+            parts = urlsplit(location)
+            if parts.netloc and parts.netloc == request.host and parts.netloc != site.netloc:
+                response.headers["Location"] = urlunsplit((site.scheme, site.netloc, *parts[2:]))
+        return response
 
     @app.after_request
     def security_headers(response):
