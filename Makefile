@@ -57,8 +57,9 @@ clean:
 	rm -rf $(VENV) .services instance
 
 ## services: PostgreSQL, Redis and Elasticsearch on 127.0.0.1:5432, 6379 and 9200 (stop: make services-stop)
-## run-full: the production-style stack against them: seed if empty, reindex, web + RQ worker + scheduler
-run-full: install
+## run-full: the full stack under production settings against them: migrate, seed if empty, reindex, then the
+## Procfile's processes (gunicorn, RQ worker, RQ cron) and a local TLS mail server; Ctrl-C stops them all
+run-full: install-dev
 	PORT=$(PORT) scripts/run-full
 
 # Benchmarks print JSON on stdout (progress and set-up on stderr), so `make bench-x > x.json` keeps

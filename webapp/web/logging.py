@@ -56,6 +56,8 @@ def configure(log_format: str = "json", level: str = "INFO") -> None:
     handler.addFilter(RequestIdFilter())
     root.addHandler(handler)
     root.setLevel(level)
+    # The Elasticsearch client logs every request; webapp.search.elastic already logs each call, timed.
+    logging.getLogger("elastic_transport").setLevel(max(logging.WARNING, root.level))
 
 
 def logged_path() -> str:
