@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+import sqlalchemy.exc
+
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from webapp.extensions import db
 from webapp.web import problems
 
 log = logging.getLogger(__name__)
@@ -20,7 +23,11 @@ MESSAGES = {
     413: ("What you sent is too large", "Shorten the text or choose a smaller file and try again."),
     429: ("Too many attempts", "Wait a minute and try again."),
     500: ("Sorry, there is a problem with the service", "Try again later. Nothing you entered has been lost."),
+    503: ("Sorry, the service is briefly unavailable",
+          "Nothing you sent has been saved. Wait a minute and try again."),
 }
+# Seconds a client is asked to wait when the database cannot be reached (a restart takes about this).
+DATABASE_RETRY_AFTER = 30
 
 
 def _render(status: int, detail: str | None = None):
@@ -51,6 +58,18 @@ def init_app(app: Flask) -> None:
         default = type(error).description
         detail = error.description if error.description and error.description != default else None
         return _render(error.code or 500, detail)
+
+    @app.errorhandler(sqlalchemy.exc.OperationalError)
+    def database_unreachable(error: sqlalchemy.exc.OperationalError):
+        # The database restarting or out of reach: a 503 that says so, even under tests, because this
+        # is an expected state of a real deployment rather than a bug. The request's transaction was
+        # never committed, so nothing half-saved is left. The error's text carries the query's
+        # parameters (personal data), so only its class is logged.
+        log.error("database unreachable on %s %s (%s)", request.method, request.path, type(error.orig).__name__)
+        db.session.rollback()  # the dead connection's transaction, so the next use reconnects
+        response = make_response(_render(503))
+        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
