@@ -230,12 +230,17 @@ def es_candidate_filters(vacancy: VacancyFacts) -> list[dict[str, Any]]:
     return filters
 
 
-def es_vacancy_filters(candidate: CandidateFacts, today_iso: str) -> list[dict[str, Any]]:
-    """Filters over the vacancy-vectors index: live, and the hard constraints for this candidate."""
-    filters: list[dict[str, Any]] = [
+def es_live_vacancy_filters(today_iso: str) -> list[dict[str, Any]]:
+    """Filters over the vacancy-vectors index for jobs anyone may be shown: live, not past closing."""
+    return [
         {"term": {"status": "live"}},
         {"range": {"closing_date": {"gte": today_iso}}},
     ]
+
+
+def es_vacancy_filters(candidate: CandidateFacts, today_iso: str) -> list[dict[str, Any]]:
+    """Filters over the vacancy-vectors index: live, and the hard constraints for this candidate."""
+    filters = es_live_vacancy_filters(today_iso)
     if candidate.role_level is not None:
         rank = candidate.role_level.rank
         filters.append({"range": {"role_rank": {"gte": rank - MAX_ROLE_STEPS, "lte": rank + MAX_ROLE_STEPS}}})

@@ -188,6 +188,13 @@ def _shortlist(similarities: np.ndarray, allowed: np.ndarray, size: int) -> np.n
     return rows[np.argsort(-similarities[rows], kind="stable")]
 
 
+def nearest(vector: np.ndarray, matrix: np.ndarray, allowed: np.ndarray, limit: int) -> list[int]:
+    """Row indices of the `limit` allowed rows nearest in meaning to `vector`, nearest first (similar jobs)."""
+    if not len(matrix):
+        return []
+    return _shortlist(matrix @ vector, allowed, limit).tolist()
+
+
 def rank_candidates(vacancy: VacancyFacts, vacancy_vector: np.ndarray, candidates: Sequence[CandidateFacts],
                     matrix: np.ndarray, table: CandidateTable | None = None, limit: int = 50,
                     shortlist: int = SHORTLIST, for_recruiter: bool = True) -> list[Match]:
@@ -218,4 +225,5 @@ def rank_vacancies(candidate: CandidateFacts, candidate_vector: np.ndarray, vaca
     return [explain(vacancies[i], candidate, match, for_recruiter=False) for match, i in scored[:limit]]
 
 
-__all__ = ["Match", "assess", "components", "failures", "hybrid_score", "rank_candidates", "rank_vacancies", "reasons"]
+__all__ = ["Match", "assess", "components", "failures", "hybrid_score", "nearest", "rank_candidates", "rank_vacancies",
+           "reasons"]

@@ -294,6 +294,14 @@ RULES: dict[tuple[str, str], Rule] = {
                                                           expect(CANDIDATE_OWN, candidate=400)),
     # --- matching
     ("matching.jobs_that_fit", "GET"): rule("/account/jobs-that-fit", CANDIDATES),
+    # --- saved jobs: a social worker's own list; anyone else is refused (anonymous visitors asked to sign in)
+    ("saved_jobs.save", "POST"): rule("/jobs/{vacancy}/save",
+                                      expect(CANDIDATES, candidate=302, other_candidate=302)),
+    ("saved_jobs.remove", "POST"): rule("/jobs/{vacancy}/unsave",
+                                        expect(CANDIDATES, candidate=302, other_candidate=302)),
+    ("saved_jobs.saved_jobs", "GET"): rule("/account/saved-jobs", CANDIDATES),
+    ("account.switch_profile_on", "POST"): rule("/account/profile/switch-on",
+                                                expect(CANDIDATES, candidate=302, other_candidate=302)),
     ("matching.dismiss_invitation", "POST"): rule("/account/invitations/{invitation}/dismiss",
                                                   expect(CANDIDATE_OWN, candidate=302)),
     ("matching.suggested_candidates", "GET"): rule("/recruit/vacancies/{vacancy}/suggested-candidates",
@@ -494,4 +502,3 @@ def test_access(app, endpoint, method):
     wrong = {role: f"expected {rule_.answers[role]!r}, got {got[role]!r}"
              for role in ROLES if got[role] != rule_.answers[role]}
     assert not wrong, f"{method} {rule_.path}: " + "; ".join(f"{r} {w}" for r, w in wrong.items())
-

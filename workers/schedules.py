@@ -9,6 +9,7 @@ from __future__ import annotations
 from rq import cron
 
 from workers import alert_tasks, analytics_tasks, export_tasks, indexing_tasks, mail_tasks, tasks, webhook_tasks, workforce_tasks
+from workers import social_worker_tasks
 
 SCHEDULES = [
     # Catch-up for outbox messages whose after-commit nudge was lost (Redis down, worker restart).
@@ -50,6 +51,12 @@ SCHEDULES = [
     # Leavers kept for the agency cooling-off check are deleted once no cooling-off period can apply.
     {"name": "purge-workforce-leavers", "func": workforce_tasks.purge_expired_leavers, "queue_name": "default",
      "cron": "45 0 * * *", "job_timeout": 600},
+    # Reminders before saved jobs close, in the morning (UTC) so there is a working day left to apply.
+    {"name": "saved-job-reminders", "func": social_worker_tasks.send_saved_job_reminders, "queue_name": "alerts",
+     "cron": "0 8 * * *", "job_timeout": 600},
+    # Findable profiles not visited for six months: warned two weeks ahead, then switched off.
+    {"name": "switch-off-unvisited-profiles", "func": social_worker_tasks.switch_off_unvisited_profiles,
+     "queue_name": "default", "cron": "10 9 * * *", "job_timeout": 600},
 ]
 
 for entry in SCHEDULES:

@@ -23,9 +23,16 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from domain.geography import BOROUGHS_BY_SLUG
 from domain.vocabulary import RoleLevel, ServiceArea, UserRole, VacancyStatus
-from matching.constraints import CandidateTable, VacancyTable, es_candidate_filters, es_vacancy_filters, failures
+from matching.constraints import (
+    CandidateTable,
+    VacancyTable,
+    es_candidate_filters,
+    es_live_vacancy_filters,
+    es_vacancy_filters,
+    failures,
+)
 from matching.encoder import CachedEncoder, from_bytes, text_hash, to_bytes
-from matching.scoring import Match, assess, explain, rank_candidates, rank_vacancies
+from matching.scoring import Match, assess, explain, nearest, rank_candidates, rank_vacancies
 from matching.text import CandidateFacts, VacancyFacts, candidate_text, vacancy_text
 from matching.weights import SHORTLIST
 from webapp.models import (
@@ -451,6 +458,52 @@ def jobs_that_fit(session: Session, user: User, limit: int = 20, today: dt.date 
         if len(result.items) == limit:
             break
     return result
+
+
+# --- similar jobs (every job page) -------------------------------------------------------------------------
+
+SIMILAR_JOBS_SHOWN = 3
+
+
+def similar_jobs(session: Session, vacancy: Vacancy, viewer: User | None = None, limit: int = SIMILAR_JOBS_SHOWN,
+                 today: dt.date | None = None) -> list[Vacancy]:
+    """Other live jobs nearest in meaning to this one, from the vectors already stored (no model is
+    loaded in a request). For a social worker with a profile, the same hard constraints as "jobs that
+    fit you" apply and jobs they applied for are left out; for anyone else, any live job may show."""
+    today = today or dt.date.today()
+    vector = _vector_of(session, VacancyEmbedding, VacancyEmbedding.vacancy_id, vacancy.id)
+    if vector is None:
+        return []  # not embedded yet (a worker is behind): the page shows no similar jobs for now
+    profile = viewer.profile if viewer is not None and viewer.is_candidate else None
+    candidate = CandidateFacts.of(profile) if profile is not None else None
+    leave_out = {vacancy.id}
+    if viewer is not None and viewer.is_candidate:
+        leave_out |= set(session.scalars(sa.select(Application.vacancy_id).where(Application.candidate_id == viewer.id)))
+    wanted = limit + len(leave_out)
+    indices = get_vector_indices()
+    if indices is not None:
+        filters = (es_vacancy_filters(candidate, today.isoformat()) if candidate is not None
+                   else es_live_vacancy_filters(today.isoformat()))
+        ids = [i for i, _ in indices.vacancies.knn(vector, k=wanted, filters=filters)]
+    else:
+        universe = _universe(session, "vacancies", today)
+        allowed = (universe.table.mask_for(candidate) if candidate is not None
+                   else np.ones(len(universe.facts), dtype=bool))
+        ids = [universe.facts[row].id for row in nearest(vector, universe.matrix, allowed, wanted)]
+    rows = {v.id: v for v in session.scalars(sa.select(Vacancy).options(joinedload(Vacancy.organisation))
+                                             .where(Vacancy.id.in_(ids)))}
+    found = []
+    for vacancy_id in ids:
+        other = rows.get(vacancy_id)
+        # The database decides, not a vector index that may trail a change.
+        if other is None or other.id in leave_out or not other.is_live_on(today):
+            continue
+        if candidate is not None and failures(VacancyFacts.of(other), candidate):
+            continue
+        found.append(other)
+        if len(found) == limit:
+            break
+    return found
 
 
 def describe_candidate(profile: CandidateProfile) -> dict[str, str]:

@@ -18,6 +18,7 @@ from webapp.views import (
     jobs,
     matching,
     recruit,
+    saved_jobs,
     supply_demand,
     syndication,
     webhooks,
@@ -33,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(alerts.bp)
     app.register_blueprint(equal_opportunities.bp)
     app.register_blueprint(matching.bp)
+    app.register_blueprint(saved_jobs.bp)
     app.register_blueprint(recruit.bp, url_prefix="/recruit")
     app.register_blueprint(webhooks.bp, url_prefix="/recruit/webhooks")
     app.register_blueprint(api_keys.bp, url_prefix="/recruit/api-keys")

@@ -33,7 +33,7 @@ from webapp.models import Application
 from webapp.web.access import role_required, signed_in_user
 from webapp.web.downloads import attachment
 from webapp.web.forms import failed_post, form_page, refused_post
-from webapp.services import NotAllowed, ServiceError, accounts, audit, follows, funnel, profiles
+from webapp.services import NotAllowed, ServiceError, accounts, audit, follows, funnel, profile_visits, profiles
 from webapp.services import applications as application_service
 from webapp.services import councils as council_service
 
@@ -171,7 +171,27 @@ def reset_password(token: str):
 @candidate_required
 def profile():
     council_names = dict(profiles.council_choices())
-    return render_template("account/profile.html", profile=current_user.profile, council_names=council_names)
+    # Opening their profile is a visit: it keeps a findable profile switched on (services.profile_visits).
+    profile_visits.record_visit(signed_in_user())
+    db.session.commit()
+    return render_template("account/profile.html", profile=current_user.profile, council_names=council_names,
+                           switch_on_form=ConfirmForm())
+
+
+@bp.post("/account/profile/switch-on")
+@candidate_required
+def switch_profile_on():
+    """Let recruiters find me again: one button on the profile page, after the profile was switched off."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The form could not be read. Go back, refresh the page and try again.")
+    try:
+        profile_visits.switch_back_on(signed_in_user())
+    except ServiceError as problem:
+        db.session.rollback()
+        abort(400, description=str(problem))
+    db.session.commit()
+    flash("Recruiters can find your profile again.", "success")
+    return redirect(url_for("account.profile"))
 
 
 @bp.route("/account/profile/edit", methods=["GET", "POST"])

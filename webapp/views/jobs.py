@@ -27,6 +27,7 @@ from domain.funnel import FunnelStep
 from domain.vocabulary import ApplyMethod
 from webapp.extensions import db, limiter
 from webapp.forms.jobs import ApplyForm, JobSearchForm
+from webapp.forms.matching import ButtonForm
 from webapp.search import InvalidSearch, SearchUnavailable
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import applications as application_service
@@ -36,6 +37,7 @@ from webapp.services import funnel
 from webapp.services import jobs as job_service
 from webapp.services import matching as matching_service
 from webapp.services import news as news_service
+from webapp.services import saved_jobs as saved_job_service
 from webapp.services.paging import PageNotFound
 from webapp.web.forms import failed_post, form_page, refused_post
 from webapp.web.pagination import page_number, pagination
@@ -170,6 +172,16 @@ def _jobs_that_fit(limit: int = 3):
         return None
 
 
+def _similar_jobs(vacancy):
+    """A few live jobs like this one, under it; for a social worker, ones that fit their profile."""
+    viewer = current_user._get_current_object() if current_user.is_authenticated else None
+    try:
+        return matching_service.similar_jobs(db.session, vacancy, viewer, today=dt.date.today())
+    except Exception:  # noqa: BLE001 - a side panel must never break the job page it sits on
+        log.warning("similar jobs left out", exc_info=True)
+        return []
+
+
 @bp.get("/jobs/suggest")
 def suggest():
     """Job titles for a search box's autocomplete: ?q=fost -> ["Fostering social worker", ...]."""
@@ -199,15 +211,20 @@ def vacancy(vacancy_id: int, slug: str):
     funnel.record_visitor_step(FunnelStep.JOB_VIEW, current_user, vacancy=vacancy)
     db.session.commit()
     canonical_url = url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug, _external=True)
-    already_applied = None
+    already_applied = saved = None
     if current_user.is_authenticated and current_user.is_candidate:
         already_applied = application_service.existing_application(current_user, vacancy)
+        saved = saved_job_service.saved_job(current_user, vacancy)
     return render_template(
         "jobs/vacancy.html",
         title=vacancy.title,
         vacancy=vacancy,
         organisation=vacancy.organisation,
         already_applied=already_applied,
+        saved=saved,
+        can_save=not current_user.is_authenticated or current_user.is_candidate,
+        button_form=ButtonForm(),
+        similar=_similar_jobs(vacancy),
         external_url_ok=job_service.safe_external_url(vacancy.external_apply_url) is not None,
         json_ld=job_service.json_ld(job_service.job_posting(vacancy, canonical_url, current_app.config["REGION_NAME"])),
     )

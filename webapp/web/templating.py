@@ -111,7 +111,8 @@ def navigation_items() -> list[dict]:
     if current_user.is_authenticated:
         if current_user.has_role(UserRole.CANDIDATE):
             items += [("Jobs that fit you", "matching.jobs_that_fit"), ("Your applications", "account.applications"),
-                      ("Saved searches", "alerts.saved_searches"), ("Your profile", "account.profile")]
+                      ("Saved jobs", "saved_jobs.saved_jobs"), ("Saved searches", "alerts.saved_searches"),
+                      ("Your profile", "account.profile")]
         elif current_user.has_role(UserRole.RECRUITER):
             items += [("Your vacancies", "recruit.vacancies"), ("Campaigns", "recruit_campaigns.index"),
                       ("Insights", "insights.dashboard")]
