@@ -216,6 +216,11 @@ SETTINGS: tuple[Setting, ...] = (
             _whole_number(1, 365), 14),
     Setting("FEATURED_SLOTS_PER_COUNCIL", "Featured jobs one council may have on any day.", _whole_number(1), 3),
     Setting("FEATURED_SLOT_MAX_DAYS", "The longest a job may be featured at once, in days.", _whole_number(1), 31),
+    Setting("REFERENCE_LINK_DAYS", "How many days a referee's link to the reference form works.",
+            _whole_number(1, 90), 21),
+    Setting("REFERENCE_REMINDER_DAYS", "Days between reminders to a referee who has not answered.",
+            _whole_number(1, 30), 5),
+    Setting("REFERENCE_REMINDERS_MAX", "How many reminders a referee is sent at most.", _whole_number(0, 5), 2),
     Setting("WORKFORCE_ID_KEY", "Keys the hash of leavers' Social Work England numbers (the cooling-off check); "
             "the secret key when unset.", optional=True),
     Setting("LOG_FORMAT", "How log lines are written to stderr: `json` (one object a line, with the request id) "

@@ -20,7 +20,7 @@ Problems = dict[str, str]
 
 SHORT_MAX = 200
 DETAILS_MAX = 2000
-STATEMENT_MAX = 10000
+STATEMENT_MAX = 10000  # about 1,500 words: enough to answer a person specification point by point
 GAP_MONTHS_ALLOWED = 3  # a gap of more than this many whole months must be explained
 EARLIEST_YEAR = 1950
 MAX_QUALIFICATIONS = 15
@@ -98,7 +98,7 @@ def _choice(data: Answers, name: str, problems: Problems, enum: type[LabelledEnu
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[\d\s()\-]{7,20}$")
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
-NI_RE = re.compile(r"^[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]$")
+NI_RE = re.compile(r"^[A-Z]{2}\d{6}[A-D]$")  # the shape only: GOV.UK's own example, QQ 12 34 56 C, is not issued
 
 
 def _email(data: Answers, name: str, problems: Problems, missing: str) -> str:
@@ -488,3 +488,62 @@ def incomplete_sections(answers: Answers, today: dt.date) -> list[Section]:
 # What carries over from one application to the next: everything but the job-specific statement.
 CARRIED_OVER = ("personal", "registration", "qualifications", "employment", "gaps", "referees",
                 "referee_consent", "declarations")
+
+
+# --- the reference a referee gives ----------------------------------------------------------------------
+
+REFERENCE_QUESTIONS = {
+    "known_as": "How do you know the applicant?",
+    "known_for": "How long have you known them?",
+    "applicant_role": "What is (or was) their job title with you?",
+    "suitability": "How suited are they to this job? Tell us about their practice, strengths and anything to develop",
+    "safeguarding_concerns": "Are you aware of any reason the applicant should not work with children, including "
+                             "any allegations or concerns about their conduct towards children?",
+    "disciplinary": "Has the applicant been the subject of any disciplinary action or fitness to practise "
+                    "proceedings that is current or was upheld?",
+    "would_reemploy": "Would you employ them again?",
+}
+
+
+def check_reference(data: Answers) -> tuple[Answers, Problems]:
+    problems: Problems = {}
+    clean: Answers = {
+        "referee_name": _required(data, "referee_name", problems, "Enter your name", what="Your name"),
+        "referee_job_title": _required(data, "referee_job_title", problems, "Enter your job title",
+                                       what="Your job title"),
+        "known_as": _required(data, "known_as", problems, "Enter how you know the applicant, like 'I was their "
+                              "team manager'", what="How you know them"),
+        "known_for": _required(data, "known_for", problems, "Enter how long you have known them, like '3 years'",
+                               what="How long you have known them"),
+        "applicant_role": _optional(data, "applicant_role", problems, "Their job title"),
+        "suitability": _details(data, "suitability", problems, "Tell us how suited they are to this job",
+                                "Your answer", limit=5000),
+        "safeguarding_concerns": _choice(data, "safeguarding_concerns", problems, YesNo,
+                                         "Select yes if you are aware of any reason they should not work with "
+                                         "children"),
+        "safeguarding_details": "",
+        "disciplinary": _choice(data, "disciplinary", problems, YesNo,
+                                "Select yes if they have been the subject of disciplinary action"),
+        "disciplinary_details": "",
+        "would_reemploy": _choice(data, "would_reemploy", problems, YesNo,
+                                  "Select yes if you would employ them again"),
+        "reemploy_details": _optional(data, "reemploy_details", problems, "Your reason", limit=DETAILS_MAX),
+    }
+    if clean["safeguarding_concerns"] == YesNo.YES:
+        clean["safeguarding_details"] = _details(data, "safeguarding_details", problems,
+                                                 "Give details of your concerns", "Details")
+    if clean["disciplinary"] == YesNo.YES:
+        clean["disciplinary_details"] = _details(data, "disciplinary_details", problems,
+                                                 "Give details of the disciplinary action", "Details")
+    if clean["would_reemploy"] == YesNo.NO and not clean["reemploy_details"]:
+        problems["reemploy_details"] = "Tell us why you would not employ them again"
+    if _text(data, "confirm") not in ("yes", "y", "true", "on"):
+        problems["confirm"] = "Confirm that this reference is accurate to the best of your knowledge"
+    return clean, problems
+
+
+def check_decline(data: Answers) -> tuple[Answers, Problems]:
+    problems: Problems = {}
+    reason = _details(data, "decline_reason", problems, "Tell us why you cannot give a reference",
+                      "Your reason", limit=1000)
+    return {"decline_reason": reason}, problems

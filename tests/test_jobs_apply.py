@@ -1,5 +1,6 @@
-"""Applying: in-platform for signed-in social workers, and the tracked click through to a
-council's own system for external-apply jobs."""
+"""Applying: the start page of the in-platform safer-recruitment form for signed-in social workers
+(the form itself: test_application_form), and the tracked click through to a council's own system
+for external-apply jobs."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,11 +9,13 @@ import pytest
 import sqlalchemy as sa
 
 from domain.vocabulary import ApplyMethod, VacancyStatus
+from tests.application_forms import CURRENT_JOB, QUALIFICATION, SECTIONS, TODAY
 from tests.factories import CandidateFactory, RecruiterFactory, VacancyFactory
 from tests import helpers
-from tests.pages import error_summary_links, field_error, heading, links, main_text, page, text_of, texts
+from tests.pages import heading, links, main_text, page, text_of, texts
 from webapp.extensions import db
-from webapp.models import Application, FunnelEvent
+from webapp.models import Application, ApplicationDraft, FunnelEvent
+from webapp.services import application_forms
 
 
 def sign_in_as(client, user) -> None:
@@ -53,17 +56,30 @@ def test_someone_not_signed_in_is_sent_to_sign_in_and_back(client, vacancy):
     assert applications() == []
 
 
+def send_complete_application(client, candidate, vacancy):
+    """Start from the job's apply page, fill every section (through the service), send from check your answers."""
+    start = client.post(apply_url(vacancy))
+    assert start.status_code == 302
+    draft = db.session.scalars(sa.select(ApplicationDraft)).one()
+    for slug, data in SECTIONS.items():
+        application_forms.save_section(draft, slug, data, TODAY)
+    application_forms.save_entry(draft, "qualifications", None, QUALIFICATION, TODAY)
+    application_forms.save_entry(draft, "employment-history", None, {**CURRENT_JOB, "current": "yes"}, TODAY)
+    db.session.commit()
+    return client.post(f"/apply/{draft.id}/check", data={"confirm": "y"})
+
+
 def test_a_social_worker_applies_and_sees_a_confirmation(client, vacancy, candidate):
     sign_in_as(client, candidate)
     form = client.get(apply_url(vacancy))
     assert form.status_code == 200
-    assert 'data-module="govuk-character-count"' in form.text and 'data-maxlength="5000"' in form.text
-    response = client.post(apply_url(vacancy), data={"supporting_statement": "  I have five years in assessment.  "})
+    assert text_of(page(form), "#start-application") == "Start application"
+    response = send_complete_application(client, candidate, vacancy)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/jobs/{vacancy.id}-{vacancy.slug}/applied")
     [application] = applications()
     assert application.candidate_id == candidate.id and application.vacancy_id == vacancy.id
-    assert application.supporting_statement == "I have five years in assessment."
+    assert application.supporting_statement == SECTIONS["supporting-statement"]["statement"]
     confirmation = client.get(response.headers["Location"])
     assert confirmation.status_code == 200
     panel = page(confirmation).select_one(".govuk-panel--confirmation")
@@ -76,30 +92,24 @@ def test_a_social_worker_applies_and_sees_a_confirmation(client, vacancy, candid
     assert links(job_page, "main a.govuk-button--start") == []
 
 
-@pytest.mark.parametrize(("statement", "message"), [
-    ("", "Enter your supporting statement"),
-    ("   ", "Enter your supporting statement"),
-    ("x" * 5001, "Supporting statement must be 5,000 characters or fewer"),
-])
-def test_a_bad_statement_is_refused_with_a_message_and_nothing_saved(client, vacancy, candidate, statement, message):
+def test_a_supporting_statement_alone_is_not_an_application(client, vacancy, candidate):
+    """The old short form (a statement and nothing else) no longer sends anything: posting it only starts
+    the safer-recruitment form, whose statement rules are in test_application_form."""
     sign_in_as(client, candidate)
-    response = client.post(apply_url(vacancy), data={"supporting_statement": statement})
-    assert response.status_code == 400
-    soup = page(response)
-    [(href, summary_message)] = error_summary_links(soup).items()
-    assert href == "#supporting_statement" and summary_message.startswith(message)
-    assert (field_error(soup, "supporting_statement") or "").startswith(message)
+    response = client.post(apply_url(vacancy), data={"supporting_statement": "I have five years in assessment."})
+    assert response.status_code == 302 and "/apply/" in response.headers["Location"]
     assert applications() == []
 
 
 def test_applying_twice_keeps_one_application(client, vacancy, candidate):
     sign_in_as(client, candidate)
-    client.post(apply_url(vacancy), data={"supporting_statement": "First"})
+    send_complete_application(client, candidate, vacancy)
     again = client.get(apply_url(vacancy))
     assert again.status_code == 302 and again.headers["Location"].endswith("/applied")
-    second = client.post(apply_url(vacancy), data={"supporting_statement": "Second"})
-    assert second.status_code == 302
-    assert [a.supporting_statement for a in applications()] == ["First"]
+    second = client.post(apply_url(vacancy))
+    assert second.status_code == 302 and second.headers["Location"].endswith("/applied")
+    assert len(applications()) == 1
+    assert db.session.scalars(sa.select(ApplicationDraft)).all() == []
 
 
 def test_a_recruiter_cannot_apply(client, vacancy):
@@ -211,6 +221,6 @@ def test_a_closed_external_job_does_not_redirect(client, external):
 @pytest.mark.parametrize("app_overrides", [{"RATELIMIT_ENABLED": True, "APPLY_RATE_LIMIT": "2 per minute"}])
 def test_applying_is_rate_limited_per_person(client, vacancy, candidate):
     sign_in_as(client, candidate)
-    statuses = [client.post(apply_url(vacancy), data={"supporting_statement": ""}).status_code for _ in range(3)]
-    assert statuses == [400, 400, 429]
-    assert client.get(apply_url(vacancy)).status_code == 200  # reading the form is never limited
+    statuses = [client.post(apply_url(vacancy)).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert client.get(apply_url(vacancy)).status_code == 302  # reading is never limited (it resumes the draft)

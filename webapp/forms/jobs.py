@@ -1,12 +1,9 @@
-"""Forms on the public jobs pages: the search and filter panel (a GET form) and applying for a job."""
+"""Forms on the public jobs pages: the search and filter panel (a GET form). Applying is webapp.forms.applying."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxesInput,
     GovSelect,
-    GovSubmitInput,
     GovTextInput,
 )
 from wtforms import (
@@ -15,11 +12,8 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    SubmitField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
 
 from webapp.search import SearchQuery, Sort
 from webapp.search.criteria import (
@@ -33,7 +27,6 @@ from webapp.search.criteria import (
 from webapp.search.criteria import parse as parse_criteria
 from webapp.search.places import DEFAULT_MILES, DISTANCE_CHOICES
 from webapp.search.query import SORT_LABELS
-from webapp.services.applications import SUPPORTING_STATEMENT_MAX
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -149,17 +142,3 @@ class JobSearchForm(Form):
     def chosen_filters(self) -> list[tuple[str, str, str]]:
         """(parameter, value, what it reads as) for each filter set, for "remove filter" links."""
         return self.criteria.chosen_filters(self._council_choices)
-
-
-class ApplyForm(FlaskForm):
-    supporting_statement = TextAreaField(
-        "Supporting statement",
-        widget=GovCharacterCount(),
-        description="Tell the council why you want this job and how your practice meets what it asks for.",
-        validators=[
-            InputRequired("Enter your supporting statement"),
-            Length(max=SUPPORTING_STATEMENT_MAX,
-                   message=f"Supporting statement must be {SUPPORTING_STATEMENT_MAX:,} characters or fewer"),
-        ],
-    )
-    submit = SubmitField("Send application", widget=GovSubmitInput())

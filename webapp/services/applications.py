@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from domain.funnel import FunnelStep
+from domain.safer_recruitment import STATEMENT_MAX
 from domain.vocabulary import (
     PIPELINE_TRANSITIONS,
     ApplicationStatus,
@@ -23,7 +24,7 @@ from webapp.services import NotAllowed, ServiceError
 from webapp.services import audit, funnel
 from webapp.services.webhooks import events as webhook_events
 
-SUPPORTING_STATEMENT_MAX = 5000
+SUPPORTING_STATEMENT_MAX = STATEMENT_MAX
 NOTE_MAX = 500  # ApplicationEvent.note and Application.decline_detail
 
 
@@ -46,7 +47,10 @@ def existing_application(candidate: User, vacancy: Vacancy) -> Application | Non
     )
 
 
-def submit(candidate: User, vacancy: Vacancy, supporting_statement: str, today: dt.date | None = None) -> Application:
+def submit(candidate: User, vacancy: Vacancy, supporting_statement: str, today: dt.date | None = None,
+           answers: dict | None = None) -> Application:
+    """Send an application. ``answers`` is the safer-recruitment form (webapp.services.application_forms
+    checks it and adds the referees); the supporting statement is also kept on its own column."""
     today = today or dt.date.today()
     if candidate.role != UserRole.CANDIDATE:
         raise NotAllowed("Only social workers can apply for jobs.")
@@ -62,7 +66,7 @@ def submit(candidate: User, vacancy: Vacancy, supporting_statement: str, today: 
     if existing_application(candidate, vacancy) is not None:
         raise ServiceError("You have already applied for this job.")
     application = Application(vacancy=vacancy, candidate=candidate, supporting_statement=statement,
-                              status=ApplicationStatus.SUBMITTED)
+                              status=ApplicationStatus.SUBMITTED, answers=answers)
     application.events.append(ApplicationEvent(from_status=None, to_status=ApplicationStatus.SUBMITTED,
                                                actor_id=candidate.id))
     db.session.add(application)

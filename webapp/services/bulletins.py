@@ -32,6 +32,7 @@ from webapp.models.users import COUNCIL_ROLES, REGION_ROLES
 from webapp.services import ServiceError
 from webapp.services import supply_demand as sd
 from webapp.services.insights import HEADLINE_KEYS, HEADLINE_LABELS, headline_figures
+from webapp.services.pdf import pdf_text
 from webapp.services.rollups import rollup
 
 log = logging.getLogger(__name__)
@@ -171,15 +172,6 @@ def render_html(figures: dict[str, Any]) -> str:
                            stylesheet=current_app.static_url_path + "/insights.css")
 
 
-_PDF_TEXT = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "\u00a0": " "})
-
-
-def _pdf_text(value: object) -> str:
-    """The PDF's built-in Helvetica covers Latin-1 (so £ and é are fine); typographic dashes and
-    quotes become their plain forms and anything else a '?', rather than embedding a font file."""
-    return str(value).translate(_PDF_TEXT).encode("latin-1", "replace").decode("latin-1")
-
-
 def render_pdf(figures: dict[str, Any]) -> bytes:
     # fpdf is loaded when a bulletin is drawn (once a month), not by every web process at start
     from fpdf import FPDF
@@ -187,8 +179,8 @@ def render_pdf(figures: dict[str, Any]) -> bytes:
 
     title = bulletin_title(figures)
     pdf = FPDF(format="A4")
-    pdf.set_title(_pdf_text(title))
-    pdf.set_author(_pdf_text(current_app.config["SERVICE_NAME"]))
+    pdf.set_title(pdf_text(title))
+    pdf.set_author(pdf_text(current_app.config["SERVICE_NAME"]))
     pdf.set_lang("en-GB")
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
@@ -196,18 +188,18 @@ def render_pdf(figures: dict[str, Any]) -> bytes:
 
     def h1(text: str) -> None:
         pdf.set_font("Helvetica", "B", 18)
-        pdf.multi_cell(0, 9, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 9, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
 
     def h2(text: str) -> None:
         pdf.ln(4)
         pdf.set_font("Helvetica", "B", 13)
-        pdf.multi_cell(0, 7, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
     def para(text: str) -> None:
         pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(0, 5, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
     def table(header: list[str], rows: list[list[object]], widths: tuple[int, ...]) -> None:
@@ -218,7 +210,7 @@ def render_pdf(figures: dict[str, Any]) -> bytes:
             for line in [header] + rows:
                 row = t.row()
                 for value in line:
-                    row.cell(_pdf_text(value))
+                    row.cell(pdf_text(value))
 
     h1(title)
     para(f"The month's recruitment figures for {figures['scope_name']}, from {current_app.config['SERVICE_NAME']}.")

@@ -7,6 +7,7 @@ from webapp.views import (
     account,
     admin,
     alerts,
+    applying,
     api_keys,
     bulletins,
     campaigns,
@@ -18,6 +19,7 @@ from webapp.views import (
     jobs,
     matching,
     recruit,
+    references,
     saved_jobs,
     supply_demand,
     syndication,
@@ -33,6 +35,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account.bp)
     app.register_blueprint(alerts.bp)
     app.register_blueprint(equal_opportunities.bp)
+    app.register_blueprint(applying.bp)
+    app.register_blueprint(references.bp)
     app.register_blueprint(matching.bp)
     app.register_blueprint(saved_jobs.bp)
     app.register_blueprint(recruit.bp, url_prefix="/recruit")

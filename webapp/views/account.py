@@ -2,6 +2,7 @@
 and their personal data. Views parse, call a service in webapp.services, commit and render."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from urllib.parse import urlsplit
 
@@ -34,6 +35,7 @@ from webapp.web.access import role_required, signed_in_user
 from webapp.web.downloads import attachment
 from webapp.web.forms import failed_post, form_page, refused_post
 from webapp.services import NotAllowed, ServiceError, accounts, audit, follows, funnel, profile_visits, profiles
+from webapp.services import application_forms
 from webapp.services import applications as application_service
 from webapp.services import councils as council_service
 
@@ -223,6 +225,8 @@ def applications():
     return render_template(
         "account/applications.html",
         applications=application_service.applications_for_candidate(signed_in_user()),
+        drafts=application_forms.drafts_for_candidate(signed_in_user()),
+        today=dt.date.today(),
         followed=follows.followed_councils(signed_in_user()),
     )
 

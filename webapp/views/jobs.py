@@ -26,10 +26,12 @@ from werkzeug.routing import BuildError
 from domain.funnel import FunnelStep
 from domain.vocabulary import ApplyMethod
 from webapp.extensions import db, limiter
-from webapp.forms.jobs import ApplyForm, JobSearchForm
+from webapp.forms.account import ConfirmForm
+from webapp.forms.jobs import JobSearchForm
 from webapp.forms.matching import ButtonForm
 from webapp.search import InvalidSearch, SearchUnavailable
 from webapp.services import NotAllowed, ServiceError
+from webapp.services import application_forms
 from webapp.services import applications as application_service
 from webapp.services import councils as council_service
 from webapp.services import follows
@@ -39,7 +41,8 @@ from webapp.services import matching as matching_service
 from webapp.services import news as news_service
 from webapp.services import saved_jobs as saved_job_service
 from webapp.services.paging import PageNotFound
-from webapp.web.forms import failed_post, form_page, refused_post
+from webapp.web.access import signed_in_user
+from webapp.web.forms import form_page, refused_post
 from webapp.web.pagination import page_number, pagination
 
 bp = Blueprint("jobs", __name__)
@@ -256,19 +259,24 @@ def apply(vacancy_id: int, slug: str):
         return redirect(url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug))
     if application_service.existing_application(current_user, vacancy) is not None:
         return redirect(url_for("jobs.applied", vacancy_id=vacancy.id, slug=vacancy.slug))
+    draft = application_forms.draft_for_vacancy(current_user, vacancy)
+    if draft is not None:  # resume where they left off
+        return redirect(url_for("applying.task_list", draft_id=draft.id))
 
-    form = ApplyForm()
+    # The start page: what the safer-recruitment form asks for; starting it makes the draft.
+    form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            application_service.submit(current_user, vacancy, form.supporting_statement.data)
+            draft, _ = application_forms.start(signed_in_user(), vacancy, dt.date.today())
         except NotAllowed as exc:
             refused_post(exc)
         except ServiceError as exc:
-            failed_post(form, {"supporting_statement": str(exc)})
-        else:
-            db.session.commit()
-            return redirect(url_for("jobs.applied", vacancy_id=vacancy.id, slug=vacancy.slug))
-    return form_page("jobs/apply.html", title=f"Apply for {vacancy.title}", vacancy=vacancy, form=form)
+            db.session.rollback()
+            abort(400, description=str(exc))
+        db.session.commit()
+        return redirect(url_for("applying.task_list", draft_id=draft.id))
+    return form_page("jobs/apply.html", title=f"Apply for {vacancy.title}", vacancy=vacancy, form=form,
+                     carries_over=application_forms.last_application_with_answers(current_user) is not None)
 
 
 @bp.get("/jobs/<int:vacancy_id>-<slug>/applied")

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from domain.vocabulary import ApplicationStatus, OfferDeclineReason, UserRole
 from webapp.extensions import db
+from webapp.forms.applying import ReferenceStageForm
 from webapp.forms.recruit import (
     ActionForm,
     CouncilOfferForm,
@@ -20,16 +21,19 @@ from webapp.forms.recruit import (
     ReopenForm,
     VacancyForm,
 )
-from webapp.models import Application, Vacancy
+from webapp.models import Application, ReferenceStage, Vacancy
 from webapp.web.access import RECRUITER_ROLES, council_staff_required, signed_in_user
 from webapp.web.templating import job_page_url
+from webapp.web.downloads import attachment
 from webapp.web.forms import failed_post, form_page
 from webapp.web.pagination import page_number, pagination
-from webapp.services import ServiceError
+from webapp.services import ServiceError, audit
+from webapp.services import application_forms
 from webapp.services import applications as application_service
 from webapp.services import councils as council_service
 from webapp.services import featured as featured_service
 from webapp.services import organisations as organisation_service
+from webapp.services import references as reference_service
 from webapp.services import vacancies as vacancy_service
 from webapp.services.paging import PageNotFound
 
@@ -268,6 +272,12 @@ def _application_page(application: Application, form: MoveApplicationForm | None
         problem=problem,
         statuses=ApplicationStatus,
         decline_reasons=OfferDeclineReason,
+        answers=application_forms.summary(application.answers, application_forms.referees_as_answers(
+            application.referees), today=application.submitted_at.date()) if application.answers is not None else None,
+        referees=[(r, reference_service.referee_state(r), application_forms.reference_rows(r))
+                  for r in application.referees],
+        reference_problem=reference_service.request_problem(application),
+        reference_stage=reference_service.reference_stage(application.vacancy.organisation_id),
     ), status
 
 
@@ -313,6 +323,32 @@ def record_swe_check(application_id: int):
     return redirect(url_for("recruit.application", application_id=application.id) + "#registration")
 
 
+@bp.post("/applications/<int:application_id>/references")
+@recruiter_required
+def request_references(application_id: int):
+    application = _own_application(application_id, for_update=True)
+    _require_action_form()
+    try:
+        referees = reference_service.request_references(signed_in_user(), application)
+    except ServiceError as problem:
+        db.session.rollback()
+        return _application_page(application, status=400, problem=str(problem))
+    db.session.commit()
+    flash(f"We have emailed {' and '.join(r.name for r in referees)} a link to give a reference.", "success")
+    return redirect(url_for("recruit.application", application_id=application.id) + "#references")
+
+
+@bp.get("/applications/<int:application_id>/application.pdf")
+@recruiter_required
+def application_pdf(application_id: int):
+    application = _own_application(application_id)
+    data = application_forms.application_pdf(application)
+    audit.record(signed_in_user(), "application.downloaded", application,
+                 organisation_id=application.vacancy.organisation_id)
+    db.session.commit()
+    return attachment(data, f"application-CSW-{application.id:06d}.pdf", "application/pdf")
+
+
 # --- the council's offer ----------------------------------------------------------------------------------
 
 @bp.route("/council", methods=["GET", "POST"])
@@ -330,3 +366,24 @@ def council():
             flash(f"{organisation.name}'s page has been saved." if changed else "Nothing was changed.", "success")
             return redirect(url_for("recruit.council"))
     return form_page("recruit/council.html", form=form, organisation=organisation)
+
+
+@bp.route("/council/references", methods=["GET", "POST"])
+@council_staff_required(UserRole.ORG_ADMIN)
+def reference_setting():
+    """When this council requests references: at shortlisting (the default) or after an offer."""
+    organisation = council_service.council_by_id(current_user.organisation_id)
+    form = ReferenceStageForm()
+    if request.method == "GET":
+        form.references_at.data = reference_service.reference_stage(organisation.id).value
+    if form.validate_on_submit():
+        if form.references_at.data not in {stage.value for stage in ReferenceStage}:
+            form.references_at.errors = ["Select when references should be requested"]
+        else:
+            stage = ReferenceStage(form.references_at.data)
+            changed = reference_service.set_reference_stage(signed_in_user(), organisation, stage)
+            db.session.commit()
+            flash(f"References will be requested {stage.label.lower()}." if changed else "Nothing was changed.",
+                  "success")
+            return redirect(url_for("recruit.reference_setting"))
+    return form_page("recruit/reference_setting.html", form=form, organisation=organisation)
