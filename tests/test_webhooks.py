@@ -278,9 +278,9 @@ def test_application_submitted_and_withdrawn_reach_the_endpoint_without_personal
     assert payload["data"]["application"] == {
         "id": application.id, "status": "submitted",
         "submitted_at": application.submitted_at.replace(microsecond=0).isoformat() + "Z",
-        "url": f"http://127.0.0.1:5000/recruit/applications/{application.id}"}
+        "url": f"{app.config['SITE_URL']}/recruit/applications/{application.id}"}
     assert payload["data"]["vacancy"]["reference"] == "CAM-123"
-    assert payload["data"]["vacancy"]["url"] == f"http://127.0.0.1:5000/jobs/{vacancy.id}-{vacancy.slug}"
+    assert payload["data"]["vacancy"]["url"] == f"{app.config['SITE_URL']}/jobs/{vacancy.id}-{vacancy.slug}"
     for personal in ("Sam Example", "sam@example.org", "five years", str(candidate.id) + ","):
         assert personal not in received.body.decode()
 
