@@ -16,6 +16,7 @@ from domain.vocabulary import (
     VacancyStatus,
     WorkingPattern,
 )
+from webapp.services import vacancies as rules  # the vacancy rules' limits, documented here
 
 # Published in the document as named schemas and frozen: a client's code maps these values, so a
 # value is only ever added (tests/test_api_enums.py fails if one is removed or renamed).
@@ -89,6 +90,11 @@ def _enum_field(name: str, **kwargs: Any) -> ma.fields.Field:
                 metadata={"description": enum_schema(name)["description"]}, **kwargs)
 
 
+def _between(low: float, high: float) -> dict[str, float]:
+    """Documents a range; the vacancy rules check it (with their own messages), not the schema."""
+    return {"minimum": low, "maximum": high}
+
+
 def _optional(field_cls: type, **kwargs: Any) -> ma.fields.Field:
     return field_cls(allow_none=True, **kwargs)
 
@@ -104,40 +110,46 @@ class VacancyInSchema(ma.Schema):
     status = Text(validate=ma.validate.OneOf(["draft", "live"]), metadata={
         "description": "`live` publishes at once; `draft` (the default when creating) keeps it unpublished. "
                        "Left out when replacing, the vacancy keeps its state."})
-    external_reference = _optional(Text, validate=ma.validate.Length(max=100), metadata={
+    external_reference = _optional(Text, validate=ma.validate.Length(max=rules.EXTERNAL_REFERENCE_MAX), metadata={
         "description": "Your system's own id for the vacancy: unique among your council's vacancies "
                        "(a repeat answers 409 with the existing one)"})
-    title = Text(required=True)
-    reference = _optional(Text, metadata={"description": "The job reference shown to applicants"})
+    title = Text(required=True, metadata={"maxLength": rules.TITLE_MAX})
+    reference = _optional(Text, metadata={"description": "The job reference shown to applicants",
+                                          "maxLength": rules.REFERENCE_MAX})
     role_level = _enum_field("RoleLevel", required=True)
     service_area = _enum_field("ServiceArea", required=True)
-    team = _optional(Text)
-    summary = Text(required=True, metadata={"description": "One or two sentences shown in search results"})
+    team = _optional(Text, metadata={"maxLength": rules.TEAM_MAX})
+    summary = Text(required=True, metadata={"description": "One or two sentences shown in search results",
+                                            "maxLength": rules.SUMMARY_MAX})
     description = Text(required=True, metadata={
         "description": "The advert: plain text, or HTML (p, br, h2-h4, strong, em, ul, ol, li, a, "
-                       "blockquote are kept; everything else is removed)"})
-    salary_min = ma.fields.Integer(required=True, strict=True)
-    salary_max = ma.fields.Integer(required=True, strict=True)
+                       "blockquote are kept; everything else is removed). Its text may be "
+                       f"{rules.DESCRIPTION_MAX:,} characters.", "maxLength": rules.DESCRIPTION_HTML_MAX})
+    salary_min = ma.fields.Integer(required=True, strict=True, metadata=_between(rules.SALARY_FLOOR, rules.SALARY_CEILING))
+    salary_max = ma.fields.Integer(required=True, strict=True, metadata={
+        **_between(rules.SALARY_FLOOR, rules.SALARY_CEILING), "description": "The same as or more than salary_min"})
     contract_type = _enum_field("ContractType", required=True)
     fte = _optional(ma.fields.Decimal, allow_nan=False, as_string=False,
-                    metadata={"description": "Full-time equivalent, 0.1 to 1.0 (default 1.0)"})
+                    metadata={"description": "Full-time equivalent, 0.1 to 1.0 (default 1.0)",
+                              **_between(float(rules.FTE_MIN), float(rules.FTE_MAX))})
     working_pattern = _enum_field("WorkingPattern", required=True)
-    location_name = _optional(Text)
-    latitude = _optional(ma.fields.Float, allow_nan=False)
-    longitude = _optional(ma.fields.Float, allow_nan=False)
+    location_name = _optional(Text, metadata={"maxLength": rules.LOCATION_MAX})
+    latitude = _optional(ma.fields.Float, allow_nan=False, metadata=_between(*rules.LATITUDE_RANGE))
+    longitude = _optional(ma.fields.Float, allow_nan=False, metadata=_between(*rules.LONGITUDE_RANGE))
     closing_date = Text(required=True, metadata={
         "description": "A date (2027-03-31), or a date and time; a time without a zone is read as "
                        "Europe/London. Applications close at the end of that London day."})
     apply_method = _enum_field("ApplyMethod", allow_none=True)
-    external_apply_url = _optional(Text, metadata={"description": "Required when apply_method is external"})
-    caseload_max = _optional(ma.fields.Integer, strict=True)
+    external_apply_url = _optional(Text, metadata={"description": "Required when apply_method is external",
+                                                   "maxLength": rules.URL_MAX})
+    caseload_max = _optional(ma.fields.Integer, strict=True, metadata=_between(1, rules.CASELOAD_MAX_LIMIT))
     supervision_frequency = _enum_field("SupervisionFrequency", allow_none=True)
     protected_caseload_nqsw = _optional(ma.fields.Boolean)
     hybrid_pattern = _enum_field("HybridPattern", allow_none=True)
-    market_supplement = _optional(ma.fields.Integer, strict=True)
-    retention_payment = _optional(ma.fields.Integer, strict=True)
+    market_supplement = _optional(ma.fields.Integer, strict=True, metadata=_between(0, rules.PAYMENT_LIMIT))
+    retention_payment = _optional(ma.fields.Integer, strict=True, metadata=_between(0, rules.PAYMENT_LIMIT))
     funded_development = _optional(ma.fields.Boolean)
-    development_details = _optional(Text)
+    development_details = _optional(Text, metadata={"maxLength": rules.DEVELOPMENT_DETAILS_MAX})
 
 
 class VacancyOutSchema(ma.Schema):

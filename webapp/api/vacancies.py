@@ -45,6 +45,8 @@ VACANCY_LINKS = {
 def body_is_json_and_small() -> None:
     """415 for a body that is not JSON, 413 for one too large: before any view reads it."""
     request.max_content_length = API_BODY_MAX
+    if "" in request.args:
+        raise Problem(400, "A query parameter has no name: check the address.", errors={"query": "A parameter has no name"})
     if request.method in ("POST", "PUT", "PATCH"):
         if request.content_length and request.content_length > API_BODY_MAX:
             raise Problem(413, f"The request body is larger than {API_BODY_MAX // 1024} KB.")
