@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -466,3 +469,36 @@ def test_a_real_rq_worker_delivers_the_event(app, council, admin, receiver, redi
     payload = _verified(receiver.requests[0], secret)
     assert payload["type"] == "vacancy.closed" and payload["data"]["vacancy"]["id"] == vacancy.id
     assert db.session.get(type(vacancy), vacancy.id).status == VacancyStatus.CLOSED
+
+
+# --- the guide's own examples ------------------------------------------------------------------------------
+
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "webhooks.md"
+
+
+def _example(language: str) -> str:
+    return GUIDE.read_text().split(f"```{language}\n")[1].split("```")[0]
+
+
+def test_the_guides_python_and_openssl_examples_verify_a_real_delivery(app, admin, receiver, tmp_path):
+    endpoint, secret = _endpoint(admin, receiver.url)
+    endpoints.send_test_event(admin, endpoint)
+    db.session.commit()
+    [received] = receiver.requests
+    header = received.headers["cswjobs-signature"]
+
+    guide: dict = {}
+    exec(_example("python"), guide)  # the Python a council's developer copies from docs/webhooks.md
+    assert guide["verify"](header, received.body, secret)
+    assert not guide["verify"](header, received.body + b" ", secret)
+    assert not guide["verify"](header, received.body, signing.secret_for(signing.new_salt()))
+
+    (tmp_path / "body.json").write_bytes(received.body)
+    script = _example("sh")
+    for body, secret_used, answer in ((received.body, secret, "signature valid"),
+                                      (received.body.replace(b"test", b"tost"), secret, "signature INVALID"),
+                                      (received.body, secret + "x", "signature INVALID")):
+        (tmp_path / "body.json").write_bytes(body)
+        run = subprocess.run(["sh", "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True,
+                             env={"header": header, "secret": secret_used, "PATH": os.environ["PATH"]})
+        assert run.stdout.strip() == answer
