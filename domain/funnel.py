@@ -48,18 +48,25 @@ PIPELINE_STEPS: dict[ApplicationStatus, FunnelStep] = {
     ApplicationStatus.HIRED: FunnelStep.HIRED,
 }
 
-# The funnel as the dashboard draws it, top to bottom. "Applied" adds apply clicks (people sent
-# to a council's own system) to applications made here: both are a decision to apply. The
-# stages after it only exist for applications made here, so they convert from applications.
-FUNNEL_STAGES: list[tuple[str, str, tuple[FunnelStep, ...]]] = [
-    ("visitors", "Visitors", (FunnelStep.VISIT,)),
-    ("job_views", "Job views", (FunnelStep.JOB_VIEW,)),
-    ("applied", "Applied (here or on the council's site)", (FunnelStep.APPLICATION, FunnelStep.APPLY_CLICK)),
-    ("applications", "Applications made here", (FunnelStep.APPLICATION,)),
-    ("shortlisted", "Shortlisted", (FunnelStep.SHORTLISTED,)),
-    ("interview", "Interviewed", (FunnelStep.INTERVIEW,)),
-    ("offered", "Offered", (FunnelStep.OFFERED,)),
-    ("hired", "Hired", (FunnelStep.HIRED,)),
+# The funnel as the dashboard draws it, top to bottom: (key, label, the steps it counts, the stage
+# whose people it converts from, or None for no rate). "Applied" adds apply clicks (people sent to a
+# council's own system) to applications made here: both are a decision to apply. The stages after it
+# only exist for applications made here, so they convert from applications. Scheduling an interview
+# and receiving a reference are recorded beside the pipeline's own steps, not between them: councils
+# take references at different points, so references have no rate, and "interviewed" still converts
+# from "shortlisted".
+FUNNEL_STAGES: list[tuple[str, str, tuple[FunnelStep, ...], str | None]] = [
+    ("visitors", "Visitors", (FunnelStep.VISIT,), None),
+    ("job_views", "Job views", (FunnelStep.JOB_VIEW,), "visitors"),
+    ("applied", "Applied (here or on the council's site)", (FunnelStep.APPLICATION, FunnelStep.APPLY_CLICK), "job_views"),
+    ("started", "Applications started here", (FunnelStep.APPLICATION_STARTED,), None),
+    ("applications", "Applications made here", (FunnelStep.APPLICATION,), "started"),
+    ("shortlisted", "Shortlisted", (FunnelStep.SHORTLISTED,), "applications"),
+    ("interview_scheduled", "Interviews scheduled", (FunnelStep.INTERVIEW_SCHEDULED,), "shortlisted"),
+    ("interview", "Interviewed", (FunnelStep.INTERVIEW,), "shortlisted"),
+    ("reference_received", "References received", (FunnelStep.REFERENCE_RECEIVED,), None),
+    ("offered", "Offered", (FunnelStep.OFFERED,), "interview"),
+    ("hired", "Hired", (FunnelStep.HIRED,), "offered"),
 ]
 
 # Last-touch attribution: a visit through a tracked link credits its campaign with what that

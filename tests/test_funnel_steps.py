@@ -2,14 +2,18 @@
 each through funnel.record, rolled up, shown on the dashboard and in its CSVs, and used by time to hire."""
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+
 import pytest
 import sqlalchemy as sa
 
 from domain.funnel import FunnelStep
-from domain.vocabulary import ApplicationStatus
+from domain.vocabulary import ApplicationStatus, UserRole
 from tests.factories import CandidateFactory, CandidateProfileFactory, OrganisationFactory, RecruiterFactory, VacancyFactory
 from webapp.extensions import db
-from webapp.models import FunnelEvent
+from webapp.models import Application, FunnelEvent
 from webapp.services import applications as pipeline
 from webapp.services import funnel
 
@@ -84,3 +88,72 @@ def test_started_before_there_is_an_application_is_once_per_social_worker_and_jo
     assert [tuple(r) for r in rows] == [(candidate.id, vacancy.id, "application_started"),
                                         (candidate.id, second.id, "application_started"),
                                         (other.id, vacancy.id, "application_started")]
+
+
+# --- on the dashboard, in its CSVs and in time to hire ---------------------------------------------------------
+
+def test_the_new_steps_are_in_the_funnel_and_time_to_hire_on_the_dashboard_and_in_csv(app, client):
+    from tests.factories import UserFactory
+    from tests.helpers import sign_in_as
+    from tests.pages import page, table_rows
+    from webapp.models import ApplicationEvent
+    from webapp.services import rollups
+
+    council = OrganisationFactory(name="Croydon", slug="croydon")
+    vacancy = VacancyFactory(organisation=council)
+    day = dt.date.today() - dt.timedelta(days=10)
+    at = dt.datetime.combine(day, dt.time(9))
+    people = [CandidateFactory() for _ in range(3)]
+    db.session.flush()
+
+    def event(kind, user, hours, application=None):
+        db.session.add(FunnelEvent(kind=kind, occurred_at=at + dt.timedelta(hours=hours), user_id=user.id,
+                                   visitor_id=f"v{user.id}", organisation_id=council.id, vacancy_id=vacancy.id,
+                                   application_id=application.id if application else None))
+
+    # Three start an application; two send it (one 2 days after starting, one 4); one of those is invited to
+    # interview a day after sending, has a reference back and is hired 6 days after starting.
+    for person in people:
+        event("application_started", person, 0)
+    sent = []
+    for person, days in zip(people[:2], (2, 4)):
+        application = Application(vacancy=vacancy, candidate_id=person.id, supporting_statement="CP.",
+                                  submitted_at=at + dt.timedelta(days=days))
+        db.session.add(application)
+        db.session.flush()
+        event("application_submitted", person, days * 24, application)
+        sent.append(application)
+    hired = sent[0]
+    event("shortlisted", people[0], 60, hired)
+    event("interview_scheduled", people[0], 72, hired)
+    event("reference_received", people[0], 90, hired)
+    event("interview", people[0], 100, hired)
+    event("offered", people[0], 120, hired)
+    event("hired", people[0], 144, hired)
+    db.session.add(ApplicationEvent(application_id=hired.id, to_status=ApplicationStatus.HIRED,
+                                    created_at=at + dt.timedelta(days=6)))
+    lead = UserFactory(role=UserRole.PROGRAMME_LEAD)
+    db.session.commit()
+    rollups.rollup(day, dt.date.today())
+
+    sign_in_as(client, lead)
+    period = f"from={day}&to={dt.date.today()}"
+    soup = page(client.get(f"/insights?{period}"))
+    funnel_rows = {row[0]: row[1:] for row in table_rows(soup, "#table-funnel")}
+    assert funnel_rows["Applications started here"] == ["3", "–", ""]
+    assert funnel_rows["Applications made here"] == ["2", "66.7", "Applications started here"]
+    assert funnel_rows["Interviews scheduled"] == ["1", "100.0", "Shortlisted"]
+    assert funnel_rows["Interviewed"] == ["1", "100.0", "Shortlisted"]
+    assert funnel_rows["References received"] == ["1", "–", ""]
+    assert funnel_rows["Hired"] == ["1", "100.0", "Offered"]
+    timings = {row[0]: row[1:] for row in table_rows(soup, "#table-timings")}
+    assert timings["Time to hire from starting the application (started to hire)"][:3] == ["1", "6.0", "6.0"]
+    assert timings["Starting an application to sending it"] == ["2", "2.5", "3.0", "3.5"]
+    assert timings["Application to interview scheduled"] == ["1", "1.0", "1.0", "1.0"]
+
+    rows = list(csv.reader(io.StringIO(client.get(f"/insights/funnel.csv?{period}").get_data(as_text=True))))
+    assert rows[0] == ["Step", "People", "Conversion (%)", "Of those at"]
+    assert ["Interviews scheduled", "1", "100.0", "Shortlisted"] in rows
+    assert ["References received", "1", "", ""] in rows
+    timing_csv = client.get(f"/insights/timings.csv?{period}").get_data(as_text=True)
+    assert "Starting an application to sending it,2,2.5,3.0,3.5" in timing_csv

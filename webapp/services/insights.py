@@ -26,6 +26,7 @@ from webapp.models import (
     ApplicationEvent,
     Campaign,
     FunnelDaily,
+    FunnelEvent,
     FunnelVisitorDay,
     Organisation,
     Vacancy,
@@ -197,22 +198,22 @@ def rate(numerator: int | None, denominator: int | None) -> float | None:
 def funnel_table(scope: Scope) -> Table:
     totals = step_totals(scope)
     counts = {"visitors": unique_visitors(scope)}
+    labels = {key: label for key, label, _, _ in FUNNEL_STAGES}
     rows: list[dict[str, Any]] = []
-    previous: int | None = None
-    for key, label, steps in FUNNEL_STAGES:
-        count = counts.get(key, sum(totals[s.value] for s in steps))
-        # "Applications made here" is a part of "applied", not a step after it; the stages after it
-        # only exist for applications made here, so shortlisting converts from those.
+    for key, label, steps, converts_from in FUNNEL_STAGES:
+        counts.setdefault(key, sum(totals[s.value] for s in steps))
+        count = counts[key]
         rows.append({"key": key, "label": label, "count": count,
-                     "rate": rate(count, previous) if key not in ("visitors", "applications") else None})
-        previous = count
-    return Table("funnel", "The funnel: people at each step and the share of the step before who reached it",
-                 [("label", "Step"), ("count", "People"), ("rate", "Conversion from the step before (%)")],
+                     "rate": rate(count, counts[converts_from]) if converts_from else None,
+                     "of": labels[converts_from] if converts_from else ""})
+    return Table("funnel", "The funnel: people at each step and the share of an earlier step who reached it",
+                 [("label", "Step"), ("count", "People"), ("rate", "Conversion (%)"), ("of", "Of those at")],
                  rows, chart="count",
                  note="One visitor may look at several jobs, so job views can be more than visitors (the rate is then "
                       "views per 100 visitors). Applications made here are the in-platform part of ‘applied’; "
                       "shortlisting and later steps convert from them, because applications on a council's own "
-                      "site are not seen here.")
+                      "site are not seen here. Interviews scheduled and references received are counted once per "
+                      "application; councils ask for references at different stages, so they have no rate.")
 
 
 BREAKDOWNS = {
@@ -359,9 +360,66 @@ def time_to_fill(scope: Scope) -> Spread:
     return spread([max(0.0, (done - published).total_seconds() / 86400) for published, done in rows])
 
 
+def _days_between(rows) -> list[float]:
+    return [max(0.0, (later - earlier).total_seconds() / 86400) for earlier, later in rows]
+
+
+def _first_step(step: FunnelStep, *keys: sa.ColumnElement):
+    """When each (person, job) or application first reached a funnel step, from the raw events."""
+    return (sa.select(*keys, sa.func.min(FunnelEvent.occurred_at).label("at"))
+            .where(FunnelEvent.kind == step.value).group_by(*keys).subquery())
+
+
+def time_to_send(scope: Scope) -> Spread:
+    """Days from starting an application here to sending it, for applications sent in the period."""
+    lower, upper = _moment_range(scope)
+    started = _first_step(FunnelStep.APPLICATION_STARTED, FunnelEvent.user_id, FunnelEvent.vacancy_id)
+    rows = db.session.execute(
+        sa.select(started.c.at, Application.submitted_at)
+        .join(started, sa.and_(started.c.user_id == Application.candidate_id, started.c.vacancy_id == Application.vacancy_id))
+        .join(Vacancy, Vacancy.id == Application.vacancy_id)
+        .where(Application.submitted_at >= lower, Application.submitted_at < upper, *_vacancy_filters(scope))
+    ).all()
+    return spread(_days_between(rows))
+
+
+def time_to_interview(scope: Scope) -> Spread:
+    """Days from an application being made to its interview being scheduled, for interviews scheduled in the period."""
+    lower, upper = _moment_range(scope)
+    scheduled = _first_step(FunnelStep.INTERVIEW_SCHEDULED, FunnelEvent.application_id)
+    rows = db.session.execute(
+        sa.select(Application.submitted_at, scheduled.c.at)
+        .join(scheduled, scheduled.c.application_id == Application.id)
+        .join(Vacancy, Vacancy.id == Application.vacancy_id)
+        .where(scheduled.c.at >= lower, scheduled.c.at < upper, *_vacancy_filters(scope))
+    ).all()
+    return spread(_days_between(rows))
+
+
+def time_to_hire_from_start(scope: Scope) -> Spread:
+    """Days from starting an application here to the hire, for hires made in the period (applications
+    started before the step was recorded are left out)."""
+    lower, upper = _moment_range(scope)
+    started = _first_step(FunnelStep.APPLICATION_STARTED, FunnelEvent.user_id, FunnelEvent.vacancy_id)
+    rows = db.session.execute(
+        sa.select(started.c.at, ApplicationEvent.created_at)
+        .select_from(Application)
+        .join(started, sa.and_(started.c.user_id == Application.candidate_id, started.c.vacancy_id == Application.vacancy_id))
+        .join(ApplicationEvent, ApplicationEvent.application_id == Application.id)
+        .join(Vacancy, Vacancy.id == Application.vacancy_id)
+        .where(ApplicationEvent.to_status == ApplicationStatus.HIRED, ApplicationEvent.created_at >= lower,
+               ApplicationEvent.created_at < upper, *_vacancy_filters(scope))
+    ).all()
+    return spread(_days_between(rows))
+
+
 def timing_table(scope: Scope) -> Table:
     rows = []
     for label, figures_ in (("Time to hire (application to hire)", time_to_hire(scope)),
+                            ("Time to hire from starting the application (started to hire)",
+                             time_to_hire_from_start(scope)),
+                            ("Starting an application to sending it", time_to_send(scope)),
+                            ("Application to interview scheduled", time_to_interview(scope)),
                             ("Time to fill (job posted to first hire or closing)", time_to_fill(scope))):
         rows.append({"label": label, "count": figures_.count, "lower_quartile": figures_.lower_quartile,
                      "median": figures_.median, "upper_quartile": figures_.upper_quartile})
