@@ -206,6 +206,9 @@ SETTINGS: tuple[Setting, ...] = (
             default="10 per minute"),
     Setting("SIGN_IN_RATE_LIMIT", "How often one address may try to sign in (Flask-Limiter's notation).",
             default="10 per minute"),
+    Setting("ACCOUNT_RATE_LIMIT", "How often one account (the email address a sign-in, registration or password "
+            "reset names) may be tried, from any address (Flask-Limiter's notation).",
+            default="10 per minute;50 per day"),
     Setting("API_RATE_LIMIT", "How often one council API key may call the council API (Flask-Limiter's "
             "notation); over it, 429 with Retry-After.", default="600 per minute"),
     Setting("PUBLIC_READ_RATE_LIMIT", "How often one address may read the public API and the job feeds "
@@ -256,7 +259,9 @@ SETTINGS: tuple[Setting, ...] = (
 # Fixed for every deployment: not read from the environment.
 CONSTANTS: dict[str, Any] = {
     "SERVICE_NAME": "Children's Social Work Jobs",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: a database error's message (which reaches the log) never carries the values of
+    # the query, which are people's names, addresses and what they wrote.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
@@ -268,7 +273,7 @@ CONSTANTS: dict[str, Any] = {
 }
 PROFILE_CONSTANTS: dict[str, dict[str, Any]] = {
     # Tests turn CSRF checks on where they test them.
-    "test": {"TESTING": True, "SQLALCHEMY_ENGINE_OPTIONS": {}, "WTF_CSRF_ENABLED": False},
+    "test": {"TESTING": True, "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True}, "WTF_CSRF_ENABLED": False},
 }
 
 

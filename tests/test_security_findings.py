@@ -7,8 +7,9 @@ import sqlalchemy as sa
 from tests import helpers
 from tests.factories import PASSWORD, CandidateFactory
 from webapp.extensions import db
-from webapp.models import User
-from webapp.services import accounts
+from domain.vocabulary import VacancyStatus
+from webapp.models import OutgoingMail, User
+from webapp.services import ServiceError, accounts, passwords, vacancies
 
 
 def _sign_in(client, email: str, password: str = PASSWORD) -> None:
@@ -202,3 +203,90 @@ def test_redirects_name_the_site_not_the_host_asked_for(client, app):
     response = client.get("/insights/workforce", headers={"Host": "evil.example"})
     assert response.status_code in (301, 308)
     assert "evil.example" not in response.headers["Location"]
+
+
+# --- passwords: not common, not breached, not the account's own details ------------------------------------
+
+REGISTRATION = {"full_name": "Kofi Mensah", "email": "kofi.mensah@example.org"}
+
+
+@pytest.mark.parametrize(("password", "message"), [
+    ("kofi.mensah@example.org", passwords.HAS_OWN_DETAILS),
+    ("KofiMensah2024!", passwords.HAS_OWN_DETAILS),
+    ("mensah kofi 1990", passwords.HAS_OWN_DETAILS),
+    ("password1234", passwords.TOO_EASY),
+    ("qwertyuiop123", passwords.TOO_EASY),
+    ("iloveyou12345", passwords.TOO_EASY),
+])
+def test_registration_refuses_a_guessable_password_with_a_message(client, password, message):
+    response = client.post("/register", data={**REGISTRATION, "password": password, "confirm_password": password})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_a_reset_refuses_a_password_made_of_the_account_s_own_details(app):
+    user = CandidateFactory(email="nia.clarke@example.org", full_name="Nia Clarke")
+    db.session.commit()
+    with pytest.raises(ServiceError, match="must not contain your name or email address"):
+        accounts.reset_password(accounts.make_reset_token(user), "NiaClarke1985!!")
+
+
+def test_a_strong_passphrase_is_accepted(client):
+    response = client.post("/register", data={**REGISTRATION, "password": "tangerine orbit ladder quietly",
+                                              "confirm_password": "tangerine orbit ladder quietly"})
+    assert response.status_code == 302
+
+
+# --- the reset mail is queued for every address, so neither the page nor its timing tells -----------------------
+
+
+def test_a_reset_request_queues_one_mail_for_known_and_unknown_addresses_alike(client):
+    CandidateFactory(email="nia@example.org")
+    db.session.commit()
+    for address in ("nia@example.org", "nobody@example.org"):
+        assert client.post("/password-reset", data={"email": address}).status_code == 200
+    queued = db.session.execute(sa.select(OutgoingMail.to_address, OutgoingMail.kind, OutgoingMail.body_text)
+                                .order_by(OutgoingMail.id)).all()
+    assert [(to, kind) for to, kind, _ in queued] == [("nia@example.org", "password_reset"),
+                                                      ("nobody@example.org", "password_reset")]
+    assert "/password-reset/" in queued[0].body_text
+    assert "/password-reset/" not in queued[1].body_text and "no active account" in queued[1].body_text
+
+
+# --- database errors carry no query parameters --------------------------------------------------------------------
+
+
+def test_a_database_error_s_message_does_not_carry_the_values(app):
+    CandidateFactory(email="private.person@example.org")
+    db.session.commit()
+    with pytest.raises(sa.exc.IntegrityError) as error:
+        CandidateFactory(email="private.person@example.org")
+    db.session.rollback()
+    assert "private.person@example.org" not in str(error.value)
+    assert "hidden due to hide_parameters" in str(error.value)
+
+
+# --- an apply address with credentials in it is refused when saved ---------------------------------------------
+
+
+@pytest.mark.parametrize("address", ["https://user:secret@jobs.camden.gov.uk/apply",
+                                     "https://jobs.camden.gov.uk@evil.example/apply",
+                                     "https://admin@jobs.camden.gov.uk/apply"])
+def test_an_apply_address_with_a_user_name_or_password_is_refused(address):
+    with pytest.raises(ValueError, match="must not contain a user name or password"):
+        vacancies.clean_web_address(address)
+
+
+def test_a_recruiter_cannot_save_an_apply_address_with_credentials(client):
+    from tests.factories import RecruiterFactory, VacancyFactory
+
+    vacancy = VacancyFactory(status=VacancyStatus.DRAFT, published_at=None)
+    recruiter = RecruiterFactory(organisation=vacancy.organisation)
+    db.session.commit()
+    with pytest.raises(vacancies.VacancyInvalid) as invalid:
+        vacancies.update_vacancy(recruiter, vacancy, {"apply_method": "external",
+                                                      "external_apply_url": "https://u:p@jobs.camden.gov.uk/x"})
+    db.session.rollback()
+    assert "must not contain a user name or password" in str(invalid.value.errors["external_apply_url"])
+    assert db.session.get(type(vacancy), vacancy.id).external_apply_url is None

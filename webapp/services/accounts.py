@@ -11,24 +11,25 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from domain.funnel import FunnelStep
 from domain.vocabulary import UserRole
 from webapp.extensions import db
-from webapp.mail import send_mail
 from webapp.models import Application, ApplicationEvent, Follow, FunnelEvent, User, utcnow
+from webapp.services import passwords
 from webapp.services.passwords import hash_password, verify_password
 from webapp.services import ServiceError
-from webapp.services import audit, funnel
+from webapp.services import audit, funnel, outgoing_mail
 from webapp.services.follows import follows_for
 from webapp.services.profiles import profile_as_dict
 
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 256  # Argon2 takes any length; a ceiling stops someone posting megabytes to hash
-PASSWORD_TOO_SHORT = f"Your password must be {MIN_PASSWORD_LENGTH} characters or more"
-PASSWORD_TOO_LONG = f"Your password must be {MAX_PASSWORD_LENGTH} characters or fewer"
+# The password rules live in services.passwords; the forms read the lengths from here.
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
+MAX_PASSWORD_LENGTH = passwords.MAX_LENGTH
+PASSWORD_TOO_SHORT = passwords.TOO_SHORT
+PASSWORD_TOO_LONG = passwords.TOO_LONG
 EMAIL_TAKEN = "An account already exists for this email address. Sign in, or reset your password if you have forgotten it"
 WRONG_CREDENTIALS = "Your email address or password is wrong"
 
@@ -59,15 +60,6 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
 
 
-def password_problem(password: str) -> str | None:
-    """The message for a password that breaks the rules, or None if it is acceptable."""
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        return PASSWORD_TOO_SHORT
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return PASSWORD_TOO_LONG
-    return None
-
-
 def end_sessions(user: User) -> None:
     """End every session this account has, on every device: each one carries the old generation
     (web.security.load_user), so even a copied cookie is refused from the next request on."""
@@ -75,7 +67,7 @@ def end_sessions(user: User) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    problem = password_problem(password)
+    problem = passwords.password_problem(password, (user.email, user.full_name))
     if problem:
         raise ServiceError(problem)
     user.password_hash = hash_password(password)
@@ -169,22 +161,36 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if the address has an account. Says nothing either way, so nobody learns who is registered."""
+    """Queue the reset mail: a link if the address has an active account, else a note saying it has none.
+
+    Either way one mail is queued (with the change, sent by a task after the commit), so the page,
+    and the time it takes, say nothing about who is registered; and no mail server is called inside
+    the request."""
+    email = normalise_email(email)
     user = find_user_by_email(email)
+    service = current_app.config["SERVICE_NAME"]
     if user is None or not user.active:
+        outgoing_mail.queue_mail(
+            email, f"Resetting your password for {service}", "notice", kind="password_reset",
+            heading="No account with this email address",
+            paragraphs=[f"Someone asked to reset the password for this email address on {service}, but there is "
+                        "no active account with this address, so nothing has changed.",
+                        "If you did not ask for this, you can ignore this email.",
+                        "If you are a social worker and want an account, you can create one:"],
+            link=outgoing_mail.absolute_url("account.register"), link_text="Create an account",
+        )
         return
-    # Built from SITE_URL, never from the request's Host header, which a caller could forge
-    # to have a working reset link mailed to a site of their choosing.
-    link = current_app.config["SITE_URL"].rstrip("/") + url_for("account.reset_password", token=make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    send_mail(
-        user.email,
-        f"Reset your password for {current_app.config['SERVICE_NAME']}",
-        f"Hello {user.full_name},\n\n"
-        f"Someone asked to reset the password for your account. To choose a new password, open this link:\n\n"
-        f"{link}\n\n"
-        f"The link works once, for {minutes} minutes.\n\n"
-        f"If you did not ask for this, you can ignore this email: your password has not changed.\n",
+    outgoing_mail.queue_mail(
+        user, f"Reset your password for {service}", "notice", kind="password_reset",
+        heading="Reset your password",
+        paragraphs=["Someone asked to reset the password for your account. To choose a new password, open this link:",
+                    f"The link works once, for {minutes} minutes.",
+                    "If you did not ask for this, you can ignore this email: your password has not changed."],
+        # From SITE_URL, never the request's Host header, which a caller could forge to have a
+        # working reset link mailed to a site of their choosing.
+        link=outgoing_mail.absolute_url("account.reset_password", token=make_reset_token(user)),
+        link_text="Choose a new password",
     )
     audit.record(user, "account.password_reset_requested", user)
 

@@ -109,6 +109,10 @@ def clean_web_address(raw: str | None, max_length: int = URL_MAX) -> str | None:
         raise ValueError("must be a full web address, like https://www.example.gov.uk/jobs") from None
     if parts.scheme.lower() not in ("http", "https") or not host or "." not in host:
         raise ValueError("must be a full web address starting with https:// or http://")
+    if parts.username is not None or parts.password is not None:
+        # https://user:password@host puts a password on a public page, and "https://council.gov.uk@evil.example"
+        # reads as the council's address but goes elsewhere.
+        raise ValueError("must not contain a user name or password (nothing before an @ in the address)")
     return text
 
 

@@ -32,6 +32,7 @@ from webapp.forms.account import (
 )
 from webapp.models import Application
 from webapp.web.access import role_required, signed_in_user
+from webapp.web.security import submitted_account_key
 from webapp.web.downloads import attachment
 from webapp.web.forms import failed_post, form_page, refused_post
 from webapp.services import NotAllowed, ServiceError, accounts, audit, follows, funnel, profile_visits, profiles
@@ -46,6 +47,15 @@ candidate_required = role_required(UserRole.CANDIDATE)
 
 def _sign_in_limit() -> str:
     return current_app.config.get("SIGN_IN_RATE_LIMIT", "10 per minute")
+
+
+def _account_limit() -> str:
+    return current_app.config.get("ACCOUNT_RATE_LIMIT", "10 per minute")
+
+
+# Two limits on every form that names an account: per address (one machine trying many accounts)
+# and per account (many machines trying one account).
+per_account = limiter.limit(_account_limit, key_func=submitted_account_key, methods=["POST"])
 
 
 def _start_session(user) -> None:
@@ -77,6 +87,7 @@ def _back_path() -> str | None:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
+@per_account
 def sign_in():
     next_path = _next_path()
     if current_user.is_authenticated and request.method == "GET":
@@ -112,6 +123,7 @@ def sign_out():
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
+@per_account
 def register():
     next_path = _next_path()
     if current_user.is_authenticated:
@@ -137,6 +149,7 @@ def register():
 
 @bp.route("/password-reset", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
+@per_account
 def request_password_reset():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():

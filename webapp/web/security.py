@@ -1,10 +1,12 @@
 """Sign-in sessions (Flask-Login), the site's own address in every link, and the security headers on every response."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask.globals import request_ctx
 from flask_login import current_user
 
@@ -26,6 +28,15 @@ def load_user(user_id: str):
     if user is None or not user.active or int(generation) != (user.session_generation or 0):
         return None
     return user
+
+
+def submitted_account_key() -> str:
+    """The rate limits' key for the account a form names (its email address), wherever the attempt
+    comes from: rotating addresses (or forging X-Forwarded-For) does not buy more guesses at one
+    account. Keyed with the secret key, so the limiter's store never holds an email address."""
+    email = (request.form.get("email") or "").strip().lower()
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), email.encode(), hashlib.sha256).hexdigest()
+    return f"account:{digest[:32]}"
 
 
 def init_app(app: Flask) -> None:
