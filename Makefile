@@ -105,3 +105,11 @@ bench-analytics:
 	@$(MAKE) --no-print-directory install-dev >&2
 	@scripts/services start test >&2
 	@eval "$$(scripts/services env test)"; $(PY) -m bench.analytics --visitors-per-day $${VISITORS:-300} --queries $${QUERIES:-60}
+
+## bench-load: locust on loopback against the full stack (gunicorn, worker, cron) at 10, 50, 200 users, then a 10-minute soak with memory per process (JSON)
+.PHONY: bench-load
+bench-load:
+	@$(MAKE) --no-print-directory install-dev >&2
+	@$(PY) -m pip install --quiet -e '.[dev,bench]' >&2
+	@scripts/services start test >&2
+	@$(PY) -m bench.load --users $${USERS:-10,50,200} --seconds $${SECONDS_PER_LEVEL:-45} --soak $${SOAK:-600}
