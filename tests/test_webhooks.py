@@ -28,6 +28,7 @@ from webapp.models import (
     AuditLog,
     DeliveryStatus,
     OutboxMessage,
+    WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
@@ -36,6 +37,7 @@ from webapp.models import (
 from webapp.outbox.relay import relay_pending
 from webapp.services import applications, vacancies
 from webapp.services.webhooks import addresses, delivery, endpoints, signing
+from workers.webhook_tasks import purge_webhook_log
 
 ALL_EVENTS = ["application.submitted", "application.withdrawn", "vacancy.closed"]
 
@@ -430,6 +432,29 @@ def test_an_endpoint_failing_for_long_enough_is_turned_off_and_the_administrator
         statuses = db.session.scalars(sa.select(WebhookDelivery.status)).all()
         assert statuses == [DeliveryStatus.DELIVERED] * 3
         assert db.session.get(WebhookEndpoint, endpoint.id).consecutive_failures == 0
+
+
+def test_the_log_forgets_finished_events_after_90_days_and_a_deleted_endpoint_takes_its_log(app, client, council,
+                                                                                            admin, receiver):
+    endpoint, _ = _endpoint(admin, receiver.url)
+    recruiter = RecruiterFactory(organisation=council)
+    for _ in range(2):
+        vacancies.close(recruiter, VacancyFactory(organisation=council))
+        db.session.commit()
+    delivered, waiting = db.session.scalars(sa.select(WebhookDelivery).order_by(WebhookDelivery.id)).all()
+    waiting.status = DeliveryStatus.PENDING  # still being retried: kept however old
+    db.session.execute(sa.update(WebhookEvent).values(created_at=utcnow() - dt.timedelta(days=91)))
+    db.session.commit()
+    assert purge_webhook_log() == 1
+    assert db.session.scalars(sa.select(WebhookDelivery.id)).all() == [waiting.id]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(WebhookAttempt)) == 1  # the waiting one's
+
+    helpers.sign_in_as(client, admin)
+    client.post(f"/recruit/webhooks/{endpoint.id}/test")
+    assert client.post(f"/recruit/webhooks/{endpoint.id}/delete").status_code == 302
+    for model in (WebhookEndpoint, WebhookDelivery, WebhookAttempt):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0, model
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(WebhookEvent)) == 1  # the council's own event
 
 
 # --- nothing lost when Redis is down; the full stack's worker --------------------------------------------

@@ -25,6 +25,9 @@ SCHEDULES = [
     # Indexing API notices for published and closed job pages still waiting (does nothing unless configured).
     {"name": "send-indexing-notices", "func": indexing_tasks.send_indexing_notices, "queue_name": "webhooks",
      "interval": 300, "job_timeout": 600},
+    # The webhook delivery log forgets finished events after 90 days.
+    {"name": "purge-webhook-log", "func": webhook_tasks.purge_webhook_log, "queue_name": "webhooks",
+     "cron": "50 0 * * *", "job_timeout": 600},
     # Vacancies past their closing date become "closed" just after midnight.
     {"name": "close-expired-vacancies", "func": tasks.close_expired_vacancies, "queue_name": "default",
      "cron": "15 0 * * *", "job_timeout": 600},

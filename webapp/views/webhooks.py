@@ -187,6 +187,6 @@ def send_again(endpoint_id: int, delivery_id: int):
         db.session.rollback()
         abort(400, description=str(problem))
     db.session.commit()
-    delivery_service.nudge()
+    delivery_service.nudge([delivery.id])
     flash("The delivery is being sent again.", "success")
     return redirect(url_for("webhooks.delivery", endpoint_id=endpoint.id, delivery_id=delivery.id))

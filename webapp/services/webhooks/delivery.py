@@ -48,6 +48,7 @@ CONNECT_TIMEOUT = 5
 USER_AGENT = "cswjobs-webhooks/1"
 BATCH = 50
 TURNED_OFF_KEY = "webhook_endpoints_turned_off"  # in the session's info until its commit, then mailed about
+LOG_KEPT = dt.timedelta(days=90)  # the delivery log's memory: long enough to investigate, no longer
 
 
 def retry_schedule() -> list[str]:
@@ -64,15 +65,16 @@ def retry_schedule() -> list[str]:
 def events_recorded(session: Session, event_ids: list[int]) -> None:
     """Outbox handler (webhook.event): make each event's deliveries in the relay's transaction, and send
     them once it commits (before, a worker could look for them and find nothing). Idempotent."""
-    if fan_out(session, event_ids):
-        orm_event.listen(session, "after_commit", lambda _session: nudge(), once=True)
+    made = fan_out(session, event_ids)
+    if made:
+        orm_event.listen(session, "after_commit", lambda _session: nudge(made), once=True)
 
 
-def fan_out(session: Session, event_ids: list[int]) -> int:
-    """A pending delivery for each endpoint that hears each event (a test event: its one endpoint)."""
+def fan_out(session: Session, event_ids: list[int]) -> list[int]:
+    """A pending delivery for each endpoint that hears each event (a test event: its one endpoint); the new ids."""
     events = list(session.scalars(sa.select(WebhookEvent).where(WebhookEvent.id.in_(event_ids))))
     if not events:
-        return 0
+        return []
     existing = {tuple(row) for row in session.execute(
         sa.select(WebhookDelivery.event_id, WebhookDelivery.endpoint_id).where(WebhookDelivery.event_id.in_(event_ids))
     )}
@@ -82,7 +84,7 @@ def fan_out(session: Session, event_ids: list[int]) -> int:
                                          WebhookEndpoint.enabled.is_(True))
     )) if organisation_ids else []
     now = utcnow()
-    made = 0
+    made = []
     for event in events:
         if event.endpoint_id is not None:
             targets = [event.endpoint_id]
@@ -92,17 +94,20 @@ def fan_out(session: Session, event_ids: list[int]) -> int:
         for endpoint_id in targets:
             if (event.id, endpoint_id) in existing:
                 continue
-            session.add(WebhookDelivery(event_id=event.id, endpoint_id=endpoint_id, next_attempt_at=now,
+            made.append(WebhookDelivery(event_id=event.id, endpoint_id=endpoint_id, next_attempt_at=now,
                                         created_at=now))
-            made += 1
+    session.add_all(made)
     session.flush()
-    return made
+    return [d.id for d in made]
 
 
-def nudge() -> None:
-    """Start the delivery task now; if Redis is down the deliveries wait for the scheduled sweep."""
+def nudge(delivery_ids: list[int] | None = None) -> None:
+    """Send these deliveries (or everything due) now; if Redis is down they wait for the scheduled sweep.
+    Naming them keeps the work a commit started to its own events: on the embedded default it runs in
+    the request, which must not also take on every other retry that happens to be due."""
     try:
-        enqueue(DELIVER_WEBHOOKS, queue_name="webhooks", timeout=900, retries=0, description="deliver webhooks")
+        enqueue(DELIVER_WEBHOOKS, delivery_ids, queue_name="webhooks", timeout=900, retries=0,
+                description="deliver webhooks")
     except Exception:  # noqa: BLE001 - the deliveries are committed; the sweep sends them within a minute
         log.warning("webhook delivery could not be started now; the scheduled sweep will send it", exc_info=True)
 
@@ -278,6 +283,27 @@ def deliver_due(delivery_ids: list[int] | None = None, now: dt.datetime | None =
             if len(ids) < BATCH or delivery_ids is not None:
                 break
     return report
+
+
+def purge_log(now: dt.datetime | None = None) -> int:
+    """Forget events older than LOG_KEPT whose deliveries are all finished, with their deliveries and
+    attempts (bulk deletes: SQLite does not enforce the foreign keys' cascades); how many events."""
+    cutoff = (now or utcnow()) - LOG_KEPT
+    unfinished = sa.select(WebhookDelivery.event_id).where(WebhookDelivery.status == DeliveryStatus.PENDING)
+    old = list(db.session.scalars(sa.select(WebhookEvent.id).where(WebhookEvent.created_at < cutoff,
+                                                                    WebhookEvent.id.not_in(unfinished))))
+    if old:
+        forget_deliveries(sa.select(WebhookDelivery.id).where(WebhookDelivery.event_id.in_(old)))
+        db.session.execute(sa.delete(WebhookEvent).where(WebhookEvent.id.in_(old)))
+    return len(old)
+
+
+def forget_deliveries(delivery_ids: sa.Select) -> None:
+    """Delete these deliveries and their attempts, in the caller's transaction."""
+    ids = list(db.session.scalars(delivery_ids))
+    if ids:
+        db.session.execute(sa.delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(ids)))
+        db.session.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.id.in_(ids)))
 
 
 def tell_administrators(session: Session, endpoint_id: int) -> None:

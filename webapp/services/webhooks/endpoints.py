@@ -15,6 +15,7 @@ from webapp.models import DeliveryStatus, User, WebhookDelivery, WebhookEndpoint
 from webapp.services import NotAllowed, ServiceError, audit
 from webapp.services.paging import one_page
 from webapp.services.webhooks import addresses, events, signing
+from webapp.services.webhooks.delivery import forget_deliveries
 
 ENDPOINTS_PER_COUNCIL = 10
 DESCRIPTION_MAX = 200
@@ -147,6 +148,8 @@ def delete(admin: User, endpoint: WebhookEndpoint) -> None:
     _check_admin(admin, endpoint.organisation_id)
     audit.record(admin, "webhook_endpoint.deleted", endpoint, organisation_id=endpoint.organisation_id,
                  host=_host(endpoint.url))
+    forget_deliveries(sa.select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id))
+    db.session.execute(sa.delete(WebhookEvent).where(WebhookEvent.endpoint_id == endpoint.id))  # its test events
     db.session.delete(endpoint)
 
 
