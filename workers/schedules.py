@@ -9,7 +9,7 @@ from __future__ import annotations
 from rq import cron
 
 from workers import alert_tasks, analytics_tasks, export_tasks, indexing_tasks, mail_tasks, tasks, webhook_tasks, workforce_tasks
-from workers import social_worker_tasks
+from workers import reference_tasks, social_worker_tasks
 
 SCHEDULES = [
     # Catch-up for outbox messages whose after-commit nudge was lost (Redis down, worker restart).
@@ -54,6 +54,9 @@ SCHEDULES = [
     # Leavers kept for the agency cooling-off check are deleted once no cooling-off period can apply.
     {"name": "purge-workforce-leavers", "func": workforce_tasks.purge_expired_leavers, "queue_name": "default",
      "cron": "45 0 * * *", "job_timeout": 600},
+    # Referees who have not answered get a reminder with a new link, mid-morning on working days.
+    {"name": "reference-reminders", "func": reference_tasks.send_reference_reminders, "queue_name": "mail",
+     "cron": "0 10 * * 1-5", "job_timeout": 600},
     # Reminders before saved jobs close, in the morning (UTC) so there is a working day left to apply.
     {"name": "saved-job-reminders", "func": social_worker_tasks.send_saved_job_reminders, "queue_name": "alerts",
      "cron": "0 8 * * *", "job_timeout": 600},

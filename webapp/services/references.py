@@ -120,7 +120,7 @@ def request_references(recruiter: User, application: Application, now: dt.dateti
         referee.reminders_sent = 0
         audit.record(recruiter, "reference.requested", referee, organisation_id=application.vacancy.organisation_id,
                      application_id=application.id)
-        _queue_link_mail(referee, reminder=False)
+        _queue_link_mail(referee, reminder=False, now=now)
     return referees
 
 
@@ -169,7 +169,7 @@ def referee_for_link(token: str, now: dt.datetime | None = None) -> Referee | No
 
 # --- the emails ---------------------------------------------------------------------------------------------
 
-def _queue_link_mail(referee: Referee, reminder: bool) -> None:
+def _queue_link_mail(referee: Referee, reminder: bool, now: dt.datetime) -> None:
     """Queue the email with a new link (the last one stops working); it leaves after the caller commits."""
     application = referee.application
     applicant = application.candidate.full_name
@@ -183,7 +183,7 @@ def _queue_link_mail(referee: Referee, reminder: bool) -> None:
         link=absolute_url("references.give", token=issue_link_token(referee)),
         expires_on=referee.link_expires_at, reminder=reminder,
     )
-    referee.link_sent_at = utcnow()
+    referee.link_sent_at = now
 
 
 def due_reminders(now: dt.datetime) -> list[Referee]:
@@ -207,7 +207,7 @@ def send_reminders(now: dt.datetime | None = None) -> int:
         audit.record(None, "reference.reminded", referee,
                      organisation_id=referee.application.vacancy.organisation_id,
                      application_id=referee.application_id, reminder=referee.reminders_sent)
-        _queue_link_mail(referee, reminder=True)
+        _queue_link_mail(referee, reminder=True, now=now)
         sent += 1
     db.session.commit()
     return sent
