@@ -285,6 +285,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("syndication.saved_search_feed", "GET"): rule("/feeds/saved-searches/{saved_search}/{feed_token}.atom", PUBLIC),
     ("syndication.aggregator_feed", "GET"): rule("/feeds/aggregator.xml", PUBLIC),
     ("syndication.council_logo", "GET"): rule("/councils/{council}/logo.svg", PUBLIC),
+    # --- the public read API: open to anyone, no key
+    ("public_jobs.search_jobs", "GET"): rule("/api/v1/jobs?q=practitioner", PUBLIC),
+    ("public_jobs.get_job", "GET"): rule("/api/v1/jobs/{vacancy}", PUBLIC),
+    ("public_councils.list_councils", "GET"): rule("/api/v1/councils", PUBLIC),
+    ("public_councils.get_council", "GET"): rule("/api/v1/councils/{council}", PUBLIC),
     # --- exports to other services: the programme team's (an export not kept is a 404)
     ("exports.exports", "GET"): rule("/insights/exports", REGION),
     ("exports.download", "GET"): rule("/insights/exports/999999.xml", expect(REGION, programme_lead=404,

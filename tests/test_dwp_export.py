@@ -84,6 +84,7 @@ def test_the_export_carries_new_and_changed_jobs_and_expiries_for_jobs_closed_ea
 
 
 def test_every_advert_has_every_element_the_bulk_upload_needs(app, jobs):
+    app.config["SITE_URL"] = "https://jobs.example.org"  # links name the site's address, whatever the request
     found = vacancies_in(dwp_export.write_export().content)
     for code in (ref(jobs["new"]), ref(jobs["changed"])):
         for path in ADVERT_ELEMENTS:
@@ -98,7 +99,7 @@ def test_every_advert_has_every_element_the_bulk_upload_needs(app, jobs):
     assert new.find("VacancyType").get("id") == "3" and changed.find("VacancyType").get("id") == "1"
     assert new.find("WorkingHours").get("id") == "2" and changed.find("WorkingHours").get("id") == "1"
     assert new.findtext("ClosingDate") == jobs["new"].closing_date.isoformat()
-    assert new.findtext("ApplyUrl") == f"http://127.0.0.1:5000/jobs/{jobs['new'].id}-{jobs['new'].slug}"
+    assert new.findtext("ApplyUrl") == f"https://jobs.example.org/jobs/{jobs['new'].id}-{jobs['new'].slug}"
     assert new.findtext("Description").startswith("<p>")
     expiry = found[ref(jobs["closed_early"])]
     closed_on = jobs["closed_early"].closed_at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Europe/London")).date()

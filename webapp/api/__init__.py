@@ -124,9 +124,11 @@ def browsable_docs():
 def blueprints() -> list[tuple[Any, str]]:
     """Every API blueprint and where it lives: the one list to add to."""
     # Imported here, not at the top: the route modules import this package (document_problems, api).
-    from webapp.api import vacancies  # noqa: PLC0415
+    from webapp.api import public, vacancies  # noqa: PLC0415
     return [
         (vacancies.blp, f"{PREFIX}/vacancies"),
+        (public.jobs_blp, f"{PREFIX}/jobs"),
+        (public.councils_blp, f"{PREFIX}/councils"),
     ]
 
 

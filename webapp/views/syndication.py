@@ -11,32 +11,23 @@ import hashlib
 import logging
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_limiter.util import get_remote_address
 from markupsafe import escape
 
 from domain.vocabulary import UserRole
-from webapp.extensions import db, limiter
+from webapp.extensions import db
 from webapp.forms.account import ConfirmForm
 from webapp.search import SearchUnavailable
 from webapp.services import councils as council_service
 from webapp.services import feeds, sitemaps
 from webapp.services import saved_searches as saved_search_service
 from webapp.web.access import role_required, signed_in_user
-from webapp.web.caching import conditional
+from webapp.web.caching import conditional, public_read_limit
 
 bp = Blueprint("syndication", __name__)
 log = logging.getLogger(__name__)
 
 FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 XML = "application/xml"
-
-
-def _public_read_limit() -> str:
-    return current_app.config["PUBLIC_READ_RATE_LIMIT"]
-
-
-# One bucket per client address for everything programs poll (the public API shares it).
-read_limit = limiter.shared_limit(_public_read_limit, scope="public-read", key_func=get_remote_address)
 
 
 def _plain(status: int, text: str, **headers: str) -> Response:
@@ -81,7 +72,7 @@ def sitemap_file(number: int):
 # --- feeds --------------------------------------------------------------------------------------------
 
 @bp.get("/feeds/jobs.<any(rss, atom):kind>")
-@read_limit
+@public_read_limit
 def jobs_feed(kind: str):
     """New jobs: every council's, or, with the /jobs page's query string, a search's."""
     if not request.args:
@@ -98,7 +89,7 @@ def jobs_feed(kind: str):
 
 
 @bp.get("/feeds/councils/<slug>.<any(rss, atom):kind>")
-@read_limit
+@public_read_limit
 def council_feed(slug: str, kind: str):
     organisation = council_service.council_by_slug(slug)
     if organisation is None:
@@ -107,7 +98,7 @@ def council_feed(slug: str, kind: str):
 
 
 @bp.get("/feeds/saved-searches/<int:saved_search_id>/<token>.<any(rss, atom):kind>")
-@read_limit
+@public_read_limit
 def saved_search_feed(saved_search_id: int, token: str, kind: str):
     saved = feeds.saved_search_for_feed(saved_search_id, token)
     if saved is None:  # wrong, altered or turned off: all look the same, so a link cannot be guessed
@@ -124,7 +115,7 @@ def saved_search_feed(saved_search_id: int, token: str, kind: str):
 
 
 @bp.get("/feeds/aggregator.xml")
-@read_limit
+@public_read_limit
 def aggregator_feed():
     built_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     body = feeds.aggregator_xml(feeds.live_vacancies_for_aggregators(), built_at)

@@ -1,10 +1,22 @@
-"""Answers that readers poll (feeds, the sitemap, the public API): how long they may be kept, and
-a validator (ETag, Last-Modified) so asking again for something unchanged costs a 304 and no body."""
+"""Answers that programs poll (feeds, the sitemap, the public API): how long they may be kept, a
+validator (ETag, Last-Modified) so asking again for something unchanged costs a 304 and no body,
+and the one rate limit per client address they all share."""
 from __future__ import annotations
 
 import datetime as dt
 
 from flask import Response, current_app, request
+from flask_limiter.util import get_remote_address
+
+from webapp.extensions import limiter
+
+
+def _public_read_limit() -> str:
+    return current_app.config["PUBLIC_READ_RATE_LIMIT"]
+
+
+# One bucket per client address for everything programs read: feeds and the public API alike.
+public_read_limit = limiter.shared_limit(_public_read_limit, scope="public-read", key_func=get_remote_address)
 
 
 def conditional(response: Response, last_modified: dt.datetime | None = None, private: bool = False) -> Response:

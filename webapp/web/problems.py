@@ -34,7 +34,8 @@ DETAILS = {
     413: "The request body is too large.",
     415: "Send the request body as JSON, with Content-Type: application/json.",
     422: "Some values break the rules; see errors for each field.",
-    429: "Too many requests for this API key: wait for the number of seconds in Retry-After.",
+    429: "Too many requests (counted per API key, or per address for the public API): wait for the number "
+         "of seconds in Retry-After.",
     500: "Sorry, something went wrong on our side. Nothing you sent has been saved; try again later.",
 }
 
