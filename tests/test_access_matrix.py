@@ -42,6 +42,7 @@ from webapp.models import (
     Invitation,
     NewsArticle,
     SavedSearch,
+    SentAlert,
     TrackedLink,
     WebhookDelivery,
     WebhookEvent,
@@ -50,7 +51,7 @@ from webapp.models import (
 )
 from webapp.models.webhooks import DeliveryStatus
 from webapp.models.bulletins import REGION_SCOPE
-from webapp.services import accounts, api_keys, feeds, saved_searches
+from webapp.services import accounts, alert_relevance, api_keys, feeds, saved_searches
 from webapp.services.webhooks import endpoints as webhook_endpoints
 
 ROLES = (
@@ -144,7 +145,8 @@ def build_world() -> World:
                                 start_on=today - dt.timedelta(days=60), day_rate=Decimal("350"))
     news = NewsArticle(title="Camden's new hubs", slug="camdens-new-hubs", body="Hubs.",
                        published_at=dt.datetime(2026, 11, 1, 9, 0), organisation_id=council.id)
-    db.session.add_all([link, slot, bulletin, council_bulletin, snapshot, placement, news])
+    sent_alert = SentAlert(saved_search_id=saved.id, vacancy_id=vacancy.id)  # a job mailed for the saved search
+    db.session.add_all([link, slot, bulletin, council_bulletin, snapshot, placement, news, sent_alert])
     db.session.flush()
     # Council A's webhook endpoint (port 9 on this machine refuses at once: nothing waits on a send) and a
     # delivery to it that failed, for its log's pages.
@@ -176,6 +178,7 @@ def build_world() -> World:
         "placement": placement.id,
         "news": news.slug,
         "unsubscribe_token": saved_searches.unsubscribe_token(candidate, [saved]),
+        "relevance_token": alert_relevance.relevance_token(sent_alert.id),
         "feed_token": feeds.new_feed_link(saved),
         "reset_token": accounts.make_reset_token(candidate),
         "api_key": api_keys.create_key(users["council_admin"], "Oleeo live", "write").key.id,
@@ -275,6 +278,10 @@ RULES: dict[tuple[str, str], Rule] = {
     # The token is the permission: whoever holds the link from the email may unsubscribe.
     ("alerts.unsubscribe", "GET"): rule("/alerts/unsubscribe/{unsubscribe_token}", PUBLIC),
     ("alerts.unsubscribe", "POST"): rule("/alerts/unsubscribe/{unsubscribe_token}", PUBLIC),
+    # "Was this relevant?" under a job in an alert: the signed link is the proof, no sign-in. A POST with no
+    # answer is refused with its message.
+    ("alerts.relevance", "GET"): rule("/alerts/relevance/{relevance_token}?answer=yes", PUBLIC),
+    ("alerts.relevance", "POST"): rule("/alerts/relevance/{relevance_token}", everyone(400)),
     # --- syndication: search engines, feeds and aggregators read everything public; a saved search's
     # feed link is opened by its secret alone, and made or turned off only by its owner
     ("syndication.robots", "GET"): rule("/robots.txt", PUBLIC),
@@ -299,6 +306,14 @@ RULES: dict[tuple[str, str], Rule] = {
                                                           expect(CANDIDATE_OWN, candidate=400)),
     # --- matching
     ("matching.jobs_that_fit", "GET"): rule("/account/jobs-that-fit", CANDIDATES),
+    # --- saved jobs: a social worker's own list; anyone else is refused (anonymous visitors asked to sign in)
+    ("saved_jobs.save", "POST"): rule("/jobs/{vacancy}/save",
+                                      expect(CANDIDATES, candidate=302, other_candidate=302)),
+    ("saved_jobs.remove", "POST"): rule("/jobs/{vacancy}/unsave",
+                                        expect(CANDIDATES, candidate=302, other_candidate=302)),
+    ("saved_jobs.saved_jobs", "GET"): rule("/account/saved-jobs", CANDIDATES),
+    ("account.switch_profile_on", "POST"): rule("/account/profile/switch-on",
+                                                expect(CANDIDATES, candidate=302, other_candidate=302)),
     # --- saved jobs: a social worker's own list; anyone else is refused (anonymous visitors asked to sign in)
     ("saved_jobs.save", "POST"): rule("/jobs/{vacancy}/save",
                                       expect(CANDIDATES, candidate=302, other_candidate=302)),

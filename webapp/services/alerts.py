@@ -38,7 +38,7 @@ from webapp.mail import send_mail
 from webapp.models import SavedSearch, SentAlert, User, Vacancy, utcnow
 from webapp.search import get_engine
 from webapp.search.engine import SearchEngine
-from webapp.services import saved_searches
+from webapp.services import alert_relevance, saved_searches
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ MAX_JOBS_PER_SEARCH = _PAGE * _MAX_PAGES
 class SearchAlert:
     saved_search: SavedSearch
     vacancies: list[Vacancy] = field(default_factory=list)
+    sent_alert_ids: dict[int, int] = field(default_factory=dict)  # vacancy id -> its claim, for "was this relevant?"
 
     @property
     def listed(self) -> list[Vacancy]:
@@ -201,7 +202,9 @@ def send_candidate_alerts(user_id: int, frequency: AlertFrequency | str, now: dt
         saved.last_checked_at = now
         if mine:
             claimed[saved.id] = mine
-            sections.append(SearchAlert(saved, [v for v in vacancies if v.id in mine]))
+            sent_ids = dict(db.session.execute(sa.select(SentAlert.vacancy_id, SentAlert.id).where(
+                SentAlert.saved_search_id == saved.id, SentAlert.vacancy_id.in_(mine))).all())
+            sections.append(SearchAlert(saved, [v for v in vacancies if v.id in mine], sent_ids))
     report.searches_checked = len(matched)
     report.jobs_sent = sum(len(s.vacancies) for s in sections)
     db.session.commit()
@@ -233,6 +236,12 @@ def _absolute(path: str) -> str:
     return current_app.config["SITE_URL"].rstrip("/") + path
 
 
+def _relevance_links(sent_alert_id: int) -> dict[str, str]:
+    """'Was this relevant? Yes / No' under a job: signed links that need no sign-in (services.alert_relevance)."""
+    token = alert_relevance.relevance_token(sent_alert_id)
+    return {answer + "_url": _absolute(url_for("alerts.relevance", token=token, answer=answer)) for answer in ("yes", "no")}
+
+
 def _mail(user: User, frequency: AlertFrequency, sections: list[SearchAlert]) -> None:
     total = sum(len(s.vacancies) for s in sections)
     jobs = f"{total} new job{'' if total == 1 else 's'}"
@@ -248,7 +257,8 @@ def _mail(user: User, frequency: AlertFrequency, sections: list[SearchAlert]) ->
                 {
                     "alert": section,
                     "name": section.saved_search.name,
-                    "jobs": [{"vacancy": v, "url": _absolute(url_for("jobs.vacancy", vacancy_id=v.id, slug=v.slug))}
+                    "jobs": [{"vacancy": v, "url": _absolute(url_for("jobs.vacancy", vacancy_id=v.id, slug=v.slug)),
+                              **_relevance_links(section.sent_alert_ids[v.id])}
                              for v in section.listed],
                     "more": section.more,
                     "count": len(section.vacancies),

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from domain.funnel import FUNNEL_STAGES, FunnelStep
-from domain.vocabulary import ApplicationStatus, RoleLevel, ServiceArea, SubRegion, VacancyStatus
+from domain.vocabulary import AlertFrequency, ApplicationStatus, RoleLevel, ServiceArea, SubRegion, VacancyStatus
 from domain.years import year_problem
 from webapp.extensions import db
 from webapp.models import (
@@ -32,6 +32,7 @@ from webapp.models import (
     Vacancy,
     campaign_vacancies,
 )
+from webapp.services import alert_relevance
 from webapp.services.campaigns import visible_campaigns
 from webapp.services.councils import council_by_slug
 from webapp.services.spreadsheets import write_csv
@@ -500,6 +501,25 @@ def channel_table(campaign: Campaign, organisation_id: int | None = None) -> Tab
                   ("job_views", "Job views"), ("applied", "Applied"), ("hires", "Hires")], rows, chart="visits")
 
 
+def alert_relevance_table(scope: Scope) -> Table:
+    """Social workers' answers to "was this relevant?" under jobs in alert emails, by how often the alert
+    goes: the programme team's check that alerts send what people asked for."""
+    counts = alert_relevance.counts_by_frequency(scope.start, scope.end, _vacancy_filters(scope))
+    rows = []
+    for label, relevant, not_relevant in [
+        *((f.label, counts[f].relevant, counts[f].not_relevant) for f in AlertFrequency),
+        ("All alerts", sum(c.relevant for c in counts.values()), sum(c.not_relevant for c in counts.values())),
+    ]:
+        answers = relevant + not_relevant
+        rows.append({"label": label, "answers": answers, "relevant": relevant, "not_relevant": not_relevant,
+                     "share": rate(relevant, answers)})
+    return Table("alert_relevance", "Job alerts: answers to ‘was this relevant?’",
+                 [("label", "Alerts sent"), ("answers", "Answers"), ("relevant", "Relevant"),
+                  ("not_relevant", "Not relevant"), ("share", "Relevant (%)")], rows, chart="answers",
+                 note="Each job in an alert email asks whether it was relevant; answers are counted on the day they "
+                      "were given, once per job per email (a changed answer replaces the first).")
+
+
 def headline_table(scope: Scope, previous: Scope | None = None) -> Table:
     now = figures(scope)
     before = figures(previous) if previous is not None else {}
@@ -642,6 +662,8 @@ def dashboard_tables(filters: Filters) -> dict[str, Table]:
               campaign_table([c for c in filters.campaigns if scope.campaign_id in (None, c.id)
                               and c.organisation_id in (None, scope.organisation_id or c.organisation_id)],
                              scope.organisation_id)]
+    if not filters.locked_to_council:  # alerts are the programme's, not one council's
+        tables.append(alert_relevance_table(scope))
     return {table.name: table for table in tables}
 
 

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from domain.vocabulary import AlertFrequency, UserRole
 from webapp.extensions import db
-from webapp.models import SavedSearch, SentAlert, User, utcnow
+from webapp.models import AlertFeedback, SavedSearch, SentAlert, User, utcnow
 from webapp.search import SearchQuery, Sort
 from webapp.search.criteria import JobSearchCriteria
 from webapp.search.criteria import parse as parse_criteria
@@ -181,9 +181,17 @@ def set_alerts(saved: SavedSearch, on: bool) -> bool:
     return True
 
 
+def _delete_sent_alerts(*conditions: sa.ColumnElement[bool]) -> None:
+    """Explicit, not left to ON DELETE: SQLite does not enforce foreign keys here. Answers to "was this
+    relevant?" stay in the programme's figures, detached from the alert (whose id SQLite may reuse)."""
+    sent = sa.select(SentAlert.id).where(*conditions)
+    db.session.execute(sa.update(AlertFeedback).where(AlertFeedback.sent_alert_id.in_(sent)).values(sent_alert_id=None)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(sa.delete(SentAlert).where(*conditions).execution_options(synchronize_session=False))
+
+
 def delete(saved: SavedSearch) -> None:
-    # Explicit, not left to ON DELETE CASCADE: SQLite does not enforce foreign keys here.
-    db.session.execute(sa.delete(SentAlert).where(SentAlert.saved_search_id == saved.id))
+    _delete_sent_alerts(SentAlert.saved_search_id == saved.id)
     db.session.delete(saved)
 
 
@@ -238,9 +246,7 @@ def _export(user: User) -> list[dict[str, Any]]:
 
 
 def _erase(user: User) -> None:
-    ids = sa.select(SavedSearch.id).where(SavedSearch.user_id == user.id)
-    db.session.execute(sa.delete(SentAlert).where(SentAlert.saved_search_id.in_(ids))
-                       .execution_options(synchronize_session=False))
+    _delete_sent_alerts(SentAlert.saved_search_id.in_(sa.select(SavedSearch.id).where(SavedSearch.user_id == user.id)))
     db.session.execute(sa.delete(SavedSearch).where(SavedSearch.user_id == user.id)
                        .execution_options(synchronize_session=False))
 

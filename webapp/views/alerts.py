@@ -12,7 +12,7 @@ from webapp.forms.account import ConfirmForm
 from webapp.forms.alerts import SavedSearchForm, SaveSearchForm
 from webapp.web.access import role_required, signed_in_user
 from webapp.web.forms import failed_post, form_page
-from webapp.services import NotAllowed, accounts
+from webapp.services import NotAllowed, accounts, alert_relevance
 from webapp.services import saved_searches as service
 from webapp.services.saved_searches import InvalidSavedSearch, SavedSearchLimit
 
@@ -158,3 +158,30 @@ def unsubscribe(token: str):
         return render_template("alerts/unsubscribed.html", title="You have unsubscribed", searches=searches)
     return render_template("alerts/unsubscribe.html", title="Unsubscribe from job alerts", searches=searches,
                            token=token, frequencies=AlertFrequency)
+
+
+# --- "was this relevant?" under each job in an alert (no sign-in) -------------------------------------------
+
+@bp.route("/alerts/relevance/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the proof, as for unsubscribing: a phone's mail app may keep no session
+def relevance(token: str):
+    """GET shows the job and the question with the emailed answer first (link scanners follow GETs, and must
+    not answer for anyone); POST records the answer, or changes it."""
+    try:
+        sent = alert_relevance.sent_alert_for(token)
+    except alert_relevance.BadRelevanceLink as problem:
+        return render_template("alerts/relevance_invalid.html", title="This link is not valid", problem=str(problem)), 400
+    vacancy = alert_relevance.vacancy_of(sent)
+    answer = request.values.get("answer", "")
+    if request.method == "POST":
+        if answer not in ("yes", "no"):
+            return render_template("alerts/relevance.html", title="Was this job relevant?", vacancy=vacancy,
+                                   token=token, suggested="yes", recorded=None,
+                                   problem="Select yes or no to say whether the job was relevant"), 400
+        alert_relevance.record(sent, answer == "yes")
+        db.session.commit()
+        return render_template("alerts/relevance.html", title="Thank you", vacancy=vacancy, token=token,
+                               suggested=None, recorded=answer == "yes", problem=None)
+    return render_template("alerts/relevance.html", title="Was this job relevant?", vacancy=vacancy, token=token,
+                           suggested=answer if answer in ("yes", "no") else "yes",
+                           recorded=alert_relevance.answer_for(sent), problem=None)
