@@ -462,6 +462,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("webhooks.delivery", "GET"): rule(HOOK + "/deliveries/{webhook_delivery}", COUNCIL_ADMIN),
     ("webhooks.send_again", "POST"): rule(HOOK + "/deliveries/{webhook_delivery}/send-again",
                                           expect(COUNCIL_ADMIN, council_admin=302)),
+    # --- importing vacancies from a CSV file: any council's staff, for their own council
+    ("vacancy_import.start", "GET"): rule("/recruit/vacancies/import/", COUNCIL_STAFF),
+    ("vacancy_import.upload", "POST"): rule("/recruit/vacancies/import/",
+                                            expect(COUNCIL_STAFF, recruiter=400, other_recruiter=400, council_admin=400)),
+    ("vacancy_import.template_csv", "GET"): rule("/recruit/vacancies/import/template.csv", COUNCIL_STAFF),
     # --- a council administrator's API keys (council A's; a recruiter may not manage them)
     ("api_keys.keys", "GET"): rule("/recruit/api-keys/", COUNCIL_ADMIN),
     ("api_keys.new_key", "GET"): rule("/recruit/api-keys/new", COUNCIL_ADMIN),

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from domain.geography import LONDON_TIME
 from domain.vocabulary import ApplyMethod, VacancyStatus
 from webapp.extensions import db
-from webapp.models import ApiKey, ApiKeyScope, IdempotentRequest, Vacancy, utcnow
+from webapp.models import ApiKey, ApiKeyScope, IdempotentRequest, Organisation, Vacancy, utcnow
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import vacancies as vacancy_service
 from webapp.services.paging import one_page
@@ -161,22 +161,31 @@ def require_write(key: ApiKey) -> None:
         raise NotAllowed("This API key is read only. Ask your council administrator for a key that can write.")
 
 
-def vacancy_values(payload: dict[str, Any]) -> dict[str, Any]:
-    """A client's fields as the vacancy rules read them: defaults for what it left out, its closing
-    date (or date and time) as a London date. Raises VacancyInvalid for an unreadable time."""
+def checked_vacancy(organisation: Organisation, payload: dict[str, Any], *, going_live: bool,
+                    today: dt.date | None = None) -> dict[str, Any]:
+    """A council system's fields (the API's body, or a CSV row) checked by the vacancy rules: defaults
+    for what it left out, its closing date (or date and time) read as a London date, a description
+    with markup read as HTML. VacancyInvalid names every field at fault at once."""
     values = {**DEFAULTS, **{k: v for k, v in payload.items() if k != "status"}}
+    unreadable: dict[str, str] = {}
     try:
         values["closing_date"] = london_date(values.get("closing_date"))
     except TimeInvalid as problem:
-        raise vacancy_service.VacancyInvalid({problem.field: str(problem)}) from None
-    return values
+        unreadable[problem.field] = str(problem)
+        values["closing_date"] = None
+    try:
+        clean = vacancy_service.clean_vacancy(values, organisation, require_future_closing=going_live, today=today,
+                                              description_may_be_html=True)
+    except vacancy_service.VacancyInvalid as invalid:
+        raise vacancy_service.VacancyInvalid({**invalid.errors, **unreadable}) from None
+    if unreadable:
+        raise vacancy_service.VacancyInvalid(unreadable)
+    return clean
 
 
 def _checked(key: ApiKey, payload: dict[str, Any], *, going_live: bool, today: dt.date | None,
              except_id: int | None = None) -> dict[str, Any]:
-    clean = vacancy_service.clean_vacancy(vacancy_values(payload), key.organisation,
-                                          require_future_closing=going_live, today=today,
-                                          description_may_be_html=True)
+    clean = checked_vacancy(key.organisation, payload, going_live=going_live, today=today)
     existing = vacancy_service.reference_holder(key.organisation_id, clean.get("external_reference"), except_id)
     if existing is not None:
         raise ReferenceTaken(existing)

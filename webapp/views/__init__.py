@@ -22,6 +22,7 @@ from webapp.views import (
     references,
     saved_jobs,
     supply_demand,
+    vacancy_import,
     syndication,
     webhooks,
     workforce,
@@ -40,6 +41,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(matching.bp)
     app.register_blueprint(saved_jobs.bp)
     app.register_blueprint(recruit.bp, url_prefix="/recruit")
+    app.register_blueprint(vacancy_import.bp, url_prefix="/recruit/vacancies/import")
     app.register_blueprint(webhooks.bp, url_prefix="/recruit/webhooks")
     app.register_blueprint(api_keys.bp, url_prefix="/recruit/api-keys")
     app.register_blueprint(admin.bp, url_prefix="/admin")

@@ -11,7 +11,7 @@ from domain.workforce import Quarter
 from webapp.extensions import db
 from webapp.models import Organisation, User, WorkforceSnapshot
 from webapp.services import audit
-from webapp.services.spreadsheets import write_csv
+from webapp.services.spreadsheets import UploadUnreadable, decode_upload, header_problems, read_header, write_csv
 from webapp.services.workforce.access import require_edit
 from webapp.services.workforce.fields import QUARTER_FIELD, FieldError, InvalidInput
 from webapp.services.workforce.snapshots import LEAVER_REASON_FIELDS, SNAPSHOT_FIELDS, apply_snapshot, validate_snapshot
@@ -32,20 +32,10 @@ class ImportResult:
 
 
 def _decode_upload(data: bytes) -> str:
-    if len(data) > CSV_MAX_BYTES:
-        raise InvalidInput([FieldError("file", f"The file is larger than {CSV_MAX_BYTES // 1024} KB: split it into "
-                                               "smaller files")])
-    if not data.strip():
-        raise InvalidInput([FieldError("file", "The file is empty")])
-    if b"\x00" in data:
-        raise InvalidInput([FieldError("file", "The file must be a CSV file (text), not a spreadsheet or other file")])
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252")  # Excel's "CSV" on Windows
-        except UnicodeDecodeError:
-            raise InvalidInput([FieldError("file", "The file must be saved as CSV (UTF-8)")]) from None
+        return decode_upload(data, CSV_MAX_BYTES)
+    except UploadUnreadable as problem:
+        raise InvalidInput([FieldError("file", str(problem))]) from None
 
 
 def import_snapshots_csv(actor: User, organisation: Organisation, data: bytes) -> ImportResult:
@@ -59,24 +49,12 @@ def import_snapshots_csv(actor: User, organisation: Organisation, data: bytes) -
     text = _decode_upload(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = [h.strip().lower() for h in next(reader)]
-    except (StopIteration, csv.Error):
-        raise InvalidInput([FieldError("file", "The file has no header row")]) from None
-    while header and header[-1] == "":  # spreadsheets often save empty columns at the end
-        header.pop()
-    errors: list[FieldError] = []
-    missing = [c for c in CSV_COLUMNS if c not in header and c in {QUARTER_FIELD.name} | {
-        f.name for f in SNAPSHOT_FIELDS if f.required}]
-    unknown = [h for h in header if h not in CSV_COLUMNS]
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    if missing:
-        errors.append(FieldError("header", "Row 1 (the header) is missing the column" + ("s " if len(missing) > 1 else " ")
-                                 + ", ".join(missing), 1))
-    if unknown:
-        errors.append(FieldError("header", "Row 1 (the header) has column" + ("s " if len(unknown) > 1 else " ")
-                                 + ", ".join(unknown[:10]) + " that the template does not have", 1))
-    if duplicated:
-        errors.append(FieldError("header", "Row 1 (the header) has the column " + ", ".join(duplicated) + " twice", 1))
+        header = read_header(reader)
+    except UploadUnreadable as problem:
+        raise InvalidInput([FieldError("file", str(problem))]) from None
+    required = {QUARTER_FIELD.name} | {f.name for f in SNAPSHOT_FIELDS if f.required}
+    errors: list[FieldError] = [FieldError("header", problem, 1)
+                                for problem in header_problems(header, CSV_COLUMNS, required)]
     if errors:
         raise InvalidInput(errors)
 

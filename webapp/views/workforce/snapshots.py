@@ -7,6 +7,7 @@ from domain.workforce import Quarter
 from webapp.extensions import db
 from webapp.models import Organisation
 from webapp.services import ServiceError
+from webapp.services.spreadsheets import looks_like_csv
 from webapp.services.workforce import imports, snapshots
 from webapp.services.workforce.fields import FieldError
 from webapp.services.workforce.snapshots import LEAVER_REASON_FIELDS, SNAPSHOT_FIELDS
@@ -23,7 +24,6 @@ from webapp.views.workforce.common import (
 )
 from webapp.web.downloads import csv_download
 
-CSV_TYPES = ("text/csv", "application/csv", "text/plain", "application/vnd.ms-excel", "application/octet-stream")
 
 
 @council_page
@@ -75,7 +75,7 @@ def import_snapshots(organisation: Organisation):
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             errors, status = [FieldError("file", "Choose a CSV file")], 400
-        elif not upload.filename.lower().endswith(".csv") or upload.mimetype not in CSV_TYPES:
+        elif not looks_like_csv(upload.filename, upload.mimetype):
             errors, status = [FieldError("file", "The file must be a CSV file, ending .csv")], 415
         else:
             data = upload.stream.read(imports.CSV_MAX_BYTES + 1)
