@@ -408,7 +408,7 @@ def test_an_endpoint_failing_for_long_enough_is_turned_off_and_the_administrator
         db.session.refresh(endpoint)
         assert endpoint.enabled and endpoint.consecutive_failures == 3  # three failures, but within the hour
         report = delivery.deliver_due(now=utcnow() + dt.timedelta(hours=1))
-        assert (report.failed, report.skipped) == (1, 2)  # the first retry turns it off; the others wait
+        assert (report.failed, report.delivered) == (1, 0)  # the first retry turns it off; the others wait
         db.session.refresh(endpoint)
         assert not endpoint.enabled and endpoint.disabled_reason.startswith("Turned off after 4 failed attempts")
         [mail] = sent_mail(mail_folder)
@@ -455,6 +455,28 @@ def test_the_log_forgets_finished_events_after_90_days_and_a_deleted_endpoint_ta
     for model in (WebhookEndpoint, WebhookDelivery, WebhookAttempt):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0, model
     assert db.session.scalar(sa.select(sa.func.count()).select_from(WebhookEvent)) == 1  # the council's own event
+
+
+def test_an_endpoint_that_fails_is_tried_once_a_run_and_holds_up_no_other(app, council, admin):
+    with Receiver([500]) as down, Receiver([200]) as up:
+        _endpoint(admin, down.url)
+        vacancy_ids = []
+        for _ in range(3):
+            vacancy = VacancyFactory(organisation=council)
+            db.session.commit()
+            vacancies.close(RecruiterFactory(organisation=council), vacancy)
+            db.session.commit()
+            vacancy_ids.append(vacancy.id)
+        _endpoint(admin, up.url)  # added after: hears only what comes next
+        applications.submit(CandidateFactory(), VacancyFactory(organisation=council), "Statement")
+        db.session.commit()
+        assert len(down.requests) == 4 and len(up.requests) == 1
+        down.requests.clear()
+        report = delivery.deliver_due(now=utcnow() + dt.timedelta(minutes=2))
+        assert (report.failed, report.deferred, len(down.requests)) == (1, 3, 1)  # the others wait their turn
+        pending = db.session.scalars(sa.select(WebhookDelivery).where(WebhookDelivery.status == DeliveryStatus.PENDING)
+                                     .order_by(WebhookDelivery.id)).all()
+        assert [d.attempts for d in pending] == [2, 1, 1, 1]
 
 
 # --- nothing lost when Redis is down; the full stack's worker --------------------------------------------

@@ -13,7 +13,8 @@ def deliver_webhooks(delivery_ids: list[int] | None = None) -> dict[str, Any]:
     """Send these webhook deliveries, or every one that is due; a failed attempt is recorded and retried on
     its own schedule (webapp.services.webhooks.delivery.RETRY_DELAYS), so this task itself rarely fails."""
     report = deliver_due(delivery_ids)
-    return {"delivered": report.delivered, "failed": report.failed, "skipped": report.skipped}
+    return {"delivered": report.delivered, "failed": report.failed, "skipped": report.skipped,
+            "deferred": report.deferred}
 
 
 @in_app_context

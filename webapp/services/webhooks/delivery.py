@@ -119,6 +119,7 @@ class DeliveryReport:
     delivered: int = 0
     failed: int = 0  # attempts that failed (retried later, or given up)
     skipped: int = 0  # claimed by another worker first
+    deferred: int = 0  # left for the next run: their endpoint failed earlier in this one
 
 
 def body_of(event: WebhookEvent) -> bytes:
@@ -146,10 +147,12 @@ def request_headers(delivery: WebhookDelivery, body: bytes, now: dt.datetime) ->
     }
 
 
-def due(session: Session, now: dt.datetime, limit: int = BATCH, delivery_ids: list[int] | None = None) -> list[int]:
-    """Pending deliveries whose time has come, to endpoints that are on (a test event goes even to one that is off)."""
+def due(session: Session, now: dt.datetime, limit: int = BATCH, delivery_ids: list[int] | None = None,
+        leave_out: set[int] = frozenset()) -> list[tuple[int, int]]:
+    """(delivery, endpoint) ids of pending deliveries whose time has come, to endpoints that are on (a test event
+    goes even to one that is off), except to the endpoints in ``leave_out``."""
     query = (
-        sa.select(WebhookDelivery.id)
+        sa.select(WebhookDelivery.id, WebhookDelivery.endpoint_id)
         .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
         .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
         .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now,
@@ -159,7 +162,9 @@ def due(session: Session, now: dt.datetime, limit: int = BATCH, delivery_ids: li
     )
     if delivery_ids is not None:
         query = query.where(WebhookDelivery.id.in_(delivery_ids))
-    return list(session.scalars(query))
+    if leave_out:
+        query = query.where(WebhookDelivery.endpoint_id.not_in(leave_out))
+    return [tuple(row) for row in session.execute(query)]
 
 
 def _claim(session: Session, delivery_id: int, now: dt.datetime) -> bool:
@@ -261,13 +266,20 @@ def _count(session: Session, endpoint: WebhookEndpoint, ok: bool, now: dt.dateti
 
 def deliver_due(delivery_ids: list[int] | None = None, now: dt.datetime | None = None,
                 max_batches: int = 20) -> DeliveryReport:
-    """Send every delivery that is due (or only these), in a session of this task's own."""
+    """Send every delivery that is due (or only these), in a session of this task's own.
+
+    An endpoint that fails is tried no more in this run: its other deliveries wait for the next sweep, so
+    one council's endpoint timing out never holds up everyone else's events (nor is it hammered)."""
     report = DeliveryReport()
+    struggling: set[int] = set()
     with Session(db.engine) as session:
         for _ in range(max_batches):
             moment = now or utcnow()
-            ids = due(session, moment, BATCH, delivery_ids)
-            for delivery_id in ids:
+            found = due(session, moment, BATCH, delivery_ids, leave_out=struggling)
+            for delivery_id, endpoint_id in found:
+                if endpoint_id in struggling:
+                    report.deferred += 1
+                    continue
                 if not _claim(session, delivery_id, moment):
                     report.skipped += 1
                     continue
@@ -276,11 +288,12 @@ def deliver_due(delivery_ids: list[int] | None = None, now: dt.datetime | None =
                     report.delivered += 1
                 else:
                     report.failed += 1
+                    struggling.add(endpoint_id)
                 turned_off = session.info.pop(TURNED_OFF_KEY, [])
                 session.commit()
                 for endpoint_id in turned_off:
                     tell_administrators(session, endpoint_id)
-            if len(ids) < BATCH or delivery_ids is not None:
+            if len(found) < BATCH or delivery_ids is not None:
                 break
     return report
 
