@@ -224,6 +224,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REFERENCE_REMINDER_DAYS", "Days between reminders to a referee who has not answered.",
             _whole_number(1, 30), 5),
     Setting("REFERENCE_REMINDERS_MAX", "How many reminders a referee is sent at most.", _whole_number(0, 5), 2),
+    # The retention schedule (services.retention; docs/retention.md): how long personal data is kept.
+    Setting("RETENTION_INACTIVE_ACCOUNT_MONTHS", "A social worker's account unused (no sign-in) for this many months "
+            "is warned by email, then deleted.", _whole_number(1, 120), 24),
+    Setting("RETENTION_ACCOUNT_WARNING_DAYS", "Days between that warning and the deletion, if its owner does not "
+            "sign in.", _whole_number(7, 365), 30),
+    Setting("RETENTION_APPLICATION_YEARS", "An application unchanged for this many years has its free text emptied "
+            "(the anonymous row stays for the figures).", _whole_number(1, 10), 2),
+    Setting("RETENTION_REFEREE_DAYS", "Days after an application ends before its referees' details and references "
+            "are deleted.", _whole_number(1, 3650), 180),
+    Setting("RETENTION_MAIL_DAYS", "Days a copy of an email the service sent is kept.", _whole_number(1, 3650), 90),
+    Setting("RETENTION_AUDIT_YEARS", "Years an audit log entry is kept.", _whole_number(1, 20), 6),
     Setting("WORKFORCE_ID_KEY", "Keys the hash of leavers' Social Work England numbers (the cooling-off check); "
             "the secret key when unset.", optional=True),
     Setting("LOG_FORMAT", "How log lines are written to stderr: `json` (one object a line, with the request id) "

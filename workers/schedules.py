@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from rq import cron
 
-from workers import alert_tasks, analytics_tasks, export_tasks, indexing_tasks, mail_tasks, tasks, webhook_tasks, workforce_tasks
+from workers import retention_tasks
+from workers import alert_tasks, analytics_tasks, export_tasks, indexing_tasks, mail_tasks, tasks, webhook_tasks
 from workers import reference_tasks, social_worker_tasks
 
 SCHEDULES = [
@@ -51,9 +52,10 @@ SCHEDULES = [
      "queue_name": "alerts", "cron": "0 7 * * *", "job_timeout": 600},
     {"name": "job-alerts-weekly", "func": alert_tasks.send_job_alerts, "args": ("weekly",),
      "queue_name": "alerts", "cron": "30 7 * * 1", "job_timeout": 600},
-    # Leavers kept for the agency cooling-off check are deleted once no cooling-off period can apply.
-    {"name": "purge-workforce-leavers", "func": workforce_tasks.purge_expired_leavers, "queue_name": "default",
-     "cron": "45 0 * * *", "job_timeout": 600},
+    # The retention schedule (services.retention, docs/retention.md): inactive accounts warned then
+    # deleted, old applications emptied, referees, leavers' hashes, sent mail and old audit entries deleted.
+    {"name": "apply-retention", "func": retention_tasks.apply_retention, "queue_name": "default",
+     "cron": "45 0 * * *", "job_timeout": 1800},
     # Referees who have not answered get a reminder with a new link, mid-morning on working days.
     {"name": "reference-reminders", "func": reference_tasks.send_reference_reminders, "queue_name": "mail",
      "cron": "0 10 * * 1-5", "job_timeout": 600},

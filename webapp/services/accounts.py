@@ -107,6 +107,7 @@ def authenticate(email: str, password: str) -> User | None:
     if not ok or user is None or not user.active:
         return None
     user.last_sign_in_at = utcnow()
+    user.inactivity_warned_at = None  # back before the retention schedule deletes the account
     return user
 
 
@@ -275,35 +276,60 @@ def export_personal_data(user: User) -> dict[str, Any]:
     return data
 
 
-def delete_account(user: User, password: str) -> None:
-    """Erase a social worker's personal data once they confirm with their password.
+# Other parts of the service that keep text about an application (messages, interviews) plug in
+# here, so an application emptied by account deletion or by retention loses that text too.
+APPLICATION_CONTENT_ERASERS: dict[str, Callable[[sa.Select], None]] = {}
 
-    The choice: the users row stays as an anonymous tombstone (no name, no address, no usable
-    password, inactive) and their applications stay with every piece of free text emptied.
-    Application.candidate_id cannot be null, and councils' funnel counts, time-to-hire and
-    pipeline history must not change when a person leaves; the rows say only "someone applied
-    for this job on this date and got this far". Profile and follows are deleted outright,
-    which also sends the profile's removal to search and matching through the outbox.
-    """
+
+def register_application_content(name: str, erase: Callable[[sa.Select], None]) -> None:
+    """``erase(application_ids)`` empties or deletes this part's rows for the applications selected."""
+    APPLICATION_CONTENT_ERASERS[name] = erase
+
+
+def empty_applications(application_ids: sa.Select) -> None:
+    """Empty every piece of free text the selected applications hold, keeping the rows.
+
+    What stays says only "someone applied for this job on this date and got this far": councils'
+    funnel counts, time to hire and pipeline history do not change. ``updated_at`` is kept, so
+    emptying is not mistaken for a change to the application."""
+    db.session.execute(
+        sa.update(Application).where(Application.id.in_(application_ids))
+        .values(supporting_statement="", decline_detail="", answers=sa.null(), updated_at=Application.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(ApplicationEvent).where(ApplicationEvent.application_id.in_(application_ids))
+        .values(note="").execution_options(synchronize_session=False)
+    )
+    for erase in APPLICATION_CONTENT_ERASERS.values():
+        erase(application_ids)
+
+
+def delete_account(user: User, password: str) -> None:
+    """Erase a social worker's personal data once they confirm with their password (see erase_account)."""
     if user.role != UserRole.CANDIDATE:
         raise ServiceError("Only social workers can delete their own account here. Ask a platform administrator")
     if not verify_password(user.password_hash, password or ""):
         raise WrongPassword("Your password is wrong")
+    erase_account(user, "account.deleted")
+
+
+def erase_account(user: User, action: str) -> None:
+    """Erase a social worker's personal data: asked for by them, or by the retention schedule.
+
+    The choice: the users row stays as an anonymous tombstone (no name, no address, no usable
+    password, inactive) and their applications stay with every piece of free text emptied.
+    Application.candidate_id cannot be null, and councils' funnel counts, time-to-hire and
+    pipeline history must not change when a person leaves. Profile and follows are deleted
+    outright, which also sends the profile's removal to search and matching through the outbox.
+    """
     for source in PERSONAL_DATA_SOURCES.values():
         source.erase(user)
     if user.profile is not None:
         db.session.delete(user.profile)
         user.profile = None
     db.session.execute(sa.delete(Follow).where(Follow.user_id == user.id))
-    application_ids = sa.select(Application.id).where(Application.candidate_id == user.id)
-    db.session.execute(
-        sa.update(Application).where(Application.candidate_id == user.id)
-        .values(supporting_statement="", decline_detail="").execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        sa.update(ApplicationEvent).where(ApplicationEvent.application_id.in_(application_ids))
-        .values(note="").execution_options(synchronize_session=False)
-    )
+    empty_applications(sa.select(Application.id).where(Application.candidate_id == user.id))
     db.session.execute(
         sa.update(FunnelEvent).where(FunnelEvent.user_id == user.id).values(user_id=None)
         .execution_options(synchronize_session=False)
@@ -313,7 +339,8 @@ def delete_account(user: User, password: str) -> None:
     user.password_hash = "!"  # not an Argon2 hash: nothing verifies against it
     user.active = False
     user.last_sign_in_at = None
+    user.inactivity_warned_at = None
     end_sessions(user)
-    audit.record(user, "account.deleted", user)
+    audit.record(user, action, user)
     db.session.flush()
     db.session.expire_all()  # the bulk updates above bypassed any application rows already loaded
