@@ -35,12 +35,14 @@ from tests.factories import (
 from webapp.extensions import db
 from webapp.models import (
     AgencyPlacement,
+    ApplicationDraft,
     Application,
     Bulletin,
     Campaign,
     FeaturedSlot,
     Invitation,
     NewsArticle,
+    Referee,
     SavedSearch,
     SentAlert,
     TrackedLink,
@@ -51,7 +53,7 @@ from webapp.models import (
 )
 from webapp.models.webhooks import DeliveryStatus
 from webapp.models.bulletins import REGION_SCOPE
-from webapp.services import accounts, alert_relevance, api_keys, feeds, saved_searches
+from webapp.services import accounts, alert_relevance, api_keys, feeds, references, saved_searches
 from webapp.services.webhooks import endpoints as webhook_endpoints
 
 ROLES = (
@@ -158,6 +160,18 @@ def build_world() -> World:
                                        next_attempt_at=None)
     db.session.add(webhook_delivery)
     db.session.flush()
+    # The social worker's application form in progress for another job (one qualification, one current job),
+    # and a referee of the application above with a live link.
+    app_draft = ApplicationDraft(
+        candidate_id=candidate.id, vacancy_id=VacancyFactory(organisation=council, title="Social worker").id,
+        answers={"qualifications": [{"name": "BA Social Work", "institution": "Kent", "year": 2018}],
+                 "employment": [{"employer": "Camden", "job_title": "Social worker", "duties": "CP casework",
+                                 "start": "2018-09", "current": True, "end": None, "reason_for_leaving": ""}]})
+    referee = Referee(application=application, position=1, name="Rita Manager", email="rita@example.org",
+                      requested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                      link_expires_at=dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=1))
+    db.session.add_all([app_draft, referee])
+    db.session.flush()
     values = {
         "council": council.slug,
         "other_council": other_council.slug,
@@ -184,6 +198,8 @@ def build_world() -> World:
         "api_key": api_keys.create_key(users["council_admin"], "Oleeo live", "write").key.id,
         "webhook": endpoint.id,
         "webhook_delivery": webhook_delivery.id,
+        "app_draft": app_draft.id,
+        "referee_token": references.issue_link_token(referee),
     }
     db.session.commit()
     return World(users=users, values=values)
@@ -208,6 +224,9 @@ def rule(path: str, answers: dict[str, Any], **extra) -> Rule:
 WORKFORCE_READ = expect(INSIGHTS, other_recruiter=404)
 WORKFORCE_EDIT = expect(WORKFORCE_READ, recruiter=403)
 JOB = "/jobs/{vacancy}-{vacancy_slug}"
+DRAFT = "/apply/{app_draft}"
+# Council A's administrator only; other staff are refused (403), like the council's own page.
+COUNCIL_ADMIN_ONLY = expect(COUNCIL_STAFF, recruiter=403, other_recruiter=403)
 HOOK = "/recruit/webhooks/{webhook}"
 COUNCIL_ADMIN = expect(everyone(403), anonymous=SIGN_IN, council_admin=200)
 WF = "/insights/workforce/councils/{council}"
@@ -221,10 +240,30 @@ RULES: dict[tuple[str, str], Rule] = {
     ("jobs.vacancy_by_id", "GET"): rule("/jobs/{vacancy}", everyone(301)),
     ("jobs.vacancy", "GET"): rule(JOB, PUBLIC),
     ("jobs.apply", "GET"): rule(JOB + "/apply", expect(CANDIDATES, candidate=302)),  # applied: to its page
-    ("jobs.apply", "POST"): rule(JOB + "/apply", expect(CANDIDATES, candidate=400, other_candidate=400)),
+    # Applied: to the application's page; not yet: the application form is started (or resumed).
+    ("jobs.apply", "POST"): rule(JOB + "/apply", expect(CANDIDATES, candidate=302, other_candidate=302)),
     # Only someone who applied has an "application sent" page: everyone else's is a 404.
     ("jobs.applied", "GET"): rule(JOB + "/applied", expect(everyone(404), anonymous=SIGN_IN, candidate=200)),
     ("jobs.apply_external", "GET"): rule("/jobs/{vacancy}/apply-external", everyone(302)),  # in-platform: to apply
+    # --- applying: the social worker's own application form; another's draft is a 404
+    ("applying.task_list", "GET"): rule(DRAFT, CANDIDATE_OWN),
+    ("applying.section", "GET"): rule(DRAFT + "/personal-details", CANDIDATE_OWN),
+    ("applying.section", "POST"): rule(DRAFT + "/personal-details", expect(CANDIDATE_OWN, candidate=400)),
+    ("applying.entries", "GET"): rule(DRAFT + "/employment-history", CANDIDATE_OWN),
+    ("applying.entries", "POST"): rule(DRAFT + "/employment-history", expect(CANDIDATE_OWN, candidate=302)),
+    ("applying.entry", "GET"): rule(DRAFT + "/qualifications/1", CANDIDATE_OWN),
+    ("applying.entry", "POST"): rule(DRAFT + "/qualifications/add", expect(CANDIDATE_OWN, candidate=400)),
+    ("applying.remove_entry", "GET"): rule(DRAFT + "/qualifications/1/remove", CANDIDATE_OWN),
+    ("applying.remove_entry", "POST"): rule(DRAFT + "/qualifications/1/remove", expect(CANDIDATE_OWN, candidate=302)),
+    ("applying.check", "GET"): rule(DRAFT + "/check", CANDIDATE_OWN),
+    ("applying.check", "POST"): rule(DRAFT + "/check", expect(CANDIDATE_OWN, candidate=400)),  # not complete
+    ("applying.delete", "GET"): rule(DRAFT + "/delete", CANDIDATE_OWN),
+    ("applying.delete", "POST"): rule(DRAFT + "/delete", expect(CANDIDATE_OWN, candidate=302)),
+    # --- references: a referee's form needs only the link (the link is tested in test_references)
+    ("references.give", "GET"): rule("/references/{referee_token}", PUBLIC),
+    ("references.give", "POST"): rule("/references/{referee_token}", everyone(400)),
+    ("references.decline", "GET"): rule("/references/{referee_token}/cannot-give", PUBLIC),
+    ("references.decline", "POST"): rule("/references/{referee_token}/cannot-give", everyone(400)),
     ("jobs.councils", "GET"): rule("/councils", PUBLIC),
     ("jobs.council", "GET"): rule("/councils/{council}", PUBLIC),
     ("jobs.news", "GET"): rule("/news", PUBLIC),
@@ -351,6 +390,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("recruit.council", "GET"): rule("/recruit/council", expect(COUNCIL_STAFF, recruiter=403, other_recruiter=403)),
     ("recruit.council", "POST"): rule("/recruit/council", expect(COUNCIL_STAFF, recruiter=403, other_recruiter=403,
                                                                  council_admin=400)),
+    # Submitted only: too early for references at the council's stage (400 with the reason).
+    ("recruit.request_references", "POST"): rule("/recruit/applications/{application}/references",
+                                                 expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
+    ("recruit.application_pdf", "GET"): rule("/recruit/applications/{application}/application.pdf", COUNCIL_A_STAFF),
+    ("recruit.reference_setting", "GET"): rule("/recruit/council/references", COUNCIL_ADMIN_ONLY),
+    ("recruit.reference_setting", "POST"): rule("/recruit/council/references",
+                                                expect(COUNCIL_ADMIN_ONLY, council_admin=400)),
     # --- campaigns: a council's under /recruit, the region's under /insights
     ("recruit_campaigns.index", "GET"): rule("/recruit/campaigns", COUNCIL_STAFF),
     ("recruit_campaigns.new", "GET"): rule("/recruit/campaigns/new", COUNCIL_STAFF),
