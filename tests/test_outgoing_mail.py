@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import smtplib
+import socket
 from email import policy
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 
 from tests.conftest import sent_mail
 from tests.factories import CandidateFactory
@@ -113,37 +114,43 @@ def test_a_bounce_needs_an_address(app, address):
         outgoing_mail.record_bounce(address, "command")
 
 
-class _RefusingSMTP:
-    """Stands in for a remote mail server (outside this machine) that answers with ``error``."""
+class MailServer:
+    """A real SMTP server on this machine (aiosmtpd) that answers as a remote one would: it refuses
+    recipients named nobody@ for good (550), and, while ``busy``, defers every message (451)."""
 
-    error: Exception | None = None
-    delivered: list = []
+    def __init__(self) -> None:
+        self.received: list = []
+        self.busy = False
 
-    def __init__(self, host, port, timeout=None):
-        pass
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("nobody@"):
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def send_message(self, message):
-        if _RefusingSMTP.error is not None:
-            raise _RefusingSMTP.error
-        _RefusingSMTP.delivered.append(message)
+    async def handle_DATA(self, server, session, envelope):
+        if self.busy:
+            return "451 4.3.0 Try again later"
+        self.received.append(envelope)
+        return "250 OK"
 
 
 @pytest.fixture
 def smtp_server(app, monkeypatch):
-    monkeypatch.setitem(app.config, "SMTP_HOST", "mail.example.org")
-    monkeypatch.setattr(smtplib, "SMTP", _RefusingSMTP)
-    _RefusingSMTP.error, _RefusingSMTP.delivered = None, []
-    return _RefusingSMTP
+    handler = MailServer()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    for name, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "SMTP_SECURITY": "none", "SMTP_USERNAME": "",
+                        "SMTP_PASSWORD": "", "SMTP_TIMEOUT": 5}.items():
+        monkeypatch.setitem(app.config, name, value)
+    yield handler
+    controller.stop()
 
 
 def test_a_permanent_refusal_at_send_time_records_the_bounce(app, smtp_server):
-    smtp_server.error = smtplib.SMTPRecipientsRefused({"nobody@example.org": (550, b"5.1.1 no such user")})
     mail = _queue("nobody@example.org")
     db.session.commit()
     row = _row(mail.id)
@@ -151,31 +158,32 @@ def test_a_permanent_refusal_at_send_time_records_the_bounce(app, smtp_server):
     bounce = outgoing_mail.bounce_for("nobody@example.org")
     assert bounce.source == "smtp"
 
-    smtp_server.error = None
     second = _queue("nobody@example.org")
     db.session.commit()
-    assert _row(second.id).status == MailStatus.SUPPRESSED and smtp_server.delivered == []
+    assert _row(second.id).status == MailStatus.SUPPRESSED and smtp_server.received == []
 
 
 def test_a_temporary_failure_backs_off_and_the_sweep_sends_it_later(app, smtp_server):
-    smtp_server.error = smtplib.SMTPServerDisconnected("connection lost")
+    smtp_server.busy = True
     mail = _queue("later@example.org")
     db.session.commit()
     row = _row(mail.id)
-    assert row.status == MailStatus.QUEUED and row.attempts == 1 and "connection lost" in row.last_error
+    assert row.status == MailStatus.QUEUED and row.attempts == 1 and "Try again later" in row.last_error
     assert row.next_attempt_at > utcnow()
     assert not outgoing_mail.is_bounced("later@example.org")
 
     assert outgoing_mail.sweep() == 0  # not due yet
-    smtp_server.error = None
+    smtp_server.busy = False
     assert outgoing_mail.sweep(now=row.next_attempt_at + dt.timedelta(seconds=1)) == 1
     row = _row(mail.id)
     assert row.status == MailStatus.SENT and row.attempts == 2 and row.last_error is None
-    assert len(smtp_server.delivered) == 1
+    [delivered] = smtp_server.received
+    assert delivered.rcpt_tos == ["later@example.org"]
+    assert f"Message-ID: <{mail.message_id}@cswjobs>" in delivered.content.decode()
 
 
 def test_repeated_temporary_failures_end_as_failed(app, smtp_server):
-    smtp_server.error = smtplib.SMTPServerDisconnected("connection lost")
+    smtp_server.busy = True
     mail = _queue("never@example.org")
     db.session.commit()
     later = utcnow()
@@ -184,7 +192,7 @@ def test_repeated_temporary_failures_end_as_failed(app, smtp_server):
         outgoing_mail.send_queued([mail.id], now=later)
     row = _row(mail.id)
     assert row.status == MailStatus.FAILED and row.attempts == outgoing_mail.MAX_ATTEMPTS
-    assert smtp_server.delivered == []
+    assert smtp_server.received == []
 
 
 def test_a_claim_whose_worker_died_is_taken_over_after_the_lease(app, mail_folder):

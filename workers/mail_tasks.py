@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from webapp.services import outgoing_mail
+from webapp.services import notifications, outgoing_mail
 from workers.tasks import in_app_context
 
 
@@ -21,3 +21,15 @@ def send_queued_mail(mail_ids: list[int], now: dt.datetime | None = None) -> dic
 def sweep_unsent_mail() -> int:
     """Enqueue a send for mail whose nudge was lost, whose backoff is over, or whose worker died."""
     return outgoing_mail.sweep()
+
+
+@in_app_context
+def send_message_notices() -> int:
+    """One email per person about their new messages since the last run."""
+    return notifications.mail_message_notices()
+
+
+@in_app_context
+def send_daily_digests() -> int:
+    """Recruiters who chose a daily summary get it."""
+    return notifications.mail_daily_digests()

@@ -34,6 +34,7 @@ from webapp.models import Organisation, Vacancy
 from webapp.services import organisations as organisation_service
 from webapp.services import vacancies as vacancy_service
 from webapp.services.applications import NOTE_MAX
+from webapp.services.notifications import FEEDBACK_MAX
 
 
 def _strip(value: Any) -> Any:
@@ -309,6 +310,12 @@ class MoveApplicationForm(FlaskForm):
     decline_detail = StringField(
         "Details (optional)", widget=GovCharacterCount(),
         validators=[Length(max=NOTE_MAX, message=f"Details must be {NOTE_MAX} characters or fewer")],
+    )
+    # Emailed to the applicant with "not progressing" (webapp.services.notifications), unlike the note.
+    feedback = StringField(
+        "Feedback for the applicant if you do not progress them (optional)", widget=GovCharacterCount(),
+        description="Emailed to them with the decision.",
+        validators=[Length(max=FEEDBACK_MAX, message=f"Feedback must be {FEEDBACK_MAX} characters or fewer")],
     )
 
     def validate(self, extra_validators=None) -> bool:

@@ -6,6 +6,15 @@ from webapp.models.base import Base, utcnow
 from webapp.models.bulletins import Bulletin, BulletinSubscription
 from webapp.models.campaigns import Campaign, TrackedLink, campaign_vacancies
 from webapp.models.content import Follow, NewsArticle
+from webapp.models.correspondence import (
+    ApplicationMessage,
+    Interview,
+    InterviewFormat,
+    MailFrequency,
+    MessageSide,
+    MessageTemplate,
+    Notification,
+)
 from webapp.models.equality import EqualityAnswers
 from webapp.models.exports import JobExport
 from webapp.models.featured import FeaturedSlot
@@ -52,6 +61,7 @@ __all__ = [
     "Application",
     "ApplicationDraft",
     "ApplicationEvent",
+    "ApplicationMessage",
     "AuditLog",
     "Base",
     "BouncedAddress",
@@ -66,10 +76,16 @@ __all__ = [
     "FunnelDaily",
     "FunnelEvent",
     "FunnelVisitorDay",
+    "Interview",
+    "InterviewFormat",
     "Invitation",
     "JobExport",
+    "MailFrequency",
     "MailStatus",
+    "MessageSide",
+    "MessageTemplate",
     "NewsArticle",
+    "Notification",
     "Organisation",
     "OutboxMessage",
     "OutgoingMail",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.vocabulary import Availability, RoleLevel, UserRole
 from webapp.models.base import Base, TimestampMixin, enum_column, utcnow
+from webapp.models.correspondence import MailFrequency
 
 if TYPE_CHECKING:
     from webapp.models.organisations import Organisation
@@ -39,6 +40,9 @@ class User(UserMixin, TimestampMixin, Base):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # Retention: when this account was warned that it will be deleted for inactivity (services.retention).
     inactivity_warned_at: Mapped[dt.datetime | None]
+    # Recruiters: new applications and messages emailed as they arrive, or in a morning digest.
+    application_mail: Mapped[MailFrequency] = mapped_column(enum_column(MailFrequency),
+                                                            default=MailFrequency.IMMEDIATE)
 
     organisation: Mapped["Organisation | None"] = relationship()
     profile: Mapped["CandidateProfile | None"] = relationship(

@@ -71,6 +71,9 @@ class Vacancy(TimestampMixin, Base):
     deleted_at: Mapped[dt.datetime | None]
     apply_method: Mapped[ApplyMethod] = mapped_column(enum_column(ApplyMethod), default=ApplyMethod.IN_PLATFORM)
     external_apply_url: Mapped[str | None] = mapped_column(sa.String(500))
+    # Blind shortlisting: until shortlisted, recruiters see no name, contact details or anything identifying
+    # (webapp.services.blind_shortlisting).
+    blind_shortlisting: Mapped[bool] = mapped_column(default=False)
 
     # The practice promise: what the council commits to, as fields a social worker can filter on.
     caseload_max: Mapped[int | None]  # typical maximum number of children held

@@ -57,6 +57,10 @@ def after_flush(session: Session, flush_context) -> None:
 
 
 def after_commit(session: Session) -> None:
+    # SQLAlchemy calls this when a savepoint (begin_nested) is released too: the rows are not committed
+    # until the outer transaction is, so nudging now would find nothing and lose the nudge.
+    if session.in_nested_transaction():
+        return
     if not session.info.pop(_PENDING_KEY, False):
         return
     try:
@@ -76,5 +80,7 @@ def install_hooks() -> None:
         return
     event.listen(Session, "after_flush", after_flush)
     event.listen(Session, "after_commit", after_commit)
-    event.listen(Session, "after_soft_rollback", lambda session, previous: after_rollback(session))
+    # A savepoint rolled back leaves the outer transaction (and the outbox rows it wrote before) in play.
+    event.listen(Session, "after_soft_rollback",
+                 lambda session, previous: None if previous.nested else after_rollback(session))
     _installed = True

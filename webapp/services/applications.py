@@ -21,7 +21,7 @@ from domain.vocabulary import (
 from webapp.extensions import db
 from webapp.models import Application, ApplicationEvent, User, Vacancy, utcnow
 from webapp.services import NotAllowed, ServiceError
-from webapp.services import audit, funnel
+from webapp.services import audit, funnel, notifications
 from webapp.services.webhooks import events as webhook_events
 
 SUPPORTING_STATEMENT_MAX = STATEMENT_MAX
@@ -33,12 +33,15 @@ def can_manage_vacancy(user: User, vacancy: Vacancy) -> bool:
     return user.is_recruiter and user.organisation_id == vacancy.organisation_id
 
 
-def _append_event(application: Application, to_status: ApplicationStatus, actor: User, note: str = "") -> None:
+def _append_event(application: Application, to_status: ApplicationStatus, actor: User, note: str = "",
+                  feedback: str = "") -> None:
     application.events.append(
         ApplicationEvent(from_status=application.status if application.id else None, to_status=to_status,
                          actor_id=actor.id, note=note[:500])
     )
     application.status = to_status
+    # Every change of status is heard here: the social worker and the council's recruiters are told.
+    notifications.application_changed(application, to_status, feedback=feedback)
 
 
 def existing_application(candidate: User, vacancy: Vacancy) -> Application | None:
@@ -75,6 +78,7 @@ def submit(candidate: User, vacancy: Vacancy, supporting_statement: str, today: 
                  vacancy_id=vacancy.id)
     webhook_events.application_submitted(application)
     funnel.record_visitor_step(FunnelStep.APPLICATION, candidate, vacancy=vacancy, application=application)
+    notifications.application_changed(application, ApplicationStatus.SUBMITTED)
     return application
 
 
@@ -102,7 +106,9 @@ def move(
     note: str = "",
     decline_reason: OfferDeclineReason | None = None,
     decline_detail: str = "",
+    feedback: str = "",
 ) -> Application:
+    """Move an application on; ``feedback`` (optional, when not progressing it) is emailed to the applicant."""
     if not can_manage_vacancy(recruiter, application.vacancy):
         raise NotAllowed("You can only manage applications to your own council's vacancies.")
     if to_status not in PIPELINE_TRANSITIONS.get(application.status, frozenset()):
@@ -121,7 +127,8 @@ def move(
         application.decline_reason = decline_reason
         application.decline_detail = detail
     previous = application.status
-    _append_event(application, to_status, recruiter, note)
+    _append_event(application, to_status, recruiter, note,
+                  feedback=feedback if to_status == ApplicationStatus.REJECTED else "")
     funnel.record_pipeline_step(application, to_status)  # shortlisted ... hired, credited to its campaign
     audit.record(recruiter, "application.moved", application, organisation_id=application.vacancy.organisation_id,
                  from_status=previous.value, to_status=to_status.value)

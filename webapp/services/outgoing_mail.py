@@ -53,14 +53,22 @@ def normalise_address(email: str) -> str:
 
 # --- links and rendering --------------------------------------------------------------------------------
 
-def absolute_url(endpoint: str, **values: Any) -> str:
-    """A link for an email: from SITE_URL, never a request's Host header (workers have no request)."""
+def site_path(endpoint: str, **values: Any) -> str:
+    """A path on this site, built with or without a request (workers have none)."""
     if has_request_context():
-        path = url_for(endpoint, **values)
-    else:
-        with current_app.test_request_context("/"):
-            path = url_for(endpoint, **values)
+        return url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return url_for(endpoint, **values)
+
+
+def site_url(path: str) -> str:
+    """A link for an email: from SITE_URL, never a request's Host header, which a caller could forge."""
     return current_app.config["SITE_URL"].rstrip("/") + path
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """A page's address for an email."""
+    return site_url(site_path(endpoint, **values))
 
 
 def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -313,9 +321,22 @@ def record_provider_bounce(payload: Any) -> bool:
     return True
 
 
-def mail_for_user(user: User, limit: int = 20) -> list[OutgoingMail]:
-    """The newest mail to this person (their account page's "emails we sent you")."""
-    return list(db.session.scalars(
-        sa.select(OutgoingMail).where(OutgoingMail.user_id == user.id)
-        .order_by(OutgoingMail.created_at.desc(), OutgoingMail.id.desc()).limit(limit)
-    ))
+
+# --- a person's data ----------------------------------------------------------------------------------------
+
+def _theirs(user: User):
+    return sa.or_(OutgoingMail.user_id == user.id, OutgoingMail.to_address == normalise_address(user.email))
+
+
+def export_for(user: User) -> list[dict[str, Any]]:
+    """The emails the service sent (or tried to send) this person, for their data download."""
+    rows = db.session.scalars(sa.select(OutgoingMail).where(_theirs(user)).order_by(OutgoingMail.created_at))
+    return [{"subject": m.subject, "queued_at": m.created_at.isoformat(), "status": m.status.value,
+             "sent_at": m.sent_at.isoformat() if m.sent_at else None, "text": m.body_text} for m in rows]
+
+
+def erase_for(user: User) -> None:
+    """Their emails and any bounce recorded for their address go with their account."""
+    db.session.execute(sa.delete(OutgoingMail).where(_theirs(user)).execution_options(synchronize_session=False))
+    db.session.execute(sa.delete(BouncedAddress).where(BouncedAddress.email == normalise_address(user.email))
+                       .execution_options(synchronize_session=False))

@@ -30,6 +30,7 @@ from webapp.web.pagination import page_number, pagination
 from webapp.services import ServiceError, audit
 from webapp.services import application_forms
 from webapp.services import applications as application_service
+from webapp.services import blind_shortlisting, interviews
 from webapp.services import councils as council_service
 from webapp.services import featured as featured_service
 from webapp.services import organisations as organisation_service
@@ -119,6 +120,7 @@ def _vacancy_page(vacancy: Vacancy, status: int = 200, problems: list[dict] | No
         status_label=label,
         status_class=css,
         applications=applications,
+        applicants={a.id: blind_shortlisting.applicant_view(a) for a in applications},
         can_reopen=vacancy_service.can_reopen(vacancy, _today()),
         action_form=ActionForm(),
         problems=problems or [],
@@ -272,6 +274,8 @@ def _application_page(application: Application, form: MoveApplicationForm | None
         problem=problem,
         statuses=ApplicationStatus,
         decline_reasons=OfferDeclineReason,
+        applicant=blind_shortlisting.applicant_view(application),
+        interviews=interviews.interviews_for(application),
         answers=application_forms.summary(application.answers, application_forms.referees_as_answers(
             application.referees), today=application.submitted_at.date()) if application.answers is not None else None,
         referees=[(r, reference_service.referee_state(r), application_forms.reference_rows(r))
@@ -299,12 +303,14 @@ def move_application(application_id: int):
     reason = OfferDeclineReason(form.decline_reason.data) if form.decline_reason.data else None
     try:
         application_service.move(signed_in_user(), application, to_status, note=form.note.data or "",
-                                 decline_reason=reason, decline_detail=form.decline_detail.data or "")
+                                 decline_reason=reason, decline_detail=form.decline_detail.data or "",
+                                 feedback=form.feedback.data or "")
     except ServiceError as problem:
         db.session.rollback()
         return _application_page(application, form, 400, problem=str(problem))
     db.session.commit()
-    flash(f"{application.candidate.full_name}'s application is now: {to_status.label.lower()}.", "success")
+    flash(f"{blind_shortlisting.applicant_view(application).display_name}'s application is now: "
+          f"{to_status.label.lower()}.", "success")
     return redirect(url_for("recruit.application", application_id=application.id))
 
 

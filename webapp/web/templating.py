@@ -114,16 +114,19 @@ def navigation_items() -> list[dict]:
                       ("Saved jobs", "saved_jobs.saved_jobs"), ("Saved searches", "alerts.saved_searches"),
                       ("Your profile", "account.profile")]
         elif current_user.has_role(UserRole.RECRUITER):
-            items += [("Your vacancies", "recruit.vacancies"), ("Campaigns", "recruit_campaigns.index"),
+            items += [("Applications to review", "inbox.index"),
+                      ("Your vacancies", "recruit.vacancies"), ("Campaigns", "recruit_campaigns.index"),
                       ("Insights", "insights.dashboard")]
         elif current_user.has_role(UserRole.ORG_ADMIN):
-            items += [("Your vacancies", "recruit.vacancies"), ("Your council", "recruit.council"),
+            items += [("Applications to review", "inbox.index"),
+                      ("Your vacancies", "recruit.vacancies"), ("Your council", "recruit.council"),
                       ("Campaigns", "recruit_campaigns.index"), ("Insights", "insights.dashboard"),
                       ("Audit log", "admin.audit_log")]
         elif current_user.has_role(UserRole.PROGRAMME_LEAD):
             items += [("Insights", "insights.dashboard"), ("Campaigns", "lead_campaigns.index")]
         elif current_user.has_role(UserRole.ADMIN):
             items += [("Insights", "insights.dashboard"), ("Audit log", "admin.audit_log")]
+        items.append(("Notifications", "notifications.index"))
         items.append(("Sign out", "account.sign_out"))
     else:
         items += [("Sign in", "account.sign_in"), ("Create an account", "account.register")]
