@@ -116,6 +116,7 @@ def test_create_read_list_publish_and_remove(client, camden, key):
     assert vacancy.status == VacancyStatus.CLOSED and vacancy.deleted_at is not None
     assert body["id"] not in get_engine().search(SearchQuery(keywords="senior practitioner")).ids
     assert_problem(call(client, "GET", f"{URL}/{body['id']}", key), 404)
+    assert client.get(body["url"]).status_code == 410  # the job page says it has gone
     actions = db.session.scalars(sa.select(AuditLog.action).where(AuditLog.subject_type == "vacancies")
                                  .order_by(AuditLog.id)).all()
     assert actions == ["vacancy.created", "vacancy.published", "vacancy.closed", "vacancy.removed"]
