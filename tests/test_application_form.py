@@ -13,7 +13,7 @@ from tests.application_forms import CURRENT_JOB, QUALIFICATION, SECTIONS, TODAY,
 from tests.factories import CandidateFactory, CandidateProfileFactory, RecruiterFactory, VacancyFactory
 from tests.pages import error_summary_links, field_error, heading, main_text, page, text_of, texts
 from webapp.extensions import db
-from webapp.models import Application, ApplicationDraft, AuditLog, Referee
+from webapp.models import Application, ApplicationDraft, AuditLog, FunnelEvent
 
 
 def sign_in_as(client, user) -> None:
@@ -71,6 +71,8 @@ def test_the_start_page_says_what_is_needed_and_starting_makes_a_draft(signed_in
     assert drafts() == []  # looking is not starting
     task_list_url = start(signed_in, vacancy)
     [draft] = drafts()
+    started = db.session.scalars(sa.select(FunnelEvent).where(FunnelEvent.kind == "application_started")).all()
+    assert [(e.vacancy_id, e.user_id) for e in started] == [(vacancy.id, candidate.id)]
     assert task_list_url.endswith(f"/apply/{draft.id}")
     # The account and profile fill in what they already know.
     assert draft.answers["personal"] == {"full_name": "Sam Okafor", "email": "sam@example.org"}

@@ -22,7 +22,7 @@ from tests.factories import PASSWORD, CandidateFactory, OrganisationFactory, Rec
 from tests.pages import field_error, heading, main_text, page, text_of, texts
 from webapp.extensions import db
 from webapp.models import Application, AuditLog, FunnelEvent, RecruitmentSettings, Referee, utcnow
-from webapp.services import accounts, references
+from webapp.services import accounts, application_forms, references
 from webapp.services import applications as pipeline
 
 GOOD_REFERENCE = {
@@ -345,3 +345,15 @@ def test_referee_data_of_finished_applications_is_deleted_after_the_retention_pe
 def test_live_applications_keep_their_referees_whatever_their_age(app, shortlisted):
     assert references.delete_referee_data_older_than(1, now=utcnow() + dt.timedelta(days=400)) == 0
     assert len(referees()) == 2
+
+
+def test_blind_shortlisting_leaves_out_who_the_applicant_and_their_referees_are(app, application):
+    rows = dict(application_forms.summary(application.answers, application_forms.referees_as_answers(
+        application.referees), hide_identity=True))
+    shown = repr(rows)
+    for identifying in ("Sam Okafor", "SW123456", "SE1 7PB", "020 7946 0000", "Rita Manager", "rita@lambeth.example"):
+        assert identifying not in shown
+    assert "University of Kent" in shown and "Lambeth Council" in shown  # qualifications and jobs are judged
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        application_forms.application_pdf(application, hide_identity=True))).pages)
+    assert "Sam Okafor" not in text and "SW123456" not in text and "Hidden until shortlisting" in text

@@ -16,13 +16,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from domain import safer_recruitment as form_rules
+from domain.funnel import FunnelStep
 from domain.safer_recruitment import Answers, Problems
 from domain.vocabulary import ApplyMethod, UserRole
 from webapp.extensions import db
 from webapp.models import Application, ApplicationDraft, Referee, User, Vacancy
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import applications as application_service
-from webapp.services import accounts, audit
+from webapp.services import accounts, audit, funnel
 from webapp.services.pdf import Document
 
 
@@ -132,6 +133,9 @@ def start(candidate: User, vacancy: Vacancy, today: dt.date) -> tuple[Applicatio
     db.session.add(draft)
     db.session.flush()
     audit.record(candidate, "application.draft_started", draft, vacancy_id=vacancy.id)
+    # There is no application yet to hang "started" on (funnel.record's once-per-application rule), so it
+    # is this person's step on this job: a draft is started once per job, unless deleted and started again.
+    funnel.record_visitor_step(FunnelStep.APPLICATION_STARTED, candidate, vacancy=vacancy)
     return draft, True
 
 
@@ -321,10 +325,15 @@ def _yes_no(value: str | None, details: str = "") -> str:
     return f"{label}: {details}" if details else label
 
 
-def summary(answers: Answers, referees: list[Answers] | None = None,
-            today: dt.date | None = None) -> list[tuple[form_rules.Section, list[tuple[str, str]]]]:
+HIDDEN = "Hidden until shortlisting"
+
+
+def summary(answers: Answers, referees: list[Answers] | None = None, today: dt.date | None = None,
+            hide_identity: bool = False) -> list[tuple[form_rules.Section, list[tuple[str, str]]]]:
     """Each section's answers as (question, answer) rows, in the form's order. ``referees`` are the
-    submitted application's (its Referee rows); a draft's are in its answers."""
+    submitted application's (its Referee rows); a draft's are in its answers. ``hide_identity`` (blind
+    shortlisting, before the shortlist) leaves out who the applicant is: their personal details, their
+    registration number and their referees."""
     today = today or dt.date.today()
     personal = answers.get("personal") or {}
     registration = answers.get("registration") or {}
@@ -378,16 +387,21 @@ def summary(answers: Answers, referees: list[Answers] | None = None,
         ("Right to work in the UK",
          _yes_no(declarations.get("right_to_work"), declarations.get("right_to_work_details", ""))),
     ]
+    if hide_identity:
+        rows["personal-details"] = [(key, HIDDEN) for key, _ in rows["personal-details"]]
+        rows["registration"][1] = ("Registration number", HIDDEN)
+        rows["references"] = [(key, HIDDEN) for key, _ in rows["references"]]
     return [(section, rows[section.slug]) for section in form_rules.SECTIONS]
 
 
-def application_pdf(application: Application) -> bytes:
-    """The application as a council files it: every section, the referees and any references received."""
-    candidate = application.candidate
+def application_pdf(application: Application, hide_identity: bool = False) -> bytes:
+    """The application as a council files it: every section, the referees and any references received
+    (under blind shortlisting, before the shortlist, without who the applicant and their referees are)."""
     vacancy = application.vacancy
+    applicant = HIDDEN if hide_identity else application.candidate.full_name
     document = Document(f"Application CSW-{application.id:06d}")
     document.h1(f"Application for {vacancy.title}")
-    document.para(f"{vacancy.organisation.name}. Reference CSW-{application.id:06d}. Applicant: {candidate.full_name}. "
+    document.para(f"{vacancy.organisation.name}. Reference CSW-{application.id:06d}. Applicant: {applicant}. "
                   f"Sent on {application.submitted_at:%d %B %Y}. Status: {application.status.label}.")
     if application.answers is None:
         document.h2("Supporting statement")
@@ -395,11 +409,11 @@ def application_pdf(application: Application) -> bytes:
         document.para("This application was sent before the full application form was in use.")
         return document.bytes()
     for section, rows in summary(application.answers, referees_as_answers(application.referees),
-                                 today=application.submitted_at.date()):
+                                 today=application.submitted_at.date(), hide_identity=hide_identity):
         document.h2(section.title)
         document.rows(rows)
     for referee in application.referees:
-        if referee.received_at is None:
+        if referee.received_at is None or hide_identity:  # references come after shortlisting anyway
             continue
         document.h2(f"Reference from {referee.name}")
         document.rows(reference_rows(referee))
