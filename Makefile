@@ -8,7 +8,7 @@ export FLASK_APP := webapp:create_app
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run run-full test install install-dev services services-stop assets clean bench-search eval-matching bench-matching bench-alerts
+.PHONY: run run-full test install install-dev services services-install services-stop assets clean bench-search eval-matching bench-matching bench-alerts
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
@@ -35,6 +35,7 @@ run: install
 
 ## test: install everything the tests need, start PostgreSQL, Redis and Elasticsearch, run the whole suite
 test: install-dev
+	scripts/services install
 	scripts/services start test
 	eval "$$(scripts/services env test)"; \
 	  export CSWJOBS_TEST_DATABASE_URL=$$CSWJOBS_DATABASE_URL CSWJOBS_TEST_REDIS_URL=$$CSWJOBS_REDIS_URL \
@@ -42,6 +43,10 @@ test: install-dev
 	  unset CSWJOBS_DATABASE_URL CSWJOBS_REDIS_URL CSWJOBS_SEARCH_URL; \
 	  $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; exit $$status
+
+## services-install: PostgreSQL, Redis and Chromium from Debian, Elasticsearch's test distribution; starts and stops nothing
+services-install:
+	scripts/services install
 
 services:
 	scripts/services start dev
@@ -56,7 +61,8 @@ assets:
 clean:
 	rm -rf $(VENV) .services instance
 
-## services: PostgreSQL, Redis and Elasticsearch on 127.0.0.1:5432, 6379 and 9200 (stop: make services-stop)
+## services: PostgreSQL, Redis and Elasticsearch on 127.0.0.1:5432, 6379 and 9200, durable (stop: make services-stop;
+## install them first with make services-install)
 ## run-full: the full stack under production settings against them: migrate, seed if empty, reindex, then the
 ## Procfile's processes (gunicorn, RQ worker, RQ cron) and a local TLS mail server; Ctrl-C stops them all
 run-full: install-dev
