@@ -10,11 +10,12 @@ import sqlalchemy as sa
 
 from domain.funnel import CampaignKind, LinkChannel
 from domain.vocabulary import ApplicationStatus, ApplyMethod, RoleLevel, UserRole
+from tests.application_forms import fill
 from tests.factories import CandidateFactory, OrganisationFactory, RecruiterFactory, UserFactory, VacancyFactory
 from tests.helpers import sign_in_as
 from tests.pages import normalised, page
 from webapp.extensions import db
-from webapp.models import Application, Campaign, FunnelEvent, TrackedLink
+from webapp.models import Application, ApplicationDraft, Campaign, FunnelEvent, TrackedLink
 from webapp.services import applications as application_service
 from webapp.services import insights, rollups
 
@@ -70,7 +71,10 @@ def test_a_tracked_link_visit_is_credited_through_to_the_hire(app, world):
     candidate = CandidateFactory()
     db.session.commit()
     sign_in_as(visitor, candidate)
-    visitor.post(f"/jobs/{job.id}-{job.slug}/apply", data={"supporting_statement": "I have led a CP team."})
+    visitor.post(f"/jobs/{job.id}-{job.slug}/apply")  # starts the application form
+    draft = fill(db.session.scalar(sa.select(ApplicationDraft)))
+    db.session.commit()
+    visitor.post(f"/apply/{draft.id}/check", data={"confirm": "y"})
     application = db.session.scalar(sa.select(Application))
     assert application is not None
     for status in (ApplicationStatus.SHORTLISTED, ApplicationStatus.INTERVIEW, ApplicationStatus.OFFERED,
@@ -80,7 +84,8 @@ def test_a_tracked_link_visit_is_credited_through_to_the_hire(app, world):
 
     kinds = [(e.kind, e.campaign_id) for e in db.session.scalars(sa.select(FunnelEvent).order_by(FunnelEvent.id))]
     assert kinds == [("visit", world["campaign"].id), ("job_view", world["campaign"].id),
-                     ("job_view", world["campaign"].id), ("application_submitted", world["campaign"].id),
+                     ("job_view", world["campaign"].id), ("application_started", world["campaign"].id),
+                     ("application_submitted", world["campaign"].id),
                      ("shortlisted", world["campaign"].id), ("interview", world["campaign"].id),
                      ("offered", world["campaign"].id), ("hired", world["campaign"].id)]
 

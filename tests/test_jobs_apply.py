@@ -9,13 +9,12 @@ import pytest
 import sqlalchemy as sa
 
 from domain.vocabulary import ApplyMethod, VacancyStatus
-from tests.application_forms import CURRENT_JOB, QUALIFICATION, SECTIONS, TODAY
+from tests.application_forms import SECTIONS, fill
 from tests.factories import CandidateFactory, RecruiterFactory, VacancyFactory
 from tests import helpers
 from tests.pages import heading, links, main_text, page, text_of, texts
 from webapp.extensions import db
 from webapp.models import Application, ApplicationDraft, FunnelEvent
-from webapp.services import application_forms
 
 
 def sign_in_as(client, user) -> None:
@@ -60,11 +59,7 @@ def send_complete_application(client, candidate, vacancy):
     """Start from the job's apply page, fill every section (through the service), send from check your answers."""
     start = client.post(apply_url(vacancy))
     assert start.status_code == 302
-    draft = db.session.scalars(sa.select(ApplicationDraft)).one()
-    for slug, data in SECTIONS.items():
-        application_forms.save_section(draft, slug, data, TODAY)
-    application_forms.save_entry(draft, "qualifications", None, QUALIFICATION, TODAY)
-    application_forms.save_entry(draft, "employment-history", None, {**CURRENT_JOB, "current": "yes"}, TODAY)
+    draft = fill(db.session.scalars(sa.select(ApplicationDraft)).one())
     db.session.commit()
     return client.post(f"/apply/{draft.id}/check", data={"confirm": "y"})
 
