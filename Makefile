@@ -93,6 +93,13 @@ bench-matching:
 	@scripts/services start test >&2
 	@eval "$$(scripts/services env test)"; $(PY) -m bench.matching --sizes $${SIZES:-10000,100000} --queries $${QUERIES:-30}
 
+## bench-api: p50/p95 of public search and of council upserts at 10k vacancies, and a 1,000-row CSV import, SQLite and PostgreSQL (JSON)
+.PHONY: bench-api
+bench-api:
+	@$(MAKE) --no-print-directory install-dev >&2
+	@scripts/services start test >&2
+	@eval "$$(scripts/services env test)"; $(PY) -m bench.api --size $${SIZE:-10000} --requests $${REQUESTS:-200} --csv-rows $${CSV_ROWS:-1000}
+
 ## bench-workforce: /insights/workforce pages and exports over 33 councils' demo figures; a 400-row CSV import (JSON)
 .PHONY: bench-workforce
 bench-workforce:
