@@ -324,3 +324,17 @@ def test_the_document_and_its_browsable_page(client):
     html = page.get_data(as_text=True)
     assert "/static/swagger-ui/swagger-ui-bundle.js" in html and "https://" not in html.split("<body>")[0]
     assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_kept_answers_are_forgotten_after_a_day(client, key):
+    from workers.tasks import forget_old_idempotent_answers  # noqa: PLC0415  (the scheduled task itself)
+
+    call(client, "POST", URL, key, advert(), **{"Idempotency-Key": "old"})
+    call(client, "POST", URL, key, advert(external_reference="NEW"), **{"Idempotency-Key": "new"})
+    old = db.session.scalar(sa.select(IdempotentRequest).where(IdempotentRequest.key == "old"))
+    old.created_at -= dt.timedelta(hours=25)
+    db.session.commit()
+    assert forget_old_idempotent_answers() == 1
+    assert db.session.scalars(sa.select(IdempotentRequest.key)).all() == ["new"]
+    # A day on, the same key is a new request: here, a repeat of a reference already used (409).
+    assert_problem(call(client, "POST", URL, key, advert(), **{"Idempotency-Key": "old"}), 409)

@@ -32,6 +32,9 @@ SCHEDULES = [
     # Vacancies past their closing date become "closed" just after midnight.
     {"name": "close-expired-vacancies", "func": tasks.close_expired_vacancies, "queue_name": "default",
      "cron": "15 0 * * *", "job_timeout": 600},
+    # The council API keeps each Idempotency-Key's answer a day; older ones go each night.
+    {"name": "forget-idempotent-answers", "func": tasks.forget_old_idempotent_answers, "queue_name": "default",
+     "cron": "20 0 * * *", "job_timeout": 600},
     # The DWP Find a job export, after the night's closures so jobs closed early are in it (1.30am UTC).
     {"name": "dwp-find-a-job-export", "func": export_tasks.write_dwp_export, "queue_name": "default",
      "cron": "30 1 * * *", "job_timeout": 1800},

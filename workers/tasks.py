@@ -14,7 +14,7 @@ from flask import Flask, has_app_context
 
 from webapp import create_app
 from webapp.outbox.relay import relay_pending
-from webapp.services import bulletins, vacancies
+from webapp.services import bulletins, council_api, vacancies
 
 log = logging.getLogger(__name__)
 _worker_app: Flask | None = None
@@ -55,6 +55,12 @@ def relay_outbox(max_batches: int = 100) -> dict[str, int]:
 def close_expired_vacancies(today: dt.date | None = None) -> int:
     """Close live vacancies past their closing date (webapp.services.vacancies); idempotent."""
     return vacancies.close_expired_vacancies(today)
+
+
+@in_app_context
+def forget_old_idempotent_answers() -> int:
+    """Delete the council API's kept Idempotency-Key answers older than a day; idempotent."""
+    return council_api.forget_old_answers()
 
 
 @in_app_context
