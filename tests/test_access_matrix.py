@@ -222,7 +222,9 @@ def rule(path: str, answers: dict[str, Any], **extra) -> Rule:
 # Workforce figures: council A's staff read them (council B's recruiter gets a 404), the council's
 # administrator and the programme team change them (a recruiter reads only: 403).
 WORKFORCE_READ = expect(INSIGHTS, other_recruiter=404)
-WORKFORCE_EDIT = expect(WORKFORCE_READ, recruiter=403)
+# Only the council's own administrator changes its figures (services.workforce.access.can_edit): the
+# programme team reads them across the region but enters nothing for a council.
+WORKFORCE_EDIT = expect(WORKFORCE_READ, recruiter=403, programme_lead=403, platform_admin=403)
 JOB = "/jobs/{vacancy}-{vacancy_slug}"
 DRAFT = "/apply/{app_draft}"
 # Council A's administrator only; other staff are refused (403), like the council's own page.
@@ -268,7 +270,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("jobs.council", "GET"): rule("/councils/{council}", PUBLIC),
     ("jobs.news", "GET"): rule("/news", PUBLIC),
     ("jobs.news_article", "GET"): rule("/news/{news}", PUBLIC),
-    ("static", "GET"): rule("/static/css/app.css", PUBLIC),
+    ("static", "GET"): rule("/static/app.js", PUBLIC),
     ("health.healthz", "GET"): rule("/healthz", PUBLIC),
     ("tracked.follow_link", "GET"): rule("/c/{link}", everyone(302)),
     # --- account: signing in, registering and resetting are open; the rest is the social worker's own
@@ -300,11 +302,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("account.delete_account", "POST"): rule("/account/delete", expect(CANDIDATES, candidate=400,
                                                                         other_candidate=400)),
     ("equal_opportunities.answers", "GET"): rule("/account/equal-opportunities", CANDIDATES),
-    ("equal_opportunities.answers", "POST"): rule("/account/equal-opportunities", CANDIDATES),
+    # Every question is optional ("prefer not to say" included): an empty answer is saved.
+    ("equal_opportunities.answers", "POST"): rule("/account/equal-opportunities",
+                                                  expect(CANDIDATES, candidate=302, other_candidate=302)),
     ("equal_opportunities.delete", "POST"): rule("/account/equal-opportunities/delete",
                                                  expect(CANDIDATES, candidate=302, other_candidate=302)),
     # --- saved searches and alerts: the social worker's own
-    ("alerts.save", "POST"): rule("/account/saved-searches", expect(CANDIDATES, candidate=400, other_candidate=400)),
+    ("alerts.save", "POST"): rule("/account/saved-searches", expect(CANDIDATES, candidate=302, other_candidate=302)),
     ("alerts.saved_searches", "GET"): rule("/account/saved-searches", CANDIDATES),
     ("alerts.edit", "GET"): rule("/account/saved-searches/{saved_search}/edit", CANDIDATE_OWN),
     ("alerts.edit", "POST"): rule("/account/saved-searches/{saved_search}/edit", expect(CANDIDATE_OWN, candidate=400)),
@@ -360,7 +364,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("matching.invite", "GET"): rule("/recruit/vacancies/{vacancy}/suggested-candidates/{profile}/invite",
                                      COUNCIL_A_STAFF),
     ("matching.invite", "POST"): rule("/recruit/vacancies/{vacancy}/suggested-candidates/{profile}/invite",
-                                      expect(COUNCIL_A_STAFF, recruiter=302, council_admin=302)),
+                                      expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
     # --- recruit: a council's staff, their own council's vacancies and applications only
     ("recruit.vacancies", "GET"): rule("/recruit/vacancies", COUNCIL_STAFF),
     ("recruit.new_vacancy", "GET"): rule("/recruit/vacancies/new", COUNCIL_STAFF),
@@ -370,26 +374,30 @@ RULES: dict[tuple[str, str], Rule] = {
     ("recruit.edit_vacancy", "GET"): rule("/recruit/vacancies/{vacancy}/edit", COUNCIL_A_STAFF),
     ("recruit.edit_vacancy", "POST"): rule("/recruit/vacancies/{vacancy}/edit",
                                            expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
+    # The roles run in order: once the recruiter has published, closed or ended it, the administrator is told so.
     ("recruit.publish_vacancy", "POST"): rule("/recruit/vacancies/{draft}/publish",
-                                              expect(COUNCIL_A_STAFF, recruiter=302, council_admin=302)),
+                                              expect(COUNCIL_A_STAFF, recruiter=302, council_admin=400)),
     ("recruit.close_vacancy", "POST"): rule("/recruit/vacancies/{vacancy}/close",
-                                            expect(COUNCIL_A_STAFF, recruiter=302, council_admin=302)),
-    ("recruit.reopen_vacancy", "GET"): rule("/recruit/vacancies/{vacancy}/reopen", COUNCIL_A_STAFF),
+                                            expect(COUNCIL_A_STAFF, recruiter=302, council_admin=400)),
+    # A live vacancy cannot be re-opened: its own staff are told so.
+    ("recruit.reopen_vacancy", "GET"): rule("/recruit/vacancies/{vacancy}/reopen",
+                                            expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
     ("recruit.reopen_vacancy", "POST"): rule("/recruit/vacancies/{vacancy}/reopen",
                                              expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
     ("recruit.feature_vacancy", "GET"): rule("/recruit/vacancies/{vacancy}/feature", COUNCIL_A_STAFF),
     ("recruit.feature_vacancy", "POST"): rule("/recruit/vacancies/{vacancy}/feature",
                                               expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
     ("recruit.end_featured_slot", "POST"): rule("/recruit/featured-slots/{slot}/end",
-                                                expect(COUNCIL_A_STAFF, recruiter=302, council_admin=302)),
+                                                expect(COUNCIL_A_STAFF, recruiter=302, council_admin=404)),
     ("recruit.application", "GET"): rule("/recruit/applications/{application}", COUNCIL_A_STAFF),
     ("recruit.move_application", "POST"): rule("/recruit/applications/{application}/move",
                                                expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
     ("recruit.record_swe_check", "POST"): rule("/recruit/applications/{application}/registration-check",
                                                expect(COUNCIL_A_STAFF, recruiter=302, council_admin=302)),
     ("recruit.council", "GET"): rule("/recruit/council", expect(COUNCIL_STAFF, recruiter=403, other_recruiter=403)),
+    # Every part of the council's offer is optional: an empty form saves.
     ("recruit.council", "POST"): rule("/recruit/council", expect(COUNCIL_STAFF, recruiter=403, other_recruiter=403,
-                                                                 council_admin=400)),
+                                                                 council_admin=302)),
     # Submitted only: too early for references at the council's stage (400 with the reason).
     ("recruit.request_references", "POST"): rule("/recruit/applications/{application}/references",
                                                  expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
@@ -427,13 +435,15 @@ RULES: dict[tuple[str, str], Rule] = {
     ("bulletins.bulletin_pdf", "GET"): rule("/insights/bulletins/{council_bulletin}.pdf",
                                             expect(INSIGHTS, other_recruiter=404)),
     ("bulletins.bulletin_subscription", "POST"): rule("/insights/bulletins/subscription",
-                                                      expect(INSIGHTS, **{r: 302 for r in ROLES[3:]})),
+                                                      expect(INSIGHTS, **{r: 400 for r in ROLES[3:]})),
     ("equality.equality_breakdown", "GET"): rule("/insights/equality", INSIGHTS),
     ("equality.equality_csv", "GET"): rule("/insights/equality.csv", INSIGHTS),
     ("supply_demand.supply_and_demand", "GET"): rule("/insights/supply-and-demand", INSIGHTS),
     ("supply_demand.supply_and_demand_csv", "GET"): rule("/insights/supply-and-demand.csv", INSIGHTS),
     # --- workforce
-    ("workforce.index", "GET"): rule("/insights/workforce/", INSIGHTS),
+    # Council staff are sent on to their own council's page.
+    ("workforce.index", "GET"): rule("/insights/workforce/", expect(INSIGHTS, recruiter=302, other_recruiter=302,
+                                                                     council_admin=302)),
     ("workforce.guide", "GET"): rule("/insights/workforce/guide", INSIGHTS),
     ("workforce.template_csv", "GET"): rule("/insights/workforce/template.csv", INSIGHTS),
     ("workforce.areas_csv", "GET"): rule("/insights/workforce/areas.csv", REGION),
@@ -449,38 +459,30 @@ RULES: dict[tuple[str, str], Rule] = {
     ("workforce.council_reasons_csv", "GET"): rule(WF + "/reasons.csv", WORKFORCE_READ),
     ("workforce.council_trend_csv", "GET"): rule(WF + "/trend.csv", WORKFORCE_READ),
     ("workforce.glidepath", "GET"): rule(WF + "/glidepath", WORKFORCE_READ),
-    ("workforce.glidepath", "POST"): rule(WF + "/glidepath", expect(WORKFORCE_EDIT, council_admin=400,
-                                                                    programme_lead=400, platform_admin=400)),
+    ("workforce.glidepath", "POST"): rule(WF + "/glidepath", expect(WORKFORCE_EDIT, council_admin=400)),
     ("workforce.glidepath_csv", "GET"): rule(WF + "/glidepath.csv", WORKFORCE_READ),
-    ("workforce.remove_target", "POST"): rule(WF + "/glidepath/{quarter}/remove", WORKFORCE_EDIT),
+    ("workforce.remove_target", "POST"): rule(WF + "/glidepath/{quarter}/remove",  # no target that quarter
+                                              expect(WORKFORCE_EDIT, council_admin=404)),
     ("workforce.import_snapshots", "GET"): rule(WF + "/import", WORKFORCE_EDIT),
-    ("workforce.import_snapshots", "POST"): rule(WF + "/import", expect(WORKFORCE_EDIT, council_admin=400,
-                                                                        programme_lead=400, platform_admin=400)),
+    ("workforce.import_snapshots", "POST"): rule(WF + "/import", expect(WORKFORCE_EDIT, council_admin=400)),
     ("workforce.new_leaver", "GET"): rule(WF + "/leavers/new", WORKFORCE_EDIT),
-    ("workforce.new_leaver", "POST"): rule(WF + "/leavers/new", expect(WORKFORCE_EDIT, council_admin=400,
-                                                                       programme_lead=400, platform_admin=400)),
+    ("workforce.new_leaver", "POST"): rule(WF + "/leavers/new", expect(WORKFORCE_EDIT, council_admin=400)),
     ("workforce.remove_leaver", "GET"): rule(WF + "/leavers/remove", WORKFORCE_EDIT),
-    ("workforce.remove_leaver", "POST"): rule(WF + "/leavers/remove", expect(WORKFORCE_EDIT, council_admin=400,
-                                                                             programme_lead=400, platform_admin=400)),
+    ("workforce.remove_leaver", "POST"): rule(WF + "/leavers/remove", expect(WORKFORCE_EDIT, council_admin=400)),
     ("workforce.placements", "GET"): rule(WF + "/placements", WORKFORCE_READ),
     ("workforce.placements_csv", "GET"): rule(WF + "/placements.csv", WORKFORCE_READ),
     ("workforce.new_placement", "GET"): rule(WF + "/placements/new", WORKFORCE_EDIT),
-    ("workforce.new_placement", "POST"): rule(WF + "/placements/new", expect(WORKFORCE_EDIT, council_admin=400,
-                                                                             programme_lead=400, platform_admin=400)),
+    ("workforce.new_placement", "POST"): rule(WF + "/placements/new", expect(WORKFORCE_EDIT, council_admin=400)),
     ("workforce.convert", "GET"): rule(WF + "/placements/{placement}/convert", WORKFORCE_EDIT),
     ("workforce.convert", "POST"): rule(WF + "/placements/{placement}/convert",
-                                        expect(WORKFORCE_EDIT, council_admin=400, programme_lead=400,
-                                               platform_admin=400)),
+                                        expect(WORKFORCE_EDIT, council_admin=400)),
     ("workforce.end_placement", "GET"): rule(WF + "/placements/{placement}/end", WORKFORCE_EDIT),
     ("workforce.end_placement", "POST"): rule(WF + "/placements/{placement}/end",
-                                              expect(WORKFORCE_EDIT, council_admin=400, programme_lead=400,
-                                                     platform_admin=400)),
+                                              expect(WORKFORCE_EDIT, council_admin=400)),
     ("workforce.snapshot", "GET"): rule(WF + "/quarters/{quarter}", WORKFORCE_EDIT),
-    ("workforce.snapshot", "POST"): rule(WF + "/quarters/{quarter}", expect(WORKFORCE_EDIT, council_admin=400,
-                                                                            programme_lead=400, platform_admin=400)),
+    ("workforce.snapshot", "POST"): rule(WF + "/quarters/{quarter}", expect(WORKFORCE_EDIT, council_admin=400)),
     ("workforce.remove_snapshot", "POST"): rule(WF + "/quarters/{quarter}/remove",
-                                                expect(WORKFORCE_EDIT, council_admin=302, programme_lead=404,
-                                                       platform_admin=404)),
+                                                expect(WORKFORCE_EDIT, council_admin=302)),
     # --- administration
     ("admin.audit_log", "GET"): rule("/admin/audit", expect(ADMIN, council_admin=200)),
     # --- webhooks: the council's administrator alone (another council's endpoint would be a 404)
