@@ -12,14 +12,16 @@ Adding a blueprint (another engineer's part of the API):
    (``from flask_smorest import Blueprint``), routes decorated with ``@blp.arguments(Schema)`` for
    what they read and ``@blp.response(200, Schema)`` for what they answer. Views stay thin:
    parse, call a service in webapp/services, return.
-2. Add it to ``BLUEPRINTS`` below as ``(module.blp, "/api/v1/<topic>")``. Registration exempts it
+2. Add it to ``blueprints()`` below as ``(module.blp, "/api/v1/<topic>")``. Registration exempts it
    from CSRF (the API never reads the session cookie) and documents it in the OpenAPI document.
-3. Authentication: council routes use ``@council_key_required(scope)`` from ``webapp.api.auth`` and
-   read ``g.api_key``; public routes add ``@blp.doc(security=[])`` so the document says no key is needed.
+3. Authentication: council routes put ``@council_key_required`` (``webapp.api.auth``) right under the
+   route decorator (so a missing key is a 401 before the body is read) and use ``current_key()``; what
+   a read-only key may not do is refused by the service (``council_api.require_write``: 403). Public
+   routes add ``@blp.doc(security=[])`` so the document says no key is needed.
 4. Errors: ``raise Problem(status, "message", errors={"field": "message"})`` (webapp.web.problems);
    document the codes a route answers with ``@document_problems(blp, 401, 404)`` from this module.
 5. Rate limits: ``@limiter.limit(...)`` from webapp.extensions, keyed as the route needs
-   (``auth.rate_limit_key`` is the council key's id).
+   (``auth.rate_limit_key`` counts per key, by its public start; API_RATE_LIMIT is the setting).
 """
 from __future__ import annotations
 
