@@ -261,3 +261,30 @@ class TestRateLimit:
         assert limited.headers.get("Retry-After")
         other = client.get("/feeds/jobs.rss", environ_base={"REMOTE_ADDR": "192.0.2.7"})
         assert other.status_code == 200
+
+
+def test_the_search_and_council_pages_point_to_their_feeds(client, jobs):
+    soup = page(client.get("/jobs?role_level=senior_practitioner&page=1").text)
+    alternates = {link["type"]: link["href"] for link in soup.select('head link[rel="alternate"]')}
+    assert alternates == {"application/atom+xml": "/feeds/jobs.atom?role_level=senior_practitioner",
+                          "application/rss+xml": "/feeds/jobs.rss?role_level=senior_practitioner"}
+    assert [a["href"] for a in soup.select("#search-feeds a")] == list(alternates.values())
+    # The link is a working feed of the same search.
+    parsed = read(client.get(alternates["application/atom+xml"]))
+    assert [e.link for e in parsed.entries] == [job_url(jobs["newer"])]
+    council = page(client.get("/councils/camden").text)
+    assert {link["href"] for link in council.select('head link[rel="alternate"]')} == {
+        "/feeds/councils/camden.atom", "/feeds/councils/camden.rss"}
+    assert [a["href"] for a in council.select("#council-feeds a")] == ["/feeds/councils/camden.atom",
+                                                                      "/feeds/councils/camden.rss"]
+
+
+def test_a_search_page_with_a_mistake_offers_no_feed(client, jobs):
+    soup = page(client.get("/jobs?salary=lots").text)
+    assert not soup.select('head link[rel="alternate"]') and not soup.select("#search-feeds")
+
+
+def test_a_saved_search_links_to_its_feed_link_page(client, saved):
+    sign_in_as(client, saved.user)
+    soup = page(client.get(f"/account/saved-searches/{saved.id}/edit").text)
+    assert soup.select_one("#feed-link")["href"] == f"/account/saved-searches/{saved.id}/feed"

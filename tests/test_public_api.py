@@ -11,7 +11,9 @@ import pytest
 
 from domain.geography import BOROUGHS_BY_SLUG
 from domain.vocabulary import OfstedRating, RoleLevel, ServiceArea, SubRegion, VacancyStatus
+from domain.postcodes import outcode_of
 from tests.factories import OrganisationFactory, VacancyFactory
+from webapp.demo.councils import ensure_councils
 from webapp.extensions import db
 from webapp.models import utcnow
 
@@ -212,3 +214,13 @@ class TestRateLimit:
         body = problem(limited, 429)
         assert int(limited.headers["Retry-After"]) > 0 and body["status"] == 429
         assert client.get("/api/v1/jobs", environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code == 200
+
+
+def test_every_demo_council_has_an_office_address_for_job_postings(client, app):
+    ensure_councils(db.session)
+    db.session.commit()
+    councils = client.get("/api/v1/councils").get_json()["items"]
+    assert len(councils) == 33
+    for council in councils:
+        office = council["office"]
+        assert office["street_address"] and outcode_of(office["postcode"]), council["slug"]

@@ -9,9 +9,11 @@ import pytest
 from lxml import etree
 
 from domain.vocabulary import VacancyStatus
-from tests.factories import OrganisationFactory, VacancyFactory
+from tests.factories import OrganisationFactory, RecruiterFactory, VacancyFactory
+from tests.helpers import sign_in_as
+from tests.pages import heading, links, page
 from webapp.extensions import db
-from webapp.models import NewsArticle
+from webapp.models import NewsArticle, utcnow
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -76,6 +78,32 @@ def test_a_closed_job_leaves_the_sitemap_and_its_page_answers_410(client, site):
     assert live_url not in locations(parsed(client.get("/sitemap.xml")))
     response = client.get(live_url.removeprefix("http://localhost"))
     assert response.status_code == 410
+
+
+def test_a_job_removed_by_its_council_is_gone_with_a_helpful_page_but_stays_in_the_recruiters_area(client, site):
+    job = site["live"]
+    job.status, job.closed_at, job.deleted_at = VacancyStatus.CLOSED, utcnow(), utcnow()
+    db.session.commit()
+    response = client.get(f"/jobs/{job.id}-{job.slug}")
+    assert response.status_code == 410
+    soup = page(response)
+    assert heading(soup) == "This job has closed"
+    assert dict(links(soup, "main ul.govuk-list a")) == {
+        "Find similar jobs: social worker, child protection": "/jobs?role_level=social_worker&service_area=child_protection",
+        "Find other child protection jobs": "/jobs?service_area=child_protection",
+        "See Camden’s open jobs": "/councils/camden",
+        "Back to search": "/jobs",
+    }
+    assert f"http://localhost/jobs/{job.id}-{job.slug}" not in locations(parsed(client.get("/sitemap.xml")))
+    sign_in_as(client, RecruiterFactory(organisation=site["camden"]))
+    assert client.get(f"/recruit/vacancies/{job.id}").status_code == 200
+
+
+def test_a_draft_removed_before_it_was_ever_published_is_simply_not_found(client, site):
+    draft = VacancyFactory(organisation=site["camden"], status=VacancyStatus.CLOSED, published_at=None,
+                           closed_at=utcnow(), deleted_at=utcnow())
+    db.session.commit()
+    assert client.get(f"/jobs/{draft.id}-{draft.slug}").status_code == 404
 
 
 class TestSplitSitemap:

@@ -17,6 +17,7 @@ from domain.vocabulary import (
     RoleLevel,
 )
 from webapp.demo import words
+from webapp.demo.offices import COUNCIL_OFFICES
 from webapp.models import (
     Organisation,
 )
@@ -92,6 +93,8 @@ def _council_values(borough: Borough, today: dt.date) -> dict[str, Any]:
         kind=OrganisationKind.COUNCIL,
         sub_region=borough.sub_region,
         town=borough.town,
+        office_street_address=COUNCIL_OFFICES[borough.slug][0],
+        office_postcode=COUNCIL_OFFICES[borough.slug][1],
         latitude=borough.latitude,
         longitude=borough.longitude,
         website=f"https://www.{council_domain(borough.slug)}",
