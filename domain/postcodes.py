@@ -300,6 +300,13 @@ def outcode_of(text: str) -> str | None:
     return compact if _OUTCODE.match(compact) else None
 
 
+def full_postcode(text: str) -> str | None:
+    """A whole postcode in its written form ('n1c4ag' → 'N1C 4AG'), or None if it is not shaped like one."""
+    compact = re.sub(r"\s+", "", (text or "").upper())
+    match = re.fullmatch(r"([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})", compact)
+    return f"{match.group(1)} {match.group(2)}" if match else None
+
+
 def district_point(outcode: str) -> tuple[float, float, str] | None:
     """The district's centre; for a split central district (EC1, W1, SW1 ...) the middle of its parts."""
     if outcode in POSTCODE_DISTRICTS:

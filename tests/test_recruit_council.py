@@ -29,6 +29,9 @@ def offer(**overrides) -> dict:
         "offer_development": "A funded ASYE academy.",
         "offer_hybrid": "Two days in the office.",
         "website": "https://www.camden.gov.uk/jobs",
+        "office_street_address": "5 Pancras Square",
+        "office_postcode": "n1c4ag",
+        "logo_url": "https://www.camden.gov.uk/logo.png",
     }
     data.update(overrides)
     return data
@@ -61,6 +64,9 @@ def test_org_admin_edits_the_offer(client, council, org_admin):
     assert council.about == "A borough of 300,000 people.\n\nOur teams are stable."
     assert council.offer_caseload == "Caseloads of 15 to 18 children."
     assert council.website == "https://www.camden.gov.uk/jobs"
+    # The office a job advert names, the postcode written in full; the logo search engines show.
+    assert (council.office_street_address, council.office_postcode) == ("5 Pancras Square", "N1C 4AG")
+    assert council.logo_url == "https://www.camden.gov.uk/logo.png"
     [entry] = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "organisation.offer_updated")).all()
     assert entry.organisation_id == council.id and entry.actor_id == org_admin.id
     assert sorted(entry.detail["changed"]) == sorted(organisation_service.OFFER_FIELDS)
@@ -79,6 +85,10 @@ def test_the_vacancies_page_links_an_org_admin_to_the_council_page(client, org_a
     ({"website": "www.camden.gov.uk"}, "Website must be a full web address"),
     ({"about": "x" * 5001}, "About the council must be 5,000 characters or fewer"),
     ({"offer_pay": "x" * 2001}, "Pay and benefits must be 2,000 characters or fewer"),
+    ({"office_postcode": "Camden"}, "Enter the office postcode in full, like N1C 4AG"),
+    ({"office_street_address": "x" * 201}, "Office address must be 200 characters or fewer"),
+    ({"logo_url": "http://www.camden.gov.uk/logo.png"}, "Logo must be an address starting with https://"),
+    ({"logo_url": "javascript:alert(1)"}, "Logo must be a full web address starting with https:// or http://"),
 ])
 def test_invalid_offer_changes_nothing(client, council, org_admin, overrides, message):
     sign_in_as(client, org_admin)

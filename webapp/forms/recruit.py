@@ -332,7 +332,8 @@ class MoveApplicationForm(FlaskForm):
 
 def _offer_field(name: str, description: str, widget=None) -> StringField:
     label, limit = organisation_service.OFFER_FIELDS[name]
-    return StringField(label if name != "website" else f"{label} (optional)", widget=widget or GovCharacterCount(),
+    optional = name in ("website", "office_street_address", "office_postcode", "logo_url")
+    return StringField(f"{label} (optional)" if optional else label, widget=widget or GovCharacterCount(),
                        description=description, filters=[_strip],
                        validators=[Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")])
 
@@ -345,6 +346,13 @@ class CouncilOfferForm(FlaskForm):
     offer_development = _offer_field("offer_development", "ASYE, academy, funded courses, progression routes.")
     offer_hybrid = _offer_field("offer_hybrid", "Office, home and visits; flexible hours; equipment.")
     website = _offer_field("website", "Your council's careers page, starting with https://", widget=GovTextInput())
+    office_street_address = _offer_field("office_street_address", "Where your children's services team works, "
+                                         "like 5 Pancras Square. Job adverts name it unless a job says otherwise.",
+                                         widget=GovTextInput())
+    office_postcode = _offer_field("office_postcode", "Like N1C 4AG", widget=GovTextInput())
+    logo_url = _offer_field("logo_url", "An image of your council's logo on your website, starting with https://. "
+                            "Search engines show it beside your jobs; without one they show your initials.",
+                            widget=GovTextInput())
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     @classmethod

@@ -11,11 +11,14 @@ from domain.vocabulary import UserRole
 from webapp.models import Organisation, User
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import audit
+from domain.postcodes import full_postcode
 from webapp.services.vacancies import clean_web_address
 
 ABOUT_MAX = 5000
 OFFER_TEXT_MAX = 2000
 WEBSITE_MAX = 300
+STREET_ADDRESS_MAX = 200
+POSTCODE_MAX = 10
 
 # Each field a council administrator writes, with its label (used in messages) and its limit.
 OFFER_FIELDS: dict[str, tuple[str, int]] = {
@@ -26,6 +29,10 @@ OFFER_FIELDS: dict[str, tuple[str, int]] = {
     "offer_development": ("Learning and development", OFFER_TEXT_MAX),
     "offer_hybrid": ("Hybrid and flexible working", OFFER_TEXT_MAX),
     "website": ("Website", WEBSITE_MAX),
+    # Where the children's services team works: job adverts name it (search engines ask for it).
+    "office_street_address": ("Office address", STREET_ADDRESS_MAX),
+    "office_postcode": ("Office postcode", POSTCODE_MAX),
+    "logo_url": ("Logo", WEBSITE_MAX),
 }
 
 
@@ -49,11 +56,23 @@ def clean_offer(values: dict[str, Any], partial: bool = False) -> dict[str, Any]
         if name not in OFFER_FIELDS:
             continue
         label, limit = OFFER_FIELDS[name]
-        if name == "website":
+        if name in ("website", "logo_url"):
             try:
                 clean[name] = clean_web_address(raw, max_length=limit)
             except ValueError as problem:
-                errors[name] = f"Website {problem}"
+                errors[name] = f"{label} {problem}"
+                continue
+            if name == "logo_url" and clean[name] and not clean[name].lower().startswith("https://"):
+                # Shown on other sites (search results): an http:// image would be blocked there.
+                errors[name] = "Logo must be an address starting with https://"
+            continue
+        if name == "office_postcode":
+            text = ("" if raw is None else str(raw)).strip()
+            postcode = full_postcode(text) if text else ""
+            if postcode is None:
+                errors[name] = "Enter the office postcode in full, like N1C 4AG"
+            else:
+                clean[name] = postcode
             continue
         text = ("" if raw is None else str(raw)).replace("\r\n", "\n").replace("\r", "\n").strip()
         if len(text) > limit:
