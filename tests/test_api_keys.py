@@ -2,6 +2,7 @@
 last use shown, every change audited; nobody else (not a recruiter, not another council) reaches them."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import sqlalchemy as sa
@@ -125,3 +126,19 @@ def test_only_the_councils_own_administrator_reaches_its_keys(client):
     assert client.post(f"{KEYS}{key_id}/rotate").status_code == 403
     db.session.expire_all()
     assert db.session.get(ApiKey, key_id).is_active
+
+
+def test_the_audit_log_names_the_key_behind_an_api_change(client):
+    admin = _admin()
+    sign_in_as(client, admin)
+    secret = _shown_key(client.post(KEYS + "new", data={"name": "Oleeo", "scope": "write"}))
+    key_id = db.session.scalar(sa.select(ApiKey.id))
+    body = {"title": "Social worker, MASH", "role_level": "social_worker", "service_area": "mash", "summary": "MASH.",
+            "description": "MASH work.", "salary_min": 40000, "salary_max": 44000, "contract_type": "permanent",
+            "working_pattern": "full_time", "closing_date": str(dt.date.today() + dt.timedelta(days=30))}
+    assert client.post("/api/v1/vacancies", json=body, headers={"X-Api-Key": secret}).status_code == 201
+    page = _page(client.get("/admin/audit"))
+    rows = {row.find_all("td")[2].strong.get_text(strip=True): row.find_all("td")[1].get_text(" ", strip=True)
+            for row in page.select("tbody tr")}
+    assert rows["Vacancy drafted"] == f"Council's system API key {key_id}"
+    assert rows["API key created"].startswith(admin.full_name)

@@ -61,9 +61,14 @@ ACTION_LABELS = {
     "organisation.offer_updated": "Council page edited",
     "vacancy.featured": "Vacancy featured",
     "vacancy.featuring_ended": "Featuring stopped",
+    "vacancy.removed": "Vacancy closed and removed",
+    "vacancies.imported": "Vacancies imported from a spreadsheet",
+    "api_key.created": "API key created",
+    "api_key.rotated": "API key rotated",
+    "api_key.revoked": "API key revoked",
 }
 SUBJECT_LABELS = {"vacancies": "Vacancy", "applications": "Application", "organisations": "Council",
-                  "users": "Account", "candidate_profiles": "Profile"}
+                  "users": "Account", "candidate_profiles": "Profile", "api_keys": "API key"}
 
 
 def action_label(action: str) -> str:
