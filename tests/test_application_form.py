@@ -160,6 +160,8 @@ def test_a_bad_answer_is_refused_beside_its_field_and_nothing_is_saved(signed_in
 
 def test_someone_applied_and_waiting_to_register_gives_no_number(signed_in, vacancy):
     url = start(signed_in, vacancy)
+    assert texts(page(signed_in.get(f"{url}/registration")), "legend")[0] == \
+        "What is your Social Work England registration status?"
     response = signed_in.post(f"{url}/registration", data={"status": "applied", "number": ""})
     assert response.status_code == 302
     assert drafts()[0].answers["registration"] == {"status": "applied", "number": "", "checked_on": None}

@@ -14,6 +14,7 @@ from flask import g
 from pypdf import PdfReader
 
 from domain.funnel import FunnelStep
+from domain.safer_recruitment import REFERENCE_QUESTIONS
 from domain.vocabulary import ApplicationStatus, UserRole
 from tests import helpers
 from tests.application_forms import complete_draft, submitted_application
@@ -210,6 +211,9 @@ def test_a_referee_gives_a_reference_without_an_account_and_the_link_then_stops_
     form = page(referee_client.get(link))
     assert heading(form) == "Give a reference for Sam Okafor"
     assert form.select_one("#referee_name")["value"] == "Rita Manager"
+    assert [legend for legend in texts(form, "legend")] == [
+        REFERENCE_QUESTIONS["safeguarding_concerns"], REFERENCE_QUESTIONS["disciplinary"],
+        REFERENCE_QUESTIONS["would_reemploy"]]
     response = referee_client.post(link, data=GOOD_REFERENCE)
     assert response.status_code == 200 and heading(page(response)) == "Reference sent"
     rita = referees()[0]
