@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 import config
 from domain.vocabulary import ApplicationStatus, UserRole
-from tests.factories import CandidateFactory, CandidateProfileFactory, UserFactory, VacancyFactory
+from tests.factories import PASSWORD, CandidateFactory, CandidateProfileFactory, UserFactory, VacancyFactory
 from webapp.extensions import db
 from webapp.models import (
     Application,
@@ -73,8 +73,6 @@ def test_signing_in_after_the_warning_keeps_the_account(app):
 
 
 def test_the_sign_in_form_clears_the_warning(client):
-    from tests.factories import PASSWORD
-
     user = CandidateFactory(email="back@example.org", last_sign_in_at=ago(days=750), inactivity_warned_at=ago(days=5))
     db.session.commit()
     assert client.post("/sign-in", data={"email": "back@example.org", "password": PASSWORD}).status_code == 302

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 import sqlalchemy.exc
 
@@ -75,5 +76,15 @@ def init_app(app: Flask) -> None:
     def unexpected_error(error: Exception):
         if app.testing:
             raise error  # let the test fail loudly rather than read a friendly 500 page
+        if isinstance(error, sqlalchemy.exc.DBAPIError):
+            # The database's own message repeats the values it refused (PostgreSQL's "Key (email)=(...)
+            # already exists"): log where it happened, the statement without its values, and the
+            # class and SQLSTATE, never the message (the engine's hide_parameters keeps the values
+            # out of SQLAlchemy's part).
+            log.error("unhandled database error on %s %s: %s, %s (SQLSTATE %s) in %s\n%s", request.method,
+                      request.path, type(error).__name__, type(error.orig).__name__,
+                      getattr(error.orig, "sqlstate", None), error.statement,
+                      "".join(traceback.format_tb(error.__traceback__)))
+            return _render(500)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _render(500)
