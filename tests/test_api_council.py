@@ -338,3 +338,18 @@ def test_kept_answers_are_forgotten_after_a_day(client, key):
     assert db.session.scalars(sa.select(IdempotentRequest.key)).all() == ["new"]
     # A day on, the same key is a new request: here, a repeat of a reference already used (409).
     assert_problem(call(client, "POST", URL, key, advert(), **{"Idempotency-Key": "old"}), 409)
+
+
+def test_editing_in_the_site_keeps_the_councils_html_until_its_text_changes(client, camden, key):
+    from tests.factories import RecruiterFactory  # noqa: PLC0415  (only this test edits as a recruiter)
+    from webapp.services import vacancies as vacancy_service  # noqa: PLC0415
+
+    created = call(client, "POST", URL, key, advert(description="<p>Hello <em>team</em></p>")).get_json()
+    vacancy = db.session.get(Vacancy, created["id"])
+    recruiter = RecruiterFactory(organisation=camden)
+    values = {name: getattr(vacancy, name) for name in vacancy_service.VACANCY_FIELDS}
+    assert vacancy_service.update_vacancy(recruiter, vacancy, {**values, "title": "Renamed"}) == ["title"]
+    assert vacancy.description_html == "<p>Hello <em>team</em></p>"
+    changed = vacancy_service.update_vacancy(recruiter, vacancy, {**values, "title": "Renamed",
+                                                                  "description": "Plain words now."})
+    assert set(changed) == {"description", "description_html"} and vacancy.description_html is None
