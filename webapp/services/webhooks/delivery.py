@@ -18,7 +18,7 @@ import requests
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import event as orm_event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from domain.vocabulary import UserRole
 from webapp.dispatch import DELIVER_WEBHOOKS, enqueue
@@ -219,8 +219,9 @@ def attempt(session: Session, delivery: WebhookDelivery, now: dt.datetime) -> bo
     if status is not None and not ok:
         error = (f"The endpoint answered {status}; redirects are not followed." if 300 <= status < 400
                  else f"The endpoint answered {status}.")
-    delivery.attempt_log.append(WebhookAttempt(attempted_at=now, response_status=status, error=error[:300],
-                                               duration_ms=duration_ms))
+    # Added by id, not appended to attempt_log: that would load every earlier attempt first.
+    session.add(WebhookAttempt(delivery_id=delivery.id, attempted_at=now, response_status=status, error=error[:300],
+                               duration_ms=duration_ms))
     delivery.attempts += 1
     delivery.last_attempt_at = now
     delivery.response_status = status
@@ -283,7 +284,8 @@ def deliver_due(delivery_ids: list[int] | None = None, now: dt.datetime | None =
                 if not _claim(session, delivery_id, moment):
                     report.skipped += 1
                     continue
-                delivery = session.get(WebhookDelivery, delivery_id)
+                delivery = session.get(WebhookDelivery, delivery_id, options=[
+                    joinedload(WebhookDelivery.event), joinedload(WebhookDelivery.endpoint)])
                 if attempt(session, delivery, moment):
                     report.delivered += 1
                 else:
