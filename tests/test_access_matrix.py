@@ -123,7 +123,8 @@ def build_world() -> World:
     vacancy = VacancyFactory(organisation=council, title="Senior Practitioner", slug="senior-practitioner")
     draft = VacancyFactory(organisation=council, status=VacancyStatus.DRAFT, published_at=None)
     application = Application(vacancy=vacancy, candidate=candidate, status=ApplicationStatus.SUBMITTED,
-                              supporting_statement="I have five years in child protection.")
+                              supporting_statement="I have five years in child protection.",
+                              answers={"statement": "I have five years in child protection."})
     saved = SavedSearch(user=candidate, name="CP in Camden", query="q=child+protection")
     invitation = Invitation(vacancy=vacancy, candidate_id=candidate.id, invited_by_id=users["recruiter"].id)
     today = dt.date.today()
@@ -261,6 +262,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("applying.check", "POST"): rule(DRAFT + "/check", expect(CANDIDATE_OWN, candidate=400)),  # not complete
     ("applying.delete", "GET"): rule(DRAFT + "/delete", CANDIDATE_OWN),
     ("applying.delete", "POST"): rule(DRAFT + "/delete", expect(CANDIDATE_OWN, candidate=302)),
+    ("applying.sent", "GET"): rule("/account/applications/{application}/form", CANDIDATE_OWN),
     # --- references: a referee's form needs only the link (the link is tested in test_references)
     ("references.give", "GET"): rule("/references/{referee_token}", PUBLIC),
     ("references.give", "POST"): rule("/references/{referee_token}", everyone(400)),

@@ -120,6 +120,12 @@ def test_each_section_is_completed_when_its_answers_are_valid_and_the_applicatio
     assert "referees" not in application.answers  # referees live in their own rows, once
     assert drafts() == []
     assert signed_in.get(url).status_code == 404  # the draft is gone
+    # What was sent can be read again from My applications, but not changed.
+    sent_page = page(signed_in.get(f"/account/applications/{application.id}/form"))
+    assert "SW123456" in text_of(sent_page, "#answers-registration + .govuk-summary-list")
+    assert sent_page.select(".govuk-summary-list__actions") == []
+    assert f"/account/applications/{application.id}/form" in [
+        a["href"] for a in page(signed_in.get("/account/applications")).select("a")]
 
 
 @pytest.mark.parametrize(("slug", "change", "field", "message"), [
@@ -281,6 +287,9 @@ def test_another_social_worker_cannot_see_or_change_a_draft(client, vacancy, can
     assert client.post(url + "/qualifications/1/remove").status_code == 404
     assert drafts()[0].answers == before
     assert db.session.scalars(sa.select(Application)).all() == []
+    sent = submitted_application(candidate, VacancyFactory(organisation=vacancy.organisation))
+    db.session.commit()
+    assert client.get(f"/account/applications/{sent.id}/form").status_code == 404
 
 
 def test_recruiters_and_visitors_cannot_use_the_form(client, vacancy, candidate):

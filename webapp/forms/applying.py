@@ -21,6 +21,7 @@ from wtforms import BooleanField, RadioField, StringField, SubmitField, TextArea
 
 from domain import safer_recruitment as rules
 from domain.safer_recruitment import RegistrationStatus, YesNo
+from webapp.forms.jobs import options
 from webapp.models import ReferenceStage
 
 
@@ -34,7 +35,8 @@ def _area(label: str, description: str = "") -> TextAreaField:
 
 def _radios(label: str, choices, description: str = "") -> RadioField:
     # The service says what is missing or wrong, in words; WTForms' own "Not a valid choice" is off.
-    return RadioField(label, choices=choices, widget=GovRadioInput(), description=description, validate_choice=False)
+    return RadioField(label, choices=options(choices), widget=GovRadioInput(), description=description,
+                      validate_choice=False)
 
 
 def _tick(label: str) -> BooleanField:

@@ -28,6 +28,7 @@ from webapp.forms.applying import (
 from webapp.models import ApplicationDraft
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import application_forms as forms_service
+from webapp.services import applications as application_service
 from webapp.web.access import role_required, signed_in_user
 from webapp.web.forms import form_page, refused_post
 
@@ -230,3 +231,15 @@ def delete(draft_id: int):
         flash(f"Your application for {title} has been deleted.", "success")
         return redirect(url_for("account.applications"))
     return form_page("applying/delete.html", form=form, draft=draft, vacancy=draft.vacancy)
+
+
+@bp.get("/account/applications/<int:application_id>/form")
+@candidate_required
+def sent(application_id: int):
+    """What the social worker sent, as the council reads it (their referees as they gave them)."""
+    application = application_service.application_for_candidate(signed_in_user(), application_id)
+    if application is None or application.answers is None:
+        abort(404)
+    return render_template("applying/sent.html", application=application, vacancy=application.vacancy,
+                           summary=forms_service.summary(application.answers, forms_service.referees_as_answers(
+                               application.referees), today=application.submitted_at.date()))
