@@ -196,7 +196,10 @@ def soak(base: str, stack: subprocess.Popen, users: int, seconds: int, accounts_
     command = [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s", "--host", base,
                "--only-summary", "--json", "--loglevel", "WARNING"]
-    locust = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    # Its JSON goes to a file: through a pipe nobody reads until the end, a large report would block locust.
+    report_file = accounts_file.with_name("soak.json")
+    with report_file.open("w") as out:
+        locust = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, text=True, env=env)
     time.sleep(min(30, seconds / 10))  # memory after warm-up, not the empty processes'
     samples = [memory(stack)]
     start = time.monotonic()
@@ -204,7 +207,7 @@ def soak(base: str, stack: subprocess.Popen, users: int, seconds: int, accounts_
         time.sleep(10)
         samples.append(memory(stack))
         log(f"  soak {time.monotonic() - start:.0f}/{seconds} s: " + ", ".join(f"{k} {v} MB" for k, v in samples[-1].items()))
-    stats = json.loads(locust.stdout.read() or "[]")
+    stats = json.loads(report_file.read_text() or "[]")
     requests = sum(e["num_requests"] for e in stats)
     failures = sum(e["num_failures"] for e in stats)
     first, last = samples[0], samples[-1]
