@@ -35,7 +35,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.outbox.relay import relay_pending
-from webapp.services import applications, vacancies
+from webapp.services import api_keys, applications, vacancies
 from webapp.services.webhooks import addresses, delivery, endpoints, signing
 from workers.webhook_tasks import purge_webhook_log
 
@@ -311,6 +311,17 @@ def test_a_vacancy_closed_by_a_recruiter_or_by_its_closing_date_reaches_the_endp
         ("vacancy.closed", closed_by_hand.id, "closed_by_council"),
         ("vacancy.closed", expired.id, "closing_date_passed")]
     assert payloads[0]["data"]["vacancy"]["status"] == "closed" and payloads[0]["data"]["vacancy"]["closed_at"]
+
+
+def test_a_vacancy_closed_through_the_council_api_reaches_the_endpoint(app, client, council, admin, receiver):
+    _, secret = _endpoint(admin, receiver.url)
+    vacancy = VacancyFactory(organisation=council)
+    key = api_keys.create_key(admin, "Oleeo", "write").secret
+    db.session.commit()
+    assert client.delete(f"/api/v1/vacancies/{vacancy.id}", headers={"X-Api-Key": key}).status_code == 204
+    [payload] = [_verified(r, secret) for r in receiver.requests]
+    assert (payload["type"], payload["data"]["vacancy"]["id"], payload["data"]["reason"]) == (
+        "vacancy.closed", vacancy.id, "closed_by_council")
 
 
 def test_only_the_events_an_endpoint_chose_and_only_its_own_councils(app, council, admin, receiver):
