@@ -4,6 +4,7 @@ A Receiver keeps every request it is sent (method, path, headers, body) and answ
 next of its planned answers (the last one repeats), so a test can make it fail, then recover."""
 from __future__ import annotations
 
+import ssl
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +24,8 @@ Answer = int | Callable[[Received], tuple[int, dict[str, str], bytes]]
 
 
 class Receiver:
-    def __init__(self, answers: list[Answer] | None = None):
+    def __init__(self, answers: list[Answer] | None = None, tls: tuple[str, str] | None = None):
+        """``tls``: (certificate file, key file) to answer over HTTPS instead of HTTP."""
         self.requests: list[Received] = []
         self.answers: list[Answer] = list(answers or [200])
         receiver = self
@@ -46,11 +48,17 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}"
 
     def __enter__(self) -> "Receiver":
         self.thread.start()

@@ -148,6 +148,21 @@ def test_an_address_that_became_private_since_it_was_saved_is_refused_before_con
     assert attempt.response_status is None and "must start with https://" in attempt.error
 
 
+def test_an_https_endpoint_whose_certificate_does_not_verify_gets_nothing(app, admin, tmp_path):
+    certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
+                   check=True, capture_output=True)
+    with Receiver(tls=(str(certificate), str(key))) as receiver:
+        endpoint, _ = _endpoint(admin, receiver.url + "/hook")
+        assert endpoint.url.startswith("https://127.0.0.1:")
+        endpoints.send_test_event(admin, endpoint)
+        db.session.commit()
+        assert receiver.requests == []  # the handshake failed: nothing was sent in the clear or to an impostor
+    attempt = db.session.scalars(sa.select(WebhookAttempt)).one()
+    assert attempt.response_status is None and attempt.error == "The endpoint's HTTPS certificate could not be verified."
+
+
 # --- the pages ----------------------------------------------------------------------------------------
 
 
