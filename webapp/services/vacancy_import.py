@@ -188,9 +188,9 @@ def import_vacancies_csv(actor: User, data: bytes, today: dt.date | None = None)
     if not checked:
         raise ImportInvalid([RowProblem(0, "file", "The file has a header but no vacancies")])
 
+    made = vacancy_service.create_vacancies(actor, [clean for clean, _ in checked])
     live = 0
-    for clean, going_live in checked:
-        vacancy = vacancy_service.create_vacancy(actor, {}, today=today, clean=clean)
+    for vacancy, (_, going_live) in zip(made, checked):
         if going_live:
             vacancy_service.publish(actor, vacancy, today=today)
             live += 1
