@@ -21,6 +21,11 @@ DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
 SECRET_KEY_FILE = "secret_key"  # in the instance folder: the embedded default's own key, made on first run
 # Tests sign with a key of their process's own: random, never written anywhere.
 _TEST_SECRET_KEY = secrets.token_urlsafe(48)
+
+
+def _test_secret_key(settings: Mapping[str, Any]) -> str:
+    """random for each test run"""
+    return _TEST_SECRET_KEY
 PREFIX = "CSWJOBS_"
 PROFILES = ("embedded", "production", "test")
 
@@ -155,7 +160,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SECRET_KEY", "Signs sessions, CSRF tokens and links in emails. Production needs one of at least 32 "
             "random characters; unset elsewhere, the app makes its own and keeps it in `instance/secret_key`.",
             default=lambda s: instance_secret_key(s["INSTANCE_PATH"]),
-            profiles={"production": None, "test": _TEST_SECRET_KEY}, default_text="made on first run"),
+            profiles={"production": None, "test": _test_secret_key}, default_text="made on first run"),
     Setting("SQLALCHEMY_DATABASE_URI", "The database: a `postgresql+psycopg://` URL in production; a SQLite file in "
             "the instance folder by default.", _url("sqlite", "postgresql+psycopg", "postgresql"),
             lambda s: f"sqlite:///{s['INSTANCE_PATH'] / 'cswjobs.sqlite3'}", variable="DATABASE_URL",
@@ -163,6 +168,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEARCH_URL", "The search engine: `sqlite` for the embedded FTS5 engine, or Elasticsearch's URL.",
             _search_url, "sqlite"),
     Setting("SEARCH_INDEX_PREFIX", "Elasticsearch index and alias names start with this.", default="cswjobs"),
+    Setting("SEARCH_REPLICAS", "Copies of each Elasticsearch index on other nodes: 0 on one node, 1 or more once the "
+            "cluster has more nodes (a node can then fail without losing search). Applies from the next reindex.",
+            _whole_number(0, 5), 0),
     Setting("SEARCH_SQLITE_PATH", "Where the embedded search engine keeps its index file.", _path,
             lambda s: s["INSTANCE_PATH"] / "search.sqlite3", default_text="`instance/search.sqlite3`"),
     Setting("REDIS_URL", "Redis, for RQ's queues (and the rate limits' shared counts in production).",
@@ -377,8 +385,8 @@ def markdown_table() -> str:
     """The settings as the table in docs/configuration.md."""
 
     def shown(setting: Setting, value: Any) -> str:
-        if callable(value):
-            return setting.default_text or "derived"
+        if callable(value):  # a value made from other settings: its docstring, or the setting's own words
+            return (value.__doc__ if value is not setting.default else None) or setting.default_text or "derived"
         if value is None:
             return "unset"
         if isinstance(value, Path):

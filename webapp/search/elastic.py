@@ -49,11 +49,12 @@ class AliasedIndex:
     the new index is deleted and the live one is untouched. Writes during a rebuild go to both.
     """
 
-    def __init__(self, client: Elasticsearch, url: str, alias: str, mapping: dict[str, Any]):
+    def __init__(self, client: Elasticsearch, url: str, alias: str, mapping: dict[str, Any], replicas: int = 0):
         self.client = client
         self.url = url
         self.alias = alias
         self.mapping = mapping
+        self.replicas = replicas  # copies of each shard on other nodes (CSWJOBS_SEARCH_REPLICAS)
         self._mapping_current = False
 
     def call(self, operation: str):
@@ -69,7 +70,7 @@ class AliasedIndex:
         return f"{self.alias}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}"
 
     def _create(self, name: str, refresh_off: bool = False) -> None:
-        settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
+        settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": self.replicas}
         if refresh_off:
             settings["refresh_interval"] = "-1"
         with self.call("create index"):

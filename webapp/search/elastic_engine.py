@@ -211,10 +211,10 @@ class ElasticsearchEngine:
     name = "elasticsearch"
 
     def __init__(self, url: str, prefix: str = "cswjobs", client: Elasticsearch | None = None,
-                 request_timeout: float = 10.0):
+                 request_timeout: float = 10.0, replicas: int = 0):
         self.url = url
         self.client = client or new_client(url, request_timeout)
-        self.vacancies = AliasedIndex(self.client, url, f"{prefix}-vacancies", MAPPING)
+        self.vacancies = AliasedIndex(self.client, url, f"{prefix}-vacancies", MAPPING, replicas)
 
     def _read(self, operation: str, call):
         """Run a read against the alias, creating the index first if it has never existed."""

@@ -97,7 +97,7 @@ def _build(app: Flask) -> SearchEngine:
     if configured_elasticsearch_url(app):
         from webapp.search.elastic_engine import ElasticsearchEngine  # loads the Elasticsearch client
 
-        return ElasticsearchEngine(url, prefix=app.config["SEARCH_INDEX_PREFIX"])
+        return ElasticsearchEngine(url, prefix=app.config["SEARCH_INDEX_PREFIX"], replicas=app.config["SEARCH_REPLICAS"])
     raise SearchUnavailable(
         f"CSWJOBS_SEARCH_URL={url!r} is not understood: use 'sqlite' or an http(s):// Elasticsearch URL."
     )

@@ -133,10 +133,11 @@ class VectorIndex(AliasedIndex):
 
 
 class VectorIndices:
-    def __init__(self, url: str, prefix: str, client: Elasticsearch | None = None, request_timeout: float = 30.0):
+    def __init__(self, url: str, prefix: str, client: Elasticsearch | None = None, request_timeout: float = 30.0,
+                 replicas: int = 0):
         self.client = client or new_client(url, request_timeout)
-        self.candidates = VectorIndex(self.client, url, f"{prefix}-candidate-vectors", CANDIDATE_MAPPING)
-        self.vacancies = VectorIndex(self.client, url, f"{prefix}-vacancy-vectors", VACANCY_MAPPING)
+        self.candidates = VectorIndex(self.client, url, f"{prefix}-candidate-vectors", CANDIDATE_MAPPING, replicas)
+        self.vacancies = VectorIndex(self.client, url, f"{prefix}-vacancy-vectors", VACANCY_MAPPING, replicas)
 
     def drop(self) -> None:
         self.candidates.drop()
@@ -153,7 +154,7 @@ def vector_indices_for(app: Flask) -> VectorIndices | None:
         return None
     indices = app.extensions.get(EXTENSION_KEY)
     if indices is None:
-        indices = VectorIndices(url, app.config["SEARCH_INDEX_PREFIX"])
+        indices = VectorIndices(url, app.config["SEARCH_INDEX_PREFIX"], replicas=app.config["SEARCH_REPLICAS"])
         app.extensions[EXTENSION_KEY] = indices
     return indices
 
