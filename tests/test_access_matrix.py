@@ -41,6 +41,7 @@ from webapp.models import (
     Campaign,
     FeaturedSlot,
     Invitation,
+    MessageTemplate,
     NewsArticle,
     Referee,
     SavedSearch,
@@ -172,6 +173,8 @@ def build_world() -> World:
                       requested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
                       link_expires_at=dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=1))
     db.session.add_all([app_draft, referee])
+    message_template = MessageTemplate(organisation_id=council.id, name="Shortlisted", body="We would like to meet you.")
+    db.session.add(message_template)
     db.session.flush()
     values = {
         "council": council.slug,
@@ -201,6 +204,7 @@ def build_world() -> World:
         "webhook_delivery": webhook_delivery.id,
         "app_draft": app_draft.id,
         "referee_token": references.issue_link_token(referee),
+        "message_template": message_template.id,
     }
     db.session.commit()
     return World(users=users, values=values)
@@ -525,6 +529,43 @@ RULES: dict[tuple[str, str], Rule] = {
     ("council_vacancies.replace_vacancy", "PUT"): rule("/api/v1/vacancies/{vacancy}", everyone(401)),
     ("council_vacancies.publish_vacancy", "POST"): rule("/api/v1/vacancies/{draft}/publish", everyone(401)),
     ("council_vacancies.remove_vacancy", "DELETE"): rule("/api/v1/vacancies/{vacancy}", everyone(401)),
+    # --- notifications, messages and the recruiter's inbox (issue 12, items 3-5)
+    ("notifications.index", "GET"): rule("/notifications", SIGNED_IN),
+    ("notifications.mark_all_read", "POST"): rule("/notifications/read", expect(everyone(302), anonymous=SIGN_IN)),
+    ("notifications.retry_email_address", "POST"): rule("/notifications/email-address/try-again",
+                                                        expect(everyone(302), anonymous=SIGN_IN)),
+    ("notifications.email_settings", "GET"): rule("/notifications/email-settings", COUNCIL_STAFF),
+    ("notifications.email_settings", "POST"): rule("/notifications/email-settings", expect(
+        COUNCIL_STAFF, recruiter=400, other_recruiter=400, council_admin=400)),
+    # The mail provider's webhook: off (404) until CSWJOBS_BOUNCE_WEBHOOK_TOKEN is set; no session counts.
+    ("notifications.bounce_webhook", "POST"): rule("/mail/bounces", everyone(404)),
+    ("messages.candidate_thread", "GET"): rule("/account/applications/{application}/messages", CANDIDATE_OWN),
+    ("messages.candidate_thread", "POST"): rule("/account/applications/{application}/messages",
+                                                expect(CANDIDATE_OWN, candidate=400)),
+    ("messages.council_thread", "GET"): rule("/recruit/applications/{application}/messages", COUNCIL_A_STAFF),
+    ("messages.council_thread", "POST"): rule("/recruit/applications/{application}/messages",
+                                              expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
+    ("inbox.index", "GET"): rule("/recruit/inbox", COUNCIL_STAFF),
+    ("inbox.bulk", "POST"): rule("/recruit/inbox/bulk", expect(COUNCIL_STAFF, recruiter=400, other_recruiter=400,
+                                                               council_admin=400)),
+    ("inbox.bulk_confirm", "POST"): rule("/recruit/inbox/bulk/confirm", expect(
+        COUNCIL_STAFF, recruiter=400, other_recruiter=400, council_admin=400)),
+    ("inbox.templates", "GET"): rule("/recruit/message-templates", COUNCIL_STAFF),
+    ("inbox.new_template", "GET"): rule("/recruit/message-templates/new", COUNCIL_STAFF),
+    ("inbox.new_template", "POST"): rule("/recruit/message-templates/new", expect(
+        COUNCIL_STAFF, recruiter=400, other_recruiter=400, council_admin=400)),
+    ("inbox.edit_template", "GET"): rule("/recruit/message-templates/{message_template}/edit", COUNCIL_A_STAFF),
+    ("inbox.edit_template", "POST"): rule("/recruit/message-templates/{message_template}/edit",
+                                          expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
+    # The recruiter deletes it; by the council administrator's turn it is gone (404).
+    ("inbox.delete_template", "POST"): rule("/recruit/message-templates/{message_template}/delete",
+                                            expect(COUNCIL_A_STAFF, recruiter=302, council_admin=404)),
+    # Not shortlisted yet: the page explains (200); a booking is refused (400).
+    ("inbox.schedule_interview", "GET"): rule("/recruit/applications/{application}/interview", COUNCIL_A_STAFF),
+    ("inbox.schedule_interview", "POST"): rule("/recruit/applications/{application}/interview",
+                                               expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
+    ("inbox.blind_shortlisting_setting", "POST"): rule("/recruit/vacancies/{vacancy}/blind-shortlisting",
+                                                       expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
 }
 
 

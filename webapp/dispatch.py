@@ -36,6 +36,11 @@ TASKS = (RELAY_OUTBOX, EMBED_VACANCIES, EMBED_PROFILES, SEND_CANDIDATE_ALERTS, S
          SEND_INDEXING_NOTICES)
 
 
+def runs_inline() -> bool:
+    """Whether tasks run in this process right away (the embedded default) rather than on RQ."""
+    return current_app.config["TASKS_MODE"] == "inline"
+
+
 def redis_connection(url: str | None = None) -> Redis:
     url = url or current_app.config.get("REDIS_URL")
     if not url:
@@ -61,8 +66,7 @@ def enqueue(
 ) -> Any:
     """Run the task named ``task`` ("workers.module.function") in-process (inline mode), or
     enqueue it on ``queue_name`` (rq mode)."""
-    mode = current_app.config["TASKS_MODE"]
-    if mode == "inline":
+    if runs_inline():
         return import_attribute(task)(*args, **kwargs)
     started = time.perf_counter()
     outcome = "error"
@@ -91,6 +95,6 @@ def outbox_committed() -> None:
     """
     # In-process, a request relays at most two batches, so a bulk load's backlog never makes a
     # page slow: the rest follows on later commits or `flask search reindex`.
-    inline = current_app.config["TASKS_MODE"] == "inline"
+    inline = runs_inline()
     enqueue(RELAY_OUTBOX, max_batches=2 if inline else 100, queue_name="indexing", timeout=600,
             description="relay outbox")

@@ -32,9 +32,9 @@ def side_of(user: User, application: Application) -> MessageSide | None:
 def check_body(body: str) -> str:
     text = (body or "").strip()
     if not text:
-        raise ServiceError("Enter your message.")
+        raise ServiceError("Enter your message")
     if len(text) > MESSAGE_MAX:
-        raise ServiceError(f"Your message must be {MESSAGE_MAX} characters or fewer.")
+        raise ServiceError(f"Your message must be {MESSAGE_MAX} characters or fewer")
     return text
 
 

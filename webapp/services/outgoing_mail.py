@@ -25,9 +25,10 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, render_template, url_for
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from webapp.dispatch import SEND_MAIL, enqueue
+from webapp.dispatch import SEND_MAIL, enqueue, runs_inline
 from webapp.extensions import db
 from webapp.mail import send_mail
 from webapp.models import BouncedAddress, MailStatus, OutgoingMail, User, utcnow
@@ -117,9 +118,23 @@ def mail_queued(session: Session, ids: list[int]) -> None:
         sa.select(OutgoingMail.id).where(OutgoingMail.id.in_(ids), OutgoingMail.status == MailStatus.QUEUED)
         .order_by(OutgoingMail.id)
     ))
-    if waiting:
-        # If Redis is down this raises: the outbox message stays pending and the relay tries again.
-        enqueue(SEND_MAIL, waiting, queue_name="mail", timeout=600, description=f"send {len(waiting)} mail(s)")
+    if not waiting:
+        return
+    if runs_inline():
+        # In-process, sending now would write on a second connection while the relay's own transaction
+        # holds SQLite's write lock: send once the relay has committed (the sweep catches anything missed).
+        event.listen(session, "after_commit", lambda committed: _send_after_relay(waiting), once=True)
+        return
+    # If Redis is down this raises: the outbox message stays pending and the relay tries again.
+    enqueue(SEND_MAIL, waiting, queue_name="mail", timeout=600, description=f"send {len(waiting)} mail(s)")
+
+
+def _send_after_relay(mail_ids: list[int]) -> None:
+    try:
+        enqueue(SEND_MAIL, mail_ids)
+    except Exception:  # noqa: BLE001 - the mail stays queued on its row; the sweep sends it
+        log.warning("sending %d mail(s) after the relay failed; the sweep will send them", len(mail_ids),
+                    exc_info=True)
 
 
 # --- sending ----------------------------------------------------------------------------------------------

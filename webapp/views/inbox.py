@@ -132,7 +132,7 @@ def _template_form(template=None):
             db.session.commit()
             flash(f"The template ‘{saved.name}’ has been saved.", "success")
             return redirect(url_for("inbox.templates"))
-    return form_page("inbox/template_form.html", form=form, template=template)
+    return form_page("inbox/template_form.html", form=form, message_template=template)
 
 
 @bp.route("/message-templates/new", methods=["GET", "POST"])
