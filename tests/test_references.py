@@ -205,7 +205,9 @@ def links(signed_in, shortlisted, mail_folder) -> dict[str, str]:
                                                                                "pat@kent.example")}
 
 
-def test_a_referee_gives_a_reference_without_an_account_and_the_link_then_stops_working(app, links, shortlisted):
+def test_a_referee_gives_a_reference_without_an_account_and_the_link_then_stops_working(app, links, shortlisted,
+                                                                                        caplog):
+    caplog.set_level("INFO")
     referee_client = app.test_client()
     link = links["rita@lambeth.example"]
     form = page(referee_client.get(link))
@@ -229,6 +231,9 @@ def test_a_referee_gives_a_reference_without_an_account_and_the_link_then_stops_
         assert used.status_code == 410
         assert "already been given" in text_of(page(used), "#reason")
     assert referees()[0].reference["suitability"] == "Thorough, warm and reflective."
+    token = link.rsplit("/", 1)[1]
+    assert "/references/" in caplog.text and token not in caplog.text  # the link is a key: never logged
+    assert "Thorough" not in caplog.text
 
 
 @pytest.mark.parametrize(("change", "field", "message"), [

@@ -223,24 +223,22 @@ class ReferenceInvalid(ServiceError):
 
 def give_reference(token: str, data: dict[str, Any], now: dt.datetime | None = None) -> Referee:
     """Record the reference the link's referee gave; the link stops working."""
-    referee = referee_for_link(token, now)
-    if referee is None:
-        raise LinkUnusable("This link is not recognised.")
-    clean, problems = form_rules.check_reference(data)
-    if problems:
-        raise ReferenceInvalid(problems)
-    return _received(referee, clean, declined=False)
+    return _answer(token, data, declined=False, now=now)
 
 
 def decline_reference(token: str, data: dict[str, Any], now: dt.datetime | None = None) -> Referee:
     """The referee cannot give a reference (they do not know the applicant well enough, say)."""
+    return _answer(token, data, declined=True, now=now)
+
+
+def _answer(token: str, data: dict[str, Any], declined: bool, now: dt.datetime | None) -> Referee:
     referee = referee_for_link(token, now)
     if referee is None:
         raise LinkUnusable("This link is not recognised.")
-    clean, problems = form_rules.check_decline(data)
+    clean, problems = (form_rules.check_decline if declined else form_rules.check_reference)(data)
     if problems:
         raise ReferenceInvalid(problems)
-    return _received(referee, clean, declined=True)
+    return _received(referee, clean, declined)
 
 
 def _received(referee: Referee, clean: dict[str, Any], declined: bool) -> Referee:

@@ -27,45 +27,35 @@ def _referee_or_stop(token: str):
     return referee, None
 
 
-@bp.route("/references/<token>", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
-def give(token: str):
+def _answer_page(token: str, form, declined: bool, template: str, **context):
+    """The reference form or the "cannot give one" form: checked by the service, nothing saved if wrong."""
     referee, stop = _referee_or_stop(token)
     if stop:
         return stop
-    form = ReferenceForm()
-    if request.method == "GET":
+    if request.method == "GET" and not declined:
         form.show({"referee_name": referee.name, "referee_job_title": referee.job_title})
     if form.validate_on_submit():
+        answer = reference_service.decline_reference if declined else reference_service.give_reference
         try:
-            reference_service.give_reference(token, form.answers())
+            answer(token, form.answers())
         except reference_service.ReferenceInvalid as invalid:
             db.session.rollback()
             form.put_errors(invalid.errors)
         else:
             db.session.commit()
             return render_template("references/thanks.html", council=referee.application.vacancy.organisation.name,
-                                   declined=False)
-    return form_page("references/form.html", form=form, referee=referee, application=referee.application,
-                     vacancy=referee.application.vacancy)
+                                   declined=declined)
+    return form_page(template, form=form, referee=referee, token=token, application=referee.application,
+                     vacancy=referee.application.vacancy, applicant=referee.application.candidate.full_name)
+
+
+@bp.route("/references/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def give(token: str):
+    return _answer_page(token, ReferenceForm(), False, "references/form.html")
 
 
 @bp.route("/references/<token>/cannot-give", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def decline(token: str):
-    referee, stop = _referee_or_stop(token)
-    if stop:
-        return stop
-    form = DeclineReferenceForm()
-    if form.validate_on_submit():
-        try:
-            reference_service.decline_reference(token, form.answers())
-        except reference_service.ReferenceInvalid as invalid:
-            db.session.rollback()
-            form.put_errors(invalid.errors)
-        else:
-            db.session.commit()
-            return render_template("references/thanks.html", council=referee.application.vacancy.organisation.name,
-                                   declined=True)
-    return form_page("references/decline.html", form=form, referee=referee, token=token,
-                     vacancy=referee.application.vacancy, applicant=referee.application.candidate.full_name)
+    return _answer_page(token, DeclineReferenceForm(), True, "references/decline.html")
