@@ -30,7 +30,8 @@ def council_key_required(view: Callable) -> Callable:
             raise Problem(401, "Send a valid, active API key in the X-Api-Key header. Your council "
                                "administrator creates and revokes keys in the site (Recruit → API keys).",
                           headers={"WWW-Authenticate": f'ApiKey header="{KEY_HEADER}"'})
-        db.session.commit()  # its last use, noted by authenticate
+        if db.session.is_modified(key):
+            db.session.commit()  # its last use, noted by authenticate (at most once a minute)
         g.api_key = key
         return view(*args, **kwargs)
 
