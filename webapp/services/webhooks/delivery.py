@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session, joinedload
 from domain.vocabulary import UserRole
 from webapp.dispatch import DELIVER_WEBHOOKS, enqueue
 from webapp.extensions import db
-from webapp.mail import send_mail
 from webapp.models import (
     DeliveryStatus,
     User,
@@ -35,6 +34,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.services import audit
+from webapp.services.outgoing_mail import queue_mail
 from webapp.services.site_links import absolute_url
 from webapp.services.webhooks import addresses, signing
 
@@ -47,7 +47,6 @@ CLAIM_LEASE = dt.timedelta(minutes=2)  # longer than any attempt can take (conne
 CONNECT_TIMEOUT = 5
 USER_AGENT = "cswjobs-webhooks/1"
 BATCH = 50
-TURNED_OFF_KEY = "webhook_endpoints_turned_off"  # in the session's info until its commit, then mailed about
 LOG_KEPT = dt.timedelta(days=90)  # the delivery log's memory: long enough to investigate, no longer
 
 
@@ -262,7 +261,7 @@ def _count(session: Session, endpoint: WebhookEndpoint, ok: bool, now: dt.dateti
                                     f"since {endpoint.failing_since:%d %B %Y %H:%M} UTC.")
         audit.record(None, "webhook_endpoint.turned_off", endpoint, organisation_id=endpoint.organisation_id,
                      session=session, consecutive_failures=endpoint.consecutive_failures)
-        session.info.setdefault(TURNED_OFF_KEY, []).append(endpoint.id)
+        tell_administrators(session, endpoint)
 
 
 def deliver_due(delivery_ids: list[int] | None = None, now: dt.datetime | None = None,
@@ -291,10 +290,7 @@ def deliver_due(delivery_ids: list[int] | None = None, now: dt.datetime | None =
                 else:
                     report.failed += 1
                     struggling.add(endpoint_id)
-                turned_off = session.info.pop(TURNED_OFF_KEY, [])
                 session.commit()
-                for endpoint_id in turned_off:
-                    tell_administrators(session, endpoint_id)
             if len(found) < BATCH or delivery_ids is not None:
                 break
     return report
@@ -321,16 +317,16 @@ def forget_deliveries(delivery_ids: sa.Select) -> None:
         db.session.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.id.in_(ids)))
 
 
-def tell_administrators(session: Session, endpoint_id: int) -> None:
-    """Mail the council's administrators that an endpoint was turned off, after that was committed."""
-    endpoint = session.get(WebhookEndpoint, endpoint_id)
+def tell_administrators(session: Session, endpoint: WebhookEndpoint) -> None:
+    """Mail the council's administrators that the endpoint was turned off: queued in the same transaction, so
+    the mail goes if and only if the endpoint really was turned off."""
     administrators = session.scalars(sa.select(User).where(User.organisation_id == endpoint.organisation_id,
                                                            User.role == UserRole.ORG_ADMIN)).all()
-    page = absolute_url("webhooks.endpoint", endpoint_id=endpoint.id)
     for administrator in administrators:
-        send_mail(administrator.email, "A webhook endpoint has been turned off",
-                  f"Dear {administrator.full_name},\n\n"
-                  f"Your council's webhook endpoint “{endpoint.description or 'without a description'}” has been "
-                  f"turned off. {endpoint.disabled_reason}\n\n"
-                  f"Events are not sent to it while it is off. Once your developers have fixed it, send a test "
-                  f"event and turn it back on from its page:\n\n{page}\n")
+        queue_mail(administrator, "A webhook endpoint has been turned off", "notice", kind="webhook_turned_off",
+                   session=session, heading="A webhook endpoint has been turned off", paragraphs=[
+                       f"Your council's webhook endpoint ‘{endpoint.description or endpoint.url}’ has been turned "
+                       f"off. {endpoint.disabled_reason}",
+                       "Events are not sent to it while it is off. Once your developers have fixed it, send a test "
+                       "event and turn it back on from its page."],
+                   link=absolute_url("webhooks.endpoint", endpoint_id=endpoint.id), link_text="Go to the endpoint")
