@@ -59,6 +59,36 @@ def test_not_ready_when_the_database_is_not_migrated_to_the_codes_head(tmp_path)
     assert body["checks"]["migrations"].endswith("run flask db upgrade")
 
 
+def test_still_ready_when_a_newer_release_has_migrated_the_database(app, client):
+    from webapp.services.readiness import migration_heads
+
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = 'from_the_next_release'"))
+    try:
+        status, body = readiness(client)
+        assert status == 200 and body["checks"]["migrations"] == "ok"
+    finally:
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("UPDATE alembic_version SET version_num = :head"),
+                               {"head": migration_heads()[0]})
+
+
+def test_not_ready_when_the_database_is_behind_the_code(app, client):
+    from webapp.services.readiness import migrations
+
+    head = migrations().get_revision(migrations().get_current_head())
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = :before"), {"before": head.down_revision})
+    try:
+        status, body = readiness(client)
+        assert status == 503 and body["failed"] == ["migrations"]
+        assert body["checks"]["migrations"] == (f"database at {head.down_revision}, code at {head.revision}: "
+                                                "run flask db upgrade")
+    finally:
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("UPDATE alembic_version SET version_num = :head"), {"head": head.revision})
+
+
 def test_not_ready_when_redis_is_unreachable(app, client):
     app.config.update(TASKS_MODE="rq", REDIS_URL=f"redis://{NOBODY}/0")
     status, body = readiness(client)

@@ -38,9 +38,20 @@ class Readiness:
 
 
 @functools.cache
+def migrations() -> ScriptDirectory:
+    """The migrations this code ships (read once per process: they change only with a release)."""
+    return ScriptDirectory(str(config.PROJECT_ROOT / "migrations"))
+
+
 def migration_heads() -> tuple[str, ...]:
-    """The newest migrations this code ships (read once per process: they change only with a release)."""
-    return tuple(sorted(ScriptDirectory(str(config.PROJECT_ROOT / "migrations")).get_heads()))
+    return tuple(sorted(migrations().get_heads()))
+
+
+def _known(revision: str) -> bool:
+    try:
+        return migrations().get_revision(revision) is not None
+    except Exception:  # noqa: BLE001 - alembic raises for a revision it has never heard of
+        return False
 
 
 def _database() -> str | None:
@@ -51,10 +62,15 @@ def _database() -> str | None:
 def _migrations() -> str | None:
     with db.engine.connect() as connection:
         current = tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
-    if current != migration_heads():
-        return f"database at {', '.join(current) or 'no migration'}, code at {', '.join(migration_heads())}: " \
-               "run flask db upgrade"
-    return None
+    if current == migration_heads():
+        return None
+    if current and not all(_known(revision) for revision in current):
+        # The database is ahead: a newer release has migrated it and is starting. This one keeps serving
+        # (a release's migrations leave the schema usable by the one before), or an upgrade would take
+        # every old instance out of service before the new ones are up.
+        return None
+    return f"database at {', '.join(current) or 'no migration'}, code at {', '.join(migration_heads())}: " \
+           "run flask db upgrade"
 
 
 def _redis() -> str | None:
