@@ -288,8 +288,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("account.register", "POST"): rule("/register", expect(everyone(302), anonymous=400)),
     ("account.request_password_reset", "GET"): rule("/password-reset", PUBLIC),
     ("account.request_password_reset", "POST"): rule("/password-reset", everyone(400)),
-    ("account.reset_password", "GET"): rule("/password-reset/{reset_token}", PUBLIC),
-    ("account.reset_password", "POST"): rule("/password-reset/{reset_token}", everyone(400)),
+    # The link moves its token into the session and goes on to a plain address (no token, no session: 400).
+    ("account.reset_password", "GET"): rule("/password-reset/{reset_token}", everyone(302)),
+    ("account.choose_new_password", "GET"): rule("/password-reset/new", everyone(400)),
+    ("account.choose_new_password", "POST"): rule("/password-reset/new", everyone(400)),
     ("account.profile", "GET"): rule("/account/profile", CANDIDATES),
     ("account.edit_profile", "GET"): rule("/account/profile/edit", CANDIDATES),
     ("account.edit_profile", "POST"): rule("/account/profile/edit", expect(CANDIDATES, candidate=400,
@@ -610,3 +612,4 @@ def test_access(app, endpoint, method):
     wrong = {role: f"expected {rule_.answers[role]!r}, got {got[role]!r}"
              for role in ROLES if got[role] != rule_.answers[role]}
     assert not wrong, f"{method} {rule_.path}: " + "; ".join(f"{r} {w}" for r, w in wrong.items())
+

@@ -32,6 +32,18 @@ def path_of(link: str) -> str:
     return urlsplit(link).path
 
 
+CHOOSE = "/password-reset/new"  # where the link sends the browser once its token is in the session
+
+
+def open_link(client, path: str):
+    """Follow a reset link: its token moves into the session and the browser lands on CHOOSE."""
+    response = client.get(path)
+    if response.status_code == 302:
+        assert response.headers["Location"] == CHOOSE
+        return client.get(CHOOSE)
+    return response
+
+
 def test_request_for_a_registered_address_sends_a_link(client, mail_folder):
     CandidateFactory(email="nia@example.org", full_name="Nia Clarke")
     db.session.commit()
@@ -88,11 +100,12 @@ def test_reset_end_to_end_and_the_link_works_only_once(client, mail_folder):
     client.post("/password-reset", data={"email": "nia@example.org"})
     [link] = reset_links(mail_folder)
 
-    form = client.get(path_of(link))
+    form = open_link(client, path_of(link))
     assert form.status_code == 200
     assert heading(page(form)) == "Choose a new password"
+    assert "password-reset/" + path_of(link).rsplit("/", 1)[1] not in form.get_data(as_text=True)
 
-    response = client.post(path_of(link), data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    response = client.post(CHOOSE, data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert response.status_code == 302
     assert response.headers["Location"] == "/sign-in"
     db.session.expire_all()
@@ -110,7 +123,7 @@ def test_reset_end_to_end_and_the_link_works_only_once(client, mail_folder):
     again = client.get(path_of(link))
     assert again.status_code == 400
     assert heading(page(again)) == "This link has expired"
-    reuse = client.post(path_of(link), data={"password": "yet another passphrase", "confirm_password": "yet another passphrase"})
+    reuse = client.post(CHOOSE, data={"password": "yet another passphrase", "confirm_password": "yet another passphrase"})
     assert reuse.status_code == 400 and heading(page(reuse)) == "This link has expired"
     db.session.expire_all()
     assert verify_password(db.session.get(User, user.id).password_hash, NEW_PASSWORD)
@@ -130,8 +143,9 @@ def test_an_expired_link_is_refused(client, app):
     db.session.commit()
     token = accounts.make_reset_token(user)
     assert accounts.user_for_reset_token(token) == user
+    assert open_link(client, f"/password-reset/{token}").status_code == 200
     app.config["PASSWORD_RESET_MAX_AGE"] = -1  # every token is now older than allowed
-    response = client.post(f"/password-reset/{token}", data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    response = client.post(CHOOSE, data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert response.status_code == 400 and heading(page(response)) == "This link has expired"
     db.session.expire_all()
     assert verify_password(db.session.get(User, user.id).password_hash, PASSWORD)
@@ -143,6 +157,12 @@ def test_a_forged_link_is_refused(client, token):
     db.session.commit()
     response = client.get(f"/password-reset/{token}")
     assert response.status_code == 400 and heading(page(response)) == "This link has expired"
+
+
+def test_the_choose_page_without_a_link_first_says_the_link_has_expired(client):
+    for response in (client.get(CHOOSE), client.post(CHOOSE, data={"password": NEW_PASSWORD,
+                                                                  "confirm_password": NEW_PASSWORD})):
+        assert response.status_code == 400 and heading(page(response)) == "This link has expired"
 
 
 def test_a_token_signed_with_another_key_is_refused(app):
@@ -158,18 +178,19 @@ def test_the_new_password_must_follow_the_rules(client, mail_folder):
     user = CandidateFactory(email="nia@example.org")
     db.session.commit()
     token = accounts.make_reset_token(user)
-    short = client.post(f"/password-reset/{token}", data={"password": "too short", "confirm_password": "too short"})
+    open_link(client, f"/password-reset/{token}")
+    short = client.post(CHOOSE, data={"password": "too short", "confirm_password": "too short"})
     assert short.status_code == 400
     assert error_summary(page(short)) == ["Your password must be 12 characters or more"]
     assert field_error(page(short), "password") == "Your password must be 12 characters or more"
-    mismatch = client.post(f"/password-reset/{token}", data={"password": NEW_PASSWORD, "confirm_password": "something else"})
+    mismatch = client.post(CHOOSE, data={"password": NEW_PASSWORD, "confirm_password": "something else"})
     assert mismatch.status_code == 400
     assert error_summary(page(mismatch)) == ["The passwords do not match"]
     assert field_error(page(mismatch), "confirm_password") == "The passwords do not match"
     db.session.expire_all()
     assert verify_password(db.session.get(User, user.id).password_hash, PASSWORD)
     # The link still works after a rejected attempt.
-    assert client.get(f"/password-reset/{token}").status_code == 200
+    assert open_link(client, f"/password-reset/{token}").status_code == 200
 
 
 def test_a_deactivated_account_gets_no_link(client, mail_folder):
@@ -202,7 +223,8 @@ def test_a_reset_signs_out_sessions_that_signed_in_with_the_old_password(app, ma
 
     visit(phone, "post", "/password-reset", data={"email": "nia@example.org"})
     [link] = reset_links(mail_folder)
-    visit(phone, "post", path_of(link), data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    visit(phone, "get", path_of(link))
+    visit(phone, "post", CHOOSE, data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert visit(phone, "post", "/sign-in", data={"email": "nia@example.org", "password": NEW_PASSWORD}).status_code == 302
 
     assert visit(lost_laptop, "get", "/account/profile").status_code == 302  # signed out

@@ -160,9 +160,24 @@ def request_password_reset():
     return form_page("account/password_reset_request.html", form=form)
 
 
-@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+# The reset link's token moves from the address into the session at once, so the page where the new
+# password is chosen has a plain address: no token in the browser's history, in a Referer header or
+# in a proxy's log beyond that first request (which the access log redacts).
+_RESET_TOKEN = "password_reset_token"
+
+
+@bp.get("/password-reset/<token>")
 def reset_password(token: str):
     if accounts.user_for_reset_token(token) is None:
+        return render_template("account/password_reset_invalid.html"), 400
+    session[_RESET_TOKEN] = token
+    return redirect(url_for("account.choose_new_password"))
+
+
+@bp.route("/password-reset/new", methods=["GET", "POST"])
+def choose_new_password():
+    token = session.get(_RESET_TOKEN, "")
+    if not isinstance(token, str) or accounts.user_for_reset_token(token) is None:
         return render_template("account/password_reset_invalid.html"), 400
     form = PasswordResetForm()
     if form.validate_on_submit():
@@ -174,7 +189,7 @@ def reset_password(token: str):
             db.session.commit()
             if current_user.is_authenticated:
                 logout_user()
-            session.clear()
+            session.clear()  # the token too: it is spent
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("account.sign_in"))
     return form_page("account/password_reset.html", form=form)
