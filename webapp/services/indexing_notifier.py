@@ -29,7 +29,7 @@ from werkzeug.utils import import_string
 from webapp.dispatch import SEND_INDEXING_NOTICES, enqueue
 from webapp.extensions import db
 from webapp.models import IndexingNotice, Vacancy, utcnow
-from webapp.services.site_links import absolute_url
+from webapp.services.outgoing_mail import absolute_url
 
 log = logging.getLogger(__name__)
 

@@ -34,8 +34,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.services import audit
-from webapp.services.outgoing_mail import queue_mail
-from webapp.services.site_links import absolute_url
+from webapp.services.outgoing_mail import absolute_url, queue_mail
 from webapp.services.webhooks import addresses, signing
 
 log = logging.getLogger(__name__)

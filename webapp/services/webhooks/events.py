@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from webapp.extensions import db
 from webapp.models import Application, Organisation, Vacancy, WebhookEndpoint, WebhookEvent, WebhookEventType, utcnow
-from webapp.services.site_links import absolute_url
+from webapp.services.outgoing_mail import absolute_url
 
 
 def _timestamp(moment: dt.datetime | None) -> str | None:
