@@ -237,6 +237,8 @@ SETTINGS: tuple[Setting, ...] = (
             "is warned by email, then deleted.", _whole_number(1, 120), 24),
     Setting("RETENTION_ACCOUNT_WARNING_DAYS", "Days between that warning and the deletion, if its owner does not "
             "sign in.", _whole_number(7, 365), 30),
+    Setting("RETENTION_STAFF_INACTIVE_MONTHS", "A staff account (recruiter, administrator, programme team) unused "
+            "for this many months is switched off.", _whole_number(1, 120), 12),
     Setting("RETENTION_APPLICATION_YEARS", "An application unchanged for this many years has its free text emptied "
             "(the anonymous row stays for the figures).", _whole_number(1, 10), 2),
     Setting("RETENTION_REFEREE_DAYS", "Days after an application ends before its referees' details and references "

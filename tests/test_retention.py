@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 import config
 from domain.vocabulary import ApplicationStatus, UserRole
+from tests import helpers
 from tests.factories import PASSWORD, CandidateFactory, CandidateProfileFactory, UserFactory, VacancyFactory
 from webapp.extensions import db
 from webapp.models import (
@@ -86,6 +87,19 @@ def test_recent_accounts_and_staff_are_left_alone(app):
     UserFactory(email="recruiter@camden.example.org", role=UserRole.RECRUITER, last_sign_in_at=ago(days=2000))
     db.session.commit()
     assert retention.warn_inactive_accounts(NOW) == 0
+
+
+def test_dormant_staff_accounts_are_switched_off_and_their_sessions_end(client):
+    dormant = UserFactory(email="old.recruiter@camden.example.org", role=UserRole.RECRUITER,
+                          last_sign_in_at=ago(days=400))
+    busy = UserFactory(email="lead@london.example.org", role=UserRole.PROGRAMME_LEAD, last_sign_in_at=ago(days=3))
+    db.session.commit()
+    helpers.sign_in_as(client, dormant)
+    assert retention.deactivate_dormant_staff(NOW) == 1
+    db.session.commit()
+    assert not db.session.get(User, dormant.id).active and db.session.get(User, busy.id).active
+    assert client.get("/recruit/vacancies").status_code == 302  # signed out: to the sign-in page
+    assert retention.deactivate_dormant_staff(NOW) == 0
 
 
 def test_the_period_is_a_setting(app):

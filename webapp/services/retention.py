@@ -109,6 +109,21 @@ def delete_inactive_accounts(now: dt.datetime) -> int:
     return len(users)
 
 
+def deactivate_dormant_staff(now: dt.datetime) -> int:
+    """Switch off staff accounts (recruiters, council and platform administrators, the programme team)
+    nobody has signed in to for the period: a dormant account with access to applications is a way
+    in that nobody would notice. The row stays (the audit trail names it); an administrator can
+    switch it on again."""
+    since = _ago(now, _setting("RETENTION_STAFF_INACTIVE_MONTHS"), "months")
+    users = db.session.scalars(sa.select(User).where(
+        User.role != UserRole.CANDIDATE, User.active.is_(True), _last_seen() < since).order_by(User.id)).all()
+    for user in users:
+        user.active = False
+        accounts.end_sessions(user)
+        audit.record(None, "account.deactivated_for_inactivity", user, organisation_id=user.organisation_id)
+    return len(users)
+
+
 # --- applications, referees, leavers, mail, the audit log ------------------------------------------------------------
 
 def empty_old_applications(now: dt.datetime) -> int:
@@ -152,6 +167,10 @@ SCHEDULE: tuple[Rule, ...] = (
     Rule("inactive-accounts-deleted", "The same account, once warned", _setting_period("RETENTION_ACCOUNT_WARNING_DAYS", "days"),
          "after this long without signing in since the warning, it is deleted as if its owner had deleted it",
          delete_inactive_accounts),
+    Rule("dormant-staff-deactivated", "A council's or the programme team's staff account",
+         _setting_period("RETENTION_STAFF_INACTIVE_MONTHS", "months"),
+         "after this long without signing in, it is switched off (kept for the audit trail; an administrator can "
+         "switch it on again)", deactivate_dormant_staff),
     Rule("applications-emptied", "What a social worker wrote in an application (statement, form answers, "
          "notes, messages)", _setting_period("RETENTION_APPLICATION_YEARS", "years"),
          "after this long without a change, it is emptied; the anonymous row stays for the councils' figures",
