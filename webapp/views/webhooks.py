@@ -16,7 +16,7 @@ from webapp.services.webhooks import delivery as delivery_service
 from webapp.services.webhooks import endpoints as endpoint_service
 from webapp.services.webhooks.signing import SIGNATURE_HEADER
 from webapp.web.access import council_staff_required, linked_council_id, signed_in_user
-from webapp.web.forms import failed_post, form_page
+from webapp.web.forms import button_post, failed_post, form_page
 from webapp.web.pagination import page_number, pagination
 
 bp = Blueprint("webhooks", __name__)
@@ -36,11 +36,6 @@ def _own_delivery(endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDeliver
     if delivery is None:
         abort(404)
     return delivery
-
-
-def _require_action_form() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400, description="The form could not be read. Go back, refresh the page and try again.")
 
 
 def _secret_page(endpoint: WebhookEndpoint, secret: str, heading: str):
@@ -110,7 +105,7 @@ def edit_endpoint(endpoint_id: int):
 
 def _act(endpoint: WebhookEndpoint, change, done: str, send_waiting: bool = False):
     """A button on the endpoint's page: make the change, or say why not (400), then back to the page."""
-    _require_action_form()
+    button_post(ActionForm())
     try:
         change(signed_in_user(), endpoint)
     except ServiceError as problem:
@@ -148,7 +143,7 @@ def turn_on(endpoint_id: int):
 @admin_required
 def rotate_secret(endpoint_id: int):
     endpoint = _own_endpoint(endpoint_id)
-    _require_action_form()
+    button_post(ActionForm())
     secret = endpoint_service.rotate_secret(signed_in_user(), endpoint)
     db.session.commit()
     return _secret_page(endpoint, secret, "New signing secret")
@@ -180,7 +175,7 @@ def delivery(endpoint_id: int, delivery_id: int):
 def send_again(endpoint_id: int, delivery_id: int):
     endpoint = _own_endpoint(endpoint_id)
     delivery = _own_delivery(endpoint, delivery_id)
-    _require_action_form()
+    button_post(ActionForm())
     try:
         endpoint_service.send_again(signed_in_user(), delivery)
     except ServiceError as problem:

@@ -30,6 +30,12 @@ def failed_post(form, errors: Mapping[str, str], fallback: str | None = None) ->
         field.errors = [*field.errors, message]
 
 
+def button_post(form) -> None:
+    """A post from a button (its form holds only the CSRF token): 400 if the form could not be read."""
+    if not form.validate_on_submit():
+        abort(400, description="The form could not be read. Go back, refresh the page and try again.")
+
+
 def refused_post(problem: Exception | str | None = None) -> NoReturn:
     """Undo the post's half-made changes and answer 403: the person may not do this (and why, if given)."""
     db.session.rollback()
