@@ -288,3 +288,20 @@ def test_a_saved_search_links_to_its_feed_link_page(client, saved):
     sign_in_as(client, saved.user)
     soup = page(client.get(f"/account/saved-searches/{saved.id}/edit").text)
     assert soup.select_one("#feed-link")["href"] == f"/account/saved-searches/{saved.id}/feed"
+
+
+def test_the_aggregator_feed_is_not_rebuilt_for_a_reader_who_has_it_until_a_job_changes(client, jobs):
+    first = client.get("/feeds/aggregator.xml")
+    assert first.cache_control.public and first.headers["ETag"]
+    again = client.get("/feeds/aggregator.xml", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    jobs["newer"].status = VacancyStatus.CLOSED
+    db.session.commit()
+    changed = client.get("/feeds/aggregator.xml", headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200
+    assert [job.findtext("url") for job in etree.fromstring(changed.data).findall("job")] == [job_url(jobs["older"])]
+    jobs["camden"].name = "London Borough of Camden"
+    db.session.commit()
+    renamed = client.get("/feeds/aggregator.xml", headers={"If-None-Match": changed.headers["ETag"]})
+    assert renamed.status_code == 200 and etree.fromstring(renamed.data).findtext("job/company") == \
+        "London Borough of Camden"

@@ -150,3 +150,16 @@ def test_a_council_without_a_logo_gets_a_plain_one_with_its_initials(client, sit
     assert etree.fromstring(client.get("/councils/camden/logo.svg").data).findtext(
         "{http://www.w3.org/2000/svg}text") == "Ca"
     assert client.get("/councils/atlantis/logo.svg").status_code == 404
+
+
+def test_the_sitemap_is_not_rebuilt_for_a_reader_who_has_it_until_something_listed_changes(client, site):
+    first = client.get("/sitemap.xml")
+    again = client.get("/sitemap.xml", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["ETag"] == first.headers["ETag"]
+    site["live"].title = "Live job, re-advertised"
+    db.session.commit()
+    changed = client.get("/sitemap.xml", headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+    db.session.add(NewsArticle(title="New hubs", slug="new-hubs", body="...", published_at=dt.datetime(2026, 11, 2)))
+    db.session.commit()
+    assert client.get("/sitemap.xml", headers={"If-None-Match": changed.headers["ETag"]}).status_code == 200

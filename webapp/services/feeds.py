@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 import sqlalchemy as sa
@@ -232,45 +232,60 @@ def _cdata(parent: etree._Element, name: str, text: str) -> None:
     etree.SubElement(parent, name).text = etree.CDATA(text)
 
 
-def live_vacancies_for_aggregators() -> Iterable[Vacancy]:
-    """Every live vacancy, in id order, a batch at a time (the feed lists them all)."""
-    return db.session.scalars(
-        sa.select(Vacancy).options(joinedload(Vacancy.organisation))
-        .where(job_service.live_vacancies_filter()).order_by(Vacancy.id)
-        .execution_options(yield_per=500)
-    )
+def live_vacancies_for_aggregators(batch: int = 500) -> Iterator[Vacancy]:
+    """Every live vacancy, in id order, loaded a batch at a time as the feed is streamed.
+
+    Each batch is its own short read: a stream of tens of megabytes must not hold one transaction
+    open all the while (SQLite would keep every writer waiting until the aggregator had read it all)."""
+    ids = list(db.session.scalars(sa.select(Vacancy.id).where(job_service.live_vacancies_filter()).order_by(Vacancy.id)))
+    db.session.rollback()  # nothing was written: this only ends the read
+    for start in range(0, len(ids), batch):
+        yield from db.session.scalars(
+            sa.select(Vacancy).options(joinedload(Vacancy.organisation))
+            .where(Vacancy.id.in_(ids[start:start + batch])).order_by(Vacancy.id)
+        ).all()
+        db.session.rollback()
 
 
-def aggregator_xml(vacancies: Iterable[Vacancy], built_at: dt.datetime) -> bytes:
-    """Every live job as an aggregator reads it: <source> with publisher details, then one <job>
-    each with its reference, address, salary, type, closing date and the advert's HTML."""
-    source = etree.Element("source")
-    etree.SubElement(source, "publisher").text = current_app.config["SERVICE_NAME"]
-    etree.SubElement(source, "publisherurl").text = url_for("jobs.home", _external=True)
-    etree.SubElement(source, "lastBuildDate").text = _utc(built_at).strftime("%a, %d %b %Y %H:%M:%S GMT")
+def aggregator_xml(vacancies: Iterable[Vacancy], built_at: dt.datetime) -> Iterator[bytes]:
+    """Every live job as an aggregator reads it, a job at a time (the whole region is tens of
+    megabytes): <source> with publisher details, then one <job> each with its reference, address,
+    salary, type, closing date and the advert's HTML."""
+    yield b"<?xml version='1.0' encoding='UTF-8'?>\n<source>\n"
+    header = etree.Element("header")
+    etree.SubElement(header, "publisher").text = current_app.config["SERVICE_NAME"]
+    etree.SubElement(header, "publisherurl").text = url_for("jobs.home", _external=True)
+    etree.SubElement(header, "lastBuildDate").text = _utc(built_at).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    for element in header:
+        yield etree.tostring(element, encoding="UTF-8", pretty_print=True)
     for vacancy in vacancies:
-        organisation = vacancy.organisation
-        street, postcode = vacancy.office_address
-        job = etree.SubElement(source, "job")
-        _cdata(job, "title", vacancy.title)
-        published = vacancy.published_at or vacancy.created_at
-        _cdata(job, "date", _utc(published).strftime("%a, %d %b %Y %H:%M:%S GMT"))
-        # The site's own id, unique across councils (a council's reference may repeat another's).
-        _cdata(job, "referencenumber", f"cswjobs-{vacancy.id}")
-        _cdata(job, "url", url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug, _external=True))
-        _cdata(job, "company", organisation.name)
-        _cdata(job, "sourcename", organisation.name)
-        _cdata(job, "city", vacancy.location_name or organisation.town or organisation.name)
-        _cdata(job, "state", _region())
-        _cdata(job, "country", "GB")
-        _cdata(job, "postalcode", postcode)
-        _cdata(job, "streetaddress", street)
-        _cdata(job, "description", str(job_service.advert_html(vacancy)))
-        _cdata(job, "salary", f"£{vacancy.salary_min:,} to £{vacancy.salary_max:,} per year")
-        _cdata(job, "jobtype", _job_type(vacancy))
-        _cdata(job, "category", f"Children's social work, {vacancy.service_area.label}")
-        _cdata(job, "experience", vacancy.role_level.label)
-        _cdata(job, "expirationdate", vacancy.closing_date.isoformat())
-        if vacancy.reference:
-            _cdata(job, "employerreference", vacancy.reference)
-    return etree.tostring(source, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        yield etree.tostring(_aggregator_job(vacancy), encoding="UTF-8", pretty_print=True)
+    yield b"</source>\n"
+
+
+def _aggregator_job(vacancy: Vacancy) -> etree._Element:
+    organisation = vacancy.organisation
+    street, postcode = vacancy.office_address
+    job = etree.Element("job")
+    _cdata(job, "title", vacancy.title)
+    published = vacancy.published_at or vacancy.created_at
+    _cdata(job, "date", _utc(published).strftime("%a, %d %b %Y %H:%M:%S GMT"))
+    # The site's own id, unique across councils (a council's reference may repeat another's).
+    _cdata(job, "referencenumber", f"cswjobs-{vacancy.id}")
+    _cdata(job, "url", url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug, _external=True))
+    _cdata(job, "company", organisation.name)
+    _cdata(job, "sourcename", organisation.name)
+    _cdata(job, "city", vacancy.location_name or organisation.town or organisation.name)
+    _cdata(job, "state", _region())
+    _cdata(job, "country", "GB")
+    _cdata(job, "postalcode", postcode)
+    _cdata(job, "streetaddress", street)
+    _cdata(job, "description", str(job_service.advert_html(vacancy)))
+    _cdata(job, "salary", f"£{vacancy.salary_min:,} to £{vacancy.salary_max:,} per year")
+    _cdata(job, "jobtype", _job_type(vacancy))
+    _cdata(job, "category", f"Children's social work, {vacancy.service_area.label}")
+    _cdata(job, "experience", vacancy.role_level.label)
+    _cdata(job, "expirationdate", vacancy.closing_date.isoformat())
+    if vacancy.reference:
+        _cdata(job, "employerreference", vacancy.reference)
+    return job

@@ -6,13 +6,14 @@ The search engine answers with ids; the database, the source of truth, supplies 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -92,6 +93,20 @@ def live_vacancies_filter(today: dt.date | None = None) -> sa.ColumnElement[bool
     """The database's side of "live" (the same rule as Vacancy.is_live_on and the search engines)."""
     today = today or dt.date.today()
     return sa.and_(Vacancy.status == VacancyStatus.LIVE, Vacancy.closing_date >= today)
+
+
+def live_vacancies_fingerprint(today: dt.date | None = None) -> str:
+    """A short value that changes whenever the set of live jobs or any of them (or a council's name
+    or office) changes: the validator for answers that list every live job, checked before building
+    them. The day is in it because a job stops being live when its closing day ends."""
+    today = today or dt.date.today()
+    count, newest, ids = db.session.execute(
+        sa.select(sa.func.count(Vacancy.id), sa.func.max(Vacancy.updated_at), sa.func.sum(Vacancy.id))
+        .where(live_vacancies_filter(today))
+    ).one()
+    councils = db.session.execute(sa.select(sa.func.count(Organisation.id), sa.func.max(Organisation.updated_at))).one()
+    text = f"{today}|{count}|{newest}|{ids}|{tuple(councils)}|{current_app.config['SITE_URL']}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def count_live_vacancies(today: dt.date | None = None) -> int:

@@ -7,6 +7,7 @@ Closed jobs are simply not listed (their pages answer 410 Gone), so a search eng
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass
 from typing import Callable, Iterator
@@ -18,7 +19,7 @@ from lxml import etree
 from webapp.extensions import db
 from webapp.models import NewsArticle, Organisation, Vacancy
 from webapp.services import jobs as job_service
-from webapp.services import news
+from webapp.services import news as news_service
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 MAX_URLS_PER_FILE = 50_000  # the protocol's limit for one file
@@ -56,7 +57,7 @@ def _councils(offset: int, limit: int) -> Iterator[Entry]:
 
 def _news(offset: int, limit: int) -> Iterator[Entry]:
     for slug, published in db.session.execute(
-        sa.select(NewsArticle.slug, NewsArticle.published_at).where(news.published_filter())
+        sa.select(NewsArticle.slug, NewsArticle.published_at).where(news_service.published_filter())
         .order_by(NewsArticle.id).offset(offset).limit(limit)
     ):
         yield Entry(url_for("jobs.news_article", slug=slug, _external=True), published)
@@ -79,7 +80,7 @@ def _sections() -> list[Section]:
     return [
         Section(lambda: len(static), lambda offset, limit: iter(static[offset:offset + limit])),
         Section(lambda: _count(sa.select(sa.func.count(Organisation.id))), _councils),
-        Section(lambda: _count(sa.select(sa.func.count(NewsArticle.id)).where(news.published_filter())), _news),
+        Section(lambda: _count(sa.select(sa.func.count(NewsArticle.id)).where(news_service.published_filter())), _news),
         Section(lambda: _count(sa.select(sa.func.count(Vacancy.id)).where(job_service.live_vacancies_filter())),
                 _jobs),
     ]
@@ -103,6 +104,13 @@ class Sitemap:
     @property
     def is_index(self) -> bool:
         return self.total > self.per_file
+
+    def fingerprint(self, part: str) -> str:
+        """Changes whenever any listed page does (or its lastmod), checked before a file is built."""
+        published = db.session.execute(sa.select(sa.func.count(NewsArticle.id), sa.func.max(NewsArticle.published_at))
+                                       .where(news_service.published_filter())).one()
+        text = f"{part}|{self.per_file}|{self.total}|{job_service.live_vacancies_fingerprint()}|{tuple(published)}"
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def entries(self, number: int = 1) -> Iterator[Entry]:
         """File ``number``'s addresses (1-based): a slice of the sections laid end to end."""

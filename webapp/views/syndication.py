@@ -10,7 +10,18 @@ import datetime as dt
 import hashlib
 import logging
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from markupsafe import escape
 
 from domain.vocabulary import UserRole
@@ -19,9 +30,10 @@ from webapp.forms.account import ConfirmForm
 from webapp.search import SearchUnavailable
 from webapp.services import councils as council_service
 from webapp.services import feeds, sitemaps
+from webapp.services import jobs as job_service
 from webapp.services import saved_searches as saved_search_service
 from webapp.web.access import role_required, signed_in_user
-from webapp.web.caching import conditional, public_read_limit
+from webapp.web.caching import conditional, fingerprinted, public_read_limit, unchanged_since
 
 bp = Blueprint("syndication", __name__)
 log = logging.getLogger(__name__)
@@ -51,22 +63,31 @@ def robots():
     return conditional(response)
 
 
+def _sitemap() -> sitemaps.Sitemap:
+    return sitemaps.sitemap(current_app.config.get("SITEMAP_URLS_PER_FILE", sitemaps.MAX_URLS_PER_FILE))
+
+
 @bp.get("/sitemap.xml")
 def sitemap():
-    site_map = sitemaps.sitemap(current_app.config.get("SITEMAP_URLS_PER_FILE", sitemaps.MAX_URLS_PER_FILE))
+    site_map = _sitemap()
+    fingerprint = site_map.fingerprint("index" if site_map.is_index else "1")
+    if (unchanged := unchanged_since(fingerprint)) is not None:
+        return unchanged
     if site_map.is_index:
         body = sitemaps.index_xml(site_map, lambda n: url_for("syndication.sitemap_file", number=n, _external=True))
     else:
         body = sitemaps.urlset_xml(site_map.entries(1))
-    return conditional(Response(body, mimetype=XML))
+    return fingerprinted(Response(body, mimetype=XML), fingerprint)
 
 
 @bp.get("/sitemaps/<int:number>.xml")
 def sitemap_file(number: int):
-    site_map = sitemaps.sitemap(current_app.config.get("SITEMAP_URLS_PER_FILE", sitemaps.MAX_URLS_PER_FILE))
+    site_map = _sitemap()
     if not site_map.is_index or not 1 <= number <= site_map.files:
         abort(404, description="There is no sitemap file with that number. Start from /sitemap.xml.")
-    return conditional(Response(sitemaps.urlset_xml(site_map.entries(number)), mimetype=XML))
+    fingerprint = site_map.fingerprint(str(number))
+    return unchanged_since(fingerprint) or fingerprinted(
+        Response(sitemaps.urlset_xml(site_map.entries(number)), mimetype=XML), fingerprint)
 
 
 # --- feeds --------------------------------------------------------------------------------------------
@@ -117,9 +138,12 @@ def saved_search_feed(saved_search_id: int, token: str, kind: str):
 @bp.get("/feeds/aggregator.xml")
 @public_read_limit
 def aggregator_feed():
+    """Every live job, streamed; an aggregator that already has this version gets a 304 at once."""
+    fingerprint = job_service.live_vacancies_fingerprint()
     built_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    body = feeds.aggregator_xml(feeds.live_vacancies_for_aggregators(), built_at)
-    return conditional(Response(body, mimetype=XML))
+    return unchanged_since(fingerprint) or fingerprinted(Response(
+        stream_with_context(feeds.aggregator_xml(feeds.live_vacancies_for_aggregators(), built_at)), mimetype=XML),
+        fingerprint)
 
 
 # --- a saved search's private feed link ---------------------------------------------------------------
