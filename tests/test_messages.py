@@ -28,6 +28,9 @@ def _thread(world) -> list[tuple[str, str]]:
 def test_the_candidate_and_the_council_write_to_each_other(world, client, mail_folder):
     sign_in_as(client, world.candidate)
     candidate_page = f"/account/applications/{world.application.id}/messages"
+    listed = page(client.get("/account/applications"))
+    assert [a.get_text(" ", strip=True) for a in listed.select(f'main a[href="{candidate_page}"]')] == [
+        "Messages and interviews (Social worker, assessment)"]
     soup = page(client.get(candidate_page))
     assert heading(soup) == "Your application"
     response = client.post(candidate_page, data={"body": "Is the role open to a four-day week?"})

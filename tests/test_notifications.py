@@ -32,7 +32,7 @@ def test_submitting_tells_the_candidate_and_each_recruiter_their_way(world, mail
     [confirmation] = mails_to(mail_folder, "sam@example.org")
     assert confirmation["Subject"] == "Application received: Social worker, assessment"
     text = text_part(confirmation)
-    assert "Hello Sam Social-Worker," in text and "Croydon has your application for Social worker, assessment" in text
+    assert "Hello Sam Social-Worker," in text and "Croydon has your application for Social worker, assessment." in text
     link = site(f"/account/applications/{world.application.id}/messages")
     assert f"See your application: {link}" in text
     assert f'href="{link}"' in html_part(confirmation)

@@ -2,7 +2,9 @@
 
 Until the application has been shortlisted, every recruiter's view of it (the inbox, the application page,
 any printout) shows a reference instead of the name, and hides the email address, phone number, address,
-Social Work England number and anything else identifying. `applicant_view` is the one place that decides.
+Social Work England number and anything else identifying. `is_hidden` is the one place that decides, and
+`applicant_view` what a recruiter sees of the person (the application form's own pages and PDF hide their
+identifying sections by the same `is_hidden`: services.application_forms).
 """
 from __future__ import annotations
 
@@ -13,10 +15,6 @@ from webapp.models import Application, User, Vacancy
 from webapp.services import NotAllowed, audit
 
 HIDDEN = "Hidden until shortlisting"
-# Keys of the application form's answers that identify a person (services.application_forms).
-IDENTIFYING_ANSWERS = frozenset({"full_name", "name", "email", "phone", "telephone", "address", "postcode",
-                                 "swe_number", "registration_number", "date_of_birth", "national_insurance_number",
-                                 "referees"})
 # Once shortlisted (or further), the applicant's identity is no longer hidden, even if later not progressed.
 _SEEN_STATUSES = frozenset({ApplicationStatus.SHORTLISTED, ApplicationStatus.INTERVIEW, ApplicationStatus.OFFERED,
                             ApplicationStatus.HIRED, ApplicationStatus.OFFER_DECLINED})
@@ -50,37 +48,29 @@ class ApplicantView:
         return f"Applicant {self.reference}" if self.hidden else self.name
 
 
-def _answer(application: Application, *keys: str) -> str:
-    answers = getattr(application, "answers", None) or {}
-    for key in keys:
-        value = answers.get(key) if isinstance(answers, dict) else None
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return ""
+def _answers(application: Application) -> dict:
+    answers = getattr(application, "answers", None)  # the safer-recruitment form; None for older applications
+    return answers if isinstance(answers, dict) else {}
 
 
 def applicant_view(application: Application) -> ApplicantView:
-    candidate = application.candidate
-    profile = candidate.profile
     if is_hidden(application):
         return ApplicantView(True, reference(application), HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)
+    candidate = application.candidate
+    answers = _answers(application)
+    personal = answers.get("personal") or {}
+    registration = answers.get("registration") or {}
+    profile = candidate.profile
+    address = ", ".join(part for part in (personal.get("address", ""), personal.get("postcode", "")) if part)
     return ApplicantView(
         hidden=False,
         reference=reference(application),
-        name=candidate.full_name,
+        name=personal.get("full_name") or candidate.full_name,
         email=candidate.email,
-        phone=_answer(application, "phone", "telephone"),
-        address=_answer(application, "address"),
-        swe_number=(profile.swe_number if profile and profile.swe_number else _answer(application, "swe_number")),
+        phone=personal.get("phone", ""),
+        address=address,
+        swe_number=registration.get("number") or (profile.swe_number if profile and profile.swe_number else ""),
     )
-
-
-def visible_answers(application: Application) -> dict:
-    """The application form's answers a recruiter may read now: the identifying ones left out while hidden."""
-    answers = getattr(application, "answers", None) or {}
-    if not isinstance(answers, dict) or not is_hidden(application):
-        return answers
-    return {key: value for key, value in answers.items() if key not in IDENTIFYING_ANSWERS}
 
 
 def set_for_vacancy(recruiter: User, vacancy: Vacancy, blind: bool) -> None:

@@ -87,7 +87,7 @@ def _candidate_notice(application: Application, status: ApplicationStatus, inter
     job = f"{vacancy.title} at {council}"
     if status == ApplicationStatus.SUBMITTED:
         return CandidateNotice(f"Application received: {vacancy.title}", (
-            f"{council} has your application for {job}.",
+            f"{council} has your application for {vacancy.title}.",
             "Their recruiters will read it and let you know what happens next. You can follow its progress, "
             "and message the council, from your applications.",
         ))
