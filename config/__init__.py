@@ -289,6 +289,10 @@ CONSTANTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Redis down must not turn sign-in into a 500: each process counts in memory until Redis is back, and a
+    # slow Redis is given up on quickly rather than holding the request.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     "PASSWORD_RESET_MAX_AGE": 3600,
     "JOBS_PER_PAGE": 20,
 }
