@@ -48,13 +48,14 @@ ENTRY_LISTS: dict[str, tuple[str, Callable[[Answers, dt.date], tuple[Answers, Pr
     "employment-history": ("employment", form_rules.check_job, form_rules.MAX_JOBS),
 }
 
-# Sections answered on one page: the answers' key, and its check.
-PAGE_SECTIONS: dict[str, Callable[[Answers, dt.date], tuple[Answers, Problems]]] = {
-    "personal-details": form_rules.check_personal_details,
-    "registration": form_rules.check_registration,
-    "references": form_rules.check_referees,
-    "supporting-statement": form_rules.check_statement,
-    "declarations": form_rules.check_declarations,
+# Sections answered on one page: the rule, and the key their answers are kept under (None: the keys the
+# rule returns, such as "referees" and "referee_consent").
+PAGE_SECTIONS: dict[str, tuple[Callable[[Answers, dt.date], tuple[Answers, Problems]], str | None]] = {
+    "personal-details": (form_rules.check_personal_details, "personal"),
+    "registration": (form_rules.check_registration, "registration"),
+    "references": (form_rules.check_referees, None),
+    "supporting-statement": (form_rules.check_statement, None),
+    "declarations": (form_rules.check_declarations, "declarations"),
 }
 
 
@@ -176,22 +177,13 @@ def section_as_form(draft: ApplicationDraft, slug: str) -> Answers:
 
 def save_section(draft: ApplicationDraft, slug: str, data: Answers, today: dt.date) -> None:
     """Save one page's answers if they pass its rules; SectionInvalid (and nothing saved) if not."""
-    check = PAGE_SECTIONS[slug]
+    check, key = PAGE_SECTIONS[slug]
     if slug == "references":  # a referee cannot be the applicant themselves
         data = {**data, "own_email": ((draft.answers or {}).get("personal") or {}).get("email", "")}
     clean, problems = check(data, today)
     if problems:
         raise SectionInvalid(problems)
-    if slug == "personal-details":
-        _store(draft, personal=clean)
-    elif slug == "registration":
-        _store(draft, registration=clean)
-    elif slug == "references":
-        _store(draft, **clean)
-    elif slug == "supporting-statement":
-        _store(draft, **clean)
-    else:
-        _store(draft, declarations=clean)
+    _store(draft, **({key: clean} if key else clean))
 
 
 def entries(draft: ApplicationDraft, kind: str) -> list[Answers]:

@@ -136,8 +136,8 @@ def entries(draft_id: int, kind: str):
         _rejected(form, invalid.errors)
         return _entries_page(draft, kind, form, status=400)
     if not rules.SECTIONS_BY_SLUG[kind].is_complete(draft.answers, _today()):
-        db.session.commit()  # the explanations are kept; the jobs still need finishing
-        flash("Your explanations are saved. Finish the jobs marked below to complete this section.", "success")
+        db.session.commit()  # the explanations are kept; the history still needs a job
+        flash("Your explanations are saved. Add your jobs to complete this section.", "success")
         return redirect(url_for("applying.entries", draft_id=draft.id, kind=kind))
     return _saved(draft, "Employment history")
 
