@@ -16,6 +16,7 @@ from flask import Response, json, request
 from flask_smorest import Blueprint
 
 from webapp.api import document_problems
+from webapp.api.schemas import enum_schema
 from webapp.search import SearchUnavailable
 from webapp.search.criteria import FACETS, MILES_MESSAGE, SORT_MESSAGE
 from webapp.search.places import DEFAULT_MILES, DISTANCE_CHOICES
@@ -102,12 +103,11 @@ class JobSummarySchema(ma.Schema):
     href = ma.fields.String(required=True, metadata={"description": "This job as JobPosting in this API"})
     council = ma.fields.Nested(CouncilRefSchema, required=True)
     summary = ma.fields.String(required=True)
-    role_level = ma.fields.String(required=True, metadata={"description": "A RoleLevel value"})
-    service_area = ma.fields.String(required=True, metadata={"description": "A ServiceArea value"})
-    contract_type = ma.fields.String(required=True, metadata={"description": "A ContractType value"})
-    working_pattern = ma.fields.String(required=True, metadata={"description": "A WorkingPattern value"})
-    hybrid_pattern = ma.fields.String(required=True, allow_none=True,
-                                      metadata={"description": "A HybridPattern value"})
+    role_level = ma.fields.String(required=True, metadata=enum_schema("RoleLevel"))
+    service_area = ma.fields.String(required=True, metadata=enum_schema("ServiceArea"))
+    contract_type = ma.fields.String(required=True, metadata=enum_schema("ContractType"))
+    working_pattern = ma.fields.String(required=True, metadata=enum_schema("WorkingPattern"))
+    hybrid_pattern = ma.fields.String(required=True, allow_none=True, metadata=enum_schema("HybridPattern"))
     salary_min = ma.fields.Integer(required=True)
     salary_max = ma.fields.Integer(required=True)
     location_name = ma.fields.String(required=True)
