@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from flask import abort
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -293,6 +294,12 @@ class ActionForm(FlaskForm):
     """A button and the CSRF token: publish, close, record a registration check."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    @classmethod
+    def require_posted(cls) -> None:
+        """A button's post with nothing else to read: a 400 if its CSRF token is missing or stale."""
+        if not cls().validate_on_submit():
+            abort(400, description="The form could not be read. Go back, refresh the page and try again.")
 
 
 class MoveApplicationForm(FlaskForm):

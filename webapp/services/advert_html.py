@@ -117,9 +117,12 @@ def read_description(raw: str | None) -> tuple[str, str | None]:
     return html_to_text(clean), (clean or None)
 
 
-def text_as_html(text: str | None) -> Markup:
-    """Plain advert text as class-free HTML (paragraphs, "- " lines as a list, single newlines as
-    line breaks), everything escaped: for JSON-LD and feeds."""
+def text_as_html(text: str | None, paragraph_class: str = "", list_class: str = "") -> Markup:
+    """Plain text as HTML, everything escaped: blank lines split paragraphs, lines starting "- "
+    become a bulleted list, other single newlines break lines. Class-free for JSON-LD and feeds;
+    the pages' `paragraphs` filter passes the Design System's classes."""
+    p_open = f'<p class="{paragraph_class}">' if paragraph_class else "<p>"
+    ul_open = f'<ul class="{list_class}">' if list_class else "<ul>"
     blocks: list[str] = []
     for block in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n")):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
@@ -128,8 +131,8 @@ def text_as_html(text: str | None) -> Markup:
 
         def flush() -> None:
             if run:
-                blocks.append("<ul>" + "".join(f"<li>{escape(item)}</li>" for item in run) + "</ul>" if run_is_list
-                              else "<p>" + str(Markup("<br>").join(escape(line) for line in run)) + "</p>")
+                blocks.append(ul_open + "".join(f"<li>{escape(item)}</li>" for item in run) + "</ul>" if run_is_list
+                              else p_open + str(Markup("<br>").join(escape(line) for line in run)) + "</p>")
                 run.clear()
 
         for line in lines:

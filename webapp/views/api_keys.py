@@ -30,11 +30,6 @@ def _own_key(key_id: int) -> ApiKey:
     return key
 
 
-def _require_action_form() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400, description="The form could not be read. Go back, refresh the page and try again.")
-
-
 def _secret_page(made: key_service.NewKey, heading: str):
     """The one time the key is shown: in the answer to the post itself, never stored or put in a cookie."""
     response = render_template("api_keys/secret.html", key=made.key, secret=made.secret, heading=heading)
@@ -70,7 +65,7 @@ def new_key():
 @admin_required
 def rotate_key(key_id: int):
     key = _own_key(key_id)
-    _require_action_form()
+    ActionForm.require_posted()
     try:
         made = key_service.rotate_key(signed_in_user(), key)
     except ServiceError as problem:

@@ -152,16 +152,11 @@ def edit_vacancy(vacancy_id: int):
     return form_page("recruit/vacancy_form.html", form=form, vacancy=vacancy, organisation=vacancy.organisation)
 
 
-def _require_action_form() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400, description="The form could not be read. Go back, refresh the page and try again.")
-
-
 @bp.post("/vacancies/<int:vacancy_id>/publish")
 @recruiter_required
 def publish_vacancy(vacancy_id: int):
     vacancy = _own_vacancy(vacancy_id)
-    _require_action_form()
+    ActionForm.require_posted()
     try:
         vacancy_service.publish(signed_in_user(), vacancy, today=_today())
     except vacancy_service.VacancyInvalid as invalid:
@@ -182,7 +177,7 @@ def publish_vacancy(vacancy_id: int):
 @recruiter_required
 def close_vacancy(vacancy_id: int):
     vacancy = _own_vacancy(vacancy_id)
-    _require_action_form()
+    ActionForm.require_posted()
     try:
         vacancy_service.close(signed_in_user(), vacancy)
     except ServiceError as problem:
@@ -246,7 +241,7 @@ def end_featured_slot(slot_id: int):
     if slot is None:
         abort(404)
     vacancy = slot.vacancy
-    _require_action_form()
+    ActionForm.require_posted()
     try:
         featured_service.end_featured_slot(slot, signed_in_user(), today=_today())
     except ServiceError as problem:
@@ -318,7 +313,7 @@ def move_application(application_id: int):
 @recruiter_required
 def record_swe_check(application_id: int):
     application = _own_application(application_id)
-    _require_action_form()
+    ActionForm.require_posted()
     try:
         application_service.record_swe_check(signed_in_user(), application)
     except ServiceError as problem:
@@ -333,7 +328,7 @@ def record_swe_check(application_id: int):
 @recruiter_required
 def request_references(application_id: int):
     application = _own_application(application_id, for_update=True)
-    _require_action_form()
+    ActionForm.require_posted()
     try:
         referees = reference_service.request_references(signed_in_user(), application)
     except ServiceError as problem:

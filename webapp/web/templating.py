@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 from flask import Flask, g, request, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from domain import vocabulary
 from domain.geography import LONDON_TIME
@@ -63,37 +62,11 @@ def london_time(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC).astimezone(LONDON)
 
 
-_BULLET = re.compile(r"^\s*[-•*]\s+")
-
-
 def paragraphs(text: str | None) -> Markup:
-    """Plain text as GOV.UK paragraphs and bullet lists: blank lines split paragraphs, lines
-    starting "- " become a bulleted list, other single newlines break lines. Everything is
-    escaped: adverts, offers and articles are text, never HTML."""
-    html: list[str] = []
-    for block in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n")):
-        lines = [line.strip() for line in block.splitlines() if line.strip()]
-        run: list[str] = []
-        run_is_list = False
-
-        def flush() -> None:
-            if not run:
-                return
-            if run_is_list:
-                items = "".join(f"<li>{escape(item)}</li>" for item in run)
-                html.append(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')
-            else:
-                html.append(f'<p class="govuk-body">{Markup("<br>").join(escape(line) for line in run)}</p>')
-            run.clear()
-
-        for line in lines:
-            is_bullet = bool(_BULLET.match(line))
-            if run and is_bullet != run_is_list:
-                flush()
-            run_is_list = is_bullet
-            run.append(_BULLET.sub("", line) if is_bullet else line)
-        flush()
-    return Markup("".join(html))
+    """Plain text as GOV.UK paragraphs and bullet lists (services/advert_html.py's one reading of
+    text: blank lines, "- " lines, line breaks). Everything is escaped: adverts, offers and articles
+    typed in the site are text, never HTML."""
+    return advert_html.text_as_html(text, paragraph_class="govuk-body", list_class="govuk-list govuk-list--bullet")
 
 
 def job_page_url(vacancy) -> str:
