@@ -15,8 +15,12 @@ from webapp.extensions import db
 from webapp.models import (
     Application,
     ApplicationEvent,
+    ApplicationMessage,
     AuditLog,
+    Interview,
+    InterviewFormat,
     MailStatus,
+    MessageSide,
     OutgoingMail,
     Referee,
     User,
@@ -137,6 +141,21 @@ def test_old_applications_are_emptied_and_the_rows_stay(app):
     assert [e.note for e in emptied.events] == [""]
     assert kept.supporting_statement and kept.answers and kept.events[0].note
     assert retention.empty_old_applications(NOW) == 0  # nothing left to empty
+
+
+def test_an_emptied_application_loses_its_messages_and_interview_details(app):
+    old = _application(ago(days=800))
+    db.session.add_all([
+        ApplicationMessage(application_id=old.id, side=MessageSide.CANDIDATE, body="My phone is 07700 900123"),
+        Interview(application_id=old.id, starts_at=ago(days=810), format=InterviewFormat.IN_PERSON,
+                  place="5 Pancras Square", details="Bring your passport"),
+    ])
+    db.session.commit()
+    assert retention.empty_old_applications(NOW) == 1
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ApplicationMessage)) == 0
+    interview = db.session.scalar(sa.select(Interview))
+    assert (interview.place, interview.details, interview.starts_at) == ("", "", ago(days=810))
 
 
 def test_referees_of_ended_applications_go_after_their_period(app):

@@ -17,7 +17,7 @@ from domain.geography import LONDON_TIME
 from domain.vocabulary import ApplicationStatus
 from webapp.extensions import db
 from webapp.models import Application, Interview, InterviewFormat, User
-from webapp.services import NotAllowed, ServiceError, audit, funnel, notifications
+from webapp.services import NotAllowed, ServiceError, accounts, audit, funnel, notifications
 from webapp.services import applications as pipeline
 
 PLACE_MAX = 300
@@ -142,3 +142,15 @@ def interviews_for(application: Application) -> list[Interview]:
     """Every interview booked for the application, soonest first."""
     return list(db.session.scalars(sa.select(Interview).where(Interview.application_id == application.id)
                                    .order_by(Interview.starts_at, Interview.id)))
+
+
+def _empty_for_applications(application_ids: sa.Select) -> None:
+    """An application emptied by the retention schedule (or its owner's deletion) keeps when its
+    interviews were (the funnel counts them) but not where, the link or the notes."""
+    db.session.execute(
+        sa.update(Interview).where(Interview.application_id.in_(application_ids))
+        .values(place="", online_link="", details="").execution_options(synchronize_session=False)
+    )
+
+
+accounts.register_application_content("interviews", _empty_for_applications)

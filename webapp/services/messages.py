@@ -113,4 +113,13 @@ def _erase(user: User) -> None:
     )
 
 
+def _erase_for_applications(application_ids: sa.Select) -> None:
+    """An application emptied by the retention schedule (or its owner's deletion) loses its messages."""
+    db.session.execute(
+        sa.delete(ApplicationMessage).where(ApplicationMessage.application_id.in_(application_ids))
+        .execution_options(synchronize_session=False)
+    )
+
+
 accounts.register_personal_data("messages", _export, _erase)
+accounts.register_application_content("messages", _erase_for_applications)
