@@ -56,7 +56,8 @@ def test_lists_only_my_applications_with_council_status_dates_and_history(client
     assert [re.fullmatch(r"(\w+) on \d{1,2} [A-Z][a-z]+ \d{4}", step).group(1) for step in history] == [
         "Submitted", "Shortlisted"]
     assert [href for _, href in links(soup, "main .govuk-summary-card__actions a")] == [
-        f"/jobs/{mine.id}-{mine.slug}", f"/account/applications/{application.id}/withdraw"]
+        f"/jobs/{mine.id}-{mine.slug}", f"/account/applications/{application.id}/messages",
+        f"/account/applications/{application.id}/withdraw"]
 
 
 def test_final_applications_offer_no_withdraw_link(client):
@@ -68,7 +69,8 @@ def test_final_applications_offer_no_withdraw_link(client):
     soup = page(client.get("/account/applications"))
     assert summary_list(soup, "main")["Status"] == "Withdrawn"
     actions = [text for text, _ in links(soup, "main .govuk-summary-card__actions a")]
-    assert len(actions) == 1 and actions[0].startswith("View job")  # and no Withdraw
+    assert len(actions) == 2 and actions[0].startswith("View job")  # and no Withdraw
+    assert actions[1].startswith("Messages and interviews")
 
 
 def test_withdraw_asks_first_then_withdraws_on_post(client):

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from domain.vocabulary import ApplicationStatus
 from tests.correspondence import build_world, html_part, mails, mails_to, reload, sign_in_as, text_part
 from tests.factories import CandidateFactory, VacancyFactory
-from tests.pages import error_summary, field_error, heading, main_text, page, table_rows, text_of, texts
+from tests.pages import error_summary, heading, main_text, page, text_of, texts
 from webapp.extensions import db
 from webapp.models import Application, ApplicationMessage, Interview, MessageTemplate, Vacancy
 from webapp.services import applications as pipeline

@@ -17,7 +17,6 @@ an applicant's name (blind shortlisting, and less personal data in mailboxes); t
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -31,7 +30,6 @@ from webapp.models.users import COUNCIL_ROLES
 from webapp.services import ServiceError, accounts, blind_shortlisting, outgoing_mail
 from webapp.services.paging import one_page
 
-log = logging.getLogger(__name__)
 
 FEEDBACK_MAX = 1000
 PER_PAGE = 25
@@ -133,8 +131,7 @@ def _mail_candidate(application: Application, kind: str, notice: CandidateNotice
     )
 
 
-def application_changed(application: Application, status: ApplicationStatus, feedback: str = "",
-                        interview: Interview | None = None) -> None:
+def application_changed(application: Application, status: ApplicationStatus, feedback: str = "") -> None:
     """Tell everyone who should hear that ``application`` has just become ``status`` (submitted included).
 
     Called in the transaction that records the change, so the notifications and emails commit with it.
@@ -144,8 +141,8 @@ def application_changed(application: Application, status: ApplicationStatus, fee
         raise ServiceError(f"Feedback must be {FEEDBACK_MAX} characters or fewer.")
     if application.id is None:
         db.session.flush()  # links and notifications point at the application
-    if status == ApplicationStatus.INTERVIEW and interview is None:
-        interview = latest_interview(application)
+    # The interview just booked (services.interviews books it, then moves the application).
+    interview = latest_interview(application) if status == ApplicationStatus.INTERVIEW else None
     candidate = application.candidate
     if status != ApplicationStatus.OFFER_DECLINED:  # the candidate's own decision: nothing to tell them
         notice = _candidate_notice(application, status, interview)
@@ -264,10 +261,8 @@ def mail_message_notices() -> int:
     digest get theirs there). Each person's run commits on its own; returns how many emails were queued."""
     mailed = 0
     for user in _users_with_pending((NEW_MESSAGE,), MailFrequency.IMMEDIATE):
-        if not user.active:
-            continue
         notifications = _claim_pending(user.id, (NEW_MESSAGE,))
-        if notifications:
+        if notifications and user.active:  # a closed account's notices are claimed, never mailed
             threads = len({n.application_id for n in notifications})
             subject = (f"New message about {notifications[0].application.vacancy.title}" if threads == 1
                        else f"New messages about {threads} applications")
@@ -282,8 +277,8 @@ def mail_daily_digests() -> int:
     """Each morning: one email per recruiter who chose a daily digest, with everything since the last one."""
     mailed = 0
     for user in _users_with_pending(None, MailFrequency.DAILY):
-        notifications = _claim_pending(user.id, None) if user.active else []
-        if notifications:
+        notifications = _claim_pending(user.id, None)
+        if notifications and user.active:
             count = len(notifications)
             _mail_batch(user, notifications, f"Your daily summary: {count} update{'' if count == 1 else 's'}",
                         "New applications and messages for your council's vacancies since yesterday's summary.",

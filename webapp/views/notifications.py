@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from webapp.extensions import csrf, db
 from webapp.forms.correspondence import BulkConfirmForm, MailFrequencyForm
