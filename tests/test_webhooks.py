@@ -191,7 +191,10 @@ def test_an_administrator_adds_an_endpoint_sees_the_secret_once_and_sends_a_test
     log = page(client.get(f"/recruit/webhooks/{endpoint.id}"))
     [row] = table_rows(log, "#delivery-log")
     assert row[0].startswith("webhook.test") and row[2] == "Delivered" and row[3] == "1" and row[4] == "HTTP 200"
+    assert client.get(f"/recruit/webhooks/{endpoint.id}?page=2").status_code == 404  # past the last page
+    assert client.get(f"/recruit/webhooks/{endpoint.id}?page=two").status_code == 400
     delivery_id = db.session.scalar(sa.select(WebhookDelivery.id))
+    assert client.get(f"/recruit/webhooks/{endpoint.id}/deliveries/{delivery_id + 1}").status_code == 404
     detail = page(client.get(f"/recruit/webhooks/{endpoint.id}/deliveries/{delivery_id}"))
     assert table_rows(detail, "#attempts")[0][1] == "HTTP 200"
     assert json.loads(detail.select_one("#payload").get_text()) == payload
