@@ -9,21 +9,17 @@ documented 400 or 404 with its message.
 """
 from __future__ import annotations
 
-import hypothesis
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from domain.vocabulary import VacancyStatus
 from tests.factories import OrganisationFactory, VacancyFactory
+from tests.test_api_schemathesis import EXCLUDED, SETTINGS  # the council API's run settings and checks
 from webapp.extensions import db
 
 EXAMPLES = 25
-EXCLUDED = [positive_data_acceptance]
-SETTINGS = dict(deadline=None, database=None, derandomize=True,
-                suppress_health_check=list(HealthCheck), phases=[hypothesis.Phase.generate])
 
 
 @pytest.fixture

@@ -46,6 +46,11 @@ def _plain(status: int, text: str, **headers: str) -> Response:
     return Response(text + "\n", status=status, mimetype="text/plain", headers=headers)
 
 
+def _search_down() -> Response:
+    log.warning("search feed unavailable", exc_info=True)
+    return _plain(503, "Search is not working at the moment. Try again in a few minutes.", **{"Retry-After": "120"})
+
+
 def _feed_response(feed: feeds.JobFeed, kind: str, private: bool = False) -> Response:
     render = feeds.rss if kind == "rss" else feeds.atom
     body = render(feed, request.base_url)
@@ -104,8 +109,7 @@ def jobs_feed(kind: str):
     except feeds.InvalidFeedSearch as invalid:
         return _plain(400, "This search cannot be made into a feed:\n" + "\n".join(invalid.problems.values()))
     except SearchUnavailable:
-        log.warning("search feed unavailable", exc_info=True)
-        return _plain(503, "Search is not working at the moment. Try again in a few minutes.", **{"Retry-After": "120"})
+        return _search_down()
     return _feed_response(feed, kind)
 
 
@@ -130,8 +134,7 @@ def saved_search_feed(saved_search_id: int, token: str, kind: str):
     except feeds.InvalidFeedSearch as invalid:
         return _plain(410, "This saved search can no longer be run:\n" + "\n".join(invalid.problems.values()))
     except SearchUnavailable:
-        log.warning("saved search feed unavailable", exc_info=True)
-        return _plain(503, "Search is not working at the moment. Try again in a few minutes.", **{"Retry-After": "120"})
+        return _search_down()
     return _feed_response(feed, kind, private=True)
 
 
