@@ -67,3 +67,31 @@ def test_the_json_format_writes_one_object_a_line_with_the_request_id(app):
     line = json.loads(formatter.format(record))
     assert line["level"] == "WARNING" and line["name"] == "webapp.services.x"
     assert line["message"] == "index jobs slow" and line["request_id"] == "req-12345678" and line["time"]
+
+
+def test_a_job_queued_by_a_request_logs_with_that_requests_id(app, redis_url, clean_redis, caplog):
+    from rq import Queue
+
+    from tests.factories import VacancyFactory
+    from webapp.extensions import db
+    from webapp.models import OutboxMessage
+    from workers.worker import AppWorker
+
+    app.config.update(TASKS_MODE="rq", REDIS_URL=redis_url)
+    with app.test_request_context("/recruit/vacancies/new", method="POST"):
+        from flask import g
+
+        g.request_id = "req-from-the-page"
+        VacancyFactory()
+        db.session.commit()  # queues the relay on Redis, in this request
+    [job] = Queue("indexing", connection=clean_redis).get_jobs()
+    assert job.meta["request_id"] == "req-from-the-page"
+    assert db.session.query(OutboxMessage).filter(OutboxMessage.delivered_at.is_(None)).count() >= 1  # waiting
+
+    caplog.set_level(logging.INFO)
+    worker = AppWorker([Queue("indexing", connection=clean_redis)], connection=clean_redis)
+    worker.app = app  # this test's app (its database), as the worker's own would be in production
+    worker.perform_job(job, Queue("indexing", connection=clean_redis))  # what the forked work horse runs
+    synced = [r for r in caplog.records if r.name == "webapp.search.sync"]
+    assert synced and {r.request_id for r in synced} == {"req-from-the-page"}
+    assert web_logging.current_request_id() is None  # bound only while the job ran

@@ -12,7 +12,7 @@ import logging
 import time
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from redis import Redis
 from rq import Queue, Retry
 from rq.utils import import_attribute
@@ -79,6 +79,8 @@ def enqueue(
             failure_ttl=FAILURE_TTL,
             retry=Retry(max=retries, interval=RETRY_INTERVALS[:max(retries, 1)]) if retries else None,
             description=description or task,
+            # The request's id (set by webapp.web.logging) rides with the job, so the worker's lines carry it.
+            meta={"request_id": g.get("request_id")} if has_request_context() else None,
         )
         outcome = "ok"
         return job

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rq import Worker
 
 from webapp.extensions import db
+from webapp.web.logging import request_id_of
 from workers.tasks import worker_app
 
 
@@ -19,5 +20,5 @@ class AppWorker(Worker):
         return super().execute_job(job, queue)
 
     def perform_job(self, job, queue):
-        with self.app.app_context():
+        with self.app.app_context(), request_id_of(job.meta.get("request_id")):
             return super().perform_job(job, queue)

@@ -13,6 +13,9 @@ import re
 import sys
 import time
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
 
 from flask import Flask, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
@@ -27,14 +30,31 @@ FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"
 
 access_log = logging.getLogger("cswjobs.access")
+# A background job's lines carry the id of the request that queued it (webapp.dispatch puts it in the job's
+# meta, workers.worker binds it here), so one id follows a user's action from the page to the worker.
+_job_request_id: ContextVar[str | None] = ContextVar("cswjobs_job_request_id", default=None)
+
+
+def current_request_id() -> str | None:
+    return g.get("request_id") if has_request_context() else _job_request_id.get()
+
+
+@contextmanager
+def request_id_of(request_id: str | None) -> Iterator[None]:
+    """Log as part of this request (a job queued by it) until the block ends."""
+    token = _job_request_id.set(request_id)
+    try:
+        yield
+    finally:
+        _job_request_id.reset(token)
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds the current request's id (or None outside a request) to every record."""
+    """Adds the current request's id (or None outside a request and its jobs) to every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = g.get("request_id") if has_request_context() else None
+            record.request_id = current_request_id()
         return True
 
 
