@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from domain.geography import LONDON_BOROUGHS
+from domain.safer_recruitment import incomplete_sections
 from domain.vocabulary import (
     ApplicationStatus,
     ApplyMethod,
@@ -29,6 +30,7 @@ from webapp.models import (
     User,
     Vacancy,
 )
+from webapp.services import application_forms
 from webapp.services.passwords import verify_password
 from domain.vocabulary import is_valid_history
 from webapp.cli.seed import seed_command
@@ -310,3 +312,14 @@ def _empty_database() -> None:
     db.session.commit()
     db.session.close()
     _empty_all_tables()
+
+
+def test_demo_applications_carry_a_complete_safer_recruitment_form_and_two_referees(demo):
+    for application in db.session.scalars(sa.select(Application)):
+        answers = {**application.answers, "referees": application_forms.referees_as_answers(application.referees),
+                   "referee_consent": True}
+        assert incomplete_sections(answers, application.submitted_at.date()) == [], application.id
+        assert [(r.position, r.current_employer) for r in application.referees] == [(1, True), (2, False)]
+        references_in = application.status in (ApplicationStatus.OFFERED, ApplicationStatus.HIRED,
+                                                ApplicationStatus.OFFER_DECLINED)
+        assert all((r.received_at is not None) == references_in for r in application.referees)

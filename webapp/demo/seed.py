@@ -27,6 +27,7 @@ from domain.vocabulary import (
     WorkingPattern,
 )
 from webapp.demo import words
+from webapp.demo.application_forms import fill_demo_form
 from webapp.demo.councils import council_terms, ensure_councils
 from webapp.demo.equality import seed_demo_answers
 from webapp.demo.funnel import roll_up_demo, seed_funnel
@@ -368,6 +369,7 @@ def _demo_applications(
                 years=candidate.profile.years_qualified or 1, area=vacancy.service_area.label.lower()),
             created_at=submitted_at, updated_at=times[-1],
         )
+        fill_demo_form(number, application, candidate, recruiter)
         previous: ApplicationStatus | None = None
         for status, when in zip(path, times):
             actor = candidate if status in (ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN) else recruiter
