@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Once the embedded default's key, published in this repository: refused everywhere, so no instance
@@ -382,6 +383,14 @@ def check_production(settings: Mapping[str, Any]) -> None:
     if settings.get("WEBHOOKS_ALLOW_LOCAL_HTTP"):
         raise SettingsError(f"Production refuses webhook endpoints on this machine or over plain http: remove "
                             f"{PREFIX}WEBHOOKS_ALLOW_LOCAL_HTTP.")
+    # Plain http only on this machine (make run-full): anywhere else, sessions and links would cross the
+    # network readable by anyone on the path.
+    site = urlsplit(settings["SITE_URL"])
+    on_this_machine = site.hostname in {"127.0.0.1", "localhost", "::1"}
+    if site.scheme != "https" and not on_this_machine:
+        raise SettingsError(f"Production serves people over HTTPS: set {PREFIX}SITE_URL to the https:// address.")
+    if not settings["SESSION_COOKIE_SECURE"] and not on_this_machine:
+        raise SettingsError(f"Production sends sign-in cookies over HTTPS only: remove {PREFIX}SECURE_COOKIES=false.")
     token = settings.get("METRICS_TOKEN")
     if token and len(token) < 24:
         raise SettingsError(f"{PREFIX}METRICS_TOKEN is too short: use at least 24 random characters.")

@@ -87,10 +87,20 @@ def test_production_starts_with_everything_it_needs(tmp_path):
     ({"CSWJOBS_TRUSTED_HOSTS": ""}, "CSWJOBS_TRUSTED_HOSTS"),
     ({"CSWJOBS_TRUSTED_HOSTS": "https://jobs.example.org/"}, "CSWJOBS_TRUSTED_HOSTS"),
     ({"CSWJOBS_METRICS_TOKEN": "short"}, "CSWJOBS_METRICS_TOKEN"),
+    ({"CSWJOBS_SITE_URL": "http://jobs.example.org"}, "CSWJOBS_SITE_URL"),
+    ({"CSWJOBS_SITE_URL": "https://jobs.example.org", "CSWJOBS_SECURE_COOKIES": "false"}, "CSWJOBS_SECURE_COOKIES"),
 ])
 def test_production_refuses_each_unsafe_setting_naming_its_variable(tmp_path, changes, variable):
     with pytest.raises(SettingsError, match=variable), production_app(tmp_path, **changes):
         pass
+
+
+def test_production_over_plain_http_only_on_this_machine(tmp_path):
+    for site in ("http://127.0.0.1:5000", "http://localhost:8000"):
+        with production_app(tmp_path, CSWJOBS_SITE_URL=site, CSWJOBS_SECURE_COOKIES="false") as app:
+            assert not app.config["SESSION_COOKIE_SECURE"]  # make run-full: http on the loopback address
+    with production_app(tmp_path, CSWJOBS_SITE_URL="https://jobs.example.org") as app:
+        assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 
 
 def test_production_makes_the_operator_say_how_many_proxies_are_in_front(tmp_path):
