@@ -244,6 +244,10 @@ def attempt(session: Session, delivery: WebhookDelivery, now: dt.datetime) -> bo
 
 
 def _count(session: Session, endpoint: WebhookEndpoint, ok: bool, now: dt.datetime) -> None:
+    """Keep the endpoint's run of failures, and turn it off when the run is long enough."""
+    # Read again, locked (PostgreSQL) until this attempt commits: workers sending to one endpoint at once
+    # must not lose each other's counts.
+    session.refresh(endpoint, with_for_update=True)
     if ok:
         endpoint.consecutive_failures = 0
         endpoint.failing_since = None
