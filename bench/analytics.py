@@ -55,6 +55,17 @@ def _postgres_database(server_url: str, name: str) -> str:
     return server.set(database=name).render_as_string(hide_password=False)
 
 
+def fresh_database(database: str, folder: Path, name: str, target: str) -> str:
+    """A new, empty database's URL: a SQLite file in ``folder``, or database ``name`` (made afresh) on
+    the PostgreSQL server CSWJOBS_DATABASE_URL names (`make <target>` sets it)."""
+    server = os.environ.get("CSWJOBS_DATABASE_URL", "")
+    if database == "sqlite":
+        return f"sqlite:///{folder / 'bench.sqlite3'}"
+    if server.startswith("postgresql"):
+        return _postgres_database(server, name)
+    raise SystemExit(f"bench: set CSWJOBS_DATABASE_URL to a PostgreSQL server (make {target} does).")
+
+
 def _drop_postgres_database(server_url: str, name: str) -> None:
     import sqlalchemy as sa
 
@@ -234,12 +245,7 @@ def run_one(database: str, visitors_per_day: int, vacancies_per_council: int, qu
         folder = Path(tmp)
         server = os.environ.get("CSWJOBS_DATABASE_URL", "")
         name = f"bench_analytics_{os.getpid()}"
-        if database == "sqlite":
-            url = f"sqlite:///{folder / 'bench.sqlite3'}"
-        elif server.startswith("postgresql"):
-            url = _postgres_database(server, name)
-        else:
-            raise SystemExit("bench: set CSWJOBS_DATABASE_URL to a PostgreSQL server (make bench-analytics does).")
+        url = fresh_database(database, folder, name, "bench-analytics")
         app = _app(url, folder)
         try:
             with app.app_context():

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bench.alerts import saved_query_strings
-from bench.analytics import _drop_postgres_database, _postgres_database
+from bench.analytics import _drop_postgres_database, fresh_database
 from bench.search import log, percentile
 
 CLOSING = (dt.date.today() + dt.timedelta(days=60)).isoformat()
@@ -131,12 +131,7 @@ def run_one(database: str, size: int, requests: int, csv_rows: int, seed: int) -
         folder = Path(tmp)
         server = os.environ.get("CSWJOBS_DATABASE_URL", "")
         name = f"bench_api_{os.getpid()}"
-        if database == "sqlite":
-            url = f"sqlite:///{folder / 'bench.sqlite3'}"
-        elif server.startswith("postgresql"):
-            url = _postgres_database(server, name)
-        else:
-            raise SystemExit("bench: set CSWJOBS_DATABASE_URL to a PostgreSQL server (make bench-api does).")
+        url = fresh_database(database, folder, name, "bench-api")
         redis_url = _redis_url()
         app = _app(url, folder, redis_url)
         try:
