@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import socket
+import uuid
 
 from flask_login.utils import _create_identifier
 
@@ -24,3 +26,17 @@ def csrf_token(html: str) -> str:
     )
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def free_port() -> int:
+    """A free port on 127.0.0.1 below Linux's ephemeral range (32768+), where the kernel never hands it to an
+    outgoing connection first; for a server a test starts itself."""
+    for _ in range(500):
+        port = 20000 + uuid.uuid4().int % 12000
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port between 20000 and 32000")

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -25,24 +24,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import RecruiterFactory, VacancyFactory
+from tests.helpers import free_port
 from webapp import create_app
 from webapp.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 STOP_WITHIN = 30  # seconds from Ctrl-C to every process gone
-
-
-def free_port() -> int:
-    """A free port below Linux's ephemeral range (32768+), where outgoing connections never take it first."""
-    for _ in range(200):
-        port = 20000 + uuid.uuid4().int % 12000
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port")
 
 
 @pytest.fixture

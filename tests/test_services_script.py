@@ -7,10 +7,11 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ROOT / "scripts" / "services"
@@ -33,16 +34,10 @@ def test_starting_the_running_test_profile_changes_nothing():
 
 
 def free_ports(count: int) -> list[int]:
-    ports = []
+    ports: set[int] = set()
     while len(ports) < count:
-        port = 20000 + uuid.uuid4().int % 12000
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        ports.append(port)
-    return ports
+        ports.add(free_port())
+    return sorted(ports)
 
 
 def port_free(port: int) -> bool:
