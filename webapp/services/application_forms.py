@@ -18,7 +18,6 @@ from sqlalchemy.orm import selectinload
 from domain import safer_recruitment as form_rules
 from domain.funnel import FunnelStep
 from domain.safer_recruitment import Answers, Problems
-from domain.vocabulary import ApplyMethod, UserRole
 from webapp.extensions import db
 from webapp.models import Application, ApplicationDraft, Referee, User, Vacancy
 from webapp.services import NotAllowed, ServiceError
@@ -60,18 +59,6 @@ PAGE_SECTIONS: dict[str, tuple[Callable[[Answers, dt.date], tuple[Answers, Probl
 
 
 # --- starting and finding drafts ---------------------------------------------------------------------------
-
-def check_can_apply(candidate: User, vacancy: Vacancy, today: dt.date) -> None:
-    """Why this person may not apply for this job now (NotAllowed or ServiceError), or nothing."""
-    if candidate.role != UserRole.CANDIDATE:
-        raise NotAllowed("Only social workers can apply for jobs.")
-    if not vacancy.is_live_on(today):
-        raise ServiceError("This job is no longer open for applications.")
-    if vacancy.apply_method != ApplyMethod.IN_PLATFORM:
-        raise ServiceError("Apply for this job on the council's own website.")
-    if application_service.existing_application(candidate, vacancy) is not None:
-        raise ServiceError("You have already applied for this job.")
-
 
 def draft_for_vacancy(candidate: User, vacancy: Vacancy) -> ApplicationDraft | None:
     return db.session.scalar(sa.select(ApplicationDraft).where(ApplicationDraft.candidate_id == candidate.id,
@@ -126,7 +113,7 @@ def starting_answers(candidate: User) -> Answers:
 
 def start(candidate: User, vacancy: Vacancy, today: dt.date) -> tuple[ApplicationDraft, bool]:
     """The candidate's draft for this job, started if need be; True if it was started now."""
-    check_can_apply(candidate, vacancy, today)
+    application_service.check_can_apply(candidate, vacancy, today)
     draft = draft_for_vacancy(candidate, vacancy)
     if draft is not None:
         return draft, False

@@ -50,24 +50,30 @@ def existing_application(candidate: User, vacancy: Vacancy) -> Application | Non
     )
 
 
-def submit(candidate: User, vacancy: Vacancy, supporting_statement: str, today: dt.date | None = None,
-           answers: dict | None = None) -> Application:
-    """Send an application. ``answers`` is the safer-recruitment form (webapp.services.application_forms
-    checks it and adds the referees); the supporting statement is also kept on its own column."""
-    today = today or dt.date.today()
+def check_can_apply(candidate: User, vacancy: Vacancy, today: dt.date) -> None:
+    """Why this person may not apply for this job now (NotAllowed or ServiceError), or nothing: checked when
+    the application form is started (services.application_forms) and again when it is sent."""
     if candidate.role != UserRole.CANDIDATE:
         raise NotAllowed("Only social workers can apply for jobs.")
     if not vacancy.is_live_on(today):
         raise ServiceError("This job is no longer open for applications.")
     if vacancy.apply_method != ApplyMethod.IN_PLATFORM:
         raise ServiceError("Apply for this job on the council's own website.")
+    if existing_application(candidate, vacancy) is not None:
+        raise ServiceError("You have already applied for this job.")
+
+
+def submit(candidate: User, vacancy: Vacancy, supporting_statement: str, today: dt.date | None = None,
+           answers: dict | None = None) -> Application:
+    """Send an application. ``answers`` is the safer-recruitment form (webapp.services.application_forms
+    checks it and adds the referees); the supporting statement is also kept on its own column."""
+    today = today or dt.date.today()
+    check_can_apply(candidate, vacancy, today)
     statement = (supporting_statement or "").strip()
     if not statement:
         raise ServiceError("Enter your supporting statement.")
     if len(statement) > SUPPORTING_STATEMENT_MAX:
         raise ServiceError(f"Supporting statement must be {SUPPORTING_STATEMENT_MAX} characters or fewer.")
-    if existing_application(candidate, vacancy) is not None:
-        raise ServiceError("You have already applied for this job.")
     application = Application(vacancy=vacancy, candidate=candidate, supporting_statement=statement,
                               status=ApplicationStatus.SUBMITTED, answers=answers)
     application.events.append(ApplicationEvent(from_status=None, to_status=ApplicationStatus.SUBMITTED,
