@@ -8,7 +8,7 @@ export FLASK_APP := webapp:create_app
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run run-full test install install-dev services services-install services-stop assets clean bench-search eval-matching bench-matching bench-alerts
+.PHONY: run run-full test install install-dev services services-install services-stop assets clean bench-search eval-matching bench-matching bench-alerts bench-feeds
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
@@ -81,6 +81,11 @@ bench-alerts:
 	@$(MAKE) --no-print-directory install-dev >&2
 	@scripts/services start test >&2
 	@eval "$$(scripts/services env test)"; $(PY) -m bench.alerts --size $${SIZE:-10000} --candidates $${CANDIDATES:-200} --searches $${SEARCHES:-3}
+
+## bench-feeds: sitemap, aggregator feed, RSS/Atom, public councils list and the DWP export over 60k vacancies (JSON)
+bench-feeds:
+	@$(MAKE) --no-print-directory install-dev >&2
+	@$(PY) -m bench.feeds --size $${SIZE:-60000}
 
 ## eval-matching: nDCG@10 and recall@50 of keyword, semantic and hybrid matching on a generated labelled set (JSON)
 eval-matching:
