@@ -163,7 +163,8 @@ def list_vacancies(query: dict[str, Any]):
 @council_key_required
 @blp.doc(operationId="createVacancy")
 @blp.arguments(VacancyInSchema)
-@blp.response(201, VacancyOutSchema, description="Created: the vacancy, its id and its page's address (Location)")
+@blp.response(201, VacancyOutSchema, description="Created: the vacancy, its id and its page's address",
+              headers={"Location": {"description": "The vacancy's address in this API", "schema": {"type": "string"}}})
 @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False, "schema": {
     "type": "string", "minLength": 1, "maxLength": 255},
     "description": "Send the same key again with the same body to get the first answer back, not a second vacancy"}],
