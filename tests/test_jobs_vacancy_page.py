@@ -70,6 +70,7 @@ def test_the_job_page_shows_everything_about_the_job(client, vacancy):
     job, promise, offer = summary_lists(soup)
     assert job["Salary"] == "£42,000 to £48,000 a year"
     assert job["Reference"] == "CAM-123"
+    assert job["Office"] == "5 Pancras Square, N1C 4AG"  # the address its structured data gives
     assert job["Service area"] == "Child protection" and job["Contract"] == "Permanent"
     assert promise == {
         "Caseload": "Up to 16 children",
@@ -157,6 +158,8 @@ def test_a_job_at_another_office_gives_that_address_and_a_council_logo_of_its_ow
     data = json_ld(client.get(page_url(vacancy)).text)
     address = data["jobLocation"]["address"]
     assert (address["streetAddress"], address["postalCode"]) == ("Crowndale Centre, 218 Eversholt Street", "NW1 1BD")
+    assert summary_lists(page(client.get(page_url(vacancy))))[0]["Office"] == \
+        "Crowndale Centre, 218 Eversholt Street, NW1 1BD"
     assert data["hiringOrganization"] == {"@type": "Organization", "name": "Camden",
                                           "url": "http://localhost/councils/camden",
                                           "logo": "https://www.camden.gov.uk/logo.png"}
