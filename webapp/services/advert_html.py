@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from itertools import groupby
 
 import nh3
 from markupsafe import Markup, escape
@@ -126,22 +127,11 @@ def text_as_html(text: str | None, paragraph_class: str = "", list_class: str = 
     blocks: list[str] = []
     for block in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n")):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
-        run: list[str] = []
-        run_is_list = False
-
-        def flush() -> None:
-            if run:
-                blocks.append(ul_open + "".join(f"<li>{escape(item)}</li>" for item in run) + "</ul>" if run_is_list
-                              else p_open + str(Markup("<br>").join(escape(line) for line in run)) + "</p>")
-                run.clear()
-
-        for line in lines:
-            is_bullet = bool(_BULLET.match(line))
-            if run and is_bullet != run_is_list:
-                flush()
-            run_is_list = is_bullet
-            run.append(_BULLET.sub("", line) if is_bullet else line)
-        flush()
+        for is_list, run in groupby(lines, key=lambda line: bool(_BULLET.match(line))):
+            if is_list:
+                blocks.append(ul_open + "".join(f"<li>{escape(_BULLET.sub('', item))}</li>" for item in run) + "</ul>")
+            else:
+                blocks.append(p_open + str(Markup("<br>").join(escape(line) for line in run)) + "</p>")
     return Markup("".join(blocks))
 
 

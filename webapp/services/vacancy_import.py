@@ -177,7 +177,7 @@ def import_vacancies_csv(actor: User, data: bytes, today: dt.date | None = None)
             if len(cells) != len(header):
                 problems.append(RowProblem(line, "row", f"has {len(cells)} cells but the header has {len(header)}"))
                 continue
-            row_problems, checked_row = _check_row(dict(zip(header, cells)), organisation, line, taken, seen, today)
+            row_problems, checked_row = _check_row(dict(zip(header, cells, strict=True)), organisation, line, taken, seen, today)
             problems += row_problems
             if checked_row is not None:
                 checked.append(checked_row)
@@ -190,7 +190,7 @@ def import_vacancies_csv(actor: User, data: bytes, today: dt.date | None = None)
 
     made = vacancy_service.create_vacancies(actor, [clean for clean, _ in checked])
     live = 0
-    for vacancy, (_, going_live) in zip(made, checked):
+    for vacancy, (_, going_live) in zip(made, checked, strict=True):
         if going_live:
             vacancy_service.publish(actor, vacancy, today=today)
             live += 1
