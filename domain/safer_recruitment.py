@@ -114,7 +114,7 @@ def _phone(data: Answers, name: str, problems: Problems, missing: str) -> str:
     value = _text(data, name)
     if not value:
         problems[name] = missing
-    elif not PHONE_RE.match(value) or sum(c.isdigit() for c in value) < 7:
+    elif not PHONE_RE.match(value) or sum(c.isdecimal() for c in value) < 7:
         problems[name] = "Enter a telephone number, like 020 7946 0000 or 07700 900 982"
     return value
 
@@ -150,7 +150,7 @@ def _month(data: Answers, prefix: str, problems: Problems, what: str, today: dt.
     if not month_raw and not year_raw:
         problems[key] = f"Enter the {what}"
         return None
-    if not month_raw.isdigit() or not year_raw.isdigit() or len(year_raw) != 4:
+    if not month_raw.isdecimal() or not year_raw.isdecimal() or len(month_raw) > 2 or len(year_raw) != 4:
         problems[key] = f"The {what} must be a real month and year, like 03 2019"
         return None
     month, year = int(month_raw), int(year_raw)
@@ -172,7 +172,7 @@ def _date(data: Answers, prefix: str, problems: Problems, what: str, today: dt.d
         return None
     try:
         day = dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
+    except (ValueError, OverflowError):  # not numbers, not a real day, or a year beyond any calendar
         problems[key] = f"The {what} must be a real date, like 27 3 2025"
         return None
     if day > today:
@@ -218,6 +218,8 @@ def check_registration(data: Answers, today: dt.date) -> tuple[Answers, Problems
         else:
             try:
                 clean["number"] = normalise_swe_number(raw)
+                if not clean["number"].isascii():  # the shared pattern's \d also matches other scripts' digits
+                    raise ValueError(raw)
             except ValueError:
                 problems["number"] = ("Enter your Social Work England registration number in the right format: "
                                       "SW followed by numbers, like SW123456")
@@ -237,7 +239,7 @@ def check_qualification(data: Answers, today: dt.date) -> tuple[Answers, Problem
     year = _text(data, "year")
     if not year:
         problems["year"] = "Enter the year you were awarded it"
-    elif not (year.isdigit() and len(year) == 4 and EARLIEST_YEAR <= int(year) <= today.year):
+    elif not (year.isdecimal() and len(year) == 4 and EARLIEST_YEAR <= int(year) <= today.year):
         problems["year"] = f"The year awarded must be a real year, {today.year} or before, like 2018"
     else:
         clean["year"] = int(year)
