@@ -289,7 +289,7 @@ def test_a_long_list_names_the_newest_and_links_to_the_rest(app, camden, sam, mo
     assert "Fostering: 3 new jobs" in text
     assert "Fostering social worker 2" in text and "Fostering social worker 1" in text
     assert "Fostering social worker 0" not in text and "…and 1 more." in text
-    assert "See the newest jobs for this search: http://127.0.0.1:5000/jobs?q=fostering&sort=newest" in text
+    assert "See the newest jobs for this search: http://localhost/jobs?q=fostering&sort=newest" in text  # SITE_URL
 
 
 def test_flask_alerts_send_runs_what_is_due(app, camden, sam):

@@ -50,7 +50,7 @@ def _sign_in_limit() -> str:
 
 
 def _account_limit() -> str:
-    return current_app.config.get("ACCOUNT_RATE_LIMIT", "10 per minute")
+    return current_app.config["ACCOUNT_RATE_LIMIT"]
 
 
 # Two limits on every form that names an account: per address (one machine trying many accounts)
