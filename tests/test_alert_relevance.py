@@ -103,8 +103,8 @@ def test_answers_outlive_the_search_and_reach_the_programme_team_only(client, ma
     db.session.commit()
     soup = page(client.get("/insights"))
     rows = {row[0]: row[1:] for row in table_rows(soup, "#table-alert_relevance")}
-    assert rows["Once a day"] == ["2", "1", "1", "50.0"]
-    assert rows["As soon as they are posted"] == ["0", "0", "0", "–"]
+    assert rows["Daily"] == ["2", "1", "1", "50.0"]
+    assert rows["Instant"] == ["0", "0", "0", "–"]
     assert rows["All alerts"] == ["2", "1", "1", "50.0"]
     lines = list(csv.reader(io.StringIO(client.get("/insights/alert_relevance.csv").get_data(as_text=True))))
     assert lines[0] == ["Alerts sent", "Answers", "Relevant", "Not relevant", "Relevant (%)"]

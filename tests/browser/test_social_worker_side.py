@@ -142,3 +142,31 @@ def test_the_social_workers_side(live_app, scene, browser, size):
     with live_app.app_context():
         assert db.session.scalar(sa.select(CandidateProfile.discoverable).where(CandidateProfile.user_id == scene["ada"]))
     context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_programme_team_reads_the_answers_on_insights(live_app, scene, browser, size):
+    """One "yes" to one job (given here too, and perhaps above: still one answer) on the programme's insights."""
+    with live_app.app_context():
+        if db.session.scalar(sa.select(User).where(User.email == "lead@london.example")) is None:
+            db.session.add(User(email="lead@london.example", full_name="Lee Lead", role=UserRole.PROGRAMME_LEAD,
+                                password_hash=hash_password(PASSWORD)))
+            db.session.commit()
+    viewport = PHONE if size == "phone" else DESKTOP
+    context = browser.new_context(viewport=viewport, is_mobile=size == "phone", has_touch=size == "phone")
+    page = context.new_page()
+    base = live_app.config["LIVE_URL"]
+    page.goto(base + scene["relevance_path"])
+    page.get_by_role("button", name="Yes, it was relevant").click()
+    page.goto(f"{base}/sign-in")
+    page.fill("#email", "lead@london.example")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{base}/insights")
+    table = page.locator("#table-alert_relevance")
+    expect(table.locator("tr", has_text="Daily")).to_contain_text("100.0")
+    expect(table.locator("tr", has_text="All alerts")).to_contain_text("1")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    table.screenshot(path=str(SCREENSHOTS / f"sws-{size}-7-insights-alert-relevance.png"))
+    fits_the_screen(page, viewport["width"])
+    context.close()

@@ -507,7 +507,8 @@ def alert_relevance_table(scope: Scope) -> Table:
     counts = alert_relevance.counts_by_frequency(scope.start, scope.end, _vacancy_filters(scope))
     rows = []
     for label, relevant, not_relevant in [
-        *((f.label, counts[f].relevant, counts[f].not_relevant) for f in AlertFrequency),
+        # "Instant", "Daily", "Weekly": the frequency's own word (its label is a sentence, too long for a table).
+        *((f.value.capitalize(), counts[f].relevant, counts[f].not_relevant) for f in AlertFrequency),
         ("All alerts", sum(c.relevant for c in counts.values()), sum(c.not_relevant for c in counts.values())),
     ]:
         answers = relevant + not_relevant
