@@ -23,7 +23,6 @@ from webapp.services.paging import one_page
 
 IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)  # a retry a day later is a new request, as Stripe's are
 IDEMPOTENCY_KEY_MAX = 255
-PER_PAGE_MAX = 100
 # What a council's system may leave out: the answers the form starts with.
 DEFAULTS: dict[str, Any] = {
     "fte": "1.0",
@@ -34,7 +33,6 @@ DEFAULTS: dict[str, Any] = {
     "funded_development": False,
     "development_details": "",
 }
-STATES = ("draft", "live", "closed")
 
 
 class ReferenceTaken(ServiceError):
@@ -109,15 +107,6 @@ def state_of(vacancy: Vacancy, today: dt.date | None = None) -> str:
     return "live" if vacancy.is_live_on(today) else "closed"
 
 
-def _state_filter(state: str, today: dt.date) -> sa.ColumnElement[bool]:
-    if state == "draft":
-        return Vacancy.status == VacancyStatus.DRAFT
-    if state == "live":
-        return sa.and_(Vacancy.status == VacancyStatus.LIVE, Vacancy.closing_date >= today)
-    return sa.or_(Vacancy.status == VacancyStatus.CLOSED,
-                  sa.and_(Vacancy.status == VacancyStatus.LIVE, Vacancy.closing_date < today))
-
-
 @dataclass(frozen=True)
 class VacancyList:
     items: list[Vacancy]
@@ -135,7 +124,7 @@ def list_vacancies(key: ApiKey, *, state: str | None = None, updated_since: dt.d
     today = today or dt.date.today()
     where = [Vacancy.organisation_id == key.organisation_id, Vacancy.deleted_at.is_(None)]
     if state is not None:
-        where.append(_state_filter(state, today))
+        where.append(vacancy_service.state_filter(state, today))
     if updated_since is not None:
         where.append(Vacancy.updated_at >= updated_since)
     if external_reference is not None:

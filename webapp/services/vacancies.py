@@ -569,7 +569,8 @@ def display_status(vacancy: Vacancy, today: dt.date | None = None) -> tuple[str,
     return "Closed", "govuk-tag--red"
 
 
-def _tab_filter(tab: str, today: dt.date) -> sa.ColumnElement[bool]:
+def state_filter(tab: str, today: dt.date) -> sa.ColumnElement[bool]:
+    """live (published, closing date not passed), draft, or closed (by hand or past its closing date)."""
     if tab == "live":
         return sa.and_(Vacancy.status == VacancyStatus.LIVE, Vacancy.closing_date >= today)
     if tab == "draft":
@@ -583,7 +584,7 @@ def tab_counts(organisation_id: int, today: dt.date | None = None) -> dict[str, 
     return {
         tab: db.session.scalar(
             sa.select(sa.func.count()).select_from(Vacancy)
-            .where(Vacancy.organisation_id == organisation_id, _tab_filter(tab, today))
+            .where(Vacancy.organisation_id == organisation_id, state_filter(tab, today))
         ) or 0
         for tab in TABS
     }
@@ -624,7 +625,7 @@ def vacancies_for(organisation_id: int, tab: str, page: int = 1, today: dt.date 
     if tab not in TABS:
         raise ServiceError("Choose live, draft or closed vacancies.")
     today = today or dt.date.today()
-    where = sa.and_(Vacancy.organisation_id == organisation_id, _tab_filter(tab, today))
+    where = sa.and_(Vacancy.organisation_id == organisation_id, state_filter(tab, today))
     order = {
         "live": (Vacancy.closing_date.asc(), Vacancy.id.asc()),
         "draft": (Vacancy.updated_at.desc(), Vacancy.id.desc()),
