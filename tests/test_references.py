@@ -133,6 +133,9 @@ def test_requesting_emails_each_referee_a_link_and_is_audited(signed_in, shortli
     link = link_in(message)
     assert rita.token_hash not in link  # only the hash is kept, never the link
     assert len(mail_to(mail_folder, "pat@kent.example")) == 1
+    told = [m for m in mail_to(mail_folder, "sam@example.org") if "referees" in m["Subject"]]
+    assert [m["Subject"] for m in told] == ["Croydon has asked your referees for references"]
+    assert "emailed Rita Manager and Pat Tutor" in told[0].get_body(("plain",)).get_content()
     assert actions().count("reference.requested") == 2
     soup = page(signed_in.get(f"/recruit/applications/{shortlisted.id}"))
     assert "Requested" in text_of(soup, "#referee-1 + .govuk-summary-list")

@@ -121,7 +121,25 @@ def request_references(recruiter: User, application: Application, now: dt.dateti
         audit.record(recruiter, "reference.requested", referee, organisation_id=application.vacancy.organisation_id,
                      application_id=application.id)
         _queue_link_mail(referee, reminder=False, now=now)
+    _tell_the_applicant(application, referees)
     return referees
+
+
+def _tell_the_applicant(application: Application, referees: list[Referee]) -> None:
+    """The social worker hears that their referees are being asked, so they can warn them to expect it."""
+    council = application.vacancy.organisation.name
+    names = " and ".join(r.name for r in referees)
+    queue_mail(
+        application.candidate, f"{council} has asked your referees for references", "notice",
+        kind="references_requested", heading="Your referees have been asked for references",
+        paragraphs=[f"{council} has emailed {names} to ask for a reference for your application for "
+                    f"{application.vacancy.title}.",
+                    "You may want to let them know to expect it. The link in their email works for "
+                    f"{current_app.config['REFERENCE_LINK_DAYS']} days, and they will be reminded if they do not "
+                    "answer.",
+                    "You do not need to do anything else."],
+        link=absolute_url("account.applications"), link_text="See your applications",
+    )
 
 
 # --- links -----------------------------------------------------------------------------------------------
