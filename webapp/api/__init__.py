@@ -125,7 +125,7 @@ def browsable_docs():
 
 def blueprints() -> list[tuple[Any, str]]:
     """Every API blueprint and where it lives: the one list to add to."""
-    # Imported here, not at the top: the route modules import this package (document_problems, api).
+    # Imported here, not at the top: the route modules import this package (document_problems, KEY_HEADER).
     from webapp.api import public, vacancies  # noqa: PLC0415
     return [
         (vacancies.blp, f"{PREFIX}/vacancies"),

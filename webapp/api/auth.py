@@ -7,12 +7,11 @@ from typing import Callable
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 
+from webapp.api import KEY_HEADER
 from webapp.extensions import db
 from webapp.models import ApiKey
 from webapp.services import api_keys
 from webapp.web.problems import Problem
-
-KEY_HEADER = "X-Api-Key"
 
 
 def presented_key() -> str | None:
