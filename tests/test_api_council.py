@@ -353,3 +353,21 @@ def test_editing_in_the_site_keeps_the_councils_html_until_its_text_changes(clie
     changed = vacancy_service.update_vacancy(recruiter, vacancy, {**values, "title": "Renamed",
                                                                   "description": "Plain words now."})
     assert set(changed) == {"description", "description_html"} and vacancy.description_html is None
+
+
+def test_removing_through_the_api_takes_the_job_out_of_the_feeds_and_the_sitemap(client, key):
+    import xml.etree.ElementTree as ET  # noqa: PLC0415  (only this test reads the XML)
+
+    created = call(client, "POST", URL, key, advert(status="live")).get_json()
+    job_url = created["url"]
+
+    def listed() -> tuple[bool, bool]:
+        feed = ET.fromstring(client.get("/feeds/jobs.rss").data)
+        sitemap = ET.fromstring(client.get("/sitemap.xml").data)
+        in_feed = job_url in [link.text for link in feed.iter("link")]
+        in_sitemap = job_url in [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+        return in_feed, in_sitemap
+
+    assert listed() == (True, True)
+    assert call(client, "DELETE", f"{URL}/{created['id']}", key).status_code == 204
+    assert listed() == (False, False)
