@@ -134,3 +134,15 @@ def test_switching_on_is_for_a_social_worker_with_a_profile(client, people, camd
     sign_in_as(client, newcomer)
     response = client.post("/account/profile/switch-on", data={"csrf_token": token})
     assert response.status_code == 400 and "Create your profile first." in page(response).get_text()
+
+
+def test_ticking_let_recruiters_find_me_again_also_ends_the_switch_off(app, people):
+    from webapp.services import profiles
+
+    away = people["away"]
+    profile_visits.warn_and_switch_off(NOW)
+    profile_visits.warn_and_switch_off(NOW + TWO_WEEKS)
+    profiles.update_profile(reload(away).user, {"discoverable": True})
+    db.session.commit()
+    fresh = reload(away)
+    assert (fresh.discoverable, fresh.switched_off_at, fresh.switch_off_warned_at) == (True, None, None)

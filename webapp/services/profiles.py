@@ -185,6 +185,9 @@ def update_profile(user: User, values: dict[str, Any]) -> list[str]:
     changed = [field for field, value in cleaned.items() if getattr(profile, field) != value or created]
     for field in changed:
         setattr(profile, field, cleaned[field])
+    if "discoverable" in changed and profile.discoverable:
+        # Findable again by their own choice: whatever the absence check did or warned of is over.
+        profile.switched_off_at = profile.switch_off_warned_at = None
     if changed:
         db.session.flush()
         audit.record(user, "profile.created" if created else "profile.updated", profile, fields=sorted(changed))
