@@ -224,3 +224,21 @@ def test_every_demo_council_has_an_office_address_for_job_postings(client, app):
     for council in councils:
         office = council["office"]
         assert office["street_address"] and outcode_of(office["postcode"]), council["slug"]
+
+
+class TestOnElasticsearch:
+    """The same search through the full stack's engine: the API answers alike whichever engine runs."""
+
+    @pytest.fixture
+    def app_overrides(self, elasticsearch_url, es_prefix):
+        return {"SEARCH_URL": elasticsearch_url, "SEARCH_INDEX_PREFIX": es_prefix}
+
+    def test_search_filters_sorts_facets_and_distance(self, client, jobs):
+        body = client.get("/api/v1/jobs?q=social+worker&sort=salary").get_json()
+        assert ids(body) == [jobs["assessment"].id, jobs["fostering"].id]
+        assert {"value": "camden", "label": "Camden", "count": 2} in body["facets"]["council"]
+        assert ids(client.get("/api/v1/jobs?role_level=senior_practitioner").get_json()) == [jobs["senior"].id]
+        near = client.get("/api/v1/jobs?near=Croydon&miles=5").get_json()
+        assert ids(near) == [jobs["senior"].id] and near["items"][0]["distance_miles"] == 0.0
+        feed = client.get("/feeds/jobs.atom?council=camden")
+        assert feed.status_code == 200 and feed.data.count(b"<entry>") == 2
