@@ -242,3 +242,23 @@ class TestOnElasticsearch:
         assert ids(near) == [jobs["senior"].id] and near["items"][0]["distance_miles"] == 0.0
         feed = client.get("/feeds/jobs.atom?council=camden")
         assert feed.status_code == 200 and feed.data.count(b"<entry>") == 2
+
+
+class TestSearchDown:
+    @pytest.fixture
+    def app_overrides(self):
+        return {"SEARCH_URL": "http://127.0.0.1:9", "SEARCH_INDEX_PREFIX": "test-nothing-listens"}
+
+    def test_search_answers_503_with_retry_after_and_the_rest_still_works(self, client, app):
+        camden = OrganisationFactory(name="Camden", slug="camden")
+        job = VacancyFactory(organisation=camden)
+        db.session.commit()  # the change is kept; the index catches up when search is back
+        down = client.get("/api/v1/jobs?q=social")
+        assert problem(down, 503)["detail"] == "Search is not working at the moment. Try again in a few minutes."
+        assert down.headers["Retry-After"] == "120"
+        feed = client.get("/feeds/jobs.rss?q=social")
+        assert feed.status_code == 503 and feed.headers["Retry-After"] == "120"
+        # What reads the database, not the index, carries on.
+        assert client.get(f"/api/v1/jobs/{job.id}").status_code == 200
+        assert client.get("/feeds/jobs.atom").status_code == 200
+        assert client.get("/api/v1/councils").status_code == 200
