@@ -11,11 +11,20 @@ import sqlalchemy as sa
 
 from domain.funnel import FunnelStep
 from domain.vocabulary import ApplicationStatus, UserRole
-from tests.factories import CandidateFactory, CandidateProfileFactory, OrganisationFactory, RecruiterFactory, VacancyFactory
+from tests.factories import (
+    CandidateFactory,
+    CandidateProfileFactory,
+    OrganisationFactory,
+    RecruiterFactory,
+    UserFactory,
+    VacancyFactory,
+)
+from tests.helpers import sign_in_as
+from tests.pages import page, table_rows
 from webapp.extensions import db
-from webapp.models import Application, FunnelEvent
+from webapp.models import Application, ApplicationEvent, FunnelEvent
 from webapp.services import applications as pipeline
-from webapp.services import funnel
+from webapp.services import funnel, rollups
 
 
 @pytest.fixture
@@ -93,12 +102,6 @@ def test_started_before_there_is_an_application_is_once_per_social_worker_and_jo
 # --- on the dashboard, in its CSVs and in time to hire ---------------------------------------------------------
 
 def test_the_new_steps_are_in_the_funnel_and_time_to_hire_on_the_dashboard_and_in_csv(app, client):
-    from tests.factories import UserFactory
-    from tests.helpers import sign_in_as
-    from tests.pages import page, table_rows
-    from webapp.models import ApplicationEvent
-    from webapp.services import rollups
-
     council = OrganisationFactory(name="Croydon", slug="croydon")
     vacancy = VacancyFactory(organisation=council)
     day = dt.date.today() - dt.timedelta(days=10)

@@ -11,13 +11,14 @@ import email.policy
 import pytest
 import sqlalchemy as sa
 
+from tests import helpers
 from tests.conftest import sent_mail
-from tests.factories import RecruiterFactory
+from tests.factories import CandidateFactory, RecruiterFactory
 from tests.pages import page, texts
 from tests.test_matching_flow import camden, cp_vacancy, profile, sign_in_as  # noqa: F401  (fixtures)
 from webapp.extensions import db
 from webapp.models import AuditLog, CandidateProfile, OutboxMessage
-from webapp.services import matching, profile_visits
+from webapp.services import matching, profile_visits, profiles
 
 NOW = dt.datetime(2026, 11, 30, 9, 0)
 SIX_MONTHS = profile_visits.SWITCH_OFF_AFTER
@@ -108,8 +109,6 @@ def test_switching_back_on_with_one_button(client, people):
     soup = page(client.get("/account/profile"))
     [notice] = texts(soup, "#switched-off p")
     assert notice.startswith("We stopped letting recruiters find your profile on 14 December 2026")
-    from tests import helpers
-
     token = helpers.csrf_token(str(soup))
     assert client.post("/account/profile/switch-on").status_code == 400  # no CSRF token: nothing changes
     assert reload(away).discoverable is False
@@ -122,9 +121,6 @@ def test_switching_back_on_with_one_button(client, people):
 
 
 def test_switching_on_is_for_a_social_worker_with_a_profile(client, people, camden):  # noqa: F811
-    from tests import helpers
-    from tests.factories import CandidateFactory
-
     token = helpers.csrf_token(client.get("/sign-in").get_data(as_text=True))
     assert client.post("/account/profile/switch-on", data={"csrf_token": token}).status_code == 302  # sign in
     sign_in_as(client, RecruiterFactory(organisation=camden))
@@ -137,8 +133,6 @@ def test_switching_on_is_for_a_social_worker_with_a_profile(client, people, camd
 
 
 def test_ticking_let_recruiters_find_me_again_also_ends_the_switch_off(app, people):
-    from webapp.services import profiles
-
     away = people["away"]
     profile_visits.warn_and_switch_off(NOW)
     profile_visits.warn_and_switch_off(NOW + TWO_WEEKS)

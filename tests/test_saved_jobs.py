@@ -17,7 +17,7 @@ from tests.pages import heading, links, page, texts
 from tests.test_matching_flow import sign_in_as
 from webapp.extensions import db
 from webapp.models import Application, SavedJob
-from webapp.services import saved_jobs
+from webapp.services import accounts, saved_jobs
 
 TODAY = dt.date.today()
 
@@ -181,8 +181,6 @@ def test_saved_jobs_are_in_the_data_export_and_leave_with_the_account(client, sc
     sam = scene["candidate"]
     db.session.add(SavedJob(user_id=sam.id, vacancy_id=scene["job"].id))
     db.session.commit()
-    from webapp.services import accounts
-
     exported = accounts.export_personal_data(sam)
     assert [(e["job"], e["council"]) for e in exported["saved_jobs"]] == [("Social Worker, Child Protection", "Camden")]
     json.dumps(exported)
