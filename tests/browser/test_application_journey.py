@@ -219,7 +219,8 @@ def test_the_whole_application_journey(live_app, scene, browser):
     # --- every email the social worker was sent, and the funnel's steps ------------------------------------------
     subjects = [subject for subject, _ in mails(live_app, SAM)]
     assert subjects == [f"Application received: {TITLE}", f"You have been shortlisted: {TITLE}",
-                        f"Interview: {TITLE}", f"Job offer: {TITLE}", "Welcome to Camden"]
+                        f"Interview: {TITLE}", "Camden has asked your referees for references", f"Job offer: {TITLE}",
+                        "Welcome to Camden"]
     interview_mail = mails(live_app, SAM)[2][1]
     assert "10:30" in interview_mail and "5 Pancras Square" in interview_mail
     with live_app.app_context():
