@@ -296,6 +296,7 @@ CONSTANTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     "PASSWORD_RESET_MAX_AGE": 3600,
     "JOBS_PER_PAGE": 20,
+    "SITEMAP_URLS_PER_FILE": 50_000,  # the sitemaps.org protocol's limit for one file
 }
 PROFILE_CONSTANTS: dict[str, dict[str, Any]] = {
     # Tests turn CSRF checks on where they test them.

@@ -305,3 +305,10 @@ def test_the_aggregator_feed_is_not_rebuilt_for_a_reader_who_has_it_until_a_job_
     renamed = client.get("/feeds/aggregator.xml", headers={"If-None-Match": changed.headers["ETag"]})
     assert renamed.status_code == 200 and etree.fromstring(renamed.data).findtext("job/company") == \
         "London Borough of Camden"
+
+
+def test_a_feeds_own_address_names_the_site_not_the_host_a_caller_sent(client, jobs):
+    parsed = read(client.get("/feeds/jobs.atom?council=camden", headers={"Host": "evil.example"}))
+    links = {link.rel: link.href for link in parsed.feed.links}
+    assert links["self"] == "http://localhost/feeds/jobs.atom?council=camden"
+    assert all("evil.example" not in entry.link for entry in parsed.entries)

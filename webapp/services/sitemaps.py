@@ -22,7 +22,6 @@ from webapp.services import jobs as job_service
 from webapp.services import news as news_service
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
-MAX_URLS_PER_FILE = 50_000  # the protocol's limit for one file
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,8 @@ class Sitemap:
             start = 0
 
 
-def sitemap(per_file: int = MAX_URLS_PER_FILE) -> Sitemap:
+def sitemap(per_file: int) -> Sitemap:
+    """The sitemap, split into files of at most ``per_file`` addresses (SITEMAP_URLS_PER_FILE)."""
     return Sitemap([(section, section.count()) for section in _sections()], per_file)
 
 

@@ -53,7 +53,9 @@ def _search_down() -> Response:
 
 def _feed_response(feed: feeds.JobFeed, kind: str, private: bool = False) -> Response:
     render = feeds.rss if kind == "rss" else feeds.atom
-    body = render(feed, request.base_url)
+    # The feed's own address names SITE_URL's host, as every link does, never the request's Host.
+    self_url = url_for(request.endpoint, _external=True, **request.view_args, **request.args.to_dict(flat=False))
+    body = render(feed, self_url)
     response = Response(body, mimetype=FEED_TYPES[kind])
     if private:
         response.headers["X-Robots-Tag"] = "noindex"
@@ -69,7 +71,7 @@ def robots():
 
 
 def _sitemap() -> sitemaps.Sitemap:
-    return sitemaps.sitemap(current_app.config.get("SITEMAP_URLS_PER_FILE", sitemaps.MAX_URLS_PER_FILE))
+    return sitemaps.sitemap(current_app.config["SITEMAP_URLS_PER_FILE"])
 
 
 @bp.get("/sitemap.xml")
