@@ -369,3 +369,12 @@ def test_blind_shortlisting_leaves_out_who_the_applicant_and_their_referees_are(
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
         application_forms.application_pdf(application, hide_identity=True))).pages)
     assert "Sam Okafor" not in text and "SW123456" not in text and "Hidden until shortlisting" in text
+
+
+def test_when_the_application_ends_the_links_stop_and_nobody_is_reminded(app, links, shortlisted, recruiter):
+    pipeline.move(recruiter, shortlisted, ApplicationStatus.REJECTED)
+    db.session.commit()
+    response = app.test_client().post(links["rita@lambeth.example"], data=GOOD_REFERENCE)
+    assert response.status_code == 410 and "no longer needs this reference" in text_of(page(response), "#reason")
+    assert referees()[0].reference is None
+    assert references.send_reminders(utcnow() + dt.timedelta(days=6)) == 0

@@ -39,6 +39,10 @@ _REQUESTABLE: dict[ReferenceStage, frozenset[ApplicationStatus]] = {
 }
 
 
+# An application that ended without a hire needs no more references: its links stop and nobody is reminded.
+_ENDED = frozenset({ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN, ApplicationStatus.OFFER_DECLINED})
+
+
 class LinkUnusable(ServiceError):
     """A real link that no longer works (used, replaced or expired): the page says which, with a 410."""
 
@@ -176,6 +180,9 @@ def referee_for_link(token: str, now: dt.datetime | None = None) -> Referee | No
         return None
     if referee.received_at is not None:
         raise LinkUnusable("This reference has already been given. Thank you: there is nothing more to do.")
+    if referee.application.status in _ENDED:
+        raise LinkUnusable("The council no longer needs this reference: the application has ended. Thank you "
+                           "for your time.")
     if referee.token_hash is None or not secrets.compare_digest(referee.token_hash, _hash(token)):
         raise LinkUnusable("This link has been replaced by a newer one. Use the link in the most recent email "
                            "we sent you.")
@@ -207,7 +214,8 @@ def _queue_link_mail(referee: Referee, reminder: bool, now: dt.datetime) -> None
 def due_reminders(now: dt.datetime) -> list[Referee]:
     every = dt.timedelta(days=current_app.config["REFERENCE_REMINDER_DAYS"])
     return list(db.session.scalars(
-        sa.select(Referee).where(
+        sa.select(Referee).join(Application).where(
+            Application.status.not_in([status.value for status in _ENDED]),
             Referee.requested_at.is_not(None), Referee.received_at.is_(None), Referee.link_sent_at.is_not(None),
             Referee.link_expires_at > now, Referee.link_sent_at <= now - every,
             Referee.reminders_sent < current_app.config["REFERENCE_REMINDERS_MAX"],
