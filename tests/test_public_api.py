@@ -262,3 +262,14 @@ class TestSearchDown:
         assert client.get(f"/api/v1/jobs/{job.id}").status_code == 200
         assert client.get("/feeds/jobs.atom").status_code == 200
         assert client.get("/api/v1/councils").status_code == 200
+
+
+def test_a_job_is_modified_when_its_council_changes(client, jobs):
+    path = f"/api/v1/jobs/{jobs['fostering'].id}"
+    first = client.get(path)
+    jobs["camden"].office_street_address = "Crowndale Centre"
+    jobs["camden"].updated_at = utcnow() + dt.timedelta(seconds=2)  # a later second than the job's own change
+    db.session.commit()
+    again = client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert again.status_code == 200
+    assert json.loads(again.data)["jobLocation"]["address"]["streetAddress"] == "Crowndale Centre"

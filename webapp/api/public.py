@@ -249,7 +249,9 @@ def get_job(vacancy_id: int):
         raise Problem(404, f"There is no job {vacancy_id}.")
     if not vacancy.is_live_on(dt.date.today()):
         raise Problem(410, f"Job {vacancy_id} has closed and is no longer taking applications.")
-    return _json(public_api.job_posting(vacancy), vacancy.updated_at, media_type="application/ld+json")
+    # The council's name, logo and office are in it too: it changed when either last did.
+    changed = max(vacancy.updated_at, vacancy.organisation.updated_at)
+    return _json(public_api.job_posting(vacancy), changed, media_type="application/ld+json")
 
 
 @councils_blp.route("")
