@@ -57,9 +57,10 @@ class JobFeed:
 
     @property
     def updated(self) -> dt.datetime:
-        """When the feed last changed: its newest change, or a fixed moment for an empty feed (so
-        its validator stays the same until a job arrives)."""
-        stamps = [v.updated_at for v in self.vacancies if v.updated_at]
+        """When the feed last changed: its newest change (a job's, or its council's: the council's
+        name is in the entry), or a fixed moment for an empty feed (so its validator stays the same
+        until a job arrives)."""
+        stamps = [max(v.updated_at, v.organisation.updated_at) for v in self.vacancies]
         return max(stamps) if stamps else dt.datetime(2020, 1, 1)
 
 
