@@ -9,10 +9,11 @@ import sqlalchemy as sa
 
 from domain.vocabulary import ApplicationStatus
 from tests.correspondence import build_world, html_part, mails, mails_to, reload, sign_in_as, text_part
-from tests.factories import CandidateFactory, VacancyFactory
+from tests.factories import PASSWORD, CandidateFactory, VacancyFactory
 from tests.pages import error_summary, heading, main_text, page, text_of, texts
 from webapp.extensions import db
 from webapp.models import Application, ApplicationMessage, Interview, MessageTemplate, Vacancy
+from webapp.services import accounts, blind_shortlisting
 from webapp.services import applications as pipeline
 from webapp.services import message_templates
 
@@ -345,8 +346,6 @@ def test_blind_shortlisting_is_the_councils_own_setting(client, world):
 
 
 def test_the_applicant_view_reads_the_application_form_and_hides_it_all_while_blind(world):
-    from webapp.services import blind_shortlisting
-
     world.application.answers = {"personal": {"full_name": "Samira Social-Worker", "address": "1 High Street",
                                               "postcode": "CR0 1AA", "phone": "07700 900982"},
                                  "registration": {"status": "registered", "number": "SW765432"}}
@@ -357,3 +356,19 @@ def test_the_applicant_view_reads_the_application_form_and_hides_it_all_while_bl
     view = blind_shortlisting.applicant_view(world.application)
     assert view.hidden and view.display_name == f"Applicant A-{world.application.id:05d}"
     assert {view.name, view.email, view.phone, view.address, view.swe_number} == {blind_shortlisting.HIDDEN}
+
+
+def test_a_closed_account_is_moved_but_not_messaged_or_mailed(client, inbox, invite_template, mail_folder):
+
+    sam = inbox["sam"].candidate
+    accounts.delete_account(sam, PASSWORD)
+    db.session.commit()
+    before = len(mails(mail_folder))
+    response = client.post("/recruit/inbox/bulk/confirm", data={
+        "application": [inbox["sam"].id, inbox["kim"].id], "action": "shortlist", "template": invite_template.id})
+    assert response.status_code == 302
+    assert _status(inbox["sam"]) == _status(inbox["kim"]) == ApplicationStatus.SHORTLISTED
+    assert db.session.scalars(sa.select(ApplicationMessage.application_id)).all() == [inbox["kim"].id]
+    assert len(mails(mail_folder)) == before + 1
+    assert mails_to(mail_folder, "kim@example.org")[-1]["Subject"] == \
+        "You have been shortlisted: Social worker, assessment"

@@ -9,9 +9,11 @@ from email import policy
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from rq import SimpleWorker
 
 from tests.conftest import sent_mail
 from tests.factories import CandidateFactory
+from webapp import dispatch
 from webapp.extensions import db
 from webapp.models import BouncedAddress, MailStatus, OutboxMessage, OutgoingMail, utcnow
 from webapp.outbox.relay import relay_pending
@@ -243,10 +245,6 @@ def test_the_sweep_sends_a_mail_whose_nudge_was_lost(app, mail_folder, monkeypat
 
 
 def test_the_send_task_goes_through_redis_to_a_worker(app, mail_folder, monkeypatch, redis_url, clean_redis):
-    from rq import SimpleWorker
-
-    from webapp import dispatch
-
     monkeypatch.setitem(app.config, "TASKS_MODE", "rq")
     monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
     mail = _queue("queued@example.org")

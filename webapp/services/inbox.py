@@ -155,9 +155,11 @@ def _ids(raw_ids: list[str]) -> list[int]:
 
 
 def plan_bulk(recruiter: User, raw_ids: list[str], action: str, template_id: str = "",
-              feedback: str = "") -> BulkPlan:
+              feedback: str = "", for_update: bool = False) -> BulkPlan:
     """What a bulk action would do, changing nothing. NotAllowed if any application is not this council's
-    (the view answers 404, as for one application); ServiceError for anything else that is wrong."""
+    (the view answers 404, as for one application); ServiceError for anything else that is wrong.
+    ``for_update`` locks the rows (PostgreSQL) when the plan is about to be carried out, so two recruiters
+    confirming at once cannot move one application twice."""
     if action not in BULK_ACTIONS:
         raise ServiceError("Choose shortlist or do not progress.")
     ids = _ids(raw_ids)
@@ -178,7 +180,8 @@ def plan_bulk(recruiter: User, raw_ids: list[str], action: str, template_id: str
     to_status, label = BULK_ACTIONS[action]
     if feedback and to_status != ApplicationStatus.REJECTED:
         feedback = ""
-    found = {a.id: a for a in (pipeline.application_for_recruiter(recruiter, ident) for ident in ids) if a}
+    found = {a.id: a for a in (pipeline.application_for_recruiter(recruiter, ident, for_update=for_update)
+                               for ident in sorted(ids)) if a}  # locked in one order: no deadlock
     if len(found) != len(ids):
         raise NotAllowed("One or more of those applications is not your council's.")
     plan = BulkPlan(action, label, to_status, template, feedback)
@@ -198,7 +201,7 @@ def carry_out(recruiter: User, plan: BulkPlan) -> int:
                            "; ".join(f"{blind_shortlisting.reference(a)} is {reason}" for a, reason in plan.skipped))
     for application in plan.ready:
         pipeline.move(recruiter, application, plan.to_status, feedback=plan.feedback)
-        if plan.template is not None:
+        if plan.template is not None and application.candidate.active:  # a closed account gets no message
             messages.send(recruiter, application, plan.template.body)
     return len(plan.ready)
 

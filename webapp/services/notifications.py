@@ -144,7 +144,8 @@ def application_changed(application: Application, status: ApplicationStatus, fee
     # The interview just booked (services.interviews books it, then moves the application).
     interview = latest_interview(application) if status == ApplicationStatus.INTERVIEW else None
     candidate = application.candidate
-    if status != ApplicationStatus.OFFER_DECLINED:  # the candidate's own decision: nothing to tell them
+    # Nothing for the social worker about their own decision to decline, nor to a closed account.
+    if status != ApplicationStatus.OFFER_DECLINED and candidate.active:
         notice = _candidate_notice(application, status, interview)
         kind = {ApplicationStatus.SUBMITTED: APPLICATION_SUBMITTED, ApplicationStatus.WITHDRAWN: APPLICATION_WITHDRAWN,
                 ApplicationStatus.INTERVIEW: INTERVIEW_SCHEDULED}.get(status, STATUS_CHANGED)

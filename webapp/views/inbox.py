@@ -59,10 +59,10 @@ def index():
     return _inbox_page(chosen, {})
 
 
-def _plan_from_form() -> inbox.BulkPlan:
+def _plan_from_form(for_update: bool = False) -> inbox.BulkPlan:
     try:
         return inbox.plan_bulk(signed_in_user(), request.form.getlist("application"), request.form.get("action", ""),
-                               request.form.get("template", ""), request.form.get("feedback", ""))
+                               request.form.get("template", ""), request.form.get("feedback", ""), for_update)
     except NotAllowed:
         abort(404)
 
@@ -96,7 +96,7 @@ def bulk_confirm():
     _require_form()
     back = _back_filter()
     try:
-        plan = _plan_from_form()
+        plan = _plan_from_form(for_update=True)
         moved = inbox.carry_out(signed_in_user(), plan)
     except ServiceError as problem:
         db.session.rollback()
