@@ -236,3 +236,10 @@ def test_record_bounce_command(app):
     assert outgoing_mail.bounce_for("old@example.org").reason == "mailbox closed"
     result = runner.invoke(args=["mail", "record-bounce", "not-an-address"])
     assert result.exit_code != 0 and "Enter the email address that bounced" in result.output
+
+
+def test_the_navigation_counts_unread_notifications(world, client):
+    sign_in_as(client, world.candidate)
+    assert "Notifications (1)" in texts(page(client.get("/jobs")), ".govuk-service-navigation__item")
+    client.post("/notifications/read")
+    assert "Notifications" in texts(page(client.get("/jobs")), ".govuk-service-navigation__item")

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from domain import vocabulary
 from domain.geography import LONDON_TIME
 from domain.vocabulary import UserRole
-from webapp.services import advert_html
+from webapp.services import advert_html, notifications
 from webapp.web.charts import bar_percentages
 
 
@@ -99,7 +99,9 @@ def navigation_items() -> list[dict]:
             items += [("Insights", "insights.dashboard"), ("Campaigns", "lead_campaigns.index")]
         elif current_user.has_role(UserRole.ADMIN):
             items += [("Insights", "insights.dashboard"), ("Audit log", "admin.audit_log")]
-        items.append(("Notifications", "notifications.index"))
+        # How many are unread, so a social worker on a phone sees at a glance that something happened.
+        unread = notifications.unread_count(current_user)
+        items.append((f"Notifications ({unread})" if unread else "Notifications", "notifications.index"))
         items.append(("Sign out", "account.sign_out"))
     else:
         items += [("Sign in", "account.sign_in"), ("Create an account", "account.register")]
