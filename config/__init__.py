@@ -197,6 +197,8 @@ SETTINGS: tuple[Setting, ...] = (
             "names it, never the request's Host (https in production for one-click unsubscribe).",
             _url("http", "https"), "http://127.0.0.1:5000", {"test": "http://localhost"}),
     Setting("REGION_NAME", "The region the board serves, in page text.", default="London"),
+    Setting("CONTACT_EMAIL", "Where people write about the service, their personal data or accessibility (the "
+            "contact, privacy and accessibility pages name it).", default="help@cswjobs.example"),
     Setting("RATELIMIT_ENABLED", "Limit sign-in and apply attempts.", _yes_no, True, {"test": False}),
     Setting("RATELIMIT_STORAGE_URI", "Where the rate limits count (`memory://`, or a Redis URL so every web "
             "process shares one count); production uses REDIS_URL when this is unset.",
@@ -236,6 +238,7 @@ SETTINGS: tuple[Setting, ...] = (
     # The retention schedule (services.retention; docs/retention.md): how long personal data is kept.
     Setting("RETENTION_INACTIVE_ACCOUNT_MONTHS", "A social worker's account unused (no sign-in) for this many months "
             "is warned by email, then deleted.", _whole_number(1, 120), 24),
+            "is warned by email, then deleted.", _whole_number(1, 120), 24),
     Setting("RETENTION_ACCOUNT_WARNING_DAYS", "Days between that warning and the deletion, if its owner does not "
             "sign in.", _whole_number(7, 365), 30),
     Setting("RETENTION_STAFF_INACTIVE_MONTHS", "A staff account (recruiter, administrator, programme team) unused "
@@ -246,6 +249,8 @@ SETTINGS: tuple[Setting, ...] = (
             "are deleted.", _whole_number(1, 3650), 180),
     Setting("RETENTION_MAIL_DAYS", "Days a copy of an email the service sent is kept.", _whole_number(1, 3650), 90),
     Setting("RETENTION_AUDIT_YEARS", "Years an audit log entry is kept.", _whole_number(1, 20), 6),
+    Setting("RETENTION_FEEDBACK_MONTHS", "Months a message sent through the feedback form is kept.",
+            _whole_number(1, 120), 24),
     Setting("WORKFORCE_ID_KEY", "Keys the hash of leavers' Social Work England numbers (the cooling-off check); "
             "the secret key when unset.", optional=True),
     Setting("LOG_FORMAT", "How log lines are written to stderr: `json` (one object a line, with the request id) "

@@ -139,3 +139,13 @@ def test_messages_are_in_the_data_download_and_go_with_the_account(world, client
     assert _thread(world) == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
                              .where(Notification.user_id == world.candidate.id)) == 0
+
+
+def test_the_notices_command_sends_what_the_schedule_would(world, app, mail_folder):
+    messages.send(world.candidate, world.application, "A question")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["mail", "send-notices", "--digest"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["1 message notice(s) queued.", "1 daily digest(s) queued."]
+    assert len(mails_to(mail_folder, "rita@croydon.example")) == 2  # the new application, then the notice
+    assert len(mails_to(mail_folder, "dan@croydon.example")) == 1  # the digest

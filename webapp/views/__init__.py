@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from webapp.views import (
+    about,
     account,
     admin,
     alerts,
@@ -32,6 +33,7 @@ from webapp.views import (
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(about.bp)
     app.register_blueprint(syndication.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(alerts.bp)
