@@ -238,7 +238,6 @@ SETTINGS: tuple[Setting, ...] = (
     # The retention schedule (services.retention; docs/retention.md): how long personal data is kept.
     Setting("RETENTION_INACTIVE_ACCOUNT_MONTHS", "A social worker's account unused (no sign-in) for this many months "
             "is warned by email, then deleted.", _whole_number(1, 120), 24),
-            "is warned by email, then deleted.", _whole_number(1, 120), 24),
     Setting("RETENTION_ACCOUNT_WARNING_DAYS", "Days between that warning and the deletion, if its owner does not "
             "sign in.", _whole_number(7, 365), 30),
     Setting("RETENTION_STAFF_INACTIVE_MONTHS", "A staff account (recruiter, administrator, programme team) unused "

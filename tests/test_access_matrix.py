@@ -491,6 +491,15 @@ RULES: dict[tuple[str, str], Rule] = {
     ("workforce.snapshot", "POST"): rule(WF + "/quarters/{quarter}", expect(WORKFORCE_EDIT, council_admin=400)),
     ("workforce.remove_snapshot", "POST"): rule(WF + "/quarters/{quarter}/remove",
                                                 expect(WORKFORCE_EDIT, council_admin=302)),
+    # --- the pages about the service, linked from every footer; anyone may send feedback
+    ("about.accessibility", "GET"): rule("/accessibility", PUBLIC),
+    ("about.privacy", "GET"): rule("/privacy", PUBLIC),
+    ("about.cookies", "GET"): rule("/cookies", PUBLIC),
+    ("about.contact", "GET"): rule("/contact", PUBLIC),
+    ("about.terms", "GET"): rule("/terms", PUBLIC),
+    ("about.send_feedback", "GET"): rule("/feedback", PUBLIC),
+    ("about.send_feedback", "POST"): rule("/feedback", everyone(400)),  # an empty message: nothing stored
+    ("about.feedback_sent", "GET"): rule("/feedback/sent", PUBLIC),
     # --- administration
     ("admin.audit_log", "GET"): rule("/admin/audit", expect(ADMIN, council_admin=200)),
     # --- webhooks: the council's administrator alone (another council's endpoint would be a 404)

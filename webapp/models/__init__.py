@@ -18,6 +18,7 @@ from webapp.models.correspondence import (
 from webapp.models.equality import EqualityAnswers
 from webapp.models.exports import JobExport
 from webapp.models.featured import FeaturedSlot
+from webapp.models.feedback import Feedback
 from webapp.models.funnel import FunnelDaily, FunnelVisitorDay
 from webapp.models.mail import BouncedAddress, MailStatus, OutgoingMail
 from webapp.models.matching import Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
@@ -72,6 +73,7 @@ __all__ = [
     "Embedding",
     "EqualityAnswers",
     "FeaturedSlot",
+    "Feedback",
     "Follow",
     "FunnelDaily",
     "FunnelEvent",

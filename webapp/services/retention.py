@@ -4,7 +4,7 @@ Modelled on the Department for Education's schedules for its recruitment service
 nobody has used for a long time is warned and then deleted; an application's free text is kept
 a set number of years and then emptied (the row stays, anonymous, for the councils' figures);
 referees' details go soon after the application ends; leavers' keyed hashes go once no
-cooling-off period can apply; sent email and the audit log have their own periods. Every period
+cooling-off period can apply; sent email, the audit log and feedback have their own periods. Every period
 is a setting (config.SETTINGS, RETENTION_*); docs/retention.md states the schedule for the
 privacy notice. Each rule takes ``now``, so tests run it with a clock, and each is idempotent:
 a second run the same night changes nothing.
@@ -21,7 +21,7 @@ from flask import current_app
 
 from domain.vocabulary import UserRole
 from webapp.extensions import db
-from webapp.models import Application, AuditLog, MailStatus, OutgoingMail, User, utcnow
+from webapp.models import Application, AuditLog, Feedback, MailStatus, OutgoingMail, User, utcnow
 from webapp.services import accounts, audit, references
 from webapp.services.outgoing_mail import absolute_url, queue_mail
 from webapp.services.workforce import leavers
@@ -160,6 +160,13 @@ def delete_old_audit_entries(now: dt.datetime) -> int:
     return result.rowcount or 0
 
 
+def delete_old_feedback(now: dt.datetime) -> int:
+    # Feedback asks for nothing personal, but people sometimes write their name or a story anyway.
+    before = _ago(now, _setting("RETENTION_FEEDBACK_MONTHS"), "months")
+    result = db.session.execute(sa.delete(Feedback).where(Feedback.created_at < before))
+    return result.rowcount or 0
+
+
 SCHEDULE: tuple[Rule, ...] = (
     Rule("inactive-accounts-warned", "A social worker's account, profile, saved searches and follows",
          _setting_period("RETENTION_INACTIVE_ACCOUNT_MONTHS", "months"), "after this long without signing in, its owner is emailed",
@@ -187,6 +194,8 @@ SCHEDULE: tuple[Rule, ...] = (
          "deleted this long after they were sent (or given up on)", delete_old_mail),
     Rule("audit-deleted", "The audit log of who did what", _setting_period("RETENTION_AUDIT_YEARS", "years"),
          "entries older than this are deleted", delete_old_audit_entries),
+    Rule("feedback-deleted", "Messages sent through the feedback form", _setting_period("RETENTION_FEEDBACK_MONTHS", "months"),
+         "deleted this long after they were sent", delete_old_feedback),
 )
 
 
