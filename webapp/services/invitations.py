@@ -4,17 +4,16 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import current_app, url_for
 from sqlalchemy.orm import joinedload
 
 from matching.scoring import explain
 from matching.text import CandidateFacts, VacancyFacts
 from webapp.extensions import db
-from webapp.mail import send_mail
 from webapp.models import CandidateProfile, Invitation, User, Vacancy, utcnow
 from webapp.services import NotAllowed, ServiceError, audit
 from webapp.services import matching
 from webapp.services.accounts import register_personal_data
+from webapp.services.outgoing_mail import absolute_url, queue_mail
 
 MESSAGE_MAX = 500
 
@@ -49,6 +48,7 @@ def invite(recruiter: User, vacancy: Vacancy, profile: CandidateProfile, message
     db.session.flush()
     audit.record(recruiter, "candidate.invited", invitation, organisation_id=vacancy.organisation_id,
                  vacancy_id=vacancy.id, candidate_id=profile.user_id)
+    queue_invitation_mail(invitation)
     return invitation
 
 
@@ -71,32 +71,24 @@ def already_invited_message(profile: CandidateProfile, invitation: Invitation) -
             f"{invitation.created_at:%B %Y}.")
 
 
-def send_invitation_mail(invitation: Invitation) -> None:
-    """Tell the candidate, after the invitation is committed (a mail is never sent for an unsaved invitation)."""
+def queue_invitation_mail(invitation: Invitation) -> None:
+    """Tell the candidate by email, queued with the invitation (services.outgoing_mail): it is sent after the
+    commit, never for an invitation that was not saved, and never to an address that bounced."""
     vacancy = invitation.vacancy
     council = vacancy.organisation.name
-    link = current_app.config["SITE_URL"].rstrip("/") + url_for("matching.jobs_that_fit", _external=False)
-    job = current_app.config["SITE_URL"].rstrip("/") + url_for("jobs.vacancy", vacancy_id=vacancy.id,
-                                                                slug=vacancy.slug, _external=False)
-    lines = [
-        f"Dear {invitation.candidate.full_name},",
-        "",
-        f"A recruiter at {council} has seen your profile and invites you to apply for:",
-        "",
-        f"  {vacancy.title}",
-        f"  {job}",
-        "",
-    ]
+    paragraphs = [f"A recruiter at {council} has seen your profile and invites you to apply for {vacancy.title}."]
     if invitation.reasons:
-        lines += ["Why they think it fits: " + ", ".join(invitation.reasons) + ".", ""]
+        paragraphs.append("Why they think it fits: " + ", ".join(invitation.reasons) + ".")
     if invitation.message:
-        lines += ["Their message:", invitation.message, ""]
-    lines += [
-        f"You can see your invitations, and dismiss any you are not interested in, at {link}",
-        "",
+        paragraphs.append(f"Their message: {invitation.message}")
+    paragraphs += [
+        "You can see your invitations, and dismiss any you are not interested in, on your ‘Jobs that fit you’ page: "
+        + absolute_url("matching.jobs_that_fit"),
         "You got this email because your profile says recruiters may find you. You can change that on your profile.",
     ]
-    send_mail(invitation.candidate.email, f"{council} invites you to apply: {vacancy.title}", "\n".join(lines))
+    queue_mail(invitation.candidate, f"{council} invites you to apply: {vacancy.title}", "notice",
+               kind="invitation_to_apply", heading=f"{council} invites you to apply", paragraphs=paragraphs,
+               link=absolute_url("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug), link_text="See the job")
 
 
 def invitations_for(candidate: User, today: dt.date | None = None) -> list[Invitation]:

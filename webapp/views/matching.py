@@ -104,15 +104,14 @@ def invite(vacancy_id: int, profile_id: int):
         problem = "You can invite people to apply only while the vacancy is live."
     elif form.validate_on_submit():
         try:
-            invitation = invitation_service.invite(signed_in_user(), vacancy, profile, form.message.data or "", today=_today())
+            invitation_service.invite(signed_in_user(), vacancy, profile, form.message.data or "", today=_today())
         except NotAllowed as error:
             refused_post(error)
         except ServiceError as error:
             db.session.rollback()
             problem = str(error)
         else:
-            db.session.commit()
-            invitation_service.send_invitation_mail(invitation)
+            db.session.commit()  # the invitation's email was queued with it, and is sent now
             flash(f"You have invited {profile.user.full_name} to apply. They will see it on their ‘Jobs that fit "
                   "you’ page and by email.", "success")
             return redirect(url_for("matching.suggested_candidates", vacancy_id=vacancy.id))
