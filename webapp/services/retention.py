@@ -150,7 +150,8 @@ def delete_expired_leavers(now: dt.datetime) -> int:
 def delete_old_mail(now: dt.datetime) -> int:
     before = now - dt.timedelta(days=_setting("RETENTION_MAIL_DAYS"))
     result = db.session.execute(sa.delete(OutgoingMail).where(
-        OutgoingMail.status.in_(_FINISHED_MAIL), sa.func.coalesce(OutgoingMail.sent_at, OutgoingMail.created_at) < before))
+        OutgoingMail.status.in_(_FINISHED_MAIL),
+        sa.func.coalesce(OutgoingMail.sent_at, OutgoingMail.created_at) < before))
     return result.rowcount or 0
 
 
@@ -169,9 +170,10 @@ def delete_old_feedback(now: dt.datetime) -> int:
 
 SCHEDULE: tuple[Rule, ...] = (
     Rule("inactive-accounts-warned", "A social worker's account, profile, saved searches and follows",
-         _setting_period("RETENTION_INACTIVE_ACCOUNT_MONTHS", "months"), "after this long without signing in, its owner is emailed",
-         warn_inactive_accounts),
-    Rule("inactive-accounts-deleted", "The same account, once warned", _setting_period("RETENTION_ACCOUNT_WARNING_DAYS", "days"),
+         _setting_period("RETENTION_INACTIVE_ACCOUNT_MONTHS", "months"),
+         "after this long without signing in, its owner is emailed", warn_inactive_accounts),
+    Rule("inactive-accounts-deleted", "The same account, once warned",
+         _setting_period("RETENTION_ACCOUNT_WARNING_DAYS", "days"),
          "after this long without signing in since the warning, it is deleted as if its owner had deleted it",
          delete_inactive_accounts),
     Rule("dormant-staff-deactivated", "A council's or the programme team's staff account",
@@ -182,7 +184,8 @@ SCHEDULE: tuple[Rule, ...] = (
          "notes, messages)", _setting_period("RETENTION_APPLICATION_YEARS", "years"),
          "after this long without a change, it is emptied; the anonymous row stays for the councils' figures",
          empty_old_applications),
-    Rule("referees-deleted", "Referees' names, contact details and references", _setting_period("RETENTION_REFEREE_DAYS", "days"),
+    Rule("referees-deleted", "Referees' names, contact details and references",
+         _setting_period("RETENTION_REFEREE_DAYS", "days"),
          "after the application ends (not progressed, withdrawn, declined or hired) and this long without a change, "
          "they are deleted; a council keeps a new starter's references in its own HR files",
          delete_referees),
