@@ -205,6 +205,7 @@ def build_world() -> World:
         "app_draft": app_draft.id,
         "referee_token": references.issue_link_token(referee),
         "message_template": message_template.id,
+        "staff_user": users["other_recruiter"].id,  # the account the admin area's rows act on
     }
     db.session.commit()
     return World(users=users, values=values)
@@ -502,6 +503,19 @@ RULES: dict[tuple[str, str], Rule] = {
     ("about.feedback_sent", "GET"): rule("/feedback/sent", PUBLIC),
     # --- administration
     ("admin.audit_log", "GET"): rule("/admin/audit", expect(ADMIN, council_admin=200)),
+    ("admin.home", "GET"): rule("/admin/", ADMIN),
+    ("admin.users", "GET"): rule("/admin/users?q=example", ADMIN),
+    ("admin.user", "GET"): rule("/admin/users/{staff_user}", ADMIN),
+    ("admin.change_role", "GET"): rule("/admin/users/{staff_user}/role", ADMIN),
+    ("admin.change_role", "POST"): rule("/admin/users/{staff_user}/role", expect(ADMIN, platform_admin=400)),  # no role
+    ("admin.deactivate", "GET"): rule("/admin/users/{staff_user}/deactivate", ADMIN),
+    ("admin.deactivate", "POST"): rule("/admin/users/{staff_user}/deactivate", expect(ADMIN, platform_admin=302)),
+    ("admin.reactivate", "POST"): rule("/admin/users/{staff_user}/reactivate", expect(ADMIN, platform_admin=400)),  # on
+    ("admin.send_password_reset", "POST"): rule("/admin/users/{staff_user}/password-reset",
+                                                expect(ADMIN, platform_admin=302)),
+    ("admin.councils", "GET"): rule("/admin/councils", ADMIN),
+    ("admin.council", "GET"): rule("/admin/councils/{council}", ADMIN),
+    ("admin.feedback_received", "GET"): rule("/admin/feedback", ADMIN),
     # --- webhooks: the council's administrator alone (another council's endpoint would be a 404)
     ("webhooks.endpoints", "GET"): rule("/recruit/webhooks/", COUNCIL_ADMIN),
     ("webhooks.new_endpoint", "GET"): rule("/recruit/webhooks/new", COUNCIL_ADMIN),

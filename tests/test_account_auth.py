@@ -106,7 +106,7 @@ def test_signed_in_user_visiting_register_goes_home(client):
     db.session.commit()
     sign_in_as(client, user)
     response = client.get("/register")
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 302 and response.headers["Location"] == "/account/applications"
 
 
 def test_sign_in_with_the_right_password_updates_last_sign_in(client):
@@ -115,7 +115,7 @@ def test_sign_in_with_the_right_password_updates_last_sign_in(client):
     assert user.last_sign_in_at is None
     response = client.post("/sign-in", data={"email": "KOFI@example.org ", "password": PASSWORD})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/account/applications"  # a social worker's home
     db.session.refresh(user)
     assert user.last_sign_in_at is not None
     assert client.get("/account/applications").status_code == 200
@@ -198,7 +198,7 @@ def test_sign_in_never_redirects_off_site(client, target):
     db.session.commit()
     response = client.post("/sign-in", data={"email": "kofi@example.org", "password": PASSWORD, "next": target})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/account/applications"  # their own home, never the target
 
 
 @pytest.mark.parametrize("target, safe", [
@@ -216,10 +216,10 @@ def test_safe_local_path(target, safe):
 
 
 @pytest.mark.parametrize("role, landing", [
-    (UserRole.RECRUITER, "/recruit/vacancies"),
-    (UserRole.ORG_ADMIN, "/recruit/vacancies"),
-    (UserRole.PROGRAMME_LEAD, "/"),
-    (UserRole.ADMIN, "/"),
+    (UserRole.RECRUITER, "/recruit/inbox"),
+    (UserRole.ORG_ADMIN, "/recruit/inbox"),
+    (UserRole.PROGRAMME_LEAD, "/insights"),
+    (UserRole.ADMIN, "/admin/"),
 ])
 def test_staff_sign_in_with_the_same_form_and_land_on_their_home(client, role, landing):
     if role in (UserRole.RECRUITER, UserRole.ORG_ADMIN):

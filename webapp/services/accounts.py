@@ -111,11 +111,19 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+# Where each role lands after signing in when no page asked for them: its own home.
+HOME_ENDPOINTS = {
+    UserRole.CANDIDATE: "account.applications",
+    UserRole.RECRUITER: "inbox.index",
+    UserRole.ORG_ADMIN: "inbox.index",
+    UserRole.PROGRAMME_LEAD: "insights.dashboard",
+    UserRole.ADMIN: "admin.home",
+}
+
+
 def home_endpoint(user: User) -> str:
     """Where someone lands after signing in when no page asked for them."""
-    if user.is_recruiter:
-        return "recruit.vacancies"
-    return "jobs.home"
+    return HOME_ENDPOINTS.get(user.role, "jobs.home")
 
 
 def safe_local_path(target: str | None) -> str | None:

@@ -1,6 +1,7 @@
-"""Platform administration: the audit log.
+"""Platform administration: the admin area's home, accounts (find, change a role, switch off or on,
+send a password reset), councils, feedback received, and the audit log.
 
-A platform administrator sees every council's entries; a council administrator sees only their
+A platform administrator sees every council's audit entries; a council administrator sees only their
 own council's, at the same address. The log holds ids and field names, never personal data.
 """
 from __future__ import annotations
@@ -9,17 +10,25 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from domain.vocabulary import ApplicationStatus, UserRole
-from webapp.web.access import linked_council_id, role_required
+from webapp.extensions import db
+from webapp.forms.account import ConfirmForm
+from webapp.forms.admin import RoleForm
+from webapp.models import User
+from webapp.web.access import linked_council_id, role_required, signed_in_user
+from webapp.web.forms import button_post, failed_post, form_page
 from webapp.web.pagination import page_number, pagination
-from webapp.services import audit
+from webapp.services import NotAllowed, ServiceError, administration, audit, feedback
 from webapp.services import councils as council_service
+from webapp.services.organisations import OFFER_FIELDS
 from webapp.services.paging import PageNotFound
 
 bp = Blueprint("admin", __name__)
+
+admin_required = role_required(UserRole.ADMIN)
 
 _ACTION_FORMAT = re.compile(r"[a-z_]{1,30}\.[a-z_]{1,29}")
 
@@ -126,6 +135,7 @@ def audit_log():
         entries=found.entries,
         actors=found.actors,
         organisation_names={o.id: o.name for o in organisations},
+        organisation_slugs={o.id: o.slug for o in organisations},
         organisations=organisations,
         own_organisation=None if is_platform_admin else current_user.organisation,
         actions=found.actions,
@@ -138,3 +148,160 @@ def audit_log():
         detail_lines=detail_lines,
         is_platform_admin=is_platform_admin,
     )
+
+
+# --- the admin area's home ----------------------------------------------------------------------------
+
+@bp.get("/")
+@admin_required
+def home():
+    return render_template("admin/home.html", users_by_role=administration.users_by_role(),
+                           council_count=council_service.council_count(), feedback_count=feedback.feedback_count())
+
+
+# --- accounts ---------------------------------------------------------------------------------------------
+
+@bp.get("/users")
+@admin_required
+def users():
+    query = request.args.get("q", "").strip()
+    page = page_number()
+    try:
+        found = administration.find_users(query, page)
+    except PageNotFound as problem:
+        abort(404, description=str(problem))
+    except ServiceError as problem:
+        abort(400, description=str(problem))
+
+    def page_url(number: int) -> str:
+        return url_for("admin.users", page=number, **({"q": query} if query else {}))
+
+    return render_template("admin/users.html", found=found, query=query, page=page,
+                           pagination=pagination(page, found.pages, page_url))
+
+
+def _user_or_404(user_id: int) -> User:
+    return administration.user_by_id(user_id) or abort(404)
+
+
+@bp.get("/users/<int:user_id>")
+@admin_required
+def user(user_id: int):
+    person = _user_or_404(user_id)
+    return render_template("admin/user.html", person=person, form=ConfirmForm(),
+                           is_self=person.id == current_user.id)
+
+
+@bp.route("/users/<int:user_id>/role", methods=["GET", "POST"])
+@admin_required
+def change_role(user_id: int):
+    """Choose the role, then confirm it on a page that says what will change: a role is a power."""
+    person = _user_or_404(user_id)
+    form = RoleForm(councils=council_service.all_councils())
+    if request.method == "GET":
+        form.role.data = person.role.value
+        form.organisation.data = str(person.organisation_id or "")
+    if form.validate_on_submit():
+        try:
+            if request.form.get("confirmed") == "yes":
+                change = administration.change_role(signed_in_user(), person, form.role.data, form.organisation_id())
+                db.session.commit()
+                flash(f"{person.full_name} is now {_role_words(change.role, change.organisation)}.", "success")
+                return redirect(url_for("admin.user", user_id=person.id))
+            change = administration.check_role_change(signed_in_user(), person, form.role.data,
+                                                      form.organisation_id())
+            return render_template("admin/role_confirm.html", person=person, form=form, change=change,
+                                   role_words=_role_words)
+        except NotAllowed as problem:
+            failed_post(form, {"role": str(problem)})
+        except administration.RoleInvalid as invalid:
+            failed_post(form, invalid.errors)
+    return form_page("admin/role.html", form=form, person=person)
+
+
+def _role_words(role: UserRole, organisation) -> str:
+    """'a recruiter at Camden', 'a platform administrator'."""
+    words = role.label.lower() if role != UserRole.CANDIDATE else "a social worker"
+    article = "" if role == UserRole.CANDIDATE else ("an " if words[0] in "aeiou" else "a ")
+    return f"{article}{words}" + (f" at {organisation.name}" if organisation is not None else "")
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@admin_required
+def deactivate(user_id: int):
+    person = _user_or_404(user_id)
+    form = ConfirmForm()
+    if request.method == "POST":
+        button_post(form)
+        try:
+            administration.deactivate(signed_in_user(), person)
+        except ServiceError as problem:
+            db.session.rollback()
+            abort(403 if isinstance(problem, NotAllowed) else 400, description=str(problem))
+        db.session.commit()
+        flash(f"{person.full_name}’s account is switched off and every session it had has ended.", "success")
+        return redirect(url_for("admin.user", user_id=person.id))
+    return render_template("admin/deactivate.html", person=person, form=form,
+                           is_self=person.id == current_user.id)
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@admin_required
+def reactivate(user_id: int):
+    person = _user_or_404(user_id)
+    button_post(ConfirmForm())
+    try:
+        administration.reactivate(signed_in_user(), person)
+    except ServiceError as problem:
+        db.session.rollback()
+        abort(400, description=str(problem))
+    db.session.commit()
+    flash(f"{person.full_name}’s account is switched on. They can sign in again.", "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.post("/users/<int:user_id>/password-reset")
+@admin_required
+def send_password_reset(user_id: int):
+    person = _user_or_404(user_id)
+    button_post(ConfirmForm())
+    try:
+        administration.send_password_reset(signed_in_user(), person)
+    except ServiceError as problem:
+        db.session.rollback()
+        abort(400, description=str(problem))
+    db.session.commit()
+    flash(f"We have emailed {person.email} a link to choose a new password. It works once, for an hour.", "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+# --- councils ---------------------------------------------------------------------------------------------
+
+@bp.get("/councils")
+@admin_required
+def councils():
+    return render_template("admin/councils.html", councils=council_service.all_councils(),
+                           staff_counts=administration.staff_counts())
+
+
+@bp.get("/councils/<slug>")
+@admin_required
+def council(slug: str):
+    organisation = council_service.council_by_slug(slug) or abort(404)
+    return render_template("admin/council.html", organisation=organisation,
+                           staff=administration.council_staff(organisation), offer_fields=OFFER_FIELDS)
+
+
+# --- feedback ---------------------------------------------------------------------------------------------
+
+@bp.get("/feedback")
+@admin_required
+def feedback_received():
+    page = page_number()
+    try:
+        found = feedback.feedback_page(page)
+    except PageNotFound as problem:
+        abort(404, description=str(problem))
+    return render_template("admin/feedback.html", found=found, page=page, satisfaction=feedback.SATISFACTION,
+                           pagination=pagination(page, found.pages, lambda n: url_for("admin.feedback_received",
+                                                                                      page=n)))

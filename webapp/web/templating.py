@@ -98,7 +98,8 @@ def navigation_items() -> list[dict]:
         elif current_user.has_role(UserRole.PROGRAMME_LEAD):
             items += [("Insights", "insights.dashboard"), ("Campaigns", "lead_campaigns.index")]
         elif current_user.has_role(UserRole.ADMIN):
-            items += [("Insights", "insights.dashboard"), ("Audit log", "admin.audit_log")]
+            items += [("Administration", "admin.home"), ("Insights", "insights.dashboard"),
+                      ("Audit log", "admin.audit_log")]
         # How many are unread, so a social worker on a phone sees at a glance that something happened.
         unread = notifications.unread_count(current_user)
         items.append((f"Notifications ({unread})" if unread else "Notifications", "notifications.index"))
