@@ -279,6 +279,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("jobs.news_article", "GET"): rule("/news/{news}", PUBLIC),
     ("static", "GET"): rule("/static/app.js", PUBLIC),
     ("health.healthz", "GET"): rule("/healthz", PUBLIC),
+    # For load balancers: nothing but each dependency's state (tests/test_readiness_and_metrics.py).
+    ("health.readyz", "GET"): rule("/readyz", PUBLIC),
+    # Open only in the embedded and test profiles; production needs CSWJOBS_METRICS_TOKEN or answers 404
+    # (tests/test_readiness_and_metrics.py).
+    ("health.prometheus_metrics", "GET"): rule("/metrics", PUBLIC),
     ("tracked.follow_link", "GET"): rule("/c/{link}", everyone(302)),
     # --- account: signing in, registering and resetting are open; the rest is the social worker's own
     ("account.sign_in", "GET"): rule("/sign-in", expect(everyone(302), anonymous=200)),
