@@ -52,13 +52,15 @@ def invite(recruiter: User, vacancy: Vacancy, profile: CandidateProfile, message
     return invitation
 
 
-def profile_to_invite(profile_id: int) -> CandidateProfile | None:
-    """A profile a recruiter may invite; someone who has not opted in looks exactly like someone who does
-    not exist (None)."""
+def profile_to_invite(profile_id: int, vacancy: Vacancy) -> CandidateProfile | None:
+    """A profile a recruiter may invite to apply for this vacancy; someone who has not opted in, or who hid
+    their profile from the vacancy's council, looks exactly like someone who does not exist (None)."""
     if not 0 < profile_id < 2**31:
         return None
     profile = db.session.get(CandidateProfile, profile_id)
-    return profile if profile is not None and profile.discoverable else None
+    if profile is None or not profile.discoverable or vacancy.organisation.slug in (profile.hidden_from or ()):
+        return None
+    return profile
 
 
 def existing_invitation(vacancy: Vacancy, profile: CandidateProfile) -> Invitation | None:

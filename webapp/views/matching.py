@@ -91,7 +91,7 @@ def suggested_candidates(vacancy_id: int):
 @role_required(*RECRUITER_ROLES)
 def invite(vacancy_id: int, profile_id: int):
     vacancy = _recruiter_vacancy(vacancy_id)
-    profile = invitation_service.profile_to_invite(profile_id) or abort(404)
+    profile = invitation_service.profile_to_invite(profile_id, vacancy) or abort(404)
     match = matching_service.suggestion_for(db.session, vacancy, profile)
     form = InviteForm()
     problem = None
