@@ -378,3 +378,20 @@ def test_when_the_application_ends_the_links_stop_and_nobody_is_reminded(app, li
     assert response.status_code == 410 and "no longer needs this reference" in text_of(page(response), "#reason")
     assert referees()[0].reference is None
     assert references.send_reminders(utcnow() + dt.timedelta(days=6)) == 0
+
+
+def test_a_blind_vacancy_hides_the_form_s_identifying_answers_until_shortlisting(signed_in, application, recruiter):
+    application.vacancy.blind_shortlisting = True
+    db.session.commit()
+    soup = page(signed_in.get(f"/recruit/applications/{application.id}"))
+    answers = text_of(soup, "#answers-personal-details + .govuk-summary-list")
+    assert "Sam Okafor" not in answers and "Hidden until shortlisting" in answers
+    assert "SW123456" not in text_of(soup, "#answers-registration + .govuk-summary-list")
+    assert soup.select("#referees-hidden") != [] and "Rita Manager" not in main_text(soup)
+    pdf = signed_in.get(f"/recruit/applications/{application.id}/application.pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Sam Okafor" not in text and "SW123456" not in text
+    pipeline.move(recruiter, application, ApplicationStatus.SHORTLISTED)
+    db.session.commit()
+    soup = page(signed_in.get(f"/recruit/applications/{application.id}"))
+    assert "Sam Okafor" in text_of(soup, "#answers-personal-details + .govuk-summary-list")

@@ -272,7 +272,8 @@ def _application_page(application: Application, form: MoveApplicationForm | None
         applicant=blind_shortlisting.applicant_view(application),
         interviews=interviews.interviews_for(application),
         answers=application_forms.summary(application.answers, application_forms.referees_as_answers(
-            application.referees), today=application.submitted_at.date()) if application.answers is not None else None,
+            application.referees), today=application.submitted_at.date(),
+            hide_identity=blind_shortlisting.is_hidden(application)) if application.answers is not None else None,
         referees=[(r, reference_service.referee_state(r), application_forms.reference_rows(r))
                   for r in application.referees],
         reference_problem=reference_service.request_problem(application),
@@ -343,7 +344,7 @@ def request_references(application_id: int):
 @recruiter_required
 def application_pdf(application_id: int):
     application = _own_application(application_id)
-    data = application_forms.application_pdf(application)
+    data = application_forms.application_pdf(application, hide_identity=blind_shortlisting.is_hidden(application))
     audit.record(signed_in_user(), "application.downloaded", application,
                  organisation_id=application.vacancy.organisation_id)
     db.session.commit()
