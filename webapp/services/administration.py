@@ -112,9 +112,9 @@ def change_role(admin: User, user: User, role_value: str | None, organisation_id
     user.role = change.role
     # Only council staff belong to a council: anyone else acts for the region, or for themselves.
     user.organisation_id = change.organisation.id if change.organisation else None
+    # The entry is filed under the council the person joins (or leaves), so its administrators see it too.
     audit.record(admin, "account.role_changed", user, organisation_id=user.organisation_id or before_org,
-                 from_role=before.value, to_role=change.role.value,
-                 from_organisation_id=before_org, to_organisation_id=user.organisation_id)
+                 from_role=before.value, to_role=change.role.value)
     return change
 
 

@@ -75,6 +75,10 @@ ACTION_LABELS = {
     "api_key.created": "API key created",
     "api_key.rotated": "API key rotated",
     "api_key.revoked": "API key revoked",
+    "account.role_changed": "Role changed",
+    "account.deactivated": "Account switched off",
+    "account.reactivated": "Account switched on",
+    "account.password_reset_sent": "Password reset sent by an administrator",
 }
 SUBJECT_LABELS = {"vacancies": "Vacancy", "applications": "Application", "organisations": "Council",
                   "users": "Account", "candidate_profiles": "Profile", "api_keys": "API key"}
