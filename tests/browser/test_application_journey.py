@@ -18,12 +18,12 @@ from playwright.sync_api import Page, expect
 
 from domain.vocabulary import ApplyMethod, ContractType, RoleLevel, ServiceArea, UserRole, VacancyStatus, WorkingPattern
 from tests.application_forms import CURRENT_JOB, QUALIFICATION, SECTIONS
+from tests.browser.pages import fits_the_screen, shot, sign_in
 from webapp.demo.councils import ensure_councils
 from webapp.extensions import db
 from webapp.models import FunnelEvent, Organisation, User, Vacancy, utcnow
 from webapp.services.passwords import hash_password
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SAM, SAM_PASSWORD = "sam@example.org", "a long social work passphrase"
 RITA, RITA_PASSWORD = "rita@camden.example.org", "a long recruiter passphrase"
 TITLE = "Social Worker – Children in Need"
@@ -56,19 +56,6 @@ def scene(live_app):
         ])
         db.session.commit()
         return {"vacancy": (vacancy.id, vacancy.slug)}
-
-
-def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"journey-{name}.png"), full_page=True)
-
-
-def sign_in(page: Page, base: str, address: str, password: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.fill("#email", address)
-    page.fill("#password", password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile("/sign-in"))
 
 
 def mails(app, to: str) -> list[tuple[str, str]]:
@@ -116,11 +103,11 @@ def test_the_whole_application_journey(live_app, scene, browser):
     sign_in(sam, base, SAM, SAM_PASSWORD)
     sam.goto(f"{base}/jobs/{vacancy_id}-{slug}")
     sam.get_by_role("button", name="Apply for this job").first.click()
-    shot(sam, "01-start-page-phone")
+    shot(sam, "journey-01-start-page-phone")
     sam.get_by_role("button", name=re.compile("Start", re.I)).click()
     expect(sam).to_have_url(re.compile(r"/apply/\d+$"))
     task_list = sam.url
-    shot(sam, "02-task-list-phone")
+    shot(sam, "journey-02-task-list-phone")
     for section, title in (("personal-details", "Personal details"), ("registration", "Social Work England registration"),
                            ("references", "References"), ("supporting-statement", "Supporting statement"),
                            ("declarations", "Declarations")):
@@ -136,19 +123,19 @@ def test_the_whole_application_journey(live_app, scene, browser):
     fill_section(sam, {k: v for k, v in CURRENT_JOB.items()})
     sam.goto(f"{task_list}/employment-history")
     expect(sam.locator("#gaps")).to_be_visible()
-    shot(sam, "03-gap-to-explain-phone")
+    shot(sam, "journey-03-gap-to-explain-phone")
     sam.fill('[name="gap_1"]', GAP)
     sam.get_by_role("button", name="Save explanations and continue").click()
     sam.goto(task_list)
     expect(sam.locator("#progress")).to_contain_text("You have completed 7 of 7 sections")
     sam.get_by_role("button", name="Check your answers and send").click()
     expect(sam.locator("main")).to_contain_text(GAP)
-    shot(sam, "04-check-answers-phone")
-    assert sam.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(sam, "journey-04-check-answers-phone")
+    fits_the_screen(sam, 375)
     sam.check('[name="confirm"]')
     sam.get_by_role("button", name="Send application").click()
     expect(sam.locator(".govuk-panel")).to_be_visible()
-    shot(sam, "05-sent-phone")
+    shot(sam, "journey-05-sent-phone")
     assert "Submitted" in status_on_applications_page(sam, base)
 
     # --- the recruiter, at a desk ------------------------------------------------------------------------------
@@ -159,7 +146,7 @@ def test_the_whole_application_journey(live_app, scene, browser):
     rita.goto(f"{base}/recruit/inbox")
     rita.get_by_label("Select Sam Okafor").check()
     rita.check('[name="action"][value="shortlist"]')
-    shot(rita, "06-inbox-bulk-shortlist")
+    shot(rita, "journey-06-inbox-bulk-shortlist")
     rita.get_by_role("button", name="Continue").click()
     rita.get_by_role("button", name=re.compile(r"Shortlist 1 application")).click()
     expect(rita.locator(".govuk-notification-banner")).to_contain_text("1 application moved")
@@ -175,13 +162,13 @@ def test_the_whole_application_journey(live_app, scene, browser):
     rita.fill('[name="time"]', "10:30")
     rita.check('[name="format"][value="in_person"]')
     rita.fill('[name="place"]', "5 Pancras Square, London N1C 4AG")
-    shot(rita, "07-book-interview")
+    shot(rita, "journey-07-book-interview")
     rita.get_by_role("button", name="Book the interview and email the applicant").click()
     expect(rita.locator(".govuk-notification-banner")).to_contain_text("Interview booked")
     assert "Interview" in status_on_applications_page(sam, base)  # booking moves it to interview
     rita.get_by_role("button", name="Request references").click()
     expect(rita.locator("main")).to_contain_text(re.compile("request", re.I))
-    shot(rita, "08-references-requested")
+    shot(rita, "journey-08-references-requested")
 
     # --- a referee answers through the emailed link, with no account -----------------------------------------
     [(_, to_referee)] = [m for m in mails(live_app, "rita@lambeth.example")][:1]
@@ -197,7 +184,7 @@ def test_the_whole_application_journey(live_app, scene, browser):
         "safeguarding_concerns": "no", "disciplinary": "no", "would_reemploy": "yes", "confirm": "y",
     }, button="Send reference")
     expect(referee.locator("main")).to_contain_text(re.compile("thank", re.I))
-    shot(referee, "09-reference-sent")
+    shot(referee, "journey-09-reference-sent")
     referee_context.close()
 
     # --- an offer, accepted ------------------------------------------------------------------------------------
@@ -208,13 +195,13 @@ def test_the_whole_application_journey(live_app, scene, browser):
     rita.goto(application_url)
     rita.locator("#move-hired").click()
     expect(rita.locator("main")).to_contain_text("Hired")
-    shot(rita, "10-hired")
+    shot(rita, "journey-10-hired")
     page_text = status_on_applications_page(sam, base)
     for step in ("Submitted", "Shortlisted", "Interview", "Offered", "Hired"):  # the whole history, in order
         assert re.search(rf"\b{step} on ", page_text), step
     assert [page_text.index(f"{step} on ") for step in ("Submitted", "Shortlisted", "Interview", "Offered", "Hired")] \
         == sorted(page_text.index(f"{step} on ") for step in ("Submitted", "Shortlisted", "Interview", "Offered", "Hired"))
-    shot(sam, "11-applications-phone")
+    shot(sam, "journey-11-applications-phone")
 
     # --- every email the social worker was sent, and the funnel's steps ------------------------------------------
     subjects = [subject for subject, _ in mails(live_app, SAM)]

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from domain.vocabulary import (
     ApplyMethod,
@@ -22,13 +21,13 @@ from domain.vocabulary import (
     VacancyStatus,
     WorkingPattern,
 )
+from tests.browser.pages import SCREENSHOTS, fits_the_screen, shot, sign_in
 from webapp.demo.councils import ensure_councils
 from webapp.extensions import db
 from webapp.models import CandidateProfile, Organisation, SavedSearch, SentAlert, User, Vacancy, utcnow
 from webapp.services import alert_relevance
 from webapp.services.passwords import hash_password
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 EMAIL, PASSWORD = "ada@example.org", "a long social work passphrase"
 PHONE, DESKTOP = {"width": 375, "height": 812}, {"width": 1280, "height": 900}
 
@@ -69,23 +68,6 @@ def scene(live_app):
                 "relevance_path": f"/alerts/relevance/{alert_relevance.relevance_token(sent.id)}?answer=yes"}
 
 
-def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def fits_the_screen(page: Page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
-
-
-def sign_in(page: Page, base: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile("/sign-in"))  # on a phone the navigation is folded behind "Menu"
-
-
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_the_social_workers_side(live_app, scene, browser, size):
     viewport = PHONE if size == "phone" else DESKTOP
@@ -105,7 +87,7 @@ def test_the_social_workers_side(live_app, scene, browser, size):
     shot(page, f"sws-{size}-2-relevance-thanks")
 
     # Saving a job from its page, with the similar job under it.
-    sign_in(page, base)
+    sign_in(page, base, EMAIL, PASSWORD)
     page.goto(f"{base}/jobs/{job_id}-{slug}")
     expect(page.locator("#similar-jobs + ul")).to_contain_text(scene["second"])
     if page.get_by_role("button", name="Save this job").count():  # the other screen size's run may have saved it
@@ -158,10 +140,7 @@ def test_the_programme_team_reads_the_answers_on_insights(live_app, scene, brows
     base = live_app.config["LIVE_URL"]
     page.goto(base + scene["relevance_path"])
     page.get_by_role("button", name="Yes, it was relevant").click()
-    page.goto(f"{base}/sign-in")
-    page.fill("#email", "lead@london.example")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, base, "lead@london.example", PASSWORD)
     page.goto(f"{base}/insights")
     table = page.locator("#table-alert_relevance")
     expect(table.locator("tr", has_text="Daily")).to_contain_text("100.0")
