@@ -73,7 +73,7 @@ def test_the_contact_address_is_a_setting(app, client):
 
 def test_the_privacy_notice_names_each_kind_of_personal_data_and_its_lawful_basis(client):
     soup = page(client.get("/privacy"))
-    rows = {row["id"]: text_of(soup, f"#{row['id']}") for row in soup.select("#data-kinds tbody tr")}
+    rows = {row["id"]: text_of(soup, f"#{row['id']}") for row in soup.select("#data-kinds .govuk-summary-list__row")}
     assert set(rows) >= {"data-account", "data-profile", "data-applications", "data-criminal", "data-referees",
                          "data-equality", "data-alerts", "data-mail", "data-funnel", "data-staff", "data-workforce",
                          "data-feedback"}
