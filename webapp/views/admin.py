@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -230,53 +230,44 @@ def _role_words(role: UserRole, organisation) -> str:
     return f"{article}{words}" + (f" at {organisation.name}" if organisation is not None else "")
 
 
+def _act_on_account(user_id: int, change: Callable[[User, User], None], done: Callable[[User], str]):
+    """A button's post on someone's account: the service makes (and audits) the change; a refusal is
+    a 403 (not allowed) or 400 (not possible now) with the reason, and changes nothing."""
+    person = _user_or_404(user_id)
+    button_post(ConfirmForm())
+    try:
+        change(signed_in_user(), person)
+    except ServiceError as problem:
+        db.session.rollback()
+        abort(403 if isinstance(problem, NotAllowed) else 400, description=str(problem))
+    db.session.commit()
+    flash(done(person), "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
 @bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
 @admin_required
 def deactivate(user_id: int):
-    person = _user_or_404(user_id)
-    form = ConfirmForm()
     if request.method == "POST":
-        button_post(form)
-        try:
-            administration.deactivate(signed_in_user(), person)
-        except ServiceError as problem:
-            db.session.rollback()
-            abort(403 if isinstance(problem, NotAllowed) else 400, description=str(problem))
-        db.session.commit()
-        flash(f"{person.full_name}’s account is switched off and every session it had has ended.", "success")
-        return redirect(url_for("admin.user", user_id=person.id))
-    return render_template("admin/deactivate.html", person=person, form=form,
+        return _act_on_account(user_id, administration.deactivate,
+                               lambda p: f"{p.full_name}’s account is switched off and every session it had has ended.")
+    person = _user_or_404(user_id)
+    return render_template("admin/deactivate.html", person=person, form=ConfirmForm(),
                            is_self=person.id == current_user.id)
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 @admin_required
 def reactivate(user_id: int):
-    person = _user_or_404(user_id)
-    button_post(ConfirmForm())
-    try:
-        administration.reactivate(signed_in_user(), person)
-    except ServiceError as problem:
-        db.session.rollback()
-        abort(400, description=str(problem))
-    db.session.commit()
-    flash(f"{person.full_name}’s account is switched on. They can sign in again.", "success")
-    return redirect(url_for("admin.user", user_id=person.id))
+    return _act_on_account(user_id, administration.reactivate,
+                           lambda p: f"{p.full_name}’s account is switched on. They can sign in again.")
 
 
 @bp.post("/users/<int:user_id>/password-reset")
 @admin_required
 def send_password_reset(user_id: int):
-    person = _user_or_404(user_id)
-    button_post(ConfirmForm())
-    try:
-        administration.send_password_reset(signed_in_user(), person)
-    except ServiceError as problem:
-        db.session.rollback()
-        abort(400, description=str(problem))
-    db.session.commit()
-    flash(f"We have emailed {person.email} a link to choose a new password. It works once, for an hour.", "success")
-    return redirect(url_for("admin.user", user_id=person.id))
+    return _act_on_account(user_id, administration.send_password_reset,
+                           lambda p: f"We have emailed {p.email} a link to choose a new password.")
 
 
 # --- councils ---------------------------------------------------------------------------------------------
