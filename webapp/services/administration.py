@@ -1,5 +1,5 @@
 """Platform administration: finding accounts, changing a role, switching an account off or on,
-sending a password reset, and what the admin area's pages read about councils and feedback.
+sending a password reset, and what the admin area's pages read about councils and their staff.
 
 Every change is audited with ids and role names only, never a name or an address.
 """
@@ -55,7 +55,10 @@ def user_by_id(user_id: int) -> User | None:
 
 
 def _active_admin_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count(User.id)).where(User.role == UserRole.ADMIN, User.active)) or 0
+    # The administrators' rows are locked (PostgreSQL) so two administrators removing each other at
+    # the same moment cannot both see "one other left"; SQLite writes one transaction at a time anyway.
+    return len(db.session.scalars(sa.select(User.id).where(User.role == UserRole.ADMIN, User.active)
+                                  .with_for_update()).all())
 
 
 def _check_may_change(admin: User, user: User) -> None:
