@@ -12,7 +12,7 @@ from tests.factories import PASSWORD, CandidateFactory, OrganisationFactory, Rec
 from tests.pages import page, text_of, texts
 from webapp.extensions import db
 from webapp.models import AuditLog, Feedback, User
-from webapp.services import administration, audit
+from webapp.services import accounts, administration, audit
 
 
 @pytest.fixture
@@ -271,3 +271,11 @@ def test_each_role_lands_on_its_own_home_unless_a_safe_next_was_given(app, role,
     again = app.test_client().post("/sign-in", data={"email": "someone@example.org", "password": PASSWORD,
                                                      "next": "/councils"})
     assert again.headers["Location"] == "/councils"
+
+
+def test_council_staff_land_on_their_vacancies_in_a_build_without_the_inbox(app, monkeypatch):
+    recruiter = RecruiterFactory()
+    db.session.commit()
+    assert accounts.home_endpoint(recruiter) == "inbox.index"
+    monkeypatch.delitem(app.view_functions, "inbox.index")
+    assert accounts.home_endpoint(recruiter) == "recruit.vacancies"

@@ -111,19 +111,21 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-# Where each role lands after signing in when no page asked for them: its own home.
-HOME_ENDPOINTS = {
-    UserRole.CANDIDATE: "account.applications",
-    UserRole.RECRUITER: "inbox.index",
-    UserRole.ORG_ADMIN: "inbox.index",
-    UserRole.PROGRAMME_LEAD: "insights.dashboard",
-    UserRole.ADMIN: "admin.home",
+# Where each role lands after signing in when no page asked for them: its own home, the first of
+# these pages the app has (council staff land on their vacancies in a build without the inbox).
+HOME_ENDPOINTS: dict[UserRole, tuple[str, ...]] = {
+    UserRole.CANDIDATE: ("account.applications",),
+    UserRole.RECRUITER: ("inbox.index", "recruit.vacancies"),
+    UserRole.ORG_ADMIN: ("inbox.index", "recruit.vacancies"),
+    UserRole.PROGRAMME_LEAD: ("insights.dashboard",),
+    UserRole.ADMIN: ("admin.home",),
 }
 
 
 def home_endpoint(user: User) -> str:
     """Where someone lands after signing in when no page asked for them."""
-    return HOME_ENDPOINTS.get(user.role, "jobs.home")
+    pages = current_app.view_functions
+    return next((endpoint for endpoint in HOME_ENDPOINTS.get(user.role, ()) if endpoint in pages), "jobs.home")
 
 
 def safe_local_path(target: str | None) -> str | None:
