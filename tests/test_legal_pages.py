@@ -76,7 +76,7 @@ def test_the_privacy_notice_names_each_kind_of_personal_data_and_its_lawful_basi
     rows = {row["id"]: text_of(soup, f"#{row['id']}") for row in soup.select("#data-kinds .govuk-summary-list__row")}
     assert set(rows) >= {"data-account", "data-profile", "data-applications", "data-criminal", "data-referees",
                          "data-equality", "data-alerts", "data-mail", "data-funnel", "data-staff", "data-workforce",
-                         "data-feedback"}
+                         "data-security", "data-feedback"}
     assert "Special category data (Article 9)" in rows["data-equality"]
     assert "Kept apart from your profile" in rows["data-equality"]
     assert "Article 10" in rows["data-criminal"]
