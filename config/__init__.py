@@ -181,6 +181,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAIL_FOLDER", "Where mail is written as .eml files when no SMTP host is set.", _path,
             lambda s: s["INSTANCE_PATH"] / "outbox-mail", default_text="`instance/outbox-mail/`"),
     Setting("MAIL_SENDER", "The From address of every email.", default="no-reply@cswjobs.example"),
+    Setting("BOUNCE_WEBHOOK_TOKEN", "The password the mail provider's bounce webhook (POST /mail/bounces, "
+            "Postmark's format) gives with HTTP Basic authentication; unset, the webhook answers 404.", optional=True),
     Setting("SMTP_HOST", "The mail server; unset, mail is written to the mail folder (production refuses that).",
             optional=True),
     Setting("SMTP_PORT", "The mail server's port (587 for STARTTLS, 465 for TLS from the start).",

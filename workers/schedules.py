@@ -20,6 +20,12 @@ SCHEDULES = [
     # worker gone mid-send) is enqueued again; a claim on each mail stops it going twice.
     {"name": "sweep-unsent-mail", "func": mail_tasks.sweep_unsent_mail, "queue_name": "mail", "interval": 60,
      "job_timeout": 300},
+    # New messages are emailed in batches (a quarter-hour's messages in one email per person); recruiters
+    # who chose a daily summary get everything at 7am. Claims on each notification stop repeats.
+    {"name": "message-notices", "func": mail_tasks.send_message_notices, "queue_name": "mail",
+     "cron": "*/15 * * * *", "job_timeout": 600},
+    {"name": "recruiter-daily-digest", "func": mail_tasks.send_daily_digests, "queue_name": "mail",
+     "cron": "0 7 * * *", "job_timeout": 1200},
     # Council webhooks due a retry (or whose after-commit nudge was lost); each delivery is claimed, so never twice.
     {"name": "deliver-webhooks", "func": webhook_tasks.deliver_webhooks, "queue_name": "webhooks", "interval": 60,
      "job_timeout": 900},

@@ -8,17 +8,20 @@ from webapp.views import (
     account,
     admin,
     alerts,
-    applying,
     api_keys,
+    applying,
     bulletins,
     campaigns,
     equal_opportunities,
     equality,
     exports,
     health,
+    inbox,
     insights,
     jobs,
     matching,
+    messages,
+    notifications,
     recruit,
     references,
     saved_jobs,
@@ -44,6 +47,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(saved_jobs.bp)
     app.register_blueprint(recruit.bp, url_prefix="/recruit")
     app.register_blueprint(vacancy_import.bp, url_prefix="/recruit/vacancies/import")
+    app.register_blueprint(inbox.bp, url_prefix="/recruit")
+    app.register_blueprint(messages.bp)
+    app.register_blueprint(notifications.bp)
     app.register_blueprint(webhooks.bp, url_prefix="/recruit/webhooks")
     app.register_blueprint(api_keys.bp, url_prefix="/recruit/api-keys")
     app.register_blueprint(admin.bp, url_prefix="/admin")
