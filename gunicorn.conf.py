@@ -18,7 +18,11 @@ threads = 4
 worker_class = "gthread"
 timeout = 60
 graceful_timeout = 20  # on SIGTERM, requests in flight get this long to finish
-keepalive = 5
+# Longer than any client or proxy keeps an idle connection before reusing it (nginx 60 s, AWS ALB 60 s):
+# with gunicorn's 5 s default, a connection it closed just as the client sent its next request failed
+# with RemoteDisconnected in make bench-load (3 of 806 requests at 50 users). gthread parks idle
+# connections in its poller, so they hold no thread.
+keepalive = 75
 # The app writes the access log itself (webapp/web/logging.py): JSON, with the request id, and without
 # query strings, addresses or tokens, which gunicorn's own access log would hold.
 accesslog = None
