@@ -1,13 +1,13 @@
 """Server-side session ends, per-account limits and retention
 
 Revision ID: 0015_security_retention
-Revises: 0014_production
+Revises: 0013_social_worker_side
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0015_security_retention"
-down_revision = "0014_production"
+down_revision = "0013_social_worker_side"
 branch_labels = None
 depends_on = None
 
