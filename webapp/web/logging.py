@@ -111,10 +111,11 @@ def init_app(app: Flask) -> None:
     def log_request(response):
         request_id = g.get("request_id") or uuid.uuid4().hex  # a request refused before before_request ran
         response.headers[REQUEST_ID_HEADER] = request_id
+        path = logged_path()
         # No address, user, query string or body: the access log is for operators, not a record of people.
         access_log.info(
-            "%s %s %s", request.method, logged_path(), response.status_code,
-            extra={"request_id": request_id, "method": request.method, "path": logged_path(), "route": route(),
+            "%s %s %s", request.method, path, response.status_code,
+            extra={"request_id": request_id, "method": request.method, "path": path, "route": route(),
                    "status": response.status_code, "duration_ms": round(elapsed_seconds() * 1000, 1)},
         )
         return response
