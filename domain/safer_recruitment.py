@@ -218,8 +218,6 @@ def check_registration(data: Answers, today: dt.date) -> tuple[Answers, Problems
         else:
             try:
                 clean["number"] = normalise_swe_number(raw)
-                if not clean["number"].isascii():  # the shared pattern's \d also matches other scripts' digits
-                    raise ValueError(raw)
             except ValueError:
                 problems["number"] = ("Enter your Social Work England registration number in the right format: "
                                       "SW followed by numbers, like SW123456")

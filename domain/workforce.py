@@ -486,7 +486,7 @@ class GlidepathCheck:
 
 # --- the Social Work England number, kept only as a keyed hash ------------------------------------------------
 
-SWE_NUMBER_FORMAT = re.compile(r"^SW\d{1,8}$")
+SWE_NUMBER_FORMAT = re.compile(r"^SW[0-9]{1,8}$")  # ASCII digits only: \d also matches other scripts' digits
 
 
 def normalise_swe_number(text: str) -> str:

@@ -123,3 +123,5 @@ def test_swe_numbers_are_kept_only_as_a_keyed_hash():
     assert "104527" not in key and len(key) == 64
     with pytest.raises(ValueError):
         wf.normalise_swe_number("104527")
+    with pytest.raises(ValueError):
+        wf.normalise_swe_number("SW١٢٣")  # Arabic-Indic digits: the rule takes ASCII digits only
