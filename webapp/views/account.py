@@ -34,7 +34,7 @@ from webapp.models import Application
 from webapp.web.access import role_required, signed_in_user
 from webapp.web.security import submitted_account_key
 from webapp.web.downloads import attachment
-from webapp.web.forms import failed_post, form_page, refused_post
+from webapp.web.forms import button_post, failed_post, form_page, refused_post
 from webapp.services import NotAllowed, ServiceError, accounts, audit, follows, funnel, profile_visits, profiles
 from webapp.services import application_forms
 from webapp.services import applications as application_service
@@ -212,8 +212,7 @@ def profile():
 @candidate_required
 def switch_profile_on():
     """Let recruiters find me again: one button on the profile page, after the profile was switched off."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form could not be read. Go back, refresh the page and try again.")
+    button_post(ConfirmForm())
     try:
         profile_visits.switch_back_on(signed_in_user())
     except ServiceError as problem:
