@@ -81,7 +81,7 @@ def test_swe_numbers_are_normalised(raw, normalised):
     assert profiles.normalise_swe_number(raw) == normalised
 
 
-@pytest.mark.parametrize("raw", ["123456", "SW", "SWE123456", "SW12A456", "XX123456", "SW12345678901", "SW 12.3", "WS123"])
+@pytest.mark.parametrize("raw", ["123456", "SW", "SWE123456", "SW12A456", "XX123456", "SW12345678901", "SW 12.3", "WS123", "SW١٢٣"])
 def test_malformed_swe_numbers_are_refused(raw):
     with pytest.raises(ServiceError, match="SW followed by numbers"):
         profiles.normalise_swe_number(raw)

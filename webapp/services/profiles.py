@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from domain import workforce
 from domain.vocabulary import Availability, ContractType, OrganisationKind, RoleLevel, ServiceArea, WorkingPattern
 from webapp.extensions import db
 from webapp.models import CandidateProfile, Organisation, User
@@ -22,8 +23,7 @@ COMMUTE_MILES_MAX = 50
 SALARY_MAX = 150_000
 CV_TEXT_MAX = 10_000
 
-# Social Work England numbers are "SW" then digits (SW123456). The column holds 12 characters.
-SWE_NUMBER_RE = re.compile(r"SW\d{1,10}")
+# Social Work England numbers: the one rule is domain.workforce.normalise_swe_number (SW then ASCII digits).
 SWE_NUMBER_FORMAT = "Enter your Social Work England number in the right format: SW followed by numbers, like SW123456"
 
 PROFILE_FIELDS = (
@@ -55,12 +55,13 @@ class ProfileInvalid(ServiceError):
 
 def normalise_swe_number(raw: str | None) -> str | None:
     """'sw 123 456' → 'SW123456'; blank → None; anything else not "SW + digits" → ServiceError."""
-    compact = re.sub(r"[\s\-]+", "", raw or "").upper()
+    compact = re.sub(r"[\s\-]+", "", raw or "")
     if not compact:
         return None
-    if not SWE_NUMBER_RE.fullmatch(compact):
-        raise ServiceError(SWE_NUMBER_FORMAT)
-    return compact
+    try:
+        return workforce.normalise_swe_number(compact)
+    except ValueError:
+        raise ServiceError(SWE_NUMBER_FORMAT) from None
 
 
 def normalise_cv_text(text: str | None) -> str:
