@@ -8,9 +8,8 @@ from email import policy
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app
 
-from tests import helpers
 from tests.factories import CandidateFactory, CandidateProfileFactory, OrganisationFactory, RecruiterFactory, VacancyFactory
 from webapp.extensions import db
 from webapp.models import Application, MailFrequency, OutgoingMail, User, Vacancy
@@ -44,12 +43,6 @@ def build_world() -> World:
     application = pipeline.submit(profile.user, vacancy, "I have four years in assessment.")
     db.session.commit()
     return World(council, recruiter, colleague, other_recruiter, profile.user, other_candidate, vacancy, application)
-
-
-def sign_in_as(client, user) -> None:
-    with client.application.test_request_context(environ_base=client.environ_base):
-        helpers.sign_in_as(client, user)
-    g.pop("_login_user", None)  # the test's shared app context would otherwise keep the last user
 
 
 def mails(folder: Path) -> list[email.message.EmailMessage]:

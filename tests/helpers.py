@@ -5,6 +5,7 @@ import re
 import socket
 import uuid
 
+from flask import g, has_app_context
 from flask_login.utils import _create_identifier
 
 
@@ -18,6 +19,11 @@ def sign_in_as(client, user) -> None:
         session["_user_id"] = user.get_id()  # with the session generation web.security.load_user checks
         session["_fresh"] = True
         session["_id"] = identifier
+    # The `app` fixture keeps one app context for the whole test and requests reuse it, so a user
+    # Flask-Login cached in `g` would outlive the request that loaded it: forget it, so the next
+    # request loads whoever is signed in now.
+    if has_app_context():
+        g.pop("_login_user", None)
 
 
 def csrf_token(html: str) -> str:

@@ -3,22 +3,15 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from domain.vocabulary import UserRole
-from tests import helpers
+from tests.helpers import sign_in_as
 from tests.factories import CandidateFactory, OrganisationFactory, RecruiterFactory, UserFactory, VacancyFactory
 from tests.pages import links, page, text_of, texts
 from webapp.extensions import db
 from webapp.models import AuditLog
 from webapp.services import audit
 from webapp.services import audit as audit_service
-
-
-def sign_in_as(client, user) -> None:
-    with client.application.test_request_context(environ_base=client.environ_base):
-        helpers.sign_in_as(client, user)
-    g.pop("_login_user", None)  # the test's shared app context would otherwise keep the last user
 
 
 @pytest.fixture

@@ -6,20 +6,13 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
-from tests import helpers
+from tests.helpers import sign_in_as
 from tests.application_forms import CURRENT_JOB, QUALIFICATION, SECTIONS, TODAY, complete_draft, submitted_application
 from tests.factories import CandidateFactory, CandidateProfileFactory, RecruiterFactory, VacancyFactory
 from tests.pages import error_summary_links, field_error, heading, main_text, page, text_of, texts
 from webapp.extensions import db
 from webapp.models import Application, ApplicationDraft, AuditLog, FunnelEvent
-
-
-def sign_in_as(client, user) -> None:
-    with client.application.test_request_context(environ_base=client.environ_base):
-        helpers.sign_in_as(client, user)
-    g.pop("_login_user", None)
 
 
 def apply_url(vacancy) -> str:

@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from domain.vocabulary import ApplicationStatus
-from tests.correspondence import build_world, html_part, mails, mails_to, reload, sign_in_as, text_part
+from tests.correspondence import build_world, html_part, mails, mails_to, reload, text_part
+from tests.helpers import sign_in_as
 from tests.factories import PASSWORD, CandidateFactory, VacancyFactory
 from tests.pages import error_summary, heading, main_text, page, text_of, texts
 from webapp.extensions import db

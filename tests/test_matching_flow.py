@@ -6,11 +6,11 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from domain.geography import BOROUGHS_BY_SLUG
 from domain.vocabulary import Availability, RoleLevel, ServiceArea, VacancyStatus
 from tests import helpers
+from tests.helpers import sign_in_as
 from tests.conftest import sent_mail
 from tests.factories import (
     CandidateFactory,
@@ -29,12 +29,6 @@ pytestmark = pytest.mark.real_encoder
 
 CAMDEN = BOROUGHS_BY_SLUG["camden"]
 CROYDON = BOROUGHS_BY_SLUG["croydon"]
-
-
-def sign_in_as(client, user) -> None:
-    with client.application.test_request_context(environ_base=client.environ_base):
-        helpers.sign_in_as(client, user)
-    g.pop("_login_user", None)
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from tests.correspondence import build_world, mails, mails_to, sign_in_as, site, text_part
+from tests.correspondence import build_world, mails, mails_to, site, text_part
+from tests.helpers import sign_in_as
 from tests.factories import PASSWORD
 from tests.pages import error_summary, heading, page, texts
 from webapp.extensions import db

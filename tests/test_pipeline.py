@@ -5,22 +5,15 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from domain.vocabulary import ApplicationStatus, OfferDeclineReason, UserRole
-from tests import helpers
+from tests.helpers import sign_in_as
 from tests.factories import CandidateFactory, CandidateProfileFactory, OrganisationFactory, RecruiterFactory, VacancyFactory
 from tests.pages import main_text, page, summary_lists, table_rows, text_of, texts
 from webapp.extensions import db
 from webapp.models import Application, ApplicationEvent, AuditLog
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import applications as pipeline
-
-
-def sign_in_as(client, user) -> None:
-    with client.application.test_request_context(environ_base=client.environ_base):
-        helpers.sign_in_as(client, user)
-    g.pop("_login_user", None)  # the test's shared app context would otherwise keep the last user
 
 
 @pytest.fixture

@@ -3,21 +3,14 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from domain.vocabulary import UserRole
-from tests import helpers
+from tests.helpers import sign_in_as
 from tests.factories import CandidateFactory, OrganisationFactory, RecruiterFactory, UserFactory
 from webapp.extensions import db
 from webapp.models import AuditLog, Organisation, OutboxMessage
 from webapp.services import NotAllowed
 from webapp.services import organisations as organisation_service
-
-
-def sign_in_as(client, user) -> None:
-    with client.application.test_request_context(environ_base=client.environ_base):
-        helpers.sign_in_as(client, user)
-    g.pop("_login_user", None)  # the test's shared app context would otherwise keep the last user
 
 
 def offer(**overrides) -> dict:

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from domain.vocabulary import ApplicationStatus, ApplyMethod, RoleLevel, UserRole, VacancyStatus
 from tests.factories import (
@@ -16,7 +15,7 @@ from tests.factories import (
     UserFactory,
     VacancyFactory,
 )
-from tests import helpers
+from tests.helpers import sign_in_as
 from tests.pages import (
     error_summary,
     error_summary_links,
@@ -33,15 +32,6 @@ from webapp.extensions import db
 from webapp.models import Application, AuditLog, OutboxMessage, Vacancy
 
 TODAY = dt.date.today()
-
-
-def sign_in_as(client, user) -> None:
-    # tests.helpers.sign_in_as reads the request for Flask-Login's identifier: give it the client's own.
-    with client.application.test_request_context(environ_base=client.environ_base):
-        helpers.sign_in_as(client, user)
-    # The `app` fixture keeps one app context for the whole test, and requests reuse it, so Flask-Login's
-    # cached user in `g` would outlive a request: forget it, so the next request loads who is signed in now.
-    g.pop("_login_user", None)
 
 
 def form_data(**overrides) -> dict:

@@ -10,13 +10,12 @@ from email import policy
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 from pypdf import PdfReader
 
 from domain.funnel import FunnelStep
 from domain.safer_recruitment import REFERENCE_QUESTIONS
 from domain.vocabulary import ApplicationStatus, UserRole
-from tests import helpers
+from tests.helpers import sign_in_as
 from tests.application_forms import complete_draft, submitted_application
 from tests.conftest import sent_mail
 from tests.factories import PASSWORD, CandidateFactory, OrganisationFactory, RecruiterFactory, UserFactory, VacancyFactory
@@ -31,12 +30,6 @@ GOOD_REFERENCE = {
     "known_for": "3 years", "applicant_role": "Social worker", "suitability": "Thorough, warm and reflective.",
     "safeguarding_concerns": "no", "disciplinary": "no", "would_reemploy": "yes", "confirm": "y",
 }
-
-
-def sign_in_as(client, user) -> None:
-    with client.application.test_request_context(environ_base=client.environ_base):
-        helpers.sign_in_as(client, user)
-    g.pop("_login_user", None)
 
 
 @pytest.fixture
