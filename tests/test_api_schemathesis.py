@@ -10,23 +10,19 @@ address when people apply elsewhere), answered 422 with the field, as documented
 """
 from __future__ import annotations
 
-import hypothesis
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from domain.vocabulary import UserRole
 from tests.factories import OrganisationFactory, UserFactory, VacancyFactory
+from tests.schemathesis_support import EXCLUDED, SETTINGS
 from webapp.extensions import db
 from webapp.services import api_keys
 
 EXAMPLES = 30
 STATEFUL_RUNS = 15
-EXCLUDED = [positive_data_acceptance]
-SETTINGS = dict(deadline=None, database=None, derandomize=True,
-                suppress_health_check=list(HealthCheck), phases=[hypothesis.Phase.generate])
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from schemathesis import GenerationMode
 
 from domain.vocabulary import VacancyStatus
 from tests.factories import OrganisationFactory, VacancyFactory
-from tests.test_api_schemathesis import EXCLUDED, SETTINGS  # the council API's run settings and checks
+from tests.schemathesis_support import EXCLUDED, SETTINGS
 from webapp.extensions import db
 
 EXAMPLES = 25
