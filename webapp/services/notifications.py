@@ -17,6 +17,7 @@ an applicant's name (blind shortlisting, and less personal data in mailboxes); t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -257,36 +258,42 @@ def _mail_batch(user: User, notifications: list[Notification], subject: str, int
     )
 
 
-def mail_message_notices() -> int:
-    """Every quarter hour: one email per person about their new messages (recruiters who chose a daily
-    digest get theirs there). Each person's run commits on its own; returns how many emails were queued."""
+def _mail_pending(kinds: tuple[str, ...] | None, frequency: MailFrequency,
+                  compose: Callable[[list[Notification]], tuple[str, str]], kind: str) -> int:
+    """One email per person with notifications of ``kinds`` waiting; ``compose`` gives its subject and intro.
+    Each person's run commits on its own; a closed account's notices are claimed, never mailed."""
     mailed = 0
-    for user in _users_with_pending((NEW_MESSAGE,), MailFrequency.IMMEDIATE):
-        notifications = _claim_pending(user.id, (NEW_MESSAGE,))
-        if notifications and user.active:  # a closed account's notices are claimed, never mailed
-            threads = len({n.application_id for n in notifications})
-            subject = (f"New message about {notifications[0].application.vacancy.title}" if threads == 1
-                       else f"New messages about {threads} applications")
-            _mail_batch(user, notifications, subject, "You have new messages on "
-                        f"{current_app.config['SERVICE_NAME']}. Sign in to read and reply.", NEW_MESSAGE)
+    for user in _users_with_pending(kinds, frequency):
+        notifications = _claim_pending(user.id, kinds)
+        if notifications and user.active:
+            _mail_batch(user, notifications, *compose(notifications), kind)
             mailed += 1
         db.session.commit()
     return mailed
+
+
+def _message_notice(notifications: list[Notification]) -> tuple[str, str]:
+    threads = len({n.application_id for n in notifications})
+    subject = (f"New message about {notifications[0].application.vacancy.title}" if threads == 1
+               else f"New messages about {threads} applications")
+    return subject, f"You have new messages on {current_app.config['SERVICE_NAME']}. Sign in to read and reply."
+
+
+def _daily_digest(notifications: list[Notification]) -> tuple[str, str]:
+    count = len(notifications)
+    return (f"Your daily summary: {count} update{'' if count == 1 else 's'}",
+            "New applications and messages for your council's vacancies since yesterday's summary.")
+
+
+def mail_message_notices() -> int:
+    """Every quarter hour: one email per person about their new messages (recruiters who chose a daily
+    digest get theirs there). Returns how many emails were queued."""
+    return _mail_pending((NEW_MESSAGE,), MailFrequency.IMMEDIATE, _message_notice, NEW_MESSAGE)
 
 
 def mail_daily_digests() -> int:
     """Each morning: one email per recruiter who chose a daily digest, with everything since the last one."""
-    mailed = 0
-    for user in _users_with_pending(None, MailFrequency.DAILY):
-        notifications = _claim_pending(user.id, None)
-        if notifications and user.active:
-            count = len(notifications)
-            _mail_batch(user, notifications, f"Your daily summary: {count} update{'' if count == 1 else 's'}",
-                        "New applications and messages for your council's vacancies since yesterday's summary.",
-                        "daily_digest")
-            mailed += 1
-        db.session.commit()
-    return mailed
+    return _mail_pending(None, MailFrequency.DAILY, _daily_digest, "daily_digest")
 
 
 # --- choices ---------------------------------------------------------------------------------------------
