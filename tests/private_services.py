@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import glob
 import os
-import random
 import shutil
 import socket
 import subprocess
@@ -19,23 +18,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.helpers import free_port
+
 SERVICE_USER = "cswjobs"  # PostgreSQL refuses to run as root (scripts/services makes this user)
 
 
-def free_port() -> int:
-    """A port below 32768 nothing listens on now."""
-    for port in random.sample(range(20000, 32000), 200):
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port between 20000 and 32000")
-
-
-def _wait(predicate, what: str, timeout: float = 30.0) -> None:
+def wait_until(predicate, what: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -62,7 +50,7 @@ class PrivateRedis:
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _wait(lambda: _answers(self.port), "a private Redis")
+        wait_until(lambda: _answers(self.port), "a private Redis")
 
     def stop(self) -> None:
         if self.process is not None:

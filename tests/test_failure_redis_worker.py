@@ -17,7 +17,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -30,7 +29,9 @@ from domain.funnel import FunnelStep
 from domain.vocabulary import VacancyStatus
 from tests.factories import CandidateFactory, RecruiterFactory, VacancyFactory
 from tests.helpers import sign_in_as
-from tests.private_services import free_port, private_redis
+from tests.helpers import free_port
+from tests.conftest import sent_mail
+from tests.private_services import private_redis, wait_until
 from webapp.dispatch import QUEUES, queue
 from webapp.extensions import db
 from webapp.models import FunnelDaily, MailStatus, OutgoingMail
@@ -75,10 +76,6 @@ def run_the_schedules_catch_ups(connection: Redis) -> None:
     drain(connection)
 
 
-def mail_files(folder: Path) -> list[str]:
-    return [p.read_text() for p in sorted(folder.glob("*.eml"))] if folder.exists() else []
-
-
 @pytest.mark.backends("postgresql")  # real services end to end; one backend is enough
 def test_with_redis_stopped_the_site_serves_and_afterwards_nothing_is_lost(app, client, redis_server, mail_folder):
     connection = Redis.from_url(redis_server.url)
@@ -110,15 +107,15 @@ def test_with_redis_stopped_the_site_serves_and_afterwards_nothing_is_lost(app, 
     assert found_ids() == sorted([live.id, draft.id])
     assert found_ids(keywords="adoption") == [draft.id]
     assert pending_count(db.session) == 0
-    assert len(mail_files(mail_folder)) == 1
-    assert "We have your application." in mail_files(mail_folder)[0]
+    assert len(sent_mail(mail_folder)) == 1
+    assert "We have your application." in sent_mail(mail_folder)[0]
     views = db.session.scalar(sa.select(sa.func.sum(FunnelDaily.events))
                               .where(FunnelDaily.kind == FunnelStep.JOB_VIEW.value))
     assert views == 1
 
     # And running the catch-ups again sends nothing twice.
     run_the_schedules_catch_ups(connection)
-    assert len(mail_files(mail_folder)) == 1
+    assert len(sent_mail(mail_folder)) == 1
     connection.close()
 
 
@@ -169,15 +166,6 @@ def start_worker(app, redis_url: str, smtp_port: int, log: Path) -> subprocess.P
                             stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
 
-def wait_for(predicate, what: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{what} did not happen within {timeout:.0f} s")
-
-
 def mail_status(mail_id: int) -> MailStatus:
     db.session.expire_all()
     return db.session.scalar(sa.select(OutgoingMail.status).where(OutgoingMail.id == mail_id))
@@ -210,7 +198,7 @@ def test_a_worker_killed_mid_send_loses_no_mail_and_sends_it_once(app, redis_ser
         second = start_worker(app, redis_server.url, smtp.port, worker_log)
         after_lease = outgoing_mail.utcnow() + outgoing_mail.CLAIM_LEASE + dt.timedelta(seconds=1)
         assert outgoing_mail.sweep(now=after_lease) == 1
-        wait_for(lambda: mail_status(mail_id) == MailStatus.SENT, "the mail being sent by the new worker")
+        wait_until(lambda: mail_status(mail_id) == MailStatus.SENT, "the mail being sent by the new worker", timeout=90)
 
         assert len(recorder.messages) == 1
         assert f"<{message_id}@".encode() in recorder.messages[0] or message_id.encode() in recorder.messages[0]
