@@ -6,7 +6,6 @@ search index, feeds and sitemap follow through the outbox.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -58,10 +57,6 @@ def body_is_json_and_small() -> None:
 
 # --- answers -------------------------------------------------------------------------------------------
 
-def _utc(moment: dt.datetime | None) -> str | None:
-    return None if moment is None else moment.replace(tzinfo=dt.UTC).isoformat().replace("+00:00", "Z")
-
-
 def vacancy_body(vacancy: Vacancy) -> dict[str, Any]:
     body = {name: getattr(vacancy, name) for name in vacancy_service.VACANCY_FIELDS}
     for name, value in body.items():
@@ -75,10 +70,10 @@ def vacancy_body(vacancy: Vacancy) -> dict[str, Any]:
         url=url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug, _external=True),
         fte=float(vacancy.fte),
         closing_date=vacancy.closing_date.isoformat(),
-        created_at=_utc(vacancy.created_at),
-        updated_at=_utc(vacancy.updated_at),
-        published_at=_utc(vacancy.published_at),
-        closed_at=_utc(vacancy.closed_at),
+        created_at=council_api.utc_text(vacancy.created_at),
+        updated_at=council_api.utc_text(vacancy.updated_at),
+        published_at=council_api.utc_text(vacancy.published_at),
+        closed_at=council_api.utc_text(vacancy.closed_at),
     )
     return body
 

@@ -97,6 +97,11 @@ def utc_moment(raw: str, field: str) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def utc_text(moment: dt.datetime | None) -> str | None:
+    """A naive UTC time as the API documents write it: ISO 8601 ending in Z."""
+    return None if moment is None else moment.replace(tzinfo=dt.UTC).isoformat().replace("+00:00", "Z")
+
+
 # --- reading -------------------------------------------------------------------------------------------
 
 def state_of(vacancy: Vacancy, today: dt.date | None = None) -> str:

@@ -18,6 +18,7 @@ from webapp.search.query import MAX_PER_PAGE
 from webapp.services import ServiceError
 from webapp.services import councils as council_service
 from webapp.services import jobs as job_service
+from webapp.services.council_api import utc_text
 
 LICENCE_NAME = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -36,10 +37,6 @@ class InvalidJobSearch(ServiceError):
 
 class PageBeyondResults(ServiceError):
     pass
-
-
-def _utc(moment: dt.datetime | None) -> str | None:
-    return None if moment is None else moment.replace(tzinfo=dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def read_search(pairs: Iterable[tuple[str, str]]) -> tuple[JobSearchCriteria, int]:
@@ -77,8 +74,8 @@ def job_summary(vacancy: Vacancy, featured: bool, criteria: JobSearchCriteria | 
         "latitude": vacancy.latitude,
         "longitude": vacancy.longitude,
         "closing_date": vacancy.closing_date.isoformat(),
-        "published_at": _utc(vacancy.published_at),
-        "updated_at": _utc(vacancy.updated_at),
+        "published_at": utc_text(vacancy.published_at),
+        "updated_at": utc_text(vacancy.updated_at),
         "featured": featured,
     }
     if criteria is not None and criteria.place is not None:
@@ -151,7 +148,7 @@ def council_body(organisation: Organisation, live_jobs: int) -> dict[str, Any]:
         "jobs_href": url_for("public_jobs.search_jobs", council=organisation.slug, _external=True),
         "feeds": {kind: url_for("syndication.council_feed", slug=organisation.slug, kind=kind, _external=True)
                   for kind in ("atom", "rss")},
-        "updated_at": _utc(organisation.updated_at),
+        "updated_at": utc_text(organisation.updated_at),
     }
 
 
