@@ -122,9 +122,12 @@ def _candidate_notice(application: Application, status: ApplicationStatus, inter
     ))
 
 
-def _mail_candidate(application: Application, kind: str, notice: CandidateNotice, feedback: str = "",
+def _tell_candidate(application: Application, kind: str, notice: CandidateNotice, feedback: str = "",
                     interview: Interview | None = None) -> None:
+    """The candidate's notification on the site and its email."""
     candidate = application.candidate
+    notify(candidate, kind, notice.title, candidate_link(application), body=" ".join(notice.paragraphs),
+           application=application)
     outgoing_mail.queue_mail(
         candidate, notice.title, "application_update", kind=kind, heading=notice.title,
         paragraphs=notice.paragraphs, feedback=feedback, interview=interview,
@@ -150,9 +153,7 @@ def application_changed(application: Application, status: ApplicationStatus, fee
         notice = _candidate_notice(application, status, interview)
         kind = {ApplicationStatus.SUBMITTED: APPLICATION_SUBMITTED, ApplicationStatus.WITHDRAWN: APPLICATION_WITHDRAWN,
                 ApplicationStatus.INTERVIEW: INTERVIEW_SCHEDULED}.get(status, STATUS_CHANGED)
-        notify(candidate, kind, notice.title, candidate_link(application), body=" ".join(notice.paragraphs),
-               application=application)
-        _mail_candidate(application, kind, notice, feedback if status == ApplicationStatus.REJECTED else "",
+        _tell_candidate(application, kind, notice, feedback if status == ApplicationStatus.REJECTED else "",
                         interview)
     if status == ApplicationStatus.SUBMITTED:
         _tell_recruiters(application, NEW_APPLICATION, f"New application: {application.vacancy.title}")
@@ -167,9 +168,7 @@ def interview_rearranged(application: Application, interview: Interview) -> None
     notice = CandidateNotice(f"Interview details: {vacancy.title}", (
         f"{vacancy.organisation.name} has sent new interview details for {vacancy.title}.",
     ))
-    notify(application.candidate, INTERVIEW_SCHEDULED, notice.title, candidate_link(application),
-           body=" ".join(notice.paragraphs), application=application)
-    _mail_candidate(application, INTERVIEW_SCHEDULED, notice, interview=interview)
+    _tell_candidate(application, INTERVIEW_SCHEDULED, notice, interview=interview)
 
 
 def _tell_recruiters(application: Application, kind: str, title: str) -> None:
