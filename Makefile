@@ -130,4 +130,4 @@ bench-load:
 	@$(MAKE) --no-print-directory install-dev >&2
 	@$(PY) -m pip install --quiet -e '.[dev,bench]' >&2
 	@scripts/services start test >&2
-	@$(PY) -m bench.load --users $${USERS:-10,50,200} --seconds $${SECONDS_PER_LEVEL:-45} --soak $${SOAK:-600}
+	@eval "$$(scripts/services env test)"; $(PY) -m bench.load --users $${USERS:-10,50,200} --seconds $${SECONDS_PER_LEVEL:-45} --soak $${SOAK:-600}

@@ -32,32 +32,15 @@ from pathlib import Path
 import psutil
 import sqlalchemy as sa
 
+from bench.analytics import fresh_database
+from bench.search import log
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 DATABASE = "cswjobs_load"
 REDIS_DB = 12
 PREFIX = "bench-load"
 NO_LIMIT = "1000000 per minute"
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def test_services() -> dict[str, str]:
-    output = subprocess.run([str(ROOT / "scripts" / "services"), "env", "test"], check=True, capture_output=True,
-                            text=True).stdout
-    return dict(line.removeprefix("export ").split("=", 1) for line in output.splitlines() if "=" in line)
-
-
-def fresh_database(server_url: str) -> str:
-    server = sa.make_url(server_url)
-    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{DATABASE}"'))
-    admin.dispose()
-    return server.set(database=DATABASE).render_as_string(hide_password=False)
 
 
 def wait_ready(base: str, stack: subprocess.Popen, timeout: float) -> float:
@@ -121,11 +104,16 @@ def percentile_of(histogram: Counter, pct: float) -> float:
     return float(max(histogram))
 
 
-def run_locust(base: str, users: int, seconds: int, accounts_file: Path) -> dict:
-    env = {**os.environ, "LOAD_ACCOUNTS": str(accounts_file)}
+def locust(base: str, users: int, spawn_rate: int, seconds: int, accounts_file: Path) -> tuple[list[str], dict]:
+    """Locust's command line (headless, the final stats as JSON on stdout) and its environment."""
     command = [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-               "--users", str(users), "--spawn-rate", str(max(1, users // 5)), "--run-time", f"{seconds}s",
-               "--host", base, "--only-summary", "--json", "--stop-timeout", "10", "--loglevel", "WARNING"]
+               "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{seconds}s", "--host", base,
+               "--only-summary", "--json", "--stop-timeout", "10", "--loglevel", "WARNING"]
+    return command, {**os.environ, "LOAD_ACCOUNTS": str(accounts_file)}
+
+
+def run_locust(base: str, users: int, seconds: int, accounts_file: Path) -> dict:
+    command, env = locust(base, users, max(1, users // 5), seconds, accounts_file)
     started = time.monotonic()
     finished = subprocess.run(command, capture_output=True, text=True, env=env, timeout=seconds + 120)
     elapsed = time.monotonic() - started
@@ -192,18 +180,15 @@ def memory(stack: subprocess.Popen) -> dict[str, float]:
 
 
 def soak(base: str, stack: subprocess.Popen, users: int, seconds: int, accounts_file: Path) -> dict:
-    env = {**os.environ, "LOAD_ACCOUNTS": str(accounts_file)}
-    command = [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-               "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s", "--host", base,
-               "--only-summary", "--json", "--loglevel", "WARNING"]
+    command, env = locust(base, users, users, seconds, accounts_file)
     # Its JSON goes to a file: through a pipe nobody reads until the end, a large report would block locust.
     report_file = accounts_file.with_name("soak.json")
     with report_file.open("w") as out:
-        locust = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, text=True, env=env)
+        running = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, text=True, env=env)
     time.sleep(min(30, seconds / 10))  # memory after warm-up, not the empty processes'
     samples = [memory(stack)]
     start = time.monotonic()
-    while locust.poll() is None:
+    while running.poll() is None:
         time.sleep(10)
         samples.append(memory(stack))
         log(f"  soak {time.monotonic() - start:.0f}/{seconds} s: " + ", ".join(f"{k} {v} MB" for k, v in samples[-1].items()))
@@ -234,9 +219,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18080)
     args = parser.parse_args()
 
-    services = test_services()
+    services = {name: os.environ.get(name, "") for name in ("CSWJOBS_DATABASE_URL", "CSWJOBS_REDIS_URL",
+                                                             "CSWJOBS_SEARCH_URL")}
+    if not all(services.values()):
+        raise SystemExit("bench-load: run it with `make bench-load`, which starts the test services and points "
+                         "CSWJOBS_DATABASE_URL, CSWJOBS_REDIS_URL and CSWJOBS_SEARCH_URL at them.")
     load_at_start = os.getloadavg()
-    database_url = fresh_database(services["CSWJOBS_DATABASE_URL"])
+    database_url = fresh_database("postgresql", ROOT, DATABASE, "bench-load")
     base = f"http://127.0.0.1:{args.port}"
     state = Path(tempfile.mkdtemp(prefix="cswjobs-bench-load-"))
     env = {
