@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from domain.postcodes import full_postcode
 from domain.vocabulary import LabelledEnum
 from domain.workforce import normalise_swe_number
 
@@ -97,7 +98,6 @@ def _choice(data: Answers, name: str, problems: Problems, enum: type[LabelledEnu
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[\d\s()\-]{7,20}$")
-POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
 NI_RE = re.compile(r"^[A-Z]{2}\d{6}[A-D]$")  # the shape only: GOV.UK's own example, QQ 12 34 56 C, is not issued
 
 
@@ -199,7 +199,9 @@ def check_personal_details(data: Answers, today: dt.date) -> tuple[Answers, Prob
     }
     if not clean["postcode"]:
         problems["postcode"] = "Enter your postcode"
-    elif not POSTCODE_RE.match(clean["postcode"]):
+    elif written := full_postcode(clean["postcode"]):
+        clean["postcode"] = written  # the written form, 'SE17PB' → 'SE1 7PB'
+    else:
         problems["postcode"] = "Enter a real postcode, like SE1 7PB"
     if clean["ni_number"] and not NI_RE.match(clean["ni_number"]):
         problems["ni_number"] = "Enter a National Insurance number in the correct format, like QQ 12 34 56 C"
