@@ -36,6 +36,7 @@ run: install
 ## test: install everything the tests need, start PostgreSQL, Redis and Elasticsearch, run the whole suite
 test: install-dev
 	scripts/services install
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error  # axe-core for test_accessibility.py
 	scripts/services start test
 	eval "$$(scripts/services env test)"; \
 	  export CSWJOBS_TEST_DATABASE_URL=$$CSWJOBS_DATABASE_URL CSWJOBS_TEST_REDIS_URL=$$CSWJOBS_REDIS_URL \
