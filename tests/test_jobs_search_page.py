@@ -177,7 +177,7 @@ def test_a_misspelling_is_corrected_and_the_page_says_so(client, councils):
         ("page=abc", "Page must be a whole number from 1 to 500"),
         ("page=0", "Page must be a whole number from 1 to 500"),
         ("page=-1", "Page must be a whole number from 1 to 500"),
-        ("sort=cheapest", "Sort by most relevant, newest, highest salary or closing soonest"),
+        ("sort=cheapest", "Sort by most relevant, newest, highest salary, closing soonest or nearest first"),
         ("salary=-5", "Minimum salary must be a whole number of pounds"),
         ("salary=lots", "Minimum salary must be a whole number of pounds"),
         ("max_caseload=0", "Maximum caseload must be a number of children from 1 to 100"),

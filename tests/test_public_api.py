@@ -115,7 +115,7 @@ def test_search_pages_with_a_link_to_the_next(client, jobs):
     ("council=atlantis", "council", "‘atlantis’ is not a council you can filter by. Choose from the list."),
     ("salary=lots", "salary", "Minimum salary must be a whole number of pounds between 0 and 500,000, like 40000"),
     ("near=Atlantis", "near", "Enter a London borough or postcode district, like Hackney or SE15"),
-    ("sort=random", "sort", "Sort by most relevant, newest, highest salary or closing soonest"),
+    ("sort=random", "sort", "Sort by most relevant, newest, highest salary, closing soonest or nearest first"),
     ("per_page=0", "per_page", "per_page must be a whole number from 1 to 100, like 50"),
     ("per_page=500", "per_page", "per_page must be a whole number from 1 to 100, like 50"),
     ("page=-1", "page", "Page must be a whole number from 1 to 500, like 2"),

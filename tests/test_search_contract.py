@@ -301,6 +301,28 @@ def test_sorts(engine):
     assert ids(engine.search(q(sort=Sort.RELEVANCE))) == [new_poor["id"], middle["id"], old_rich["id"]]
 
 
+def test_nearest_first_orders_by_distance_from_the_place_on_both_engines(engine):
+    # Camden → Hackney about 3 miles, Ealing about 8, Croydon about 11.
+    croydon, ealing, hackney = doc("croydon"), doc("ealing"), doc("hackney")
+    camden_old = doc("camden", published_at=dt.datetime(2026, 10, 1))
+    camden_new = doc("camden", published_at=dt.datetime(2026, 11, 20))
+    engine.index([croydon, ealing, hackney, camden_old, camden_new])
+    # Same place: newest first, as every other sort breaks ties.
+    expected = [camden_new["id"], camden_old["id"], hackney["id"], ealing["id"], croydon["id"]]
+    assert ids(engine.search(q(near=near("camden", 15), sort=Sort.NEAREST))) == expected
+    # From Croydon the order turns round.
+    assert ids(engine.search(q(near=near("croydon", 15), sort=Sort.NEAREST)))[0] == croydon["id"]
+    # Pages keep the order.
+    second = engine.search(q(near=near("camden", 15), sort=Sort.NEAREST, page=2, per_page=2))
+    assert ids(second) == expected[2:4]
+
+
+def test_nearest_first_without_a_place_reads_as_newest(engine):
+    old, new = doc(published_at=dt.datetime(2026, 10, 1)), doc(published_at=dt.datetime(2026, 11, 20))
+    engine.index([old, new])
+    assert ids(engine.search(q(sort=Sort.NEAREST))) == [new["id"], old["id"]]
+
+
 def test_pages_do_not_overlap_and_cover_every_hit(engine):
     docs = [doc(published_at=dt.datetime(2026, 11, 1) + dt.timedelta(hours=i)) for i in range(7)]
     engine.index(docs)

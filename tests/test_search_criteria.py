@@ -85,7 +85,7 @@ def test_the_first_value_wins_for_a_parameter_that_takes_one():
                       "&near=camden&near=mars&page=2&page=0&closing_after=2026-01-01&closing_after=x")
     assert (search.keywords, search.salary, search.sort, search.miles, search.near, search.page,
             search.closing_after) == ("fostering", 40000, Sort.SALARY, 10, "camden", 2, dt.date(2026, 1, 1))
-    assert problems("sort=bad&sort=salary") == {"sort": "Sort by most relevant, newest, highest salary or closing soonest"}
+    assert problems("sort=bad&sort=salary") == {"sort": "Sort by most relevant, newest, highest salary, closing soonest or nearest first"}
 
 
 def test_unknown_parameters_such_as_tracking_tags_are_ignored():
@@ -125,7 +125,7 @@ def test_unknown_parameters_such_as_tracking_tags_are_ignored():
         ("near=mars", "near", "Enter a London borough or postcode district, like Hackney or SE15"),
         ("miles=7", "miles", "Choose a distance from the list"),
         ("closing_after=2026-13-45", "closing_after", "Closing on or after must be a date like 2026-12-31"),
-        ("sort=cheapest", "sort", "Sort by most relevant, newest, highest salary or closing soonest"),
+        ("sort=cheapest", "sort", "Sort by most relevant, newest, highest salary, closing soonest or nearest first"),
         ("page=abc", "page", "Page must be a whole number from 1 to 500, like 2"),
         ("page=0", "page", "Page must be a whole number from 1 to 500, like 2"),
         ("page=501", "page", "Page must be a whole number from 1 to 500, like 2"),

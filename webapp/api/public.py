@@ -75,7 +75,7 @@ def _query_parameters() -> list[dict[str, Any]]:
          "schema": {"type": "integer", "enum": list(DISTANCE_CHOICES), "default": DEFAULT_MILES}},
         {"name": "closing_after", "in": "query", "description": "Only jobs closing on or after this date",
          "schema": {"type": "string", "format": "date"}},
-        {"name": "sort", "in": "query", "description": SORT_MESSAGE + " (relevance without keywords is newest)",
+        {"name": "sort", "in": "query", "description": SORT_MESSAGE + " (relevance without keywords, and nearest without a place, are newest)",
          "schema": {"type": "string", "enum": [s.value for s in Sort], "default": Sort.RELEVANCE.value}},
         {"name": "page", "in": "query", "description": "Which page of results",
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},

@@ -79,7 +79,7 @@ SALARY_MESSAGE = (f"Minimum salary must be a whole number of pounds between 0 an
 MAX_CASELOAD_MESSAGE = "Maximum caseload must be a number of children from 1 to 100"
 PLACE_MESSAGE = "Enter a London borough or postcode district, like Hackney or SE15"
 MILES_MESSAGE = "Choose a distance from the list"
-SORT_MESSAGE = "Sort by most relevant, newest, highest salary or closing soonest"
+SORT_MESSAGE = "Sort by most relevant, newest, highest salary, closing soonest or nearest first"
 PAGE_MESSAGE = f"Page must be a whole number from 1 to {MAX_PAGE}, like 2"
 
 

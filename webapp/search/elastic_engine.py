@@ -162,6 +162,14 @@ def base_filters(query: SearchQuery) -> list[dict[str, Any]]:
     return filters
 
 
+def nearest_sort(query: SearchQuery) -> list[dict[str, Any]]:
+    """Nearest first from the searched place (arc: haversine, as the SQLite engine measures)."""
+    assert query.near is not None
+    return [{"_geo_distance": {"location": {"lat": query.near.latitude, "lon": query.near.longitude},
+                               "order": "asc", "unit": "mi", "distance_type": "arc"}},
+            {"published_at": "desc"}, {"id": "desc"}]
+
+
 def build_search_body(query: SearchQuery) -> dict[str, Any]:
     terms = keyword_terms(query.keywords)
     bool_query: dict[str, Any] = {"filter": base_filters(query)}
@@ -175,7 +183,7 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
             "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
             "aggs": {"values": {"terms": {"field": field, "size": 100, "order": [{"_count": "desc"}, {"_key": "asc"}]}}},
         }
-    sort = SORTS[query.effective_sort]
+    sort = nearest_sort(query) if query.effective_sort == Sort.NEAREST else SORTS[query.effective_sort]
     if query.pins_featured:
         # A range field matches a term query for any day inside one of its ranges.
         bool_query["should"] = [{"constant_score": {"filter": {"term": {"featured_periods": query.today.isoformat()}},

@@ -40,6 +40,7 @@ class Sort(StrEnum):
     NEWEST = "newest"
     SALARY = "salary"
     CLOSING = "closing"
+    NEAREST = "nearest"  # only with a place; without one it reads as newest (effective_sort)
 
     @property
     def label(self) -> str:
@@ -51,6 +52,7 @@ SORT_LABELS = {
     Sort.NEWEST: "Newest",
     Sort.SALARY: "Highest salary",
     Sort.CLOSING: "Closing soonest",
+    Sort.NEAREST: "Nearest first",
 }
 
 # Filters that are also facets: the SearchQuery attribute, the document field it filters on,
@@ -161,8 +163,11 @@ class SearchQuery:
 
     @property
     def effective_sort(self) -> Sort:
-        """Relevance means nothing without keywords: then the newest jobs come first."""
+        """Relevance means nothing without keywords, nor nearest without a place: then the
+        newest jobs come first."""
         if self.sort == Sort.RELEVANCE and not keyword_terms(self.keywords):
+            return Sort.NEWEST
+        if self.sort == Sort.NEAREST and self.near is None:
             return Sort.NEWEST
         return self.sort
 

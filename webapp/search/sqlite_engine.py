@@ -65,6 +65,8 @@ ORDER_BY = {
     Sort.NEWEST: "c.published_at DESC, c.id DESC",
     Sort.SALARY: "c.salary_max DESC, c.salary_min DESC, c.id DESC",
     Sort.CLOSING: "c.closing_date ASC, c.published_at DESC, c.id DESC",
+    # Only used with a place (SearchQuery.effective_sort); c.distance is NULL without one.
+    Sort.NEAREST: "c.distance ASC, c.published_at DESC, c.id DESC",
 }
 
 
@@ -434,10 +436,14 @@ class SqliteSearchEngine:
         featured = (f"EXISTS (SELECT 1 FROM featured_{g} AS f WHERE f.id = d.id AND f.gte <= ? AND f.lte >= ?)"
                     if query.pins_featured else "0")
         featured_params = [query.today.isoformat()] * 2 if query.pins_featured else []
+        # The same haversine as the distance filter, so "nearest first" orders by what it filtered on.
+        distance = "distance_miles(d.latitude, d.longitude, ?, ?)" if query.near is not None else "NULL"
+        distance_params = [query.near.latitude, query.near.longitude] if query.near is not None else []
         conn.execute(
             f"CREATE TEMP TABLE candidates AS SELECT d.id, {score} AS score, {featured} AS featured, {facet_columns}, "
-            f"d.published_at, d.salary_min, d.salary_max, d.closing_date FROM {source} WHERE {where}",
-            featured_params + params,
+            f"d.published_at, d.salary_min, d.salary_max, d.closing_date, {distance} AS distance "
+            f"FROM {source} WHERE {where}",
+            featured_params + distance_params + params,
         )
 
     @staticmethod
