@@ -78,6 +78,27 @@ class WorkingPattern(LabelledEnum):
     JOB_SHARE = ("job_share", "Job share")
 
 
+class HoursWanted(LabelledEnum):
+    """Full time or part time, as a social worker states it on their profile (a hard need in matching)."""
+
+    FULL_TIME = ("full_time", "Full time")
+    PART_TIME = ("part_time", "Part time")
+    EITHER = ("either", "Either")
+
+
+# A full-time week in local government (the NJC's 37 hours): a vacancy's FTE times this is its hours.
+FULL_TIME_HOURS = 37
+
+
+class NeedLevel(LabelledEnum):
+    """How much a practice promise matters to a social worker: a need hides jobs without it, a
+    preference only ranks jobs with it higher."""
+
+    NEED = ("need", "I need it")
+    PREFER = ("prefer", "I would prefer it")
+    NO_MATTER = ("no_matter", "It does not matter")
+
+
 class HybridPattern(LabelledEnum):
     OFFICE = ("office", "Mostly office and visits")
     HYBRID = ("hybrid", "Hybrid (office, visits and home)")

@@ -16,9 +16,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
-from domain.vocabulary import Availability, ContractType, RoleLevel, ServiceArea, WorkingPattern
+from domain.vocabulary import FULL_TIME_HOURS, Availability, ContractType, HoursWanted, NeedLevel, RoleLevel, ServiceArea, WorkingPattern
 from webapp.services import accounts, profiles
 
 try:  # WTForms 3.3 deprecates (value, label) tuples, and 3.4 drops them
@@ -141,6 +141,24 @@ class DeleteAccountForm(FlaskForm):
 
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+# The matching profile's optional questions (issue 16): the answers' words, where the enum's label alone
+# would not say what the answer does.
+HOURS_CHOICES = [(HoursWanted.FULL_TIME.value, "Full time only"), (HoursWanted.PART_TIME.value, "Part time only"),
+                 (HoursWanted.EITHER.value, "Either")]
+SALARY_READING_CHOICES = [
+    ("start", "The salary band must start at or above it"),
+    ("reach", "The salary band only needs to reach it (I would start lower and move up the band)"),
+]
+PROTECTED_CASELOAD_CHOICES = [
+    (NeedLevel.NEED.value, "Yes, only show me ASYE posts with a protected caseload"),
+    (NeedLevel.PREFER.value, "I would prefer one"),
+    (NeedLevel.NO_MATTER.value, "It does not matter"),
+]
+HYBRID_CHOICES = [
+    (NeedLevel.NEED.value, "Yes, only show me jobs that say they offer hybrid or mostly home working"),
+    (NeedLevel.PREFER.value, "I would prefer it"),
+    (NeedLevel.NO_MATTER.value, "It does not matter"),
+]
 
 
 class ProfileForm(FlaskForm):
@@ -173,10 +191,17 @@ class ProfileForm(FlaskForm):
         description="Select all the areas you have worked in or want to work in.",
     )
     preferred_boroughs = SelectMultipleField(
-        "Councils you would like to work for",
+        "Councils you would prefer to work for",
         choices=[],
         widget=GovCheckboxesInput(),
-        description="Select all that apply. Leave all unticked if you would consider any council.",
+        description="Jobs at these councils are shown higher up. You still see jobs at other councils.",
+    )
+    only_boroughs = SelectMultipleField(
+        "Only show me jobs at these councils",
+        choices=[],
+        widget=GovCheckboxesInput(),
+        description="Tick councils only if you would not work anywhere else. Leave all unticked to see jobs at any "
+                    "council within your commute.",
     )
     home_borough = SelectField("Home borough", choices=[], widget=GovSelect(),
                                description="Used to work out how far jobs are from you.")
@@ -185,9 +210,22 @@ class ProfileForm(FlaskForm):
         description=f"Between {profiles.COMMUTE_MILES_MIN} and {profiles.COMMUTE_MILES_MAX}.",
         invalid_message="Longest commute must be a whole number of miles, like 10",
     )
+    hours_wanted = RadioField(
+        "Do you want to work full time or part time?",
+        choices=options(HOURS_CHOICES),
+        widget=GovRadioInput(),
+        validators=[Optional()],
+        description="If you say part time, we do not show you full-time jobs. If you say full time, we do not show "
+                    "you part-time jobs or job shares.",
+    )
+    part_time_hours_max = WholeNumberField(
+        "Most hours a week you can work",
+        description=f"A full-time week is {FULL_TIME_HOURS} hours. Leave this blank if any part-time hours suit you.",
+        invalid_message="Hours a week must be a whole number, like 22",
+    )
     working_patterns = SelectMultipleField(
-        "Working patterns", choices=options(WorkingPattern.choices()), widget=GovCheckboxesInput(),
-        description="Select all you would consider.",
+        "Working patterns you would like", choices=options(WorkingPattern.choices()), widget=GovCheckboxesInput(),
+        description="Jobs with these patterns are shown higher up.",
     )
     contract_types = SelectMultipleField(
         "Contract types", choices=options(ContractType.choices()), widget=GovCheckboxesInput(),
@@ -197,6 +235,36 @@ class ProfileForm(FlaskForm):
         "Lowest salary you would accept",
         description=f"A yearly amount in pounds, up to £{profiles.SALARY_MAX:,}.",
         invalid_message="Lowest salary must be a whole number of pounds, like 42000",
+    )
+    min_salary_anywhere_in_band = RadioField(
+        "How should we use your lowest salary?",
+        choices=options(SALARY_READING_CHOICES),
+        widget=GovRadioInput(),
+        validators=[Optional()],
+        description="Councils advertise a salary band, like £41,398 to £45,000.",
+    )
+    considers_step_down = RadioField(
+        "Would you consider a job at a lower level than yours?",
+        choices=options(YES_NO),
+        widget=GovRadioInput(),
+        validators=[Optional()],
+        description="For example, a senior practitioner taking a social worker post. If you do not say yes, we do "
+                    "not show you jobs below your level.",
+    )
+    protected_caseload = RadioField(
+        "Do you need a protected caseload?",
+        choices=options(PROTECTED_CASELOAD_CHOICES),
+        widget=GovRadioInput(),
+        validators=[Optional()],
+        description="For newly qualified social workers in their ASYE: a smaller caseload while you learn. Councils "
+                    "say on their ASYE adverts whether the caseload is protected.",
+    )
+    hybrid_working = RadioField(
+        "Do you need hybrid working?",
+        choices=options(HYBRID_CHOICES),
+        widget=GovRadioInput(),
+        validators=[Optional()],
+        description="Hybrid working means working some of the week from home as well as in the office and on visits.",
     )
     availability = RadioField(
         "When could you start?",
@@ -225,6 +293,7 @@ class ProfileForm(FlaskForm):
         super().__init__(*args, **kwargs)
         choices = council_choices if council_choices is not None else profiles.council_choices()
         self.preferred_boroughs.choices = options(choices)
+        self.only_boroughs.choices = options(choices)
         self.hidden_from.choices = options(choices)
         self.home_borough.choices = options([("", "Choose a borough")] + list(choices))
 
@@ -233,25 +302,43 @@ class ProfileForm(FlaskForm):
         """The form filled in from a saved profile (or empty, for a first visit)."""
         form = cls(**kwargs)
         if profile is not None and not form.is_submitted():
-            for name in profiles.PROFILE_FIELDS:
+            for name in form.profile_fields():
                 value = getattr(profile, name)
                 if name == "in_asye":
                     value = "yes" if value else "no"
-                elif name in ("role_level", "availability"):
+                elif name in ("role_level", "availability", "hours_wanted", "protected_caseload", "hybrid_working"):
                     value = value.value if value is not None else None
+                elif name == "min_salary_anywhere_in_band":
+                    value = "reach" if value else "start"
+                elif name == "considers_step_down":
+                    value = "yes" if value else "no"
                 elif name in ("swe_number", "home_borough"):
                     value = value or ""
                 getattr(form, name).data = value
-            if profile.in_asye:
+            if profile.in_asye and "years_qualified" in form:
                 form.years_qualified.data = None
         return form
 
+    def profile_fields(self) -> list[str]:
+        """The profile's answers this form asks for: all of them, or one step's (webapp.forms.profile_steps)."""
+        return [name for name in profiles.PROFILE_FIELDS if name in self]
+
     def profile_values(self) -> dict[str, Any]:
         """The answers in the shape the profile service takes."""
-        values: dict[str, Any] = {name: getattr(self, name).data for name in profiles.PROFILE_FIELDS}
-        values["in_asye"] = self.in_asye.data == "yes"
-        values["home_borough"] = self.home_borough.data or None
-        values["cv_text"] = self.cv_text.data or ""
+        values: dict[str, Any] = {name: getattr(self, name).data for name in self.profile_fields()}
+        if "in_asye" in values:
+            values["in_asye"] = self.in_asye.data == "yes"
+        if "home_borough" in values:
+            values["home_borough"] = self.home_borough.data or None
+        if "cv_text" in values:
+            values["cv_text"] = self.cv_text.data or ""
+        for name in ("hours_wanted", "protected_caseload", "hybrid_working"):
+            if name in values:  # a step of the profile asks only some questions (webapp.forms.profile_steps)
+                values[name] = getattr(self, name).data or None
+        if "min_salary_anywhere_in_band" in values:
+            values["min_salary_anywhere_in_band"] = self.min_salary_anywhere_in_band.data == "reach"
+        if "considers_step_down" in values:
+            values["considers_step_down"] = self.considers_step_down.data == "yes"
         return values
 
     def validate(self, extra_validators=None) -> bool:
@@ -259,8 +346,8 @@ class ProfileForm(FlaskForm):
         # Then the service's own rules (formats, ranges, real councils), for every field that
         # parsed, so one submission shows every problem at once.
         values = self.profile_values()
-        if self.in_asye.errors:
-            values.pop("years_qualified")
+        if "in_asye" in self and self.in_asye.errors:
+            values.pop("years_qualified", None)
         values = {name: value for name, value in values.items() if not getattr(self, name).errors}
         try:
             profiles.clean_profile(values)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.vocabulary import Availability, RoleLevel, UserRole
+from domain.vocabulary import Availability, HoursWanted, NeedLevel, RoleLevel, UserRole
 from webapp.models.base import Base, TimestampMixin, enum_column, utcnow
 from webapp.models.correspondence import MailFrequency
 
@@ -90,12 +90,23 @@ class CandidateProfile(TimestampMixin, Base):
     years_qualified: Mapped[int | None]
     role_level: Mapped[RoleLevel | None] = mapped_column(enum_column(RoleLevel), index=True)
     specialisms: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # ServiceArea values
+    # Councils that rank higher; `only_boroughs`, when given, are the only councils whose jobs are shown.
     preferred_boroughs: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # Organisation slugs
+    only_boroughs: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # Organisation slugs
     home_borough: Mapped[str | None] = mapped_column(sa.String(120))  # Organisation slug
     max_commute_miles: Mapped[int | None]
-    working_patterns: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # WorkingPattern values
+    working_patterns: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # WorkingPattern values (ranking)
+    # Full time or part time is a hard need (matching.constraints); part-timers may give their most hours a week.
+    hours_wanted: Mapped[HoursWanted | None] = mapped_column(enum_column(HoursWanted))
+    part_time_hours_max: Mapped[int | None]
     contract_types: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # ContractType values
     min_salary: Mapped[int | None]
+    # False: a job's band must START at or above min_salary; True: it is enough that the band reaches it.
+    min_salary_anywhere_in_band: Mapped[bool] = mapped_column(default=False)
+    # A post below their own level is shown only when they said they would consider one.
+    considers_step_down: Mapped[bool] = mapped_column(default=False)
+    protected_caseload: Mapped[NeedLevel | None] = mapped_column(enum_column(NeedLevel))  # for the ASYE
+    hybrid_working: Mapped[NeedLevel | None] = mapped_column(enum_column(NeedLevel))
     availability: Mapped[Availability] = mapped_column(enum_column(Availability), default=Availability.NOW)
     cv_text: Mapped[str] = mapped_column(sa.Text, default="")
     # "Let recruiters find me": only then does a recruiter ever see this profile.

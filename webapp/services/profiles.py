@@ -11,7 +11,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from domain import workforce
-from domain.vocabulary import Availability, ContractType, OrganisationKind, RoleLevel, ServiceArea, WorkingPattern
+from domain.vocabulary import (
+    FULL_TIME_HOURS,
+    Availability,
+    ContractType,
+    HoursWanted,
+    NeedLevel,
+    OrganisationKind,
+    RoleLevel,
+    ServiceArea,
+    WorkingPattern,
+)
 from webapp.extensions import db
 from webapp.models import CandidateProfile, Organisation, User
 from webapp.services import ServiceError
@@ -22,6 +32,8 @@ COMMUTE_MILES_MIN = 1
 COMMUTE_MILES_MAX = 50
 SALARY_MAX = 150_000
 CV_TEXT_MAX = 10_000
+PART_TIME_HOURS_MIN = 1
+PART_TIME_HOURS_MAX = FULL_TIME_HOURS - 1  # part time is fewer hours than a full-time week
 
 # Social Work England numbers: the one rule is domain.workforce.normalise_swe_number (SW then ASCII digits).
 SWE_NUMBER_FORMAT = "Enter your Social Work England number in the right format: SW followed by numbers, like SW123456"
@@ -33,11 +45,18 @@ PROFILE_FIELDS = (
     "role_level",
     "specialisms",
     "preferred_boroughs",
+    "only_boroughs",
     "home_borough",
     "max_commute_miles",
+    "hours_wanted",
+    "part_time_hours_max",
     "working_patterns",
     "contract_types",
     "min_salary",
+    "min_salary_anywhere_in_band",
+    "considers_step_down",
+    "protected_caseload",
+    "hybrid_working",
     "availability",
     "cv_text",
     "discoverable",
@@ -154,6 +173,21 @@ def clean_profile(values: dict[str, Any]) -> dict[str, Any]:
     check("min_salary", lambda v: None if v is None else _whole_number(
         v, 0, SALARY_MAX, f"Lowest salary must be between £0 and £{SALARY_MAX:,}"))
     check("availability", enum_value(Availability, "Select when you could start"))
+    check("only_boroughs", lambda v: _choices(v, council_slugs, "Select councils from the list"))
+    check("hours_wanted", enum_value(HoursWanted, "Select full time, part time or either", required=False))
+
+    def part_time_hours(value):
+        # Only a part-time answer has hours; a full-time or "either" answer clears any left from before.
+        if value is None or values.get("hours_wanted") != HoursWanted.PART_TIME:
+            return None
+        return _whole_number(value, PART_TIME_HOURS_MIN, PART_TIME_HOURS_MAX,
+                             f"Hours a week must be between {PART_TIME_HOURS_MIN} and {PART_TIME_HOURS_MAX}")
+
+    check("part_time_hours_max", part_time_hours)
+    check("min_salary_anywhere_in_band", bool)
+    check("considers_step_down", bool)
+    check("protected_caseload", enum_value(NeedLevel, "Select whether you need a protected caseload", required=False))
+    check("hybrid_working", enum_value(NeedLevel, "Select whether you need hybrid working", required=False))
 
     def cv(value):
         text = normalise_cv_text(value)
@@ -204,10 +238,17 @@ def profile_as_dict(profile: CandidateProfile) -> dict[str, Any]:
         "specialisms": list(profile.specialisms or []),
         "preferred_boroughs": list(profile.preferred_boroughs or []),
         "home_borough": profile.home_borough,
+        "only_boroughs": list(profile.only_boroughs or []),
         "max_commute_miles": profile.max_commute_miles,
+        "hours_wanted": profile.hours_wanted.value if profile.hours_wanted else None,
+        "part_time_hours_max": profile.part_time_hours_max,
         "working_patterns": list(profile.working_patterns or []),
         "contract_types": list(profile.contract_types or []),
         "min_salary": profile.min_salary,
+        "min_salary_anywhere_in_band": profile.min_salary_anywhere_in_band,
+        "considers_step_down": profile.considers_step_down,
+        "protected_caseload": profile.protected_caseload.value if profile.protected_caseload else None,
+        "hybrid_working": profile.hybrid_working.value if profile.hybrid_working else None,
         "availability": profile.availability.value if profile.availability else None,
         "cv_text": profile.cv_text,
         "discoverable": profile.discoverable,
