@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.vocabulary import Availability, ContractType, RoleLevel, ServiceArea, WorkingPattern
+from domain.vocabulary import Availability, ContractType, HoursWanted, HybridPattern, NeedLevel, RoleLevel, ServiceArea, WorkingPattern
 
 # all-MiniLM-L6-v2 was trained on 128 word pieces (it reads up to 256): about 700 characters of
 # English. The opening of an advert says what the job is; more text costs encoding time (the demo's
@@ -37,6 +37,11 @@ class VacancyFacts:
     team: str = ""
     summary: str = ""
     description: str = ""
+    # Hours as a fraction of a full-time week, and the practice promise, as the advert states them
+    # (matching.constraints reads stated needs against these).
+    fte: float = 1.0
+    protected_caseload: bool = False  # an ASYE post's caseload is protected
+    hybrid_pattern: HybridPattern | None = None  # None: the advert does not say
 
     @classmethod
     def of(cls, vacancy: Any) -> "VacancyFacts":
@@ -49,6 +54,9 @@ class VacancyFacts:
             salary_min=int(vacancy.salary_min), salary_max=int(vacancy.salary_max),
             contract_type=ContractType(vacancy.contract_type), working_pattern=WorkingPattern(vacancy.working_pattern),
             team=vacancy.team or "", summary=vacancy.summary or "", description=vacancy.description or "",
+            fte=float(getattr(vacancy, "fte", None) or 1),
+            protected_caseload=bool(getattr(vacancy, "protected_caseload_nqsw", False)),
+            hybrid_pattern=HybridPattern(vacancy.hybrid_pattern) if getattr(vacancy, "hybrid_pattern", None) else None,
         )
 
 
@@ -71,6 +79,14 @@ class CandidateFacts:
     cv_text: str = ""
     discoverable: bool = False
     hidden_from: tuple[str, ...] = ()  # slugs of councils never shown this candidate
+    # Stated needs (issue 16): hard unless said otherwise (matching.constraints).
+    only_boroughs: tuple[str, ...] = ()  # when given, the only councils whose jobs they see
+    hours_wanted: HoursWanted | None = None
+    part_time_hours_max: int | None = None
+    min_salary_anywhere_in_band: bool = False  # False: the band's bottom must reach min_salary
+    considers_step_down: bool = False
+    protected_caseload: NeedLevel | None = None
+    hybrid_working: NeedLevel | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
@@ -86,7 +102,18 @@ class CandidateFacts:
             registered=bool(profile.swe_number), in_asye=bool(profile.in_asye),
             years_qualified=profile.years_qualified, cv_text=profile.cv_text or "",
             discoverable=bool(profile.discoverable), hidden_from=tuple(profile.hidden_from or ()),
+            only_boroughs=tuple(getattr(profile, "only_boroughs", None) or ()),
+            hours_wanted=_enum_or_none(HoursWanted, getattr(profile, "hours_wanted", None)),
+            part_time_hours_max=getattr(profile, "part_time_hours_max", None),
+            min_salary_anywhere_in_band=bool(getattr(profile, "min_salary_anywhere_in_band", False)),
+            considers_step_down=bool(getattr(profile, "considers_step_down", False)),
+            protected_caseload=_enum_or_none(NeedLevel, getattr(profile, "protected_caseload", None)),
+            hybrid_working=_enum_or_none(NeedLevel, getattr(profile, "hybrid_working", None)),
         )
+
+
+def _enum_or_none(enum_cls, value):
+    return enum_cls(value) if value else None
 
 
 def _tidy(text: str) -> str:
