@@ -106,6 +106,16 @@ bench-api:
 	@scripts/services start test >&2
 	@eval "$$(scripts/services env test)"; $(PY) -m bench.api --size $${SIZE:-10000} --requests $${REQUESTS:-200} --csv-rows $${CSV_ROWS:-1000}
 
+## bench-web: job and search pages under gunicorn (2 processes) against flask run, 20 clients (wrk); a cold /jobs's
+## bytes in Chromium; web and worker memory (JSON)
+.PHONY: bench-web
+bench-web:
+	@$(MAKE) --no-print-directory install-dev >&2
+	@$(PY) -m pip install --quiet -e '.[dev,bench]' >&2
+	@command -v wrk >/dev/null || { apt-get update -q >&2 && apt-get install -y -q wrk >&2; }
+	@scripts/services start test >&2
+	@eval "$$(scripts/services env test)"; $(PY) -m bench.web --seconds $${SECONDS_EACH:-20} --clients $${CLIENTS:-20}
+
 ## bench-workforce: /insights/workforce pages and exports over 33 councils' demo figures; a 400-row CSV import (JSON)
 .PHONY: bench-workforce
 bench-workforce:
