@@ -7,23 +7,62 @@
   Elasticsearch filters for kNN search (no scripts: a per-candidate commute becomes one clause
   per home borough, since a candidate's home is one of the region's boroughs).
 
-The tests hold the three to the same answers.
+Every stated need is hard, both ways (a social worker never sees a job that breaks one, and a
+recruiter is never suggested someone whose needs the job breaks). Where a rule needs a derived
+figure (the levels someone may be shown, the hours they can work) one function here derives it
+and all three forms use it:
+
+| need                    | rule                                                                            |
+|-------------------------|---------------------------------------------------------------------------------|
+| role level              | `level_range`: students see student and ASYE posts; NQSWs (ASYE) see ASYE posts;  |
+|                         | experienced workers never see ASYE or student posts, see their level and up to   |
+|                         | MAX_ROLE_STEPS up, and up to MAX_ROLE_STEPS down only if they consider a step down |
+| registration            | `registration_allows`: registered posts need an SWE number (students: ASYE posts) |
+| full or part time       | `fte_bounds`: full time needs a 1.0 FTE post; part time a post under 1.0 FTE and  |
+|                         | within their most hours a week (FTE × 37)                                        |
+| only these councils     | the vacancy's council is one of them                                             |
+| contract type           | the vacancy's contract is one they ticked                                        |
+| lowest salary           | the band's bottom reaches it, or its top when they said "anywhere in the band"   |
+| commute                 | the office is within their longest commute of their home borough's centre        |
+| protected caseload need | an ASYE post must say its caseload is protected                                  |
+| hybrid working need     | the advert must say hybrid or mostly home                                        |
+
+Preferred councils and working patterns (compressed hours, job share) only rank (matching.scoring).
+The tests hold the three forms to the same answers.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 
 from domain.geography import BOROUGHS_BY_SLUG, EARTH_RADIUS_MILES, LONDON_BOROUGHS, distance_miles
-from domain.vocabulary import Availability, ContractType, RoleLevel
+from domain.vocabulary import (
+    FULL_TIME_HOURS,
+    Availability,
+    ContractType,
+    HoursWanted,
+    HybridPattern,
+    NeedLevel,
+    RoleLevel,
+)
 from matching.text import CandidateFacts, VacancyFacts
 from matching.weights import MAX_ROLE_STEPS, REGISTRATION_FREE_LEVEL, STUDENT_MAY_APPLY_UP_TO
 
 _SLUG_INDEX = {b.slug: i for i, b in enumerate(LONDON_BOROUGHS)}
 _BOROUGH_LAT = np.array([b.latitude for b in LONDON_BOROUGHS])
 _BOROUGH_LON = np.array([b.longitude for b in LONDON_BOROUGHS])
+
+# Hours are compared in hundredths of a full-time week (integers), so the three forms cannot round differently.
+FULL_TIME_FTE = 100
+NO_FTE_LIMIT = 10_000
+# Adverts that say people may work from home some of the week.
+HYBRID_PATTERNS = (HybridPattern.HYBRID, HybridPattern.MOSTLY_HOME)
+ASYE_RANK = RoleLevel.NQSW.rank
+FIRST_EXPERIENCED_RANK = RoleLevel.SOCIAL_WORKER.rank
+TOP_RANK = len(RoleLevel) - 1
 
 
 def home_distance(vacancy: VacancyFacts, candidate: CandidateFacts) -> float | None:
@@ -45,6 +84,65 @@ def registration_allows(vacancy_level: RoleLevel, candidate: CandidateFacts) -> 
     return candidate.role_level == RoleLevel.STUDENT and vacancy_level.rank <= STUDENT_MAY_APPLY_UP_TO.rank
 
 
+def own_level(candidate: CandidateFacts) -> RoleLevel | None:
+    """The level a person works at: someone in their ASYE is a newly qualified social worker whatever else they said."""
+    return RoleLevel.NQSW if candidate.in_asye else candidate.role_level
+
+
+def level_range(candidate: CandidateFacts) -> tuple[int, int] | None:
+    """The role ranks (inclusive) a person may be shown; None when they gave no level."""
+    level = own_level(candidate)
+    if level is None:
+        return None
+    rank = level.rank
+    if level == RoleLevel.STUDENT:
+        return rank, STUDENT_MAY_APPLY_UP_TO.rank  # their own posts, and ASYE posts as they qualify
+    if level == RoleLevel.NQSW:
+        return (rank - 1 if candidate.considers_step_down else rank), rank  # the ASYE, not posts asking for more
+    low = max(rank - MAX_ROLE_STEPS, FIRST_EXPERIENCED_RANK) if candidate.considers_step_down else rank
+    return low, min(rank + MAX_ROLE_STEPS, TOP_RANK)
+
+
+def fte_bounds(candidate: CandidateFacts) -> tuple[int | None, int | None]:
+    """The least and most hundredths of a full-time week someone can work (None: no bound)."""
+    if candidate.hours_wanted == HoursWanted.FULL_TIME:
+        return FULL_TIME_FTE, None
+    if candidate.hours_wanted == HoursWanted.PART_TIME:
+        if candidate.part_time_hours_max:
+            return None, min(FULL_TIME_FTE - 1, math.floor(candidate.part_time_hours_max * FULL_TIME_FTE
+                                                           / FULL_TIME_HOURS))
+        return None, FULL_TIME_FTE - 1
+    return None, None
+
+
+def fte_hundredths(vacancy: VacancyFacts) -> int:
+    return round(vacancy.fte * FULL_TIME_FTE)
+
+
+def salary_reaches(vacancy: VacancyFacts, candidate: CandidateFacts) -> bool:
+    """Whether the pay meets their lowest salary: the band's bottom, or its top if they said a band reaching it will do."""
+    if candidate.min_salary is None:
+        return True
+    pay = vacancy.salary_max if candidate.min_salary_anywhere_in_band else vacancy.salary_min
+    return pay >= candidate.min_salary
+
+
+def needs_protected_caseload(candidate: CandidateFacts) -> bool:
+    return candidate.protected_caseload == NeedLevel.NEED
+
+
+def needs_hybrid(candidate: CandidateFacts) -> bool:
+    return candidate.hybrid_working == NeedLevel.NEED
+
+
+def unprotected_asye_post(vacancy: VacancyFacts) -> bool:
+    return vacancy.role_level == RoleLevel.NQSW and not vacancy.protected_caseload
+
+
+def offers_hybrid(vacancy: VacancyFacts) -> bool:
+    return vacancy.hybrid_pattern in HYBRID_PATTERNS
+
+
 def failures(vacancy: VacancyFacts, candidate: CandidateFacts, *, for_recruiter: bool = False) -> list[str]:
     """Why this candidate and this vacancy can never be a match (empty: they may be)."""
     problems = []
@@ -54,18 +152,31 @@ def failures(vacancy: VacancyFacts, candidate: CandidateFacts, *, for_recruiter:
         problems.append("not looking at the moment")
     if for_recruiter and vacancy.organisation_slug in candidate.hidden_from:
         problems.append("has hidden their profile from this council")
-    if candidate.role_level is not None and abs(vacancy.role_level.rank - candidate.role_level.rank) > MAX_ROLE_STEPS:
-        problems.append("role level too far apart")
+    levels = level_range(candidate)
+    if levels is not None and not levels[0] <= vacancy.role_level.rank <= levels[1]:
+        problems.append("not a level they asked to see")
     if not registration_allows(vacancy.role_level, candidate):
         problems.append("needs Social Work England registration")
+    least, most = fte_bounds(candidate)
+    fte = fte_hundredths(vacancy)
+    if least is not None and fte < least:
+        problems.append("part time, and they need full time")
+    if most is not None and fte > most:
+        problems.append("more hours than they can work")
+    if candidate.only_boroughs and vacancy.organisation_slug not in candidate.only_boroughs:
+        problems.append("not one of the only councils they would work for")
     if candidate.contract_types and vacancy.contract_type.value not in candidate.contract_types:
         problems.append("contract type not wanted")
-    if candidate.min_salary is not None and vacancy.salary_max < candidate.min_salary:
+    if not salary_reaches(vacancy, candidate):
         problems.append("pays below the minimum salary")
-    if candidate.max_commute_miles is not None and vacancy.organisation_slug not in candidate.preferred_boroughs:
+    if candidate.max_commute_miles is not None:
         miles = home_distance(vacancy, candidate)
         if miles is not None and miles > candidate.max_commute_miles:
             problems.append("beyond the maximum commute")
+    if needs_protected_caseload(candidate) and unprotected_asye_post(vacancy):
+        problems.append("an ASYE post without a protected caseload")
+    if needs_hybrid(candidate) and not offers_hybrid(vacancy):
+        problems.append("does not say it offers hybrid working")
     return problems
 
 
@@ -77,7 +188,8 @@ class CandidateTable:
     """Candidates' hard-constraint fields as arrays, row i for candidates[i]."""
 
     ids: np.ndarray
-    role_rank: np.ndarray  # -1 when not given
+    level_low: np.ndarray  # rank range they may be shown (0..TOP_RANK when no level given)
+    level_high: np.ndarray
     registered: np.ndarray
     student: np.ndarray
     discoverable: np.ndarray
@@ -85,15 +197,24 @@ class CandidateTable:
     home: np.ndarray  # index into LONDON_BOROUGHS, -1 when not given
     max_commute: np.ndarray  # NaN when not given
     min_salary: np.ndarray  # NaN when not given
+    anywhere_in_band: np.ndarray
+    fte_low: np.ndarray  # hundredths of full time (0 / NO_FTE_LIMIT when unbounded)
+    fte_high: np.ndarray
+    has_only: np.ndarray  # who said "only these councils"
+    only_borough: dict[str, np.ndarray]  # council slug -> who named it as one of their only councils
+    needs_protected: np.ndarray
+    needs_hybrid: np.ndarray
     accepts_contract: dict[str, np.ndarray]  # contract type -> who would take it (no preference: anyone)
-    prefers_borough: dict[str, np.ndarray]  # borough slug -> who chose it
     hidden_from: dict[str, np.ndarray]  # council slug -> who hid from it (only councils someone hid from)
 
     @classmethod
     def of(cls, candidates: Sequence[CandidateFacts]) -> "CandidateTable":
+        levels = [level_range(c) or (0, TOP_RANK) for c in candidates]
+        ftes = [fte_bounds(c) for c in candidates]
         return cls(
             ids=np.array([c.id for c in candidates], dtype=np.int64),
-            role_rank=np.array([c.role_level.rank if c.role_level else -1 for c in candidates], dtype=np.int16),
+            level_low=np.array([low for low, _ in levels], dtype=np.int16),
+            level_high=np.array([high for _, high in levels], dtype=np.int16),
             registered=np.array([c.registered for c in candidates], dtype=bool),
             student=np.array([c.role_level == RoleLevel.STUDENT for c in candidates], dtype=bool),
             discoverable=np.array([c.discoverable for c in candidates], dtype=bool),
@@ -103,10 +224,16 @@ class CandidateTable:
                                   for c in candidates], dtype=np.float64),
             min_salary=np.array([np.nan if c.min_salary is None else c.min_salary for c in candidates],
                                 dtype=np.float64),
+            anywhere_in_band=np.array([c.min_salary_anywhere_in_band for c in candidates], dtype=bool),
+            fte_low=np.array([0 if low is None else low for low, _ in ftes], dtype=np.int32),
+            fte_high=np.array([NO_FTE_LIMIT if high is None else high for _, high in ftes], dtype=np.int32),
+            has_only=np.array([bool(c.only_boroughs) for c in candidates], dtype=bool),
+            only_borough={o: np.array([o in c.only_boroughs for c in candidates], dtype=bool)
+                          for o in sorted({o for c in candidates for o in c.only_boroughs})},
+            needs_protected=np.array([needs_protected_caseload(c) for c in candidates], dtype=bool),
+            needs_hybrid=np.array([needs_hybrid(c) for c in candidates], dtype=bool),
             accepts_contract={t.value: np.array([not c.contract_types or t.value in c.contract_types
                                                  for c in candidates], dtype=bool) for t in ContractType},
-            prefers_borough={b.slug: np.array([b.slug in c.preferred_boroughs for c in candidates], dtype=bool)
-                             for b in LONDON_BOROUGHS},
             hidden_from={o: np.array([o in c.hidden_from for c in candidates], dtype=bool)
                          for o in sorted({o for c in candidates for o in c.hidden_from})},
         )
@@ -122,19 +249,25 @@ class CandidateTable:
             if hidden is not None:
                 mask &= ~hidden
         rank = vacancy.role_level.rank
-        mask &= (self.role_rank < 0) | (np.abs(self.role_rank - rank) <= MAX_ROLE_STEPS)
+        mask &= (self.level_low <= rank) & (rank <= self.level_high)
         if rank > STUDENT_MAY_APPLY_UP_TO.rank:
             mask &= self.registered
         elif rank > REGISTRATION_FREE_LEVEL.rank:
             mask &= self.registered | self.student
-        mask &= np.isnan(self.min_salary) | (self.min_salary <= vacancy.salary_max)
+        fte = fte_hundredths(vacancy)
+        mask &= (self.fte_low <= fte) & (fte <= self.fte_high)
+        chose = self.only_borough.get(vacancy.organisation_slug)
+        mask &= ~self.has_only if chose is None else (~self.has_only | chose)
+        pay = np.where(self.anywhere_in_band, vacancy.salary_max, vacancy.salary_min)
+        mask &= np.isnan(self.min_salary) | (self.min_salary <= pay)
         mask &= self.accepts_contract[vacancy.contract_type.value]
         miles = np.append(borough_distances(vacancy.latitude, vacancy.longitude), np.nan)[self.home]
-        within = np.isnan(self.max_commute) | (self.home < 0) | (miles <= self.max_commute)
-        chose = self.prefers_borough.get(vacancy.organisation_slug)
-        if chose is not None:
-            within |= chose
-        return mask & within
+        mask &= np.isnan(self.max_commute) | (self.home < 0) | (miles <= self.max_commute)
+        if unprotected_asye_post(vacancy):
+            mask &= ~self.needs_protected
+        if not offers_hybrid(vacancy):
+            mask &= ~self.needs_hybrid
+        return mask
 
 
 # --- NumPy: many vacancies for one candidate --------------------------------------------------------------
@@ -146,9 +279,13 @@ class VacancyTable:
     role_rank: np.ndarray
     latitude: np.ndarray
     longitude: np.ndarray
+    salary_min: np.ndarray
     salary_max: np.ndarray
+    fte: np.ndarray  # hundredths of full time
     contract_type: np.ndarray  # strings
     organisation_slug: np.ndarray  # strings
+    unprotected_asye: np.ndarray
+    offers_hybrid: np.ndarray
 
     @classmethod
     def of(cls, vacancies: Sequence[VacancyFacts]) -> "VacancyTable":
@@ -157,9 +294,13 @@ class VacancyTable:
             role_rank=np.array([v.role_level.rank for v in vacancies], dtype=np.int16),
             latitude=np.array([v.latitude for v in vacancies], dtype=np.float64),
             longitude=np.array([v.longitude for v in vacancies], dtype=np.float64),
+            salary_min=np.array([v.salary_min for v in vacancies], dtype=np.float64),
             salary_max=np.array([v.salary_max for v in vacancies], dtype=np.float64),
+            fte=np.array([fte_hundredths(v) for v in vacancies], dtype=np.int32),
             contract_type=np.array([v.contract_type.value for v in vacancies], dtype=object),
             organisation_slug=np.array([v.organisation_slug for v in vacancies], dtype=object),
+            unprotected_asye=np.array([unprotected_asye_post(v) for v in vacancies], dtype=bool),
+            offers_hybrid=np.array([offers_hybrid(v) for v in vacancies], dtype=bool),
         )
 
     def __len__(self) -> int:
@@ -167,21 +308,33 @@ class VacancyTable:
 
     def mask_for(self, candidate: CandidateFacts) -> np.ndarray:
         mask = np.ones(len(self), dtype=bool)
-        if candidate.role_level is not None:
-            mask &= np.abs(self.role_rank - candidate.role_level.rank) <= MAX_ROLE_STEPS
+        levels = level_range(candidate)
+        if levels is not None:
+            mask &= (levels[0] <= self.role_rank) & (self.role_rank <= levels[1])
         if not candidate.registered:
             limit = (STUDENT_MAY_APPLY_UP_TO if candidate.role_level == RoleLevel.STUDENT
                      else REGISTRATION_FREE_LEVEL).rank
             mask &= self.role_rank <= limit
+        least, most = fte_bounds(candidate)
+        if least is not None:
+            mask &= self.fte >= least
+        if most is not None:
+            mask &= self.fte <= most
+        if candidate.only_boroughs:
+            mask &= np.isin(self.organisation_slug, list(candidate.only_boroughs))
         if candidate.min_salary is not None:
-            mask &= self.salary_max >= candidate.min_salary
+            pay = self.salary_max if candidate.min_salary_anywhere_in_band else self.salary_min
+            mask &= pay >= candidate.min_salary
         if candidate.contract_types:
             mask &= np.isin(self.contract_type, list(candidate.contract_types))
         home = BOROUGHS_BY_SLUG.get(candidate.home_borough or "")
         if home is not None and candidate.max_commute_miles is not None:
             miles = _haversine(home.latitude, home.longitude, self.latitude, self.longitude)
-            mask &= (miles <= candidate.max_commute_miles) | np.isin(self.organisation_slug,
-                                                                     list(candidate.preferred_boroughs))
+            mask &= miles <= candidate.max_commute_miles
+        if needs_protected_caseload(candidate):
+            mask &= ~self.unprotected_asye
+        if needs_hybrid(candidate):
+            mask &= self.offers_hybrid
         return mask
 
 
@@ -194,6 +347,41 @@ def _haversine(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> 
 
 
 # --- Elasticsearch filters -------------------------------------------------------------------------------
+# Candidate documents carry (webapp.search.vectors.candidate_vector_document): level_low/level_high,
+# fte_low/fte_high, only_boroughs, min_salary with min_salary_anywhere_in_band, needs_protected_caseload and
+# needs_hybrid, each absent when the person said nothing. Vacancy documents carry fte (hundredths),
+# salary_min/salary_max, unprotected_asye and offers_hybrid.
+
+
+def candidate_need_fields(candidate: CandidateFacts) -> dict[str, Any]:
+    """The stated-need fields of a candidate's vector document (absent, not null, when not given: the
+    filters read a missing field as "no constraint")."""
+    doc: dict[str, Any] = {
+        "min_salary_anywhere_in_band": candidate.min_salary_anywhere_in_band,
+        "needs_protected_caseload": needs_protected_caseload(candidate),
+        "needs_hybrid": needs_hybrid(candidate),
+        "only_boroughs": list(candidate.only_boroughs),
+    }
+    levels = level_range(candidate)
+    if levels is not None:
+        doc["level_low"], doc["level_high"] = levels
+    least, most = fte_bounds(candidate)
+    if least is not None:
+        doc["fte_low"] = least
+    if most is not None:
+        doc["fte_high"] = most
+    return doc
+
+
+def vacancy_need_fields(vacancy: VacancyFacts) -> dict[str, Any]:
+    """The facts of a vacancy's vector document that stated needs are read against."""
+    return {
+        "fte": fte_hundredths(vacancy),
+        "salary_min": vacancy.salary_min,
+        "salary_max": vacancy.salary_max,
+        "unprotected_asye": unprotected_asye_post(vacancy),
+        "offers_hybrid": offers_hybrid(vacancy),
+    }
 
 
 def _missing(field: str) -> dict[str, Any]:
@@ -204,25 +392,41 @@ def _any(*clauses: dict[str, Any]) -> dict[str, Any]:
     return {"bool": {"should": list(clauses), "minimum_should_match": 1}}
 
 
+def _not(clause: dict[str, Any]) -> dict[str, Any]:
+    return {"bool": {"must_not": clause}}
+
+
 def es_candidate_filters(vacancy: VacancyFacts) -> list[dict[str, Any]]:
     """Filters over the candidate-vectors index: discoverable, looking, not hidden from the vacancy's
     council, and the hard constraints."""
     rank = vacancy.role_level.rank
+    fte = fte_hundredths(vacancy)
     filters: list[dict[str, Any]] = [
         {"term": {"discoverable": True}},
         {"term": {"looking": True}},
-        {"bool": {"must_not": {"term": {"hidden_from": vacancy.organisation_slug}}}},
-        _any(_missing("role_rank"), {"range": {"role_rank": {"gte": rank - MAX_ROLE_STEPS, "lte": rank + MAX_ROLE_STEPS}}}),
-        _any(_missing("min_salary"), {"range": {"min_salary": {"lte": vacancy.salary_max}}}),
+        _not({"term": {"hidden_from": vacancy.organisation_slug}}),
+        _any(_missing("level_low"), {"bool": {"filter": [{"range": {"level_low": {"lte": rank}}},
+                                                         {"range": {"level_high": {"gte": rank}}}]}}),
+        _any(_missing("fte_low"), {"range": {"fte_low": {"lte": fte}}}),
+        _any(_missing("fte_high"), {"range": {"fte_high": {"gte": fte}}}),
+        _any(_missing("only_boroughs"), {"term": {"only_boroughs": vacancy.organisation_slug}}),
+        _any(_missing("min_salary"),
+             {"bool": {"filter": [{"term": {"min_salary_anywhere_in_band": False}},
+                                  {"range": {"min_salary": {"lte": vacancy.salary_min}}}]}},
+             {"bool": {"filter": [{"term": {"min_salary_anywhere_in_band": True}},
+                                  {"range": {"min_salary": {"lte": vacancy.salary_max}}}]}}),
         _any(_missing("contract_types"), {"term": {"contract_types": vacancy.contract_type.value}}),
     ]
     if rank > STUDENT_MAY_APPLY_UP_TO.rank:
         filters.append({"term": {"registered": True}})
     elif rank > REGISTRATION_FREE_LEVEL.rank:
         filters.append(_any({"term": {"registered": True}}, {"term": {"student": True}}))
+    if unprotected_asye_post(vacancy):
+        filters.append(_not({"term": {"needs_protected_caseload": True}}))
+    if not offers_hybrid(vacancy):
+        filters.append(_not({"term": {"needs_hybrid": True}}))
     miles = borough_distances(vacancy.latitude, vacancy.longitude)
-    reach = [_missing("max_commute_miles"), _missing("home_borough"),
-             {"term": {"preferred_boroughs": vacancy.organisation_slug}}]
+    reach = [_missing("max_commute_miles"), _missing("home_borough")]
     reach += [{"bool": {"filter": [{"term": {"home_borough": b.slug}},
                                    {"range": {"max_commute_miles": {"gte": float(miles[i])}}}]}}
               for i, b in enumerate(LONDON_BOROUGHS)]
@@ -241,22 +445,30 @@ def es_live_vacancy_filters(today_iso: str) -> list[dict[str, Any]]:
 def es_vacancy_filters(candidate: CandidateFacts, today_iso: str) -> list[dict[str, Any]]:
     """Filters over the vacancy-vectors index: live, and the hard constraints for this candidate."""
     filters = es_live_vacancy_filters(today_iso)
-    if candidate.role_level is not None:
-        rank = candidate.role_level.rank
-        filters.append({"range": {"role_rank": {"gte": rank - MAX_ROLE_STEPS, "lte": rank + MAX_ROLE_STEPS}}})
+    levels = level_range(candidate)
+    if levels is not None:
+        filters.append({"range": {"role_rank": {"gte": levels[0], "lte": levels[1]}}})
     if not candidate.registered:
         limit = (STUDENT_MAY_APPLY_UP_TO if candidate.role_level == RoleLevel.STUDENT else REGISTRATION_FREE_LEVEL).rank
         filters.append({"range": {"role_rank": {"lte": limit}}})
+    least, most = fte_bounds(candidate)
+    if least is not None:
+        filters.append({"range": {"fte": {"gte": least}}})
+    if most is not None:
+        filters.append({"range": {"fte": {"lte": most}}})
+    if candidate.only_boroughs:
+        filters.append({"terms": {"organisation_slug": list(candidate.only_boroughs)}})
     if candidate.min_salary is not None:
-        filters.append({"range": {"salary_max": {"gte": candidate.min_salary}}})
+        field = "salary_max" if candidate.min_salary_anywhere_in_band else "salary_min"
+        filters.append({"range": {field: {"gte": candidate.min_salary}}})
     if candidate.contract_types:
         filters.append({"terms": {"contract_type": list(candidate.contract_types)}})
     home = BOROUGHS_BY_SLUG.get(candidate.home_borough or "")
     if home is not None and candidate.max_commute_miles is not None:
-        near = {"geo_distance": {"distance": f"{candidate.max_commute_miles}mi",
-                                 "location": {"lat": home.latitude, "lon": home.longitude}}}
-        if candidate.preferred_boroughs:
-            filters.append(_any(near, {"terms": {"organisation_slug": list(candidate.preferred_boroughs)}}))
-        else:
-            filters.append(near)
+        filters.append({"geo_distance": {"distance": f"{candidate.max_commute_miles}mi",
+                                         "location": {"lat": home.latitude, "lon": home.longitude}}})
+    if needs_protected_caseload(candidate):
+        filters.append({"term": {"unprotected_asye": False}})
+    if needs_hybrid(candidate):
+        filters.append({"term": {"offers_hybrid": True}})
     return filters

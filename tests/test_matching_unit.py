@@ -8,7 +8,16 @@ import numpy as np
 import pytest
 
 from domain.geography import BOROUGHS_BY_SLUG, LONDON_BOROUGHS
-from domain.vocabulary import Availability, ContractType, RoleLevel, ServiceArea, WorkingPattern
+from domain.vocabulary import (
+    Availability,
+    ContractType,
+    HoursWanted,
+    HybridPattern,
+    NeedLevel,
+    RoleLevel,
+    ServiceArea,
+    WorkingPattern,
+)
 from matching import constraints, scoring
 from matching.constraints import CandidateTable, VacancyTable, failures
 from matching.encoder import CachedEncoder, MemoryStore, from_bytes, text_hash, to_bytes
@@ -94,21 +103,81 @@ def test_cached_encoder_encodes_each_text_once():
 @pytest.mark.parametrize("changes, problem", [
     ({"discoverable": False}, "has not asked to be found by recruiters"),
     ({"availability": Availability.NOT_LOOKING}, "not looking at the moment"),
-    ({"role_level": RoleLevel.TEAM_MANAGER}, "role level too far apart"),
+    ({"role_level": RoleLevel.SERVICE_MANAGER}, "not a level they asked to see"),
+    ({"role_level": RoleLevel.TEAM_MANAGER, "considers_step_down": True}, "not a level they asked to see"),
+    ({"role_level": RoleLevel.ADVANCED_PRACTITIONER}, "not a level they asked to see"),  # a step down, not asked for
     ({"registered": False}, "needs Social Work England registration"),
     ({"contract_types": ("locum",)}, "contract type not wanted"),
     ({"min_salary": 55000}, "pays below the minimum salary"),
+    ({"min_salary": 47000}, "pays below the minimum salary"),  # inside the band, above its bottom
+    ({"min_salary": 55000, "min_salary_anywhere_in_band": True}, "pays below the minimum salary"),
     ({"home_borough": "croydon", "max_commute_miles": 5}, "beyond the maximum commute"),
+    ({"home_borough": "croydon", "max_commute_miles": 5, "preferred_boroughs": ("camden",)},
+     "beyond the maximum commute"),  # a preferred council ranks higher; it does not stretch the commute
     ({"hidden_from": ("croydon", "camden")}, "has hidden their profile from this council"),
+    ({"hours_wanted": HoursWanted.PART_TIME}, "more hours than they can work"),
+    ({"only_boroughs": ("islington", "hackney")}, "not one of the only councils they would work for"),
+    ({"hybrid_working": NeedLevel.NEED}, "does not say it offers hybrid working"),
 ])
 def test_each_hard_constraint_filters(changes, problem):
     assert failures(vacancy(), candidate(), for_recruiter=True) == []
     assert failures(vacancy(), candidate(**changes), for_recruiter=True) == [problem]
 
 
-def test_a_preferred_borough_is_in_reach_however_far():
-    far = candidate(home_borough="croydon", max_commute_miles=3, preferred_boroughs=("camden",))
-    assert failures(vacancy(), far) == []
+def test_stated_needs_that_the_vacancy_meets_pass():
+    # The band reaching the minimum is enough when they said so.
+    assert failures(vacancy(), candidate(min_salary=47000, min_salary_anywhere_in_band=True)) == []
+    assert failures(vacancy(), candidate(only_boroughs=("camden",), preferred_boroughs=("islington",))) == []
+    assert failures(vacancy(), candidate(hours_wanted=HoursWanted.FULL_TIME)) == []
+    assert failures(vacancy(), candidate(hours_wanted=HoursWanted.EITHER)) == []
+    assert failures(vacancy(hybrid_pattern=HybridPattern.HYBRID), candidate(hybrid_working=NeedLevel.NEED)) == []
+    assert failures(vacancy(), candidate(hybrid_working=NeedLevel.PREFER)) == []  # a preference only ranks
+    # A step down of one or two levels, when they would consider one.
+    assert failures(vacancy(), candidate(role_level=RoleLevel.ADVANCED_PRACTITIONER, considers_step_down=True)) == []
+    assert failures(vacancy(), candidate(role_level=RoleLevel.SOCIAL_WORKER)) == []  # a step up
+    assert failures(vacancy(), candidate(role_level=RoleLevel.NQSW, in_asye=False)) != []  # ASYE: ASYE posts
+
+
+def test_part_time_and_full_time_are_hard_both_ways():
+    job_share = vacancy(working_pattern=WorkingPattern.JOB_SHARE, fte=0.5)
+    three_days = vacancy(working_pattern=WorkingPattern.PART_TIME, fte=0.6)
+    four_days = vacancy(working_pattern=WorkingPattern.PART_TIME, fte=0.8)
+    compressed = vacancy(working_pattern=WorkingPattern.COMPRESSED, fte=1.0)
+    full = candidate(hours_wanted=HoursWanted.FULL_TIME)
+    assert failures(job_share, full) == ["part time, and they need full time"]
+    assert failures(compressed, full) == []
+    part = candidate(hours_wanted=HoursWanted.PART_TIME)
+    assert [bool(failures(v, part)) for v in (vacancy(), compressed, job_share, three_days, four_days)] == \
+        [True, True, False, False, False]
+    # 22 hours a week is 0.59 of a 37-hour week: three days (0.6) is too many, a job share is not.
+    short = candidate(hours_wanted=HoursWanted.PART_TIME, part_time_hours_max=22)
+    assert [bool(failures(v, short)) for v in (job_share, three_days, four_days)] == [False, True, True]
+    assert failures(four_days, candidate(hours_wanted=HoursWanted.PART_TIME, part_time_hours_max=30)) == []
+
+
+def test_levels_newly_qualified_students_and_experienced_workers():
+    asye = vacancy(role_level=RoleLevel.NQSW, protected_caseload=True)
+    social_worker = vacancy(role_level=RoleLevel.SOCIAL_WORKER)
+    student_post = vacancy(role_level=RoleLevel.STUDENT)
+    nqsw = candidate(role_level=RoleLevel.NQSW, in_asye=True, years_qualified=0)
+    assert failures(asye, nqsw) == []
+    assert failures(social_worker, nqsw) == ["not a level they asked to see"]  # asks for post-qualifying experience
+    assert failures(asye, candidate(role_level=RoleLevel.SOCIAL_WORKER)) == ["not a level they asked to see"]
+    assert failures(asye, candidate(role_level=RoleLevel.SOCIAL_WORKER, considers_step_down=True)) == \
+        ["not a level they asked to see"]  # experienced workers never see ASYE posts
+    student = candidate(role_level=RoleLevel.STUDENT, registered=False)
+    assert [bool(failures(v, student)) for v in (student_post, asye, social_worker)] == [False, False, True]
+    # Someone in their ASYE is newly qualified whatever level they ticked.
+    assert failures(social_worker, candidate(role_level=RoleLevel.SOCIAL_WORKER, in_asye=True)) != []
+
+
+def test_a_protected_caseload_need_hides_only_unprotected_asye_posts():
+    needs = candidate(role_level=RoleLevel.NQSW, in_asye=True, protected_caseload=NeedLevel.NEED)
+    assert failures(vacancy(role_level=RoleLevel.NQSW, protected_caseload=False), needs) == \
+        ["an ASYE post without a protected caseload"]
+    assert failures(vacancy(role_level=RoleLevel.NQSW, protected_caseload=True), needs) == []
+    prefers = dataclasses.replace(needs, protected_caseload=NeedLevel.PREFER)
+    assert failures(vacancy(role_level=RoleLevel.NQSW, protected_caseload=False), prefers) == []
 
 
 def test_registration_rules_for_students_and_asye_posts():
@@ -139,39 +208,66 @@ def _random_population(seed: int, n: int) -> tuple[list[VacancyFacts], list[Cand
     for i in range(n):
         place = rng.choice(LONDON_BOROUGHS)
         low = rng.choice([30000, 38000, 42000, 48000, 55000])
+        pattern, fte = rng.choice([(WorkingPattern.FULL_TIME, 1.0), (WorkingPattern.COMPRESSED, 1.0),
+                                   (WorkingPattern.PART_TIME, 0.6), (WorkingPattern.PART_TIME, 0.8),
+                                   (WorkingPattern.JOB_SHARE, 0.5)])
         vacancies.append(vacancy(id=i + 1, role_level=rng.choice(list(RoleLevel)), organisation_slug=place.slug,
                                  latitude=place.latitude + rng.uniform(-0.01, 0.01),
                                  longitude=place.longitude + rng.uniform(-0.01, 0.01),
-                                 salary_min=low, salary_max=low + 6000, contract_type=rng.choice(list(ContractType))))
+                                 salary_min=low, salary_max=low + 6000, contract_type=rng.choice(list(ContractType)),
+                                 working_pattern=pattern, fte=fte, protected_caseload=rng.random() < 0.5,
+                                 hybrid_pattern=rng.choice([None, *HybridPattern])))
+        level = rng.choice([None, *RoleLevel])
+        hours = rng.choice([None, *HoursWanted])
+        slugs = [b.slug for b in LONDON_BOROUGHS]
         candidates.append(candidate(
-            id=i + 1, role_level=rng.choice([None, *RoleLevel]), home_borough=rng.choice([None, *[b.slug for b in LONDON_BOROUGHS]]),
-            max_commute_miles=rng.choice([None, 3, 5, 8, 12]), min_salary=rng.choice([None, 35000, 45000, 60000]),
+            id=i + 1, role_level=level, home_borough=rng.choice([None, *slugs]),
+            in_asye=level == RoleLevel.NQSW and rng.random() < 0.8 or rng.random() < 0.03,
+            max_commute_miles=rng.choice([None, 3, 5, 8, 12, 30]), min_salary=rng.choice([None, 35000, 45000, 60000]),
+            min_salary_anywhere_in_band=rng.random() < 0.4,
             contract_types=tuple(rng.sample([c.value for c in ContractType], rng.randint(0, 2))),
-            preferred_boroughs=tuple(rng.sample([b.slug for b in LONDON_BOROUGHS], rng.randint(0, 2))),
+            preferred_boroughs=tuple(rng.sample(slugs, rng.randint(0, 2))),
+            only_boroughs=tuple(rng.sample(slugs, rng.choice([0, 0, 0, 4, 12]))),
+            hours_wanted=hours,
+            part_time_hours_max=rng.choice([None, 18, 22, 30]) if hours == HoursWanted.PART_TIME else None,
+            considers_step_down=rng.random() < 0.4,
+            protected_caseload=rng.choice([None, *NeedLevel]), hybrid_working=rng.choice([None, *NeedLevel]),
             registered=rng.random() < 0.8, discoverable=rng.random() < 0.6,
             availability=rng.choice(list(Availability)),
-            hidden_from=tuple(rng.sample([b.slug for b in LONDON_BOROUGHS], rng.choice([0, 0, 1, 3]))),
+            hidden_from=tuple(rng.sample(slugs, rng.choice([0, 0, 1, 3]))),
         ))
     return vacancies, candidates
 
 
-def test_numpy_masks_agree_with_the_rules():
-    vacancies, candidates = _random_population(3, 150)
+@pytest.mark.parametrize("seed", [3, 17, 29])
+def test_numpy_masks_agree_with_the_rules(seed):
+    vacancies, candidates = _random_population(seed, 300)
     ctable, vtable = CandidateTable.of(candidates), VacancyTable.of(vacancies)
-    for v in vacancies[:40]:
+    allowed = 0
+    for v in vacancies[:80]:
         expected = [not failures(v, c, for_recruiter=True) for c in candidates]
         assert ctable.mask_for(v).tolist() == expected
-    for c in candidates[:40]:
+        allowed += sum(expected)
+    for c in candidates[:80]:
         expected = [not failures(v, c) for v in vacancies]
         assert vtable.mask_for(c).tolist() == expected
+        allowed += sum(expected)
+    assert allowed > 0  # the population has pairs that pass as well as pairs that fail
+    # Every rule turns someone away somewhere in the population, so each rule's three forms are compared.
+    reasons = {problem for v in vacancies for c in candidates[:120] for problem in failures(v, c, for_recruiter=True)}
+    assert len(reasons) == 13, reasons
 
 
 def test_elasticsearch_filters_name_every_constraint():
     filters = constraints.es_candidate_filters(vacancy())
     text = repr(filters)
-    for field in ("discoverable", "looking", "hidden_from", "role_rank", "min_salary", "contract_types", "registered",
-                  "home_borough", "max_commute_miles", "preferred_boroughs"):
+    for field in ("discoverable", "looking", "hidden_from", "level_low", "level_high", "min_salary",
+                  "min_salary_anywhere_in_band", "contract_types", "registered", "home_borough", "max_commute_miles",
+                  "fte_low", "fte_high", "only_boroughs", "needs_hybrid"):
         assert field in text
+    assert "needs_protected_caseload" in repr(constraints.es_candidate_filters(
+        vacancy(role_level=RoleLevel.NQSW, protected_caseload=False)))
+    assert "preferred_boroughs" not in text  # preferred councils only rank
     assert len([f for f in filters[-1]["bool"]["should"] if "filter" in f.get("bool", {})]) == len(LONDON_BOROUGHS)
     vacancy_filters = repr(constraints.es_vacancy_filters(candidate(registered=False), "2026-11-24"))
     assert "geo_distance" in vacancy_filters and "'lte': 0" in vacancy_filters  # unregistered: student posts only

@@ -16,6 +16,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 from flask import Flask, current_app
 
 from domain.vocabulary import Availability, RoleLevel
+from matching.constraints import candidate_need_fields, vacancy_need_fields
 from matching.encoder import DIMENSIONS
 from matching.text import CandidateFacts, VacancyFacts
 from webapp.search.elastic import AliasedIndex, new_client
@@ -42,6 +43,15 @@ CANDIDATE_MAPPING: dict[str, Any] = {
         "min_salary": {"type": "integer"},
         "contract_types": _KEYWORD,
         "hidden_from": _KEYWORD,  # slugs of councils the candidate hid from
+        # Stated needs (matching.constraints.candidate_need_fields): absent when not said.
+        "level_low": {"type": "short"},
+        "level_high": {"type": "short"},
+        "fte_low": {"type": "integer"},  # hundredths of a full-time week
+        "fte_high": {"type": "integer"},
+        "only_boroughs": _KEYWORD,
+        "min_salary_anywhere_in_band": {"type": "boolean"},
+        "needs_protected_caseload": {"type": "boolean"},
+        "needs_hybrid": {"type": "boolean"},
         "vector": VECTOR,
     },
 }
@@ -54,7 +64,11 @@ VACANCY_MAPPING: dict[str, Any] = {
         "organisation_slug": _KEYWORD,
         "role_rank": {"type": "short"},
         "location": {"type": "geo_point"},
+        "salary_min": {"type": "integer"},
         "salary_max": {"type": "integer"},
+        "fte": {"type": "integer"},  # hundredths of a full-time week
+        "unprotected_asye": {"type": "boolean"},
+        "offers_hybrid": {"type": "boolean"},
         "contract_type": _KEYWORD,
         "status": _KEYWORD,
         "closing_date": {"type": "date", "format": "strict_date"},
@@ -75,6 +89,7 @@ def candidate_vector_document(facts: CandidateFacts, vector: np.ndarray) -> dict
         "contract_types": list(facts.contract_types),
         "hidden_from": list(facts.hidden_from),
         "vector": [round(float(x), 6) for x in vector],  # float32 carries ~7 digits: no more is sent
+        **candidate_need_fields(facts),
     }
     # Absent, not null, when not given: the filters treat a missing field as "no constraint".
     if facts.role_level is not None:
@@ -95,7 +110,7 @@ def vacancy_vector_document(facts: VacancyFacts, vector: np.ndarray, status: str
         "organisation_slug": facts.organisation_slug,
         "role_rank": facts.role_level.rank,
         "location": {"lat": facts.latitude, "lon": facts.longitude},
-        "salary_max": facts.salary_max,
+        **vacancy_need_fields(facts),
         "contract_type": facts.contract_type.value,
         "status": status,
         "closing_date": closing_date.isoformat(),
