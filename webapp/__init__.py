@@ -17,7 +17,7 @@ from webapp.search import sync as search_sync
 from webapp.services import indexing_notifier, matching_sync, outgoing_mail
 from webapp.services.webhooks import delivery as webhook_delivery
 from webapp.views import register_blueprints
-from webapp.web import edge, errors, security, templating
+from webapp.web import assets, edge, errors, security, templating
 from webapp.web import logging as web_logging
 from webapp.web import metrics
 
@@ -31,6 +31,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     if app.config["PROXY_HOPS"]:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    assets.init_app(app)  # first: its after_request (compression) then runs after every other one
     web_logging.init_app(app)
     metrics.init_app(app)
 
