@@ -31,7 +31,8 @@ def councils(app):
 def result_titles(html: str) -> list[str]:
     """The job titles in the results list, each a heading link to its job page, in order."""
     found = links(page(html), "ul.app-vacancy-list > li h2 a")
-    assert all(re.fullmatch(r"/jobs/\d+-[a-z0-9-]+", href) for _, href in found), found
+    # Each carries the search it came from (?search=), so the job page can link back to it.
+    assert all(re.fullmatch(r"/jobs/\d+-[a-z0-9-]+(\?search=[^#\s]+)?", href) for _, href in found), found
     return [title for title, _ in found]
 
 
@@ -49,8 +50,8 @@ def facet_labels(html: str, name: str) -> list[str]:
 def chosen_filters(html: str) -> list[tuple[str, str]]:
     """Each chosen filter's words and the address that removes it."""
     soup = page(html)
-    return [(normalised(li.get_text()).removeprefix("Remove filter: "), li.a["href"])
-            for li in soup.select("#results ul.govuk-list.govuk-body-s li")]
+    return [(normalised(tag.get_text()).removeprefix("Remove filter: "), tag["href"])
+            for tag in soup.select("#results .app-chosen-filters a.app-filter-tag")]
 
 
 def test_search_lists_only_live_jobs(client, councils):

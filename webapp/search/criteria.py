@@ -154,6 +154,10 @@ class JobSearchCriteria:
                            f"Closing on or after {self.closing_after:%-d %B %Y}"))
         return chosen
 
+    def filter_count(self) -> int:
+        """How many filters are chosen: the n of the page's "Filter (n)" button."""
+        return len(self.chosen_filters(()))
+
     def normalised(self) -> str:
         """The search's parameters in one canonical order, without page or sort (an alert always
         lists the newest jobs), so the same search saved twice is recognised as one."""
@@ -175,6 +179,28 @@ class JobSearchCriteria:
         if self.closing_after:
             pairs.append(("closing_after", self.closing_after.isoformat()))
         return urlencode(pairs)
+
+
+# Every parameter a /jobs query string can carry (others, like tracking tags, are ignored).
+SEARCH_PARAMETERS = frozenset({
+    "q", *FACETS_BY_PARAM, "salary", "max_caseload", "protected_nqsw", "funded_development", "near", "miles",
+    "closing_after", "sort", "page",
+})
+
+# Removing one of these takes its other parameters with it: a distance is a place and a radius,
+# so removing it must drop both (dropping only the radius would narrow to the default 5 miles).
+_REMOVED_TOGETHER = {"near": ("near", "miles")}
+
+
+def without_filter(pairs: Iterable[tuple[str, str]], param: str, value: str) -> list[tuple[str, str]]:
+    """A query string's pairs with one chosen filter (from ``chosen_filters``) taken out, and back
+    on page 1. A tick-box filter loses only that box; any other filter loses its whole parameter,
+    whatever was typed for it (a place typed "Camden" is chosen as "camden"), so removing a filter
+    always widens the search and never touches another one."""
+    if param in FACETS_BY_PARAM:
+        return [(k, v) for k, v in pairs if not (k == param and v == value) and k != "page"]
+    dropped = {*_REMOVED_TOGETHER.get(param, (param,)), "page"}
+    return [(k, v) for k, v in pairs if k not in dropped]
 
 
 # --- reading one parameter's text; a value that cannot be used raises ValueError with the message ---

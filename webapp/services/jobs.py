@@ -17,7 +17,7 @@ from flask import current_app, url_for
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 
-from domain.geography import LONDON_TIME
+from domain.geography import LONDON_TIME, distance_miles
 from domain.vocabulary import ApplyMethod, ContractType, VacancyStatus, WorkingPattern
 from webapp.extensions import db
 from webapp.models import Organisation, Vacancy
@@ -35,6 +35,8 @@ class JobListing:
     vacancy: Vacancy
     hit: Hit
     featured: bool = False
+    # How far the job is from the place searched near, in miles (None without a place).
+    miles_away: float | None = None
 
     @property
     def title_html(self) -> Markup | None:
@@ -70,8 +72,11 @@ def search_jobs(query: SearchQuery, engine: SearchEngine | None = None) -> JobSe
     rows = _vacancies_by_id(result.ids)
     # The index may trail the database by a moment (the relay runs after the commit):
     # a row that is gone or no longer live is left out rather than shown stale.
+    near = query.near
     listings = [
-        JobListing(rows[hit.vacancy_id], hit, featured=rows[hit.vacancy_id].is_featured_on(query.today))
+        JobListing(rows[hit.vacancy_id], hit, featured=rows[hit.vacancy_id].is_featured_on(query.today),
+                   miles_away=None if near is None else distance_miles(
+                       near.latitude, near.longitude, rows[hit.vacancy_id].latitude, rows[hit.vacancy_id].longitude))
         for hit in result.hits
         if hit.vacancy_id in rows and rows[hit.vacancy_id].is_live_on(query.today)
     ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from urllib.parse import parse_qsl
 
 from flask import (
     Blueprint,
@@ -30,6 +31,7 @@ from webapp.forms.account import ConfirmForm
 from webapp.forms.jobs import JobSearchForm
 from webapp.forms.matching import ButtonForm
 from webapp.search import InvalidSearch, SearchUnavailable
+from webapp.search.criteria import SEARCH_PARAMETERS, without_filter
 from webapp.services import NotAllowed, ServiceError
 from webapp.services import application_forms
 from webapp.services import applications as application_service
@@ -49,6 +51,8 @@ bp = Blueprint("jobs", __name__)
 log = logging.getLogger(__name__)
 
 NEWS_PER_PAGE = 10
+# Longer than any real search's query string; a longer ?search= on a job page is ignored.
+MAX_SEARCH_QUERY_STRING = 2000
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -70,12 +74,20 @@ def _search_url(args: MultiDict, **changes) -> str:
     return url_for("jobs.search", **new.to_dict(flat=False))
 
 
-def _without(args: MultiDict, key: str, value: str) -> str:
-    remaining = [v for v in args.getlist(key) if v != value]
-    changes = {key: remaining or None, "page": None}
-    if key == "near":
-        changes["miles"] = None
-    return _search_url(args, **changes)
+def _without(args: MultiDict, param: str, value: str) -> str:
+    """/jobs with one chosen filter removed (criteria.without_filter says what that takes out)."""
+    remaining = MultiDict(without_filter(args.items(multi=True), param, value))
+    return url_for("jobs.search", **remaining.to_dict(flat=False))
+
+
+def _results_url(query_string: str | None) -> str | None:
+    """The job page's way back to the results it was found in: the ?search= its result link
+    carried, rebuilt from the search's own parameters only, so it is always a relative /jobs
+    address (never an open redirect); None when there is nothing usable."""
+    if not query_string or len(query_string) > MAX_SEARCH_QUERY_STRING:
+        return None
+    pairs = [(name, value) for name, value in parse_qsl(query_string) if name in SEARCH_PARAMETERS]
+    return url_for("jobs.search", **MultiDict(pairs).to_dict(flat=False))
 
 
 def _error_summary(form) -> dict:
@@ -147,6 +159,8 @@ def search():
     context.update(
         results=results,
         chosen=chosen,
+        # Each result links to its job page with this search, so the job page can link back to it.
+        search_query_string=request.query_string.decode("utf-8", "replace"),
         clear_url=url_for("jobs.search", q=form.q.data) if form.q.data else url_for("jobs.search"),
         pagination=pagination(query.page, results.pages, lambda n: _search_url(args, page=str(n)),
                               label="Search results pages"),
@@ -223,6 +237,7 @@ def vacancy(vacancy_id: int, slug: str):
         title=vacancy.title,
         vacancy=vacancy,
         organisation=vacancy.organisation,
+        results_url=_results_url(request.args.get("search")),
         already_applied=already_applied,
         saved=saved,
         can_save=not current_user.is_authenticated or current_user.is_candidate,
