@@ -12,7 +12,7 @@ from domain import vocabulary
 from domain.geography import LONDON_TIME
 from domain.vocabulary import UserRole
 from webapp.services import advert_html, notifications
-from webapp.web.charts import bar_percentages
+from webapp.web.charts import bar_percentages, column_chart
 
 
 def money(value: int | Decimal | None) -> str:
@@ -126,7 +126,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(paragraphs)
     app.add_template_filter(advert_html.for_page, "advert_html")  # a council's sanitised HTML advert
     app.jinja_env.globals.update(salary_range=salary_range, vocabulary=vocabulary, navigation_items=navigation_items,
-                                 bar_percentages=bar_percentages, london_time=london_time,
+                                 bar_percentages=bar_percentages, column_chart=column_chart, london_time=london_time,
                                  job_page_url=job_page_url)
 
     @app.context_processor

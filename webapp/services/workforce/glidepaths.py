@@ -107,17 +107,21 @@ def councils_with_targets(quarter: Quarter) -> int:
                              .where(GlidepathTarget.quarter_start == quarter.start)) or 0
 
 
-def councils_behind(quarter: Quarter) -> list[tuple[Organisation, wf.GlidepathCheck]]:
-    """Councils with a target for this quarter whose actual figures miss it by more than the tolerance."""
+def council_checks(quarter: Quarter) -> list[tuple[Organisation, wf.GlidepathCheck]]:
+    """Every council with a target for this quarter and its figures for it, by name, checked against the target."""
     targets = db.session.scalars(sa.select(GlidepathTarget).where(GlidepathTarget.quarter_start == quarter.start)).all()
     store = SnapshotStore([quarter], [t.organisation_id for t in targets])
-    behind = []
+    checks = []
     for t in targets:
         snapshot = store.get(t.organisation_id, quarter)
         if snapshot is None:
             continue
-        check = wf.GlidepathCheck(t.permanent_fte_target, t.agency_fte_target, snapshot.permanent_fte,
-                                  snapshot.agency_fte)
-        if check.behind:
-            behind.append((db.session.get(Organisation, t.organisation_id), check))
-    return sorted(behind, key=lambda pair: pair[0].name)
+        checks.append((db.session.get(Organisation, t.organisation_id),
+                       wf.GlidepathCheck(t.permanent_fte_target, t.agency_fte_target, snapshot.permanent_fte,
+                                         snapshot.agency_fte)))
+    return sorted(checks, key=lambda pair: pair[0].name)
+
+
+def councils_behind(quarter: Quarter) -> list[tuple[Organisation, wf.GlidepathCheck]]:
+    """Councils with a target for this quarter whose actual figures miss it by more than the tolerance."""
+    return [(org, check) for org, check in council_checks(quarter) if check.behind]

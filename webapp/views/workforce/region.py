@@ -8,7 +8,7 @@ from domain import workforce as wf
 from domain.vocabulary import SubRegion
 from webapp.services.workforce.agency import agency_summary
 from webapp.services.workforce.exports import AGENCY_RETURN_COLUMNS, CENSUS_COLUMNS, census_year_of
-from webapp.services.workforce.glidepaths import councils_behind, councils_with_targets, region_glidepath
+from webapp.services.workforce.glidepaths import council_checks, councils_with_targets, region_glidepath
 from webapp.services.workforce.imports import CSV_COLUMNS
 from webapp.services.workforce.measures import (
     councils,
@@ -20,7 +20,7 @@ from webapp.services.workforce.measures import (
 from webapp.services.workforce.reasons import reasons_summary
 from webapp.services.workforce.settings import region_settings
 from webapp.services.workforce.snapshots import LEAVER_REASON_FIELDS, SNAPSHOT_FIELDS
-from webapp.views.workforce.charts import glidepath_chart, reason_bars, trend_chart
+from webapp.views.workforce.charts import glidepath_chart, glidepath_gaps, reason_bars, trend_chart
 from webapp.views.workforce.common import (
     TREND_QUARTERS,
     council_staff_check,
@@ -50,10 +50,12 @@ def index():
     agency = agency_summary(all_ids, quarter.start, quarter.end)
     reasons = reasons_summary(all_ids, quarter.year_ending())
     region_path = region_glidepath(quarter.shift(-(TREND_QUARTERS - 1)), quarter.shift(4))
+    checks = council_checks(quarter)
     return render_template(
         "workforce/index.html", quarter=quarter, region=region, subs=subs, rows=rows, sub_filter=sub_filter,
         quarters=quarters_with_data() or [quarter], points=points, chart=trend_chart(points),
-        agency=agency, reasons=reasons, behind=councils_behind(quarter),
+        agency=agency, reasons=reasons, behind=[(org, check) for org, check in checks if check.behind],
+        checks=checks, gap_chart=glidepath_gaps(checks, quarter),
         settings=region_settings(), reason_chart=reason_bars(reasons),
         census_year=census_year_of(quarter),
         with_targets=councils_with_targets(quarter),
