@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -244,3 +246,98 @@ def test_search_being_down_is_a_503_with_a_message_not_a_500(client, councils, m
     assert response.status_code == 503
     assert error_summary(page(response)) == ["Search is not working at the moment. Try again in a few minutes."]
     assert "Elasticsearch" not in response.text  # no internals shown
+
+
+# --- issue 13: removing filters, distance, nearest first, date posted ---------------------------
+
+EVERY_FILTER = ("q=social&council=camden&council=croydon&service_area=fostering&salary=30000&max_caseload=20"
+                "&protected_nqsw=y&funded_development=y&near=Camden&miles=15&closing_after=2020-01-01&sort=newest")
+
+
+def total(html: str) -> int:
+    return int(result_count(html).split()[0].replace(",", ""))
+
+
+def test_every_remove_link_removes_exactly_what_it_names_and_never_narrows(client, councils):
+    camden, croydon = councils
+    for council in (camden, croydon):
+        VacancyFactory(organisation=council, title="Social worker", service_area=ServiceArea.FOSTERING,
+                       salary_min=35_000, salary_max=40_000, caseload_max=18, protected_caseload_nqsw=True,
+                       funded_development=True)
+    VacancyFactory(organisation=croydon, title="Social worker elsewhere")  # matches fewer filters
+    db.session.commit()
+    html = client.get(f"/jobs?{EVERY_FILTER}").text
+    before = total(html)
+    given = sorted(parse_qsl(EVERY_FILTER))
+    removed = {}
+    for label, url in chosen_filters(html):
+        path, _, query = url.partition("?")
+        assert path == "/jobs"
+        left = sorted(parse_qsl(query))
+        assert set(left) < set(given), label  # only takes away
+        removed[label] = sorted(set(given) - set(left))
+        if not label.startswith("Council: "):
+            # Removing a filter never narrows. (Unticking one of two councils does: boxes in one
+            # group widen each other, so it removes that box and only that box.)
+            assert total(client.get(url).text) >= before, label
+    assert removed == {
+        "Council: Camden": [("council", "camden")],
+        "Council: Croydon": [("council", "croydon")],
+        "Service area: Fostering": [("service_area", "fostering")],
+        "Salary at least £30,000": [("salary", "30000")],
+        "Caseload at most 20 children": [("max_caseload", "20")],
+        "Protected NQSW caseload": [("protected_nqsw", "y")],
+        "Funded development": [("funded_development", "y")],
+        # The place as typed ("Camden", chosen as "camden") and its radius go together.
+        "Within 15 miles of Camden": [("miles", "15"), ("near", "Camden")],
+        "Closing on or after 1 January 2020": [("closing_after", "2020-01-01")],
+    }
+
+
+def test_removing_the_distance_widens_the_results(client, councils):
+    camden, croydon = councils
+    VacancyFactory(organisation=camden, title="Camden post")
+    VacancyFactory(organisation=croydon, title="Croydon post")
+    db.session.commit()
+    html = client.get("/jobs?near=Camden&miles=10").text  # Croydon is about 11 miles from Camden
+    assert result_titles(html) == ["Camden post"]
+    [(label, url)] = chosen_filters(html)
+    assert label == "Within 10 miles of Camden" and url == "/jobs"
+    assert sorted(result_titles(client.get(url).text)) == ["Camden post", "Croydon post"]
+
+
+def test_results_near_a_place_show_how_far_away_and_sort_nearest_first(client, councils):
+    camden, croydon = councils
+    VacancyFactory(organisation=croydon, title="Croydon post", published_at=dt.datetime(2026, 11, 20, 9))
+    VacancyFactory(organisation=camden, title="Camden post", published_at=dt.datetime(2026, 11, 1, 9))
+    db.session.commit()
+    html = client.get("/jobs?near=croydon&miles=15&sort=nearest").text
+    assert result_titles(html) == ["Croydon post", "Camden post"]
+    assert texts(page(html), ".app-distance") == ["less than 0.1 miles away", "11 miles away"]
+    assert result_titles(client.get("/jobs?near=camden&miles=15&sort=nearest").text) == ["Camden post", "Croydon post"]
+    # Without a place nothing is measured, and "nearest first" reads as newest.
+    html = client.get("/jobs?sort=nearest").text
+    assert result_titles(html) == ["Croydon post", "Camden post"] and not page(html).select(".app-distance")
+
+
+def test_each_result_says_when_it_was_posted(client, councils):
+    today = dt.date.today()
+    VacancyFactory(organisation=councils[0], title="New", published_at=dt.datetime.combine(today, dt.time(12)))
+    VacancyFactory(organisation=councils[0], title="Recent",
+                   published_at=dt.datetime.combine(today - dt.timedelta(days=3), dt.time(12)))
+    VacancyFactory(organisation=councils[0], title="Old", published_at=dt.datetime(2026, 1, 5, 12))
+    db.session.commit()
+    soup = page(client.get("/jobs?sort=newest").text)
+    posted = [normalised(dd.get_text()) for dd in soup.select(".app-vacancy-list__meta dt + dd")
+              if dd.find_previous_sibling("dt").get_text() == "Posted"]
+    assert posted == ["today", "3 days ago", "5 January 2026"]
+
+
+def test_highlighting_is_a_mark_the_page_styles_apart_from_focus(client, councils):
+    VacancyFactory(organisation=councils[0], title="Fostering social worker")
+    db.session.commit()
+    soup = page(client.get("/jobs?q=fostering").text)
+    assert [m.get_text() for m in soup.select("ul.app-vacancy-list h2 a.app-highlight mark")] == ["Fostering"]
+    css = (Path(__file__).parents[1] / "frontend" / "scss" / "_components.scss").read_text()
+    rule = css.split(".app-highlight mark, mark.app-highlight {")[1].split("}")[0]
+    assert "yellow" not in rule and "#ffdd00" not in rule.lower() and "font-weight: bold" in rule

@@ -233,3 +233,47 @@ def test_a_redirect_or_a_closed_job_records_no_view(client, vacancy):
     db.session.commit()
     client.get(page_url(vacancy))
     assert db.session.scalar(sa.select(sa.func.count(FunnelEvent.id))) == 0
+
+
+# --- issue 13: date posted, back to the results, printing --------------------------------------
+
+def test_the_job_page_says_when_it_was_posted(client, vacancy):
+    job = summary_lists(page(client.get(page_url(vacancy))))[0]
+    assert job["Date posted"].startswith("2 November 2026 (")
+
+
+@pytest.mark.parametrize(("search", "back"), [
+    ("q=fostering&near=SE1&miles=5&page=2", "/jobs?q=fostering&near=SE1&miles=5&page=2"),
+    ("council=camden&council=hackney", "/jobs?council=camden&council=hackney"),
+    # Only the search's own parameters come back, on /jobs, whatever the link carried.
+    ("q=cp&next=https://evil.example&utm_source=x", "/jobs?q=cp"),
+    ("//evil.example/jobs", "/jobs"),
+    ("https://evil.example/?q=x", "/jobs"),
+    ("q=%3Cscript%3E", "/jobs?q=%3Cscript%3E"),
+])
+def test_the_job_page_links_back_to_the_search_it_was_found_in(client, vacancy, search, back):
+    soup = page(client.get(page_url(vacancy), query_string={"search": search}))
+    assert links(soup, "a.govuk-back-link") == [("Back to search results", back)]
+    assert not soup.select(".govuk-breadcrumbs")
+
+
+def test_without_a_search_the_job_page_has_breadcrumbs_and_no_back_link(client, vacancy):
+    soup = page(client.get(page_url(vacancy)))
+    assert not soup.select("a.govuk-back-link") and soup.select(".govuk-breadcrumbs")
+    soup = page(client.get(page_url(vacancy), query_string={"search": "x" * 2001}))  # longer than any search
+    assert not soup.select("a.govuk-back-link")
+
+
+def test_a_result_links_to_its_job_page_with_the_search(client, vacancy):
+    soup = page(client.get("/jobs?q=protection&sort=newest"))
+    [(_, href)] = links(soup, "ul.app-vacancy-list h2 a")
+    assert href == f"{page_url(vacancy)}?search=q%3Dprotection%26sort%3Dnewest"
+    back = page(client.get(href))
+    assert links(back, "a.govuk-back-link") == [("Back to search results", "/jobs?q=protection&sort=newest")]
+
+
+def test_a_printed_job_page_leaves_out_buttons_and_keeps_its_address(client, vacancy):
+    soup = page(client.get(page_url(vacancy)))
+    for button in soup.select(".govuk-button"):
+        assert button.find_parent(class_="app-no-print") is not None, button
+    assert text_of(soup, ".app-print-only") == f"This job: http://localhost{page_url(vacancy)}"
