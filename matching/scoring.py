@@ -11,13 +11,15 @@ from typing import Sequence
 
 import numpy as np
 
-from domain.vocabulary import Availability, RoleLevel, ServiceArea, WorkingPattern
-from matching.constraints import CandidateTable, VacancyTable, failures, home_distance
+from domain.vocabulary import FULL_TIME_HOURS, Availability, HybridPattern, NeedLevel, RoleLevel, ServiceArea, WorkingPattern
+from matching.constraints import CandidateTable, VacancyTable, failures, home_distance, offers_hybrid, own_level
 from matching.text import CandidateFacts, VacancyFacts
 from matching.weights import (
     AVAILABILITY_SCORES,
     DISTANCE_UNKNOWN_SCORE,
+    FIT_BANDS,
     PATTERN_MISMATCH_SCORE,
+    PREFERENCE_UNKNOWN_SCORE,
     PREFERRED_BOROUGH_SCORE,
     REASON_THRESHOLD,
     RELATED_AREAS,
@@ -34,9 +36,28 @@ from matching.weights import (
 )
 
 
+@dataclass(frozen=True)
+class Reason:
+    """One thing said about a pair, checked against the job's facts before it is shown.
+
+    `kind` names the fact it states (tests hold each kind to the facts); `fits` is False for a
+    mismatch said plainly ("full time — you said you prefer part time"); `short` is its few
+    words in the fit summary ("same practice area")."""
+
+    kind: str
+    text: str
+    fits: bool = True
+    short: str = ""
+
+
 @dataclass
 class Match:
-    """One candidate–vacancy pair that passed the hard constraints, scored and explained."""
+    """One candidate–vacancy pair that passed the hard constraints, scored and explained.
+
+    `reasons` are what fits (plain strings, as invitations keep them); `cautions` the mismatches on
+    soft preferences, said plainly; `explained` all of them as Reason objects; `fit_label` the score
+    as a word ("Strong fit") and `fit_summary` that word with why ("Strong fit: same practice area,
+    2 miles away, your level")."""
 
     vacancy_id: int
     candidate_id: int  # profile id
@@ -44,10 +65,29 @@ class Match:
     semantic: float
     components: dict[str, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
+    cautions: list[str] = field(default_factory=list)
+    explained: list[Reason] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
         return round(max(0.0, min(1.0, self.score)) * 100)
+
+    @property
+    def fit_label(self) -> str:
+        return fit_label(self.score)
+
+    @property
+    def fit_summary(self) -> str:
+        shorts = [r.short for r in self.explained if r.fits and r.short][:3]
+        return f"{self.fit_label}: {', '.join(shorts)}" if shorts else self.fit_label
+
+
+def fit_label(score: float) -> str:
+    """The hybrid score in words (the bands are in matching.weights)."""
+    for floor, label in FIT_BANDS:
+        if score >= floor:
+            return label
+    return FIT_BANDS[-1][1]
 
 
 def _unit(value: float) -> float:
@@ -91,9 +131,17 @@ def salary_component(vacancy: VacancyFacts, candidate: CandidateFacts) -> float:
 
 
 def pattern_component(vacancy: VacancyFacts, candidate: CandidateFacts) -> float:
-    if not candidate.working_patterns or vacancy.working_pattern.value in candidate.working_patterns:
-        return 1.0
-    return PATTERN_MISMATCH_SCORE
+    """The soft preferences about how the job is worked: working patterns ticked, hybrid working and a protected
+    ASYE caseload preferred (a need is a hard constraint instead). The mean over those they stated; 1 if none."""
+    scores = []
+    if candidate.working_patterns:
+        scores.append(1.0 if vacancy.working_pattern.value in candidate.working_patterns else PATTERN_MISMATCH_SCORE)
+    if candidate.hybrid_working == NeedLevel.PREFER:
+        scores.append(1.0 if offers_hybrid(vacancy) else PREFERENCE_UNKNOWN_SCORE if vacancy.hybrid_pattern is None
+                      else 0.0)
+    if candidate.protected_caseload == NeedLevel.PREFER and vacancy.role_level == RoleLevel.NQSW:
+        scores.append(1.0 if vacancy.protected_caseload else 0.0)
+    return sum(scores) / len(scores) if scores else 1.0
 
 
 def components(vacancy: VacancyFacts, candidate: CandidateFacts, semantic: float,
@@ -128,38 +176,110 @@ def _miles_phrase(miles: float) -> str:
     return f"{rounded} mile{'' if rounded == 1 else 's'} away"
 
 
+def _money(pounds: int) -> str:
+    return f"£{pounds:,}"
+
+
+def _listed(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+def explain_pair(vacancy: VacancyFacts, candidate: CandidateFacts, parts: dict[str, float], miles: float | None,
+                 for_recruiter: bool = True) -> list[Reason]:
+    """Everything worth saying about a pair, in the profession's words, each a fact of the job read against the
+    profile: practice first, then place, level, pay, how the job is worked, availability, and what was written.
+    Worded for whoever reads it: 'your' to the social worker, 'their' to the recruiter."""
+    your, you = ("their", "they") if for_recruiter else ("your", "you")
+    said = f"{you} said {you} would" if not for_recruiter else "they said they would"
+    found: list[Reason] = []
+    area = vacancy.service_area
+    if candidate.specialisms:
+        if area.value in candidate.specialisms:
+            found.append(Reason("practice_same", f"{_in_sentence(area.label)} experience", short="same practice area"))
+        elif any(related(area.value, s) for s in candidate.specialisms):
+            near = next(ServiceArea(s) for s in candidate.specialisms if related(area.value, s))
+            found.append(Reason("practice_related", f"related experience in {_in_sentence(near.label)}",
+                                short="related practice area"))
+        else:
+            found.append(Reason("practice_other", f"{area.label}: not one of {your} practice areas", fits=False))
+    if vacancy.organisation_slug in candidate.only_boroughs:
+        found.append(Reason("only_council", f"in {vacancy.organisation_name}, one of the councils {you} chose",
+                            short=f"in {vacancy.organisation_name}"))
+    elif vacancy.organisation_slug in candidate.preferred_boroughs:
+        found.append(Reason("preferred_council", f"in {vacancy.organisation_name}, one of {your} preferred councils",
+                            short=f"a council {you} prefer" if not for_recruiter else "a council they prefer"))
+    if miles is not None:
+        phrase = _miles_phrase(miles)
+        found.append(Reason("distance", phrase, short=phrase))
+    level = own_level(candidate)
+    if level is not None:
+        step = vacancy.role_level.rank - level.rank
+        label = _in_sentence(vacancy.role_level.label)
+        if vacancy.role_level == RoleLevel.NQSW and level == RoleLevel.NQSW:
+            found.append(Reason("asye", "in their ASYE" if for_recruiter else "an ASYE post",
+                                short="an ASYE post"))
+        elif step == 0:
+            found.append(Reason("level_same", label, short=f"{your} level"))
+        elif step > 0:
+            found.append(Reason("level_up", f"a step up to {label}", short="a step up"))
+        else:
+            found.append(Reason("level_down", f"a step down to {label}: {said} consider one", fits=False))
+    if vacancy.role_level == RoleLevel.NQSW and vacancy.protected_caseload:
+        found.append(Reason("protected_caseload", "a protected caseload in the ASYE", short="a protected caseload"))
+    elif vacancy.role_level == RoleLevel.NQSW and candidate.protected_caseload == NeedLevel.PREFER:
+        found.append(Reason("protected_caseload_unsaid", "the advert does not say the ASYE caseload is protected",
+                            fits=False))
+    if candidate.min_salary is not None:
+        band = f"{_money(vacancy.salary_min)}–{_money(vacancy.salary_max)}"
+        if vacancy.salary_min >= candidate.min_salary:
+            found.append(Reason("salary", f"{band}: starts at or above {your} {_money(candidate.min_salary)}",
+                                short="pays enough"))
+        else:
+            found.append(Reason("salary", f"{band}: starts below {your} {_money(candidate.min_salary)}", fits=False))
+    pattern = vacancy.working_pattern
+    if candidate.working_patterns:
+        if pattern.value in candidate.working_patterns:
+            if pattern != WorkingPattern.FULL_TIME:
+                found.append(Reason("pattern", _in_sentence(pattern.label), short=_in_sentence(pattern.label)))
+        else:
+            wanted = _listed([_in_sentence(WorkingPattern.label_for(p)) for p in candidate.working_patterns])
+            found.append(Reason("pattern_other", f"{pattern.label}: {you} said {you} prefer {wanted}"
+                                if not for_recruiter else f"{pattern.label}: they prefer {wanted}", fits=False))
+    if vacancy.fte < 1:
+        hours = round(vacancy.fte * FULL_TIME_HOURS, 1)
+        found.append(Reason("hours", f"{vacancy.fte:g} FTE, {hours:g} hours a week"))
+    if candidate.hybrid_working in (NeedLevel.NEED, NeedLevel.PREFER):
+        if offers_hybrid(vacancy):
+            words = "mostly home working" if vacancy.hybrid_pattern == HybridPattern.MOSTLY_HOME else "hybrid working"
+            found.append(Reason("hybrid", words, short=words))
+        elif vacancy.hybrid_pattern is None:
+            found.append(Reason("hybrid_unsaid", "the advert does not say whether hybrid working is offered",
+                                fits=False))
+        else:
+            found.append(Reason("hybrid_other", f"{vacancy.hybrid_pattern.label}: {you} said {you} would prefer "
+                                "hybrid working" if not for_recruiter else
+                                f"{vacancy.hybrid_pattern.label}: they would prefer hybrid working", fits=False))
+    if for_recruiter and candidate.availability in (Availability.NOW, Availability.ONE_MONTH):
+        found.append(Reason("availability", _in_sentence(candidate.availability.label)))
+    # Meaning alone is no reason: only when the practice area agrees does a close text say something true.
+    if parts["semantic"] >= STRONG_SEMANTIC and area.value in candidate.specialisms:
+        found.append(Reason("similar_text", f"{your} experience matches the advert"))
+    return found
+
+
 def reasons(vacancy: VacancyFacts, candidate: CandidateFacts, parts: dict[str, float],
             miles: float | None, limit: int = 5, for_recruiter: bool = True) -> list[str]:
-    """Short phrases, in the profession's words, for what makes this a fit: practice first, then
-    place, level, pay, pattern, availability ("child protection experience, 3 miles away, senior practitioner")."""
-    found: list[str] = []
-    area = vacancy.service_area
-    if parts["specialism"] >= SPECIALISM_EXACT and candidate.specialisms:
-        found.append(f"{_in_sentence(area.label)} experience")
-    elif parts["specialism"] >= SPECIALISM_RELATED and candidate.specialisms:
-        near = next(ServiceArea(s) for s in candidate.specialisms if related(area.value, s))
-        found.append(f"related experience in {_in_sentence(near.label)}")
-    if vacancy.organisation_slug in candidate.preferred_boroughs:
-        found.append(f"in {vacancy.organisation_name}, a preferred borough")
-    elif miles is not None and candidate.max_commute_miles is not None and miles <= candidate.max_commute_miles:
-        found.append(_miles_phrase(miles))
-    if candidate.role_level is not None:
-        step = vacancy.role_level.rank - candidate.role_level.rank
-        if step == 0:
-            found.append(_in_sentence(vacancy.role_level.label))
-        elif step == 1:
-            found.append(f"a step up to {_in_sentence(vacancy.role_level.label)}")
-    if vacancy.role_level == RoleLevel.NQSW and candidate.in_asye:
-        found.append("in their ASYE" if for_recruiter else "an ASYE post")
-    if candidate.min_salary is not None and parts["salary"] >= REASON_THRESHOLD:
-        found.append("pays above their minimum salary" if for_recruiter else "pays above your minimum salary")
-    if candidate.working_patterns and parts["working_pattern"] >= 1.0 and vacancy.working_pattern != WorkingPattern.FULL_TIME:
-        found.append(_in_sentence(vacancy.working_pattern.label))
-    if for_recruiter and candidate.availability in (Availability.NOW, Availability.ONE_MONTH):
-        found.append(_in_sentence(candidate.availability.label))
-    if parts["semantic"] >= STRONG_SEMANTIC:
-        found.append("profile closely matches the advert")
-    return found[:limit]
+    """The fitting reasons as short phrases ("child protection experience, 3 miles away, senior practitioner")."""
+    return [r.text for r in explain_pair(vacancy, candidate, parts, miles, for_recruiter) if r.fits][:limit]
+
+
+def _explain_into(match: Match, vacancy: VacancyFacts, candidate: CandidateFacts, miles: float | None,
+                  for_recruiter: bool, limit: int = 5) -> Match:
+    said = explain_pair(vacancy, candidate, match.components, miles, for_recruiter)
+    match.explained = said
+    match.reasons = [r.text for r in said if r.fits][:limit]
+    match.cautions = [r.text for r in said if not r.fits]
+    return match
 
 
 def assess(vacancy: VacancyFacts, candidate: CandidateFacts, semantic: float, for_recruiter: bool = True,
@@ -168,15 +288,13 @@ def assess(vacancy: VacancyFacts, candidate: CandidateFacts, semantic: float, fo
     Ranking many scores them all first and explains only the ones that will be shown."""
     miles = home_distance(vacancy, candidate)
     parts = components(vacancy, candidate, semantic, miles)
-    found = reasons(vacancy, candidate, parts, miles, for_recruiter=for_recruiter) if explain else []
-    return Match(vacancy_id=vacancy.id, candidate_id=candidate.id, score=hybrid_score(parts), semantic=float(semantic),
-                 components=parts, reasons=found)
+    match = Match(vacancy_id=vacancy.id, candidate_id=candidate.id, score=hybrid_score(parts), semantic=float(semantic),
+                  components=parts)
+    return _explain_into(match, vacancy, candidate, miles, for_recruiter) if explain else match
 
 
 def explain(vacancy: VacancyFacts, candidate: CandidateFacts, match: Match, for_recruiter: bool = True) -> Match:
-    match.reasons = reasons(vacancy, candidate, match.components, home_distance(vacancy, candidate),
-                            for_recruiter=for_recruiter)
-    return match
+    return _explain_into(match, vacancy, candidate, home_distance(vacancy, candidate), for_recruiter)
 
 
 def _shortlist(similarities: np.ndarray, allowed: np.ndarray, size: int) -> np.ndarray:
@@ -225,5 +343,5 @@ def rank_vacancies(candidate: CandidateFacts, candidate_vector: np.ndarray, vaca
     return [explain(vacancies[i], candidate, match, for_recruiter=False) for match, i in scored[:limit]]
 
 
-__all__ = ["Match", "assess", "components", "failures", "hybrid_score", "nearest", "rank_candidates", "rank_vacancies",
+__all__ = ["Match", "Reason", "assess", "explain_pair", "fit_label", "components", "failures", "hybrid_score", "nearest", "rank_candidates", "rank_vacancies",
            "reasons"]

@@ -40,7 +40,8 @@ PREFERRED_BOROUGH_SCORE = 0.9  # a borough they chose counts as close, wherever 
 
 SALARY_HEADROOM = 10_000  # pounds above the minimum at which the salary component is full
 SALARY_UNKNOWN_SCORE = 0.5
-PATTERN_MISMATCH_SCORE = 0.3  # many full-time posts can flex; a mismatch lowers the score, never hides a job
+PATTERN_MISMATCH_SCORE = 0.3  # a working pattern they did not tick (compressed hours, job share) ranks lower
+PREFERENCE_UNKNOWN_SCORE = 0.5  # a preference (hybrid working) the advert says nothing about
 
 AVAILABILITY_SCORES: dict[Availability, float] = {
     Availability.NOW: 1.0,
@@ -49,15 +50,22 @@ AVAILABILITY_SCORES: dict[Availability, float] = {
     Availability.NOT_LOOKING: 0.0,
 }
 
+# The hybrid score in words, best first (a floor and its word): "Close fit: same practice area, 2 miles away".
+# Every match shown already meets the stated needs; the word says how much more it fits. (The same bands as the
+# pages' fit words, webapp.services.matching_words.FIT_WORDS, which can read Match.fit_label instead.)
+FIT_BANDS: tuple[tuple[float, str], ...] = ((0.80, "Very close fit"), (0.65, "Close fit"), (0.50, "Good fit"),
+                                            (0.0, "Partial fit"))
+
 # --- hard constraints -------------------------------------------------------------------------------
 MAX_ROLE_STEPS = 2  # more than two levels apart is not a fit (an NQSW is not a service manager)
 # A registered role needs a Social Work England registration; an ASYE post may also go to a student
 # about to qualify; a student or apprentice post needs neither.
 REGISTRATION_FREE_LEVEL = RoleLevel.STUDENT
 STUDENT_MAY_APPLY_UP_TO = RoleLevel.NQSW
-# (also hard: the candidate's contract types, their minimum salary against the top of the band,
-#  their maximum commute unless the council is in a borough they chose; for recruiters, only
-#  candidates who opted in and are looking.)
+# (also hard, every stated need: levels, full or part time and hours, only these councils, contract types,
+#  the lowest salary against the band's bottom unless they said a band reaching it will do, the longest commute,
+#  a protected caseload or hybrid working when needed; for recruiters, only candidates who opted in and are
+#  looking. The rule table is in matching/constraints.py.)
 
 # --- retrieval ------------------------------------------------------------------------------------------
 SHORTLIST = 300  # nearest by meaning among those passing the hard constraints, then re-ranked by the hybrid score

@@ -297,10 +297,10 @@ def test_reasons_speak_the_professions_words():
     assert "available now" in match.reasons
     step_up = scoring.assess(vacancy(), candidate(role_level=RoleLevel.SOCIAL_WORKER, preferred_boroughs=("camden",)), 0.2)
     assert "a step up to senior practitioner" in step_up.reasons
-    assert "in Camden, a preferred borough" in step_up.reasons
+    assert "in Camden, one of their preferred councils" in step_up.reasons
     assert "profile closely matches the advert" not in step_up.reasons
     for_them = scoring.assess(vacancy(), candidate(), 0.7, for_recruiter=False).reasons
-    assert "available now" not in for_them and "pays above your minimum salary" in for_them
+    assert "available now" not in for_them and "£45,000–£50,000: starts at or above your £42,000" in for_them
 
 
 def test_rank_candidates_filters_then_ranks_by_hybrid_score():
@@ -349,3 +349,148 @@ def test_long_texts_are_cut_at_a_word_near_what_the_model_reads():
 
     text = vacancy_text(vacancy(description="Child protection work with families. " * 60))
     assert len(text) <= MAX_TEXT_CHARS and not text.endswith(" ") and text.split()[-1] in "Child protection work with families."
+
+
+def test_mismatches_on_soft_preferences_and_pay_are_said_plainly():
+    compressed = candidate(working_patterns=("compressed",), min_salary=47000, min_salary_anywhere_in_band=True,
+                           role_level=RoleLevel.ADVANCED_PRACTITIONER, considers_step_down=True,
+                           hybrid_working=NeedLevel.PREFER)
+    match = scoring.assess(vacancy(hybrid_pattern=HybridPattern.OFFICE), compressed, 0.7, for_recruiter=False)
+    assert match.cautions == [
+        "a step down to senior practitioner: you said you would consider one",
+        "£45,000–£50,000: starts below your £47,000",
+        "Full time: you said you prefer compressed hours",
+        "Mostly office and visits: you said you would prefer hybrid working",
+    ]
+    assert not set(match.cautions) & set(match.reasons)
+    recruiter = scoring.assess(vacancy(), candidate(working_patterns=("part_time", "job_share")), 0.3)
+    assert "Full time: they prefer part time or job share" in recruiter.cautions
+    other_area = scoring.assess(vacancy(), candidate(specialisms=("adoption",)), 0.9, for_recruiter=False)
+    assert other_area.cautions == ["Child protection: not one of your practice areas"]
+
+
+def test_the_similarity_phrase_needs_the_same_practice_area_and_a_close_text():
+    same = scoring.assess(vacancy(), candidate(), 0.9, for_recruiter=False)
+    assert "your experience matches the advert" in [r.text for r in same.explained]
+    for semantic, specialisms in ((0.9, ("adoption",)), (0.9, ("children_in_need",)), (0.3, ("child_protection",))):
+        said = [r.text for r in scoring.assess(vacancy(), candidate(specialisms=specialisms), semantic).explained]
+        assert not any("matches the advert" in text for text in said), (semantic, specialisms)
+
+
+def test_the_fit_figure_is_explained_in_words():
+    strong = scoring.assess(vacancy(), candidate(), 0.7, for_recruiter=False)
+    assert strong.score >= 0.8 and strong.fit_label == "Very close fit"
+    assert strong.fit_summary == "Very close fit: same practice area, 1 mile away, your level"
+    weak = scoring.assess(vacancy(), candidate(specialisms=("adoption",), role_level=RoleLevel.SOCIAL_WORKER,
+                                               availability=Availability.THREE_MONTHS), 0.1)
+    assert weak.score < 0.5 and weak.fit_label == "Partial fit"
+    assert weak.fit_summary == "Partial fit: 1 mile away, a step up, pays enough"
+    assert [scoring.fit_label(x) for x in (0.81, 0.7, 0.55, 0.2)] == ["Very close fit", "Close fit", "Good fit",
+                                                                      "Partial fit"]
+
+
+# --- every reason shown is true for its pair -------------------------------------------------------------------
+
+
+def _label(text: str) -> str:
+    return text.lower()
+
+
+def _check_reason(reason: scoring.Reason, v: VacancyFacts, c: CandidateFacts, semantic: float) -> bool:
+    """Whether what the reason says is a fact of this vacancy read against this profile: written apart from the
+    scorer, from the facts alone, one check per kind."""
+    import re
+
+    from domain.geography import distance_miles
+    from matching.weights import RELATED_AREAS, STRONG_SEMANTIC
+
+    text, kind = reason.text, reason.kind
+    area = v.service_area
+    own = RoleLevel.NQSW if c.in_asye else c.role_level
+    pounds = [int(x.replace(",", "")) for x in re.findall(r"£([\d,]+)", text)]
+    if kind == "practice_same":
+        return text.lower() == f"{_label(area.label)} experience" and area.value in c.specialisms
+    if kind == "practice_related":
+        named = [a for a in ServiceArea if a.value in c.specialisms and _label(a.label) in text.lower()]
+        return area.value not in c.specialisms and any(
+            any(area in g and a in g for g in RELATED_AREAS) for a in named)
+    if kind == "practice_other":
+        return text.startswith(area.label) and not any(
+            s == area.value or any(area in g and s in g for g in RELATED_AREAS) for s in c.specialisms)
+    if kind == "only_council":
+        return v.organisation_name in text and v.organisation_slug in c.only_boroughs
+    if kind == "preferred_council":
+        return v.organisation_name in text and v.organisation_slug in c.preferred_boroughs
+    if kind == "distance":
+        home = BOROUGHS_BY_SLUG[c.home_borough]
+        miles = distance_miles(home.latitude, home.longitude, v.latitude, v.longitude)
+        if c.max_commute_miles is not None and miles > c.max_commute_miles:
+            return False
+        if text == "under a mile away":
+            return miles < 1
+        number = re.fullmatch(r"(\d+) miles? away", text)
+        return number is not None and abs(int(number.group(1)) - miles) <= 0.5
+    if kind == "asye":
+        return v.role_level == RoleLevel.NQSW and own == RoleLevel.NQSW
+    if kind == "level_same":
+        return own == v.role_level and text.lower() == _label(v.role_level.label)
+    if kind == "level_up":
+        return own is not None and v.role_level.rank > own.rank and _label(v.role_level.label) in text.lower()
+    if kind == "level_down":
+        return own is not None and v.role_level.rank < own.rank and c.considers_step_down and not reason.fits
+    if kind == "protected_caseload":
+        return v.role_level == RoleLevel.NQSW and v.protected_caseload
+    if kind == "protected_caseload_unsaid":
+        return v.role_level == RoleLevel.NQSW and not v.protected_caseload and not reason.fits
+    if kind == "salary":
+        if pounds != [v.salary_min, v.salary_max, c.min_salary]:
+            return False
+        return ("starts at or above" in text) == (v.salary_min >= c.min_salary) and \
+            ("starts below" in text) == (v.salary_min < c.min_salary) and reason.fits == (v.salary_min >= c.min_salary)
+    if kind == "pattern":
+        return text.lower() == _label(v.working_pattern.label) and v.working_pattern.value in c.working_patterns
+    if kind == "pattern_other":
+        return (text.startswith(v.working_pattern.label + ":") and v.working_pattern.value not in c.working_patterns
+                and all(_label(WorkingPattern(p).label) in text for p in c.working_patterns) and not reason.fits)
+    if kind == "hours":
+        numbers = [float(x) for x in re.findall(r"\d+(?:\.\d+)?", text)]
+        return v.fte < 1 and numbers == [v.fte, round(v.fte * 37, 1)]
+    if kind == "hybrid":
+        return v.hybrid_pattern in (HybridPattern.HYBRID, HybridPattern.MOSTLY_HOME) and \
+            c.hybrid_working in (NeedLevel.NEED, NeedLevel.PREFER)
+    if kind == "hybrid_unsaid":
+        return v.hybrid_pattern is None and not reason.fits
+    if kind == "hybrid_other":
+        return v.hybrid_pattern == HybridPattern.OFFICE and v.hybrid_pattern.label in text and not reason.fits
+    if kind == "availability":
+        return c.availability in (Availability.NOW, Availability.ONE_MONTH) and text.lower() == _label(c.availability.label)
+    if kind == "similar_text":
+        return semantic >= STRONG_SEMANTIC and area.value in c.specialisms
+    return False  # a kind with no checker is never shown unchecked
+
+
+@pytest.mark.parametrize("seed", [5, 23])
+def test_every_reason_shown_is_true_for_its_pair(seed):
+    vacancies, candidates = _random_population(seed, 300)
+    rng = random.Random(seed)
+    candidates = [dataclasses.replace(
+        c, specialisms=tuple(rng.sample([a.value for a in ServiceArea], rng.randint(0, 3))),
+        working_patterns=tuple(rng.sample([p.value for p in WorkingPattern], rng.randint(0, 2))),
+        preferred_boroughs=tuple(rng.sample([b.slug for b in LONDON_BOROUGHS], rng.randint(0, 8))))
+        for c in candidates]
+    vacancies = [dataclasses.replace(v, service_area=rng.choice(list(ServiceArea))) for v in vacancies]
+    shown, kinds = 0, set()
+    for v in vacancies:
+        for c in candidates:
+            if failures(v, c):  # only pairs that may be shown are explained
+                continue
+            semantic = rng.uniform(0.0, 0.9)
+            for for_recruiter in (False, True):
+                match = scoring.assess(v, c, semantic, for_recruiter=for_recruiter)
+                for reason in match.explained:
+                    assert _check_reason(reason, v, c, semantic), (reason, v, c)
+                    shown += 1
+                    kinds.add(reason.kind)
+                assert set(match.reasons) <= {r.text for r in match.explained if r.fits}
+                assert set(match.cautions) == {r.text for r in match.explained if not r.fits}
+    assert shown > 1000 and len(kinds) >= 18, (shown, sorted(kinds))

@@ -21,8 +21,8 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from domain.geography import BOROUGHS_BY_SLUG
-from domain.vocabulary import RoleLevel, ServiceArea, UserRole, VacancyStatus
+from domain.geography import BOROUGHS_BY_SLUG, distance_miles
+from domain.vocabulary import ContractType, HoursWanted, RoleLevel, ServiceArea, UserRole, VacancyStatus, WorkingPattern
 from matching.constraints import (
     CandidateTable,
     VacancyTable,
@@ -314,6 +314,12 @@ class Suggestion:
     match: Match
     profile: CandidateProfile
     invitation: Invitation | None = None
+    vacancy: VacancyFacts | None = None
+
+    @property
+    def summary(self) -> dict[str, str]:
+        """What the recruiter reads of this person against this job (describe_candidate's keys, with distance)."""
+        return describe_candidate(self.profile, self.vacancy)
 
 
 @dataclass
@@ -365,7 +371,7 @@ def suggested_candidates(session: Session, vacancy: Vacancy, limit: int = 20, to
         profile = profiles.get(match.candidate_id)
         if profile is None or profile.user_id in applied or not _still_findable(profile):
             continue
-        items.append(Suggestion(match, profile, invitations.get(profile.user_id)))
+        items.append(Suggestion(match, profile, invitations.get(profile.user_id), facts))
         if len(items) == limit:
             break
     return Suggestions(items=items, engine=engine)
@@ -506,8 +512,12 @@ def similar_jobs(session: Session, vacancy: Vacancy, viewer: User | None = None,
     return found
 
 
-def describe_candidate(profile: CandidateProfile) -> dict[str, str]:
-    """What a recruiter sees of a suggested candidate: their practice, not their contact details."""
+def describe_candidate(profile: CandidateProfile, vacancy: VacancyFacts | Vacancy | None = None) -> dict[str, str]:
+    """What a recruiter sees of a suggested candidate: their practice and stated needs, not their contact details.
+
+    Keys: level, experience, specialisms, lives_in, availability, registered, working_pattern (full or part
+    time, hours, patterns they would like), contract (the contract types they would take) and, given the
+    vacancy, distance ("4 miles from the office", or "" when their home borough is not given)."""
     level = RoleLevel(profile.role_level).label if profile.role_level else "Role level not given"
     if profile.in_asye:
         experience = "In their ASYE"
@@ -524,4 +534,33 @@ def describe_candidate(profile: CandidateProfile) -> dict[str, str]:
         "lives_in": home.name if home else "",
         "availability": profile.availability.label,
         "registered": "Yes" if profile.swe_number else "No",
+        "working_pattern": _pattern_wanted(profile),
+        "contract": (", ".join(ContractType.label_for(c) for c in profile.contract_types)
+                     if profile.contract_types else "Any contract"),
+        "distance": _distance_from(profile, vacancy) if vacancy is not None else "",
     }
+
+
+def _pattern_wanted(profile: CandidateProfile) -> str:
+    hours = profile.hours_wanted
+    if hours == HoursWanted.PART_TIME:
+        said = f"Part time only, up to {profile.part_time_hours_max} hours a week" if profile.part_time_hours_max \
+            else "Part time only"
+    elif hours == HoursWanted.FULL_TIME:
+        said = "Full time only"
+    else:
+        said = "Full or part time"
+    patterns = [WorkingPattern.label_for(p).lower() for p in profile.working_patterns or []
+                if p not in (WorkingPattern.FULL_TIME, WorkingPattern.PART_TIME)]
+    return f"{said}; would like {', '.join(patterns)}" if patterns else said
+
+
+def _distance_from(profile: CandidateProfile, vacancy: VacancyFacts | Vacancy) -> str:
+    home = BOROUGHS_BY_SLUG.get(profile.home_borough or "")
+    if home is None:
+        return ""
+    miles = distance_miles(home.latitude, home.longitude, float(vacancy.latitude), float(vacancy.longitude))
+    rounded = round(miles)
+    if miles < 1:
+        return f"Lives under a mile from the office ({home.name})"
+    return f"Lives {rounded} mile{'' if rounded == 1 else 's'} from the office ({home.name})"
