@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from matching import judged
+from matching.evaluation import generated_report
 from matching.judged import JudgedSet, broken_needs, false_reasons, ndcg_at, precision_at, precision_at_fixed
 
 TODAY = dt.date(2026, 11, 30)  # the set's day: every vacancy closes a month later
@@ -347,20 +348,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", default="before,after", help="comma-separated: before,after")
     parser.add_argument("--details", action="store_true", help="keep each person's results in the JSON")
+    parser.add_argument("--judged-only", action="store_true", help="leave out the generated set")
     args = parser.parse_args(argv)
     variants = tuple(v for v in args.variants.split(",") if v)
     unknown = set(variants) - {"before", "after"}
     if unknown:
         parser.error(f"unknown variants {sorted(unknown)}: use before and/or after")
-    report = run(variants)
+    report = {"judged": run(variants)}
+    if not args.judged_only:
+        report["generated"] = generated_report()  # the generated set, kept for regression
     if not args.details:
         for variant in variants:
-            for part in report[variant].values():
+            for part in report["judged"][variant].values():
                 if isinstance(part, dict):
                     part["detail"].pop("per_person", None)
     print(json.dumps(report, indent=2))
     for variant in variants:
-        log(summary_line(report, variant))
+        log(summary_line(report["judged"], variant))
     return 0
 
 

@@ -1,6 +1,7 @@
-"""`make eval-matching`: nDCG@10 and recall@50 of keyword, semantic and hybrid ranking, as JSON.
+"""`make eval-matching`, generated half: nDCG@10 and recall@50 of keyword, semantic and hybrid ranking, as JSON.
 
-The labelled set is generated, deterministically, from the profession's structure (see
+(The judged half, graded by hand and run through the app, is bench/judged_matching.py on matching/judged_set.)
+This labelled set is generated, deterministically, from the profession's structure (see
 docs/matching.md): vacancies and social workers each have a true role level and practice
 areas; adverts and profiles describe them in the words practitioners use (section 47
 enquiries, pathway plans, Form F assessments...), and, as on the real board, some profiles
@@ -192,25 +193,21 @@ def evaluate(data: LabelledSet, vacancy_vectors: np.ndarray, candidate_vectors: 
                    "recall@50": round(float(np.mean([r[1] for r in rows])), 4)} for name, rows in results.items()}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--vacancies", type=int, default=100)
-    parser.add_argument("--candidates", type=int, default=400)
-    parser.add_argument("--seed", type=int, default=2026)
-    args = parser.parse_args(argv)
+def generated_report(vacancies: int = 100, candidates: int = 400, seed: int = 2026) -> dict:
+    """The generated set's figures (kept for regression: it cannot see what the judged set sees)."""
     started = time.perf_counter()
-    data = build(args.vacancies, args.candidates, args.seed)
+    data = build(vacancies, candidates, seed)
     vacancy_texts = [vacancy_text(v) for v in data.vacancies]
     candidate_texts = [candidate_text(c) for c in data.candidates]
-    print(f"eval-matching: {len(vacancy_texts)} vacancies x {len(candidate_texts)} candidates, "
+    print(f"eval-matching: generated set, {len(vacancy_texts)} vacancies x {len(candidate_texts)} candidates, "
           f"{int((data.labels > 0).sum())} relevant pairs; encoding...", file=sys.stderr, flush=True)
     encoder = get_encoder()
     vacancy_vectors = encoder.encode(vacancy_texts)
     candidate_vectors = encoder.encode(candidate_texts)
     metrics = evaluate(data, vacancy_vectors, candidate_vectors, vacancy_texts, candidate_texts)
-    report = {
+    return {
         "model": MODEL_NAME,
-        "dataset": {"seed": args.seed, "vacancies": len(data.vacancies), "candidates": len(data.candidates),
+        "dataset": {"seed": seed, "vacancies": len(data.vacancies), "candidates": len(data.candidates),
                     "pairs_graded_2": int((data.labels == 2).sum()), "pairs_graded_1": int((data.labels == 1).sum()),
                     "profiles_without_structured_answers": sum(1 for c in data.candidates if c.role_level is None)},
         **metrics,
@@ -218,8 +215,17 @@ def main(argv: list[str] | None = None) -> int:
         and metrics["hybrid"]["recall@50"] > metrics["keyword"]["recall@50"],
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vacancies", type=int, default=100)
+    parser.add_argument("--candidates", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    report = generated_report(args.vacancies, args.candidates, args.seed)
     print(json.dumps(report, indent=2))
-    print(f"eval-matching: hybrid nDCG@10 {metrics['hybrid']['ndcg@10']} vs keyword {metrics['keyword']['ndcg@10']}"
+    print(f"eval-matching: hybrid nDCG@10 {report['hybrid']['ndcg@10']} vs keyword {report['keyword']['ndcg@10']}"
           f" ({'hybrid wins' if report['hybrid_beats_keyword'] else 'HYBRID DOES NOT BEAT KEYWORD'})", file=sys.stderr)
     return 0 if report["hybrid_beats_keyword"] else 1
 

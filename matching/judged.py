@@ -247,72 +247,104 @@ def _area_named(text: str) -> str | None:
     return _AREA_BY_LABEL[max(found, key=len)] if found else None
 
 
+def _step(person: Person, job: Job) -> int:
+    """+1 a step up, -1 a step down, 0 the same step. Where a recruiter's tiers tie (an advanced practitioner
+    and an assistant team manager; an IRO and a team manager) the posts are sideways moves, and either word
+    may fairly be used, so the vocabulary's order decides rather than calling the phrase false."""
+    mine, theirs = TIER[person.level], TIER[job.level]
+    if mine != theirs:
+        return 1 if theirs > mine else -1
+    order = list(LEVEL_LABELS)
+    return (order.index(job.level) > order.index(person.level)) - (order.index(job.level) < order.index(person.level))
+
+
+_PATTERN_SAID = re.compile(r"^(full time|part time|compressed hours|job share): (?:you said you|they) prefer")
+_HYBRID_SAID = re.compile(r"^(.*?): (?:you said you would|they would) prefer hybrid working$")
+_HOURS = re.compile(r"^([\d.]+) fte, ([\d.]+) hours a week$")
+
+
 def check_reason(reason: str, person: Person, job: Job) -> bool | None:
     """True: the reason is true of this pair; False: it is false; None: a kind of reason this checker does
-    not know (reported, so a new kind of reason is noticed and a check written for it)."""
-    text = " ".join(reason.lower().replace("—", "-").replace("–", "-").split())
+    not know (reported, so a new kind of reason is noticed and a check written for it). Mismatches said
+    plainly ("full time: you said you prefer part time") are reasons too, and are checked the same way."""
+    text = " ".join(reason.lower().replace("—", ":").replace("–", "-").split())
     miles = miles_from_home(person, job)
-    # What the person said, set against the job ("full time - you said you prefer part time").
-    if "you said" in text or "they said" in text or "prefer" in text:
-        said = text.split("said", 1)[-1]
-        for pattern, label in PATTERN_LABELS.items():
-            if text.startswith(label):
-                return job.pattern == pattern and not (said and pattern in person.patterns and "not" not in said)
-        if _money(text):
-            return None  # salary phrases are checked below
-        return None
+    labels = {label: pattern for pattern, label in PATTERN_LABELS.items()}
+    # How the job is worked.
+    said = _PATTERN_SAID.match(text)
+    if said:
+        return labels[said.group(1)] == job.pattern and job.pattern not in person.patterns
+    if text in labels:
+        return labels[text] == job.pattern and (not person.patterns or job.pattern in person.patterns)
+    hours = _HOURS.match(text)
+    if hours:
+        fte, weekly = float(hours.group(1)), float(hours.group(2))
+        return abs(fte - job.fte) < 0.005 and abs(weekly - job.fte * 37) < 0.1 and fte < 1
+    said = _HYBRID_SAID.match(text)
+    if said:
+        return HYBRID_LABELS.get(job.hybrid or "", "") == said.group(1) and job.hybrid not in SUITS_HYBRID
+    if text == "the advert does not say whether hybrid working is offered":
+        return job.hybrid is None
+    if text == "mostly home working":
+        return job.hybrid == "mostly_home"
+    if text == "hybrid working":
+        return job.hybrid in SUITS_HYBRID
+    if text == "the advert does not say the asye caseload is protected":
+        return job.level == "nqsw" and not job.protected_nqsw
+    if "protected caseload" in text:
+        return job.level == "nqsw" and job.protected_nqsw
+    # Pay: the band as the advert gives it, against the person's minimum.
     money = _money(text)
-    if money and ("minimum" in text or "starts" in text or "salary" in text):
+    if money:
         if len(money) >= 2 and (money[0], money[1]) != (job.salary_min, job.salary_max):
             return False
-        minimum = person.min_salary
-        if minimum is None:
-            return False
-        if len(money) >= 3 and money[2] != minimum:
+        if person.min_salary is None or (len(money) >= 3 and money[2] != person.min_salary):
             return False
         if "below" in text:
-            return job.salary_min < minimum
-        if "above" in text or "at or above" in text or "meets" in text or "reaches" in text:
-            return job.salary_min >= minimum
+            return job.salary_min < person.min_salary
+        if "above" in text or "meets" in text or "reaches" in text:
+            return job.salary_min >= person.min_salary
         return None
-    if text.startswith("pays above") or text.startswith("pays at least"):
+    if text.startswith("pays above") or text.startswith("pays at least") or text == "pays enough":
         return person.min_salary is not None and job.salary_min >= person.min_salary
-    if text.endswith("a preferred borough") or text.endswith("a council you chose") or "you chose" in text \
-            or "they chose" in text or "preferred council" in text:
-        return job.council in person.councils and job.borough.name.lower() in text
+    # Where.
+    if "councils you chose" in text or "councils they chose" in text:
+        return person.only_councils and job.council in person.councils and job.borough.name.lower() in text
+    if "preferred council" in text or text.endswith("a preferred borough"):
+        return not person.only_councils and job.council in person.councils and job.borough.name.lower() in text
     if "mile" in text and "away" in text:
         if text.startswith("under a mile"):
             return miles < 1
         number = re.search(r"(\d+) miles? away", text)
-        return number is not None and abs(int(number.group(1)) - miles) <= 0.6 and miles <= person.commute + 0.5
+        return number is not None and abs(int(number.group(1)) - miles) <= 0.51 and miles <= person.commute + 0.5
+    # Practice.
+    if text.endswith("not one of your practice areas") or text.endswith("not one of their practice areas"):
+        return _area_named(text) == job.area and job.area not in person.areas
     if text.startswith("related experience in"):
         area = _area_named(text)
         return area is not None and area in person.areas and area != job.area
-    if text.endswith(" experience") and not text.startswith("related"):
+    if text.endswith(" experience") and not text.startswith(("related", "your", "their")):
         area = _area_named(text)
         return area == job.area and area in person.areas
+    # Level.
     if text.startswith("a step up to"):
         level = _LEVEL_BY_LABEL.get(text.removeprefix("a step up to ").strip())
-        return level == job.level and TIER[job.level] > TIER[person.level]
+        return level == job.level and _step(person, job) > 0
     if text.startswith("a step down to"):
-        level = _LEVEL_BY_LABEL.get(text.removeprefix("a step down to ").strip())
-        return level == job.level and TIER[job.level] < TIER[person.level]
+        named, _, rest = text.removeprefix("a step down to ").partition(":")
+        level = _LEVEL_BY_LABEL.get(named.strip())
+        considered = ("would consider" in rest and "not" not in rest) or not rest
+        return level == job.level and _step(person, job) < 0 and (person.step_down or not considered)
     if text in ("an asye post", "in their asye", "in your asye"):
         return job.level == "nqsw" and (person.asye or person.level in ("nqsw", "student"))
     if text in _LEVEL_BY_LABEL:
         return _LEVEL_BY_LABEL[text] == job.level == person.level
-    if text in PATTERN_LABELS.values():
-        return PATTERN_LABELS[job.pattern] == text and (not person.patterns or job.pattern in person.patterns)
     if text in CONTRACT_LABELS.values():
         return CONTRACT_LABELS[job.contract] == text and (not person.contracts or job.contract in person.contracts)
     if text in ("available now", "within a month"):
         return text == "available now"  # everyone in the judged set is available now
-    if "protected caseload" in text:
-        return job.level == "nqsw" and job.protected_nqsw
-    if "hybrid" in text or "home working" in text:
-        return job.hybrid in SUITS_HYBRID
-    if "closely matches" in text or "similar to" in text or "matches the advert" in text:
-        # A similarity phrase is only true when the practice agrees (issue 16): the job is in their area.
+    # What was written: a similarity phrase is only true when the practice agrees (issue 16).
+    if "matches the advert" in text or "similar to" in text:
         return job.area in person.areas
     return None
 

@@ -131,26 +131,91 @@ def _sentence(text: str) -> str:
     return text if not text or text.endswith((".", "!", "?")) else text + "."
 
 
+# What the work is in each practice area: who it is with and what is done. Both sides are embedded with
+# the same words for the same area, so "what the job is" and "what the person does" meet in meaning
+# even when an advert or a profile says little of its own.
+AREA_WORK: dict[ServiceArea, str] = {
+    ServiceArea.MASH: "front door and MASH: screening contacts and referrals, threshold decisions and strategy "
+                      "discussions with police and health",
+    ServiceArea.ASSESSMENT: "assessment: single assessments of children and families newly referred, duty and "
+                            "section 47 enquiries",
+    ServiceArea.CHILD_PROTECTION: "child protection: children at risk of significant harm, section 47 enquiries, "
+                                  "child protection plans, core groups and care proceedings",
+    ServiceArea.CHILDREN_IN_NEED: "children in need: family support, child in need plans, parenting and neglect",
+    ServiceArea.CHILDREN_LOOKED_AFTER: "children in care: statutory visits, care plans, permanence and reviews for "
+                                       "looked-after children in foster and residential care",
+    ServiceArea.CARE_LEAVERS: "leaving care: care leavers aged 16 to 25, pathway plans, housing, education and "
+                              "independence",
+    ServiceArea.FOSTERING: "fostering: assessing, supervising and supporting foster carers, Form F and kinship "
+                           "assessments, fostering panel",
+    ServiceArea.ADOPTION: "adoption: assessing adopters, family finding, matching children and adoption support",
+    ServiceArea.DISABLED_CHILDREN: "disabled children: children with learning disabilities, autism and complex "
+                                   "health needs, short breaks and transition to adult services",
+    ServiceArea.YOUTH_JUSTICE: "youth justice: young people who have offended, AssetPlus, court reports and "
+                               "supervision of court orders",
+    ServiceArea.EXPLOITATION: "exploitation and contextual safeguarding: teenagers at risk outside the home, "
+                              "county lines, criminal and sexual exploitation, missing episodes",
+    ServiceArea.EDGE_OF_CARE: "edge of care: intensive work with adolescents and families in crisis to keep "
+                              "teenagers safely at home, family group conferences and reunification",
+}
+
+# What each level of post does (the same words on both sides, as for the areas).
+LEVEL_WORK: dict[RoleLevel, str] = {
+    RoleLevel.STUDENT: "student or apprentice social worker, not yet qualified",
+    RoleLevel.NQSW: "newly qualified social worker in the assessed and supported year in employment (ASYE)",
+    RoleLevel.SOCIAL_WORKER: "qualified social worker holding a caseload",
+    RoleLevel.SENIOR_PRACTITIONER: "senior practitioner holding complex cases and guiding colleagues",
+    RoleLevel.ADVANCED_PRACTITIONER: "advanced practitioner leading practice and the most complex cases",
+    RoleLevel.ASSISTANT_TEAM_MANAGER: "assistant team manager supervising social workers",
+    RoleLevel.TEAM_MANAGER: "team manager managing and supervising a team of social workers",
+    RoleLevel.SERVICE_MANAGER: "service manager leading several teams",
+    RoleLevel.IRO_CP_CHAIR: "independent reviewing officer or child protection conference chair",
+    RoleLevel.PRINCIPAL_SOCIAL_WORKER: "principal social worker leading practice standards",
+}
+
+# Sentences every council's advert carries whatever the job (who they are, benefits, the safeguarding and
+# equal opportunities statements, "are you passionate..."): they say nothing about what the job is, and
+# shared by every advert they pull all adverts' meanings together.
+BOILERPLATE = re.compile(
+    r"committed to safeguarding|promoting the welfare of children|share this commitment|\bDBS\b|disclosure and barring"
+    r"|equal opportunit|welcome applications|all sections of the community|diverse workforce|annual leave"
+    r"|pension|cycle to work|employee assistance|season ticket|leisure|discounts?\b|competitive salary"
+    r"|great place to work|make a (?:real |positive )?difference|passionate|friendly,? supportive|ambitious"
+    r"|subject to (?:an? )?(?:enhanced|satisfactory)|registration with social work england|right to work"
+    r"|apply (?:now|today)|closing date|informal (?:chat|discussion)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(£0-9])")
+
+
+def without_boilerplate(text: str) -> str:
+    """The advert's own sentences: those that say nothing about this job (BOILERPLATE) are left out."""
+    sentences = _SENTENCE_END.split(_tidy(text))
+    return " ".join(s for s in sentences if s and not BOILERPLATE.search(s))
+
+
 def vacancy_text(vacancy: VacancyFacts) -> str:
-    """A vacancy as its advert reads: title, role level, practice area, team, summary and description."""
+    """What the job is: its title, level and practice area described in the profession's words (who the
+    work is with, what is done), then the advert's own words without the council's boilerplate."""
     parts = [
         _sentence(vacancy.title),
-        _sentence(f"{vacancy.role_level.label} in {vacancy.service_area.label.lower()}"),
+        _sentence(f"{LEVEL_WORK[vacancy.role_level].capitalize()} in {AREA_WORK[vacancy.service_area]}"),
         _sentence(vacancy.team),
-        _sentence(vacancy.summary),
-        _sentence(vacancy.description),
+        _sentence(without_boilerplate(vacancy.summary)),
+        _sentence(without_boilerplate(vacancy.description)),
     ]
     return _clip(_tidy(" ".join(p for p in parts if p)))
 
 
 def candidate_text(candidate: CandidateFacts) -> str:
-    """A social worker as a profile reads: role level, specialisms, experience and their own summary."""
+    """What the person does: their level and practice areas in the same words as the adverts', how long
+    qualified, then their own summary."""
     parts = []
     if candidate.role_level is not None:
-        parts.append(_sentence(candidate.role_level.label))
-    areas = [ServiceArea.label_for(s).lower() for s in candidate.specialisms]
+        parts.append(_sentence(LEVEL_WORK[candidate.role_level].capitalize()))
+    areas = [AREA_WORK[ServiceArea(s)] for s in candidate.specialisms if s in ServiceArea._value2member_map_]
     if areas:
-        parts.append(_sentence("Experience in " + ", ".join(areas)))
+        parts.append(_sentence("Experience in " + "; ".join(areas)))
     if candidate.in_asye:
         parts.append("In the assessed and supported year in employment (ASYE).")
     elif candidate.years_qualified is not None:

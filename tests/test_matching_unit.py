@@ -52,16 +52,30 @@ def candidate(**changes) -> CandidateFacts:
 # --- text builders ---------------------------------------------------------------------------------------
 
 
-def test_vacancy_text_reads_like_the_advert():
+def test_vacancy_text_says_what_the_job_is():
     text = vacancy_text(vacancy())
-    assert text.startswith("Senior Practitioner – Child Protection. Senior practitioner in child protection.")
+    assert text.startswith("Senior Practitioner – Child Protection. Senior practitioner holding complex cases and "
+                           "guiding colleagues in child protection: children at risk of significant harm")
     assert "Section 47 enquiries" in text and "Camden" not in text  # place is scored exactly, not embedded
 
 
-def test_candidate_text_has_level_specialisms_experience_and_their_words():
+def test_vacancy_text_leaves_out_what_every_advert_says():
+    boilerplate = ("Are you a passionate social worker who wants to make a real difference? Camden is a great place "
+                   "to work. You will hold section 47 enquiries and chair core groups. We offer 27 days' annual leave "
+                   "and the Local Government Pension Scheme. Camden is committed to safeguarding and promoting the "
+                   "welfare of children. This post is subject to an enhanced DBS check.")
+    text = vacancy_text(vacancy(description=boilerplate))
+    assert "You will hold section 47 enquiries and chair core groups." in text
+    for generic in ("passionate", "great place", "annual leave", "Pension", "committed to safeguarding", "DBS"):
+        assert generic not in text
+
+
+def test_candidate_text_has_level_practice_experience_and_their_words():
     text = candidate_text(candidate(specialisms=("child_protection", "fostering")))
-    assert text == ("Senior practitioner. Experience in child protection, fostering. Qualified 6 years. "
-                    "Child protection practitioner, court work.")
+    assert text == ("Senior practitioner holding complex cases and guiding colleagues. Experience in child protection: "
+                    "children at risk of significant harm, section 47 enquiries, child protection plans, core groups "
+                    "and care proceedings; fostering: assessing, supervising and supporting foster carers, Form F and "
+                    "kinship assessments, fostering panel. Qualified 6 years. Child protection practitioner, court work.")
     assert "ASYE" in candidate_text(candidate(in_asye=True, role_level=RoleLevel.NQSW))
     assert candidate_text(candidate(role_level=None, specialisms=(), years_qualified=None, cv_text="  ")) == ""
 
