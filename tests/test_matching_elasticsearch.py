@@ -99,3 +99,20 @@ def test_reindex_rebuilds_the_vector_indices_from_the_database(app, camden):  # 
     totals = matching.reindex_vectors(db.session)
     assert totals == {"vacancies": 1, "profiles": 1, "encoded": 0}  # the vector was still cached by its text
     assert indices.candidates.count() == 1 and indices.vacancies.count() == 1
+
+
+def test_stated_needs_hold_through_knn_as_on_the_exact_path(app, needs_scene):
+    """The same people and jobs as tests/test_matching_needs.py, answered by Elasticsearch kNN."""
+    from tests.test_matching_needs import test_jobs_that_fit_never_break_a_stated_need, \
+        test_suggested_candidates_never_break_a_stated_need
+
+    assert matching.suggested_candidates(db.session, needs_scene[0]["job_share"]).engine == "elasticsearch"
+    test_jobs_that_fit_never_break_a_stated_need(needs_scene)
+    test_suggested_candidates_never_break_a_stated_need(needs_scene)
+
+
+@pytest.fixture
+def needs_scene(app):
+    from tests.test_matching_needs import make_scene
+
+    return make_scene()

@@ -38,6 +38,11 @@ def job(organisation, title: str, **values):
 
 @pytest.fixture
 def scene(app):
+    return make_scene()
+
+
+def make_scene():
+    """Five jobs and six people, each with one stated need that rules some jobs out."""
     camden = OrganisationFactory(name="Camden", slug="camden", latitude=CAMDEN.latitude, longitude=CAMDEN.longitude)
     croydon = OrganisationFactory(name="Croydon", slug="croydon", latitude=CROYDON.latitude,
                                   longitude=CROYDON.longitude)
