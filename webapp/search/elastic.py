@@ -4,14 +4,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
-from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, TransportError, helpers
 
 from webapp.search.engine import Progress, SearchUnavailable, in_chunks
 
 log = logging.getLogger(__name__)
+
+# Settings of an index while a rebuild loads it (put back to the defaults before it goes live):
+# no refresh, and a translog synced in the background rather than on every bulk request.
+BUILD_SETTINGS: dict[str, Any] = {"refresh_interval": "-1", "translog.durability": "async"}
 
 
 @contextmanager
@@ -69,10 +75,10 @@ class AliasedIndex:
     def _new_index_name(self) -> str:
         return f"{self.alias}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}"
 
-    def _create(self, name: str, refresh_off: bool = False) -> None:
+    def _create(self, name: str, building: bool = False) -> None:
         settings: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": self.replicas}
-        if refresh_off:
-            settings["refresh_interval"] = "-1"
+        if building:
+            settings.update(BUILD_SETTINGS)
         with self.call("create index"):
             self.client.indices.create(index=name, settings=settings, mappings=self.mapping)
 
@@ -82,9 +88,14 @@ class AliasedIndex:
         if live:
             if not self._mapping_current:
                 # Fields added to the mapping since the index was built (adding a field is allowed
-                # in place; changing one needs a rebuild).
-                with self.call("update mapping"):
-                    self.client.indices.put_mapping(index=live[0], properties=self.mapping["properties"])
+                # in place; changing one needs a rebuild, so a refused change leaves the index as it
+                # is, still searchable, until `flask search reindex` builds it afresh).
+                try:
+                    with self.call("update mapping"):
+                        self.client.indices.put_mapping(index=live[0], properties=self.mapping["properties"])
+                except BadRequestError as exc:
+                    log.warning("elasticsearch %s: the mapping has changed; run `flask search reindex` (%s)",
+                                live[0], exc.message)
                 self._mapping_current = True
             return live[0]
         name = self._new_index_name()
@@ -131,8 +142,13 @@ class AliasedIndex:
         return removed[0]
 
     def rebuild(self, sources: Iterable[dict[str, Any]], progress: Progress | None = None,
-                chunk_size: int = 500) -> int:
-        """A new index, loaded with refresh off, swapped in whole; the live one serves until then."""
+                chunk_size: int = 1000) -> int:
+        """A new index, loaded with refresh off, swapped in whole; the live one serves until then.
+
+        The load keeps two bulk requests in flight (the cluster indexes one while the next is
+        built and sent) into an index with no replicas, no refresh and an asynchronous translog:
+        nobody searches it until the swap, and a build that fails is thrown away and rerun. The
+        index's lasting settings are put back before the swap."""
         indices = self.indices()
         previous = [name for name, is_live in indices.items() if is_live]
         # Indices left by a rebuild that died half way were never live: clear them first.
@@ -141,16 +157,26 @@ class AliasedIndex:
                 with self.call("delete stale index"):
                     self.client.indices.delete(index=stale, ignore_unavailable=True)
         new = self._new_index_name()
-        self._create(new, refresh_off=True)
+        self._create(new, building=True)
         loaded = 0
         try:
-            for chunk in in_chunks(sources, chunk_size):
-                self.bulk(_index_actions(new, chunk), chunk_size=chunk_size)
-                loaded += len(chunk)
-                if progress:
-                    progress(loaded)
+            # The documents are read (often from the database) in this thread; up to two bulk
+            # requests are in flight on other threads while the next chunk is read.
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="bulk") as pool:
+                in_flight: deque[Future[int]] = deque()
+                for chunk in in_chunks(_index_actions(new, sources), chunk_size):
+                    in_flight.append(pool.submit(self.bulk, chunk, len(chunk)))
+                    while len(in_flight) > 2 or (in_flight and in_flight[0].done()):
+                        loaded += in_flight.popleft().result()
+                        if progress:
+                            progress(loaded)
+                while in_flight:
+                    loaded += in_flight.popleft().result()
+                    if progress:
+                        progress(loaded)
             with self.call("finish rebuild"):
-                self.client.indices.put_settings(index=new, settings={"refresh_interval": None})
+                self.client.indices.put_settings(index=new, settings={
+                    "number_of_replicas": self.replicas, **{key: None for key in BUILD_SETTINGS}})
                 self.client.indices.refresh(index=new)
                 actions: list[dict[str, Any]] = [{"remove": {"index": old, "alias": self.alias}} for old in previous]
                 actions.append({"add": {"index": new, "alias": self.alias}})

@@ -8,14 +8,16 @@ Mirrors the SQLite engine's behaviour (the contract tests hold both to it):
 * An explicit mapping that uses only the server's own analysis (``standard`` analyzer:
   Unicode word splitting and lower-casing), because the test distribution has no
   analysis-common module; the same mapping behaves identically on a full cluster. There is
-  therefore no stemming: a word matches itself, its typos (fuzziness AUTO) and longer words
-  it begins ("foster" finds "fostering") — where SQLite's porter stemmer also matches
+  therefore no stemming: a word matches itself and longer words it begins ("foster" finds
+  "fostering"); a word with no hits at all matches within an edit distance (fuzziness AUTO),
+  as the SQLite engine corrects it — where SQLite's porter stemmer also matches
   "fostering" to "foster", the contract tests document the difference.
 * Every keyword must match somewhere; an abbreviation matches itself or any of its
   expansions (domain.vocabulary.ABBREVIATIONS, expanded at query time in webapp.search.query).
   Field boosts: title above service area above description, council and conditions.
-* Facets are filter aggregations: each counts with every filter but its own (disjunctive
-  faceting), and the facet filters themselves apply as a post_filter.
+* Facets are terms aggregations in one pass: each counts with every filter but its own
+  (disjunctive faceting; the facets nobody chose from share one filter), and the facet filters
+  themselves apply as a post_filter.
 * Liveness (status live, closing date today or later) is a query-time filter.
 * Highlights use private-use-character markers that cannot occur in indexed text; the text is
   escaped and only then are the markers turned into <mark> (webapp.search.highlighting, shared
@@ -42,40 +44,46 @@ FIELD_BOOSTS = ("title^6", "service_area_text^3", "description_text", "council_t
 SNIPPET_CHARS = 180
 
 _KEYWORD = {"type": "keyword"}
+# A facet: its global ordinals are built when a refresh opens a new reader, not by the first
+# search after it (every search aggregates every facet).
+_FACET = {"type": "keyword", "eager_global_ordinals": True}
 _TEXT = {"type": "text", "analyzer": "standard"}
+# A field searched only through the combined field it is copied to: kept in _source (and
+# highlighted from there) but not indexed twice, which was a good part of a rebuild's work.
+_COPIED = {"type": "text", "analyzer": "standard", "index": False}
 
 MAPPING: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
         "id": {"type": "long"},
         "title": {**_TEXT, "fields": {"raw": _KEYWORD}},
-        "summary": {**_TEXT, "copy_to": "description_text"},
-        "description": {**_TEXT, "copy_to": "description_text"},
-        "team": {**_TEXT, "copy_to": "description_text"},
-        "development_details": {**_TEXT, "copy_to": "description_text"},
+        "summary": {**_COPIED, "copy_to": "description_text"},
+        "description": {**_COPIED, "copy_to": "description_text"},
+        "team": {**_COPIED, "copy_to": "description_text"},
+        "development_details": {**_COPIED, "copy_to": "description_text"},
         "description_text": _TEXT,
-        "role_level": _KEYWORD,
-        "role_level_label": {**_TEXT, "copy_to": "service_area_text"},
-        "service_area": _KEYWORD,
-        "service_area_label": {**_TEXT, "copy_to": "service_area_text"},
+        "role_level": _FACET,
+        "role_level_label": {**_COPIED, "copy_to": "service_area_text"},
+        "service_area": _FACET,
+        "service_area_label": {**_COPIED, "copy_to": "service_area_text"},
         "service_area_text": _TEXT,
         "organisation_id": {"type": "long"},
-        "organisation_slug": _KEYWORD,
-        "organisation_name": {**_TEXT, "copy_to": "council_text"},
-        "sub_region": _KEYWORD,
-        "sub_region_label": {**_TEXT, "copy_to": "council_text"},
-        "town": {**_TEXT, "copy_to": "council_text"},
-        "location_name": {**_TEXT, "copy_to": "council_text"},
+        "organisation_slug": _FACET,
+        "organisation_name": {**_COPIED, "copy_to": "council_text"},
+        "sub_region": _FACET,
+        "sub_region_label": {**_COPIED, "copy_to": "council_text"},
+        "town": {**_COPIED, "copy_to": "council_text"},
+        "location_name": {**_COPIED, "copy_to": "council_text"},
         "council_text": _TEXT,
         "location": {"type": "geo_point"},
         "salary_min": {"type": "integer"},
         "salary_max": {"type": "integer"},
-        "contract_type": _KEYWORD,
-        "contract_type_label": {**_TEXT, "copy_to": "conditions_text"},
-        "working_pattern": _KEYWORD,
-        "working_pattern_label": {**_TEXT, "copy_to": "conditions_text"},
-        "hybrid_pattern": _KEYWORD,
-        "hybrid_pattern_label": {**_TEXT, "copy_to": "conditions_text"},
+        "contract_type": _FACET,
+        "contract_type_label": {**_COPIED, "copy_to": "conditions_text"},
+        "working_pattern": _FACET,
+        "working_pattern_label": {**_COPIED, "copy_to": "conditions_text"},
+        "hybrid_pattern": _FACET,
+        "hybrid_pattern_label": {**_COPIED, "copy_to": "conditions_text"},
         "conditions_text": _TEXT,
         "fte": {"type": "float"},
         "caseload_max": {"type": "integer"},
@@ -113,16 +121,25 @@ def to_source(doc: Document) -> dict[str, Any]:
     return source
 
 
-def term_query(term: Term) -> dict[str, Any]:
-    """One keyword term: the word (with typo tolerance and as a prefix) or any of its expansions."""
+def corrects_typos(term: Term) -> bool:
+    """Whether a term may be matched within an edit distance when it has no hits of its own
+    (as the SQLite engine corrects it): single words of three letters or more, not abbreviations."""
+    return not term.is_phrase and not term.is_abbreviation and len(term.text) >= 3
+
+
+def term_query(term: Term, fuzzy: bool = False) -> dict[str, Any]:
+    """One keyword term: the word (and as a prefix) or any of its expansions; within an edit
+    distance too when ``fuzzy`` (only for a word the index has no hits for: fuzzy matching over
+    five fields was most of a search's time, and a word that matches as typed needs no help)."""
     should: list[dict[str, Any]] = []
     if term.is_phrase:
         should.append({"multi_match": {"query": term.text, "type": "phrase", "fields": list(FIELD_BOOSTS)}})
     else:
         should.append({"multi_match": {"query": term.text, "fields": list(FIELD_BOOSTS), "boost": 3}})
         if not term.is_abbreviation and len(term.text) >= 3:
-            should.append({"multi_match": {"query": term.text, "fields": list(FIELD_BOOSTS),
-                                           "fuzziness": "AUTO", "prefix_length": 1, "boost": 1}})
+            if fuzzy:
+                should.append({"multi_match": {"query": term.text, "fields": list(FIELD_BOOSTS),
+                                               "fuzziness": "AUTO", "prefix_length": 1, "boost": 1}})
             should.append({"multi_match": {"query": term.text, "type": "phrase_prefix",
                                            "fields": list(FIELD_BOOSTS), "boost": 1}})
     for alternative in term.alternatives:
@@ -170,19 +187,50 @@ def nearest_sort(query: SearchQuery) -> list[dict[str, Any]]:
             {"published_at": "desc"}, {"id": "desc"}]
 
 
-def build_search_body(query: SearchQuery) -> dict[str, Any]:
+# The aggregation holding every facet no filter was chosen in (they all count under the same filters).
+UNCHOSEN_FACETS = "unchosen_facets"
+
+
+def _facet_terms(field: str) -> dict[str, Any]:
+    return {"terms": {"field": field, "size": 100, "order": [{"_count": "desc"}, {"_key": "asc"}]}}
+
+
+def facet_aggregations(chosen: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    """Disjunctive facets in as few passes as possible: each facet counts under every chosen
+    filter but its own, so all the facets nobody chose from share one filter (or none at all)
+    and only the chosen ones need a filter each."""
+    unchosen = {name: _facet_terms(field) for name, (field, _) in FACETS.items() if name not in chosen}
+    aggregations: dict[str, Any] = {}
+    if unchosen and chosen:
+        aggregations[UNCHOSEN_FACETS] = {"filter": {"bool": {"filter": [facet_filter(n, v) for n, v in chosen.items()]}},
+                                         "aggs": unchosen}
+    else:
+        aggregations.update(unchosen)
+    for name in chosen:
+        others = [facet_filter(n, v) for n, v in chosen.items() if n != name]
+        aggregations[name] = {"filter": {"bool": {"filter": others}} if others else {"match_all": {}},
+                              "aggs": {"values": _facet_terms(FACETS[name][0])}}
+    return aggregations
+
+
+def facet_counts(aggregations: dict[str, Any], chosen: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[str, int]]]:
+    """Read facet_aggregations' answer back into SearchResult.facets."""
+    def buckets(name: str) -> list[dict[str, Any]]:
+        if name in chosen:
+            return aggregations[name]["values"]["buckets"]
+        return (aggregations[UNCHOSEN_FACETS][name] if chosen else aggregations[name])["buckets"]
+
+    return {name: [(b["key"], b["doc_count"]) for b in buckets(name)] for name in FACETS}
+
+
+def build_search_body(query: SearchQuery, fuzzy: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The search request; ``fuzzy`` names the keyword terms to match within an edit distance."""
     terms = keyword_terms(query.keywords)
     bool_query: dict[str, Any] = {"filter": base_filters(query)}
     if terms:
-        bool_query["must"] = [term_query(t) for t in terms]
+        bool_query["must"] = [term_query(t, fuzzy=t.text in fuzzy) for t in terms]
     chosen = query.facet_filters()
-    aggregations = {}
-    for name, (field, _) in FACETS.items():
-        others = [facet_filter(n, v) for n, v in chosen.items() if n != name]
-        aggregations[name] = {
-            "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
-            "aggs": {"values": {"terms": {"field": field, "size": 100, "order": [{"_count": "desc"}, {"_key": "asc"}]}}},
-        }
+    aggregations = facet_aggregations(chosen)
     sort = nearest_sort(query) if query.effective_sort == Sort.NEAREST else SORTS[query.effective_sort]
     if query.pins_featured:
         # A range field matches a term query for any day inside one of its ranges.
@@ -196,9 +244,10 @@ def build_search_body(query: SearchQuery) -> dict[str, Any]:
         "sort": sort,
         "from": query.offset,
         "size": query.per_page,
+        # Exact: the page shows the count and the number of pages. Counting costs nothing extra
+        # here, because the facets visit every matching document anyway.
         "track_total_hits": True,
-        "_source": False,
-        "fields": ["id"],
+        "_source": False,  # the id is the hit's _id; the database supplies the rows
     }
     if chosen:
         body["post_filter"] = {"bool": {"filter": [facet_filter(n, v) for n, v in chosen.items()]}}
@@ -247,7 +296,7 @@ class ElasticsearchEngine:
     def delete(self, ids: Iterable[int]) -> int:
         return self.vacancies.delete(ids)
 
-    def rebuild(self, docs: Iterable[Document], progress: Progress | None = None, chunk_size: int = 500) -> int:
+    def rebuild(self, docs: Iterable[Document], progress: Progress | None = None, chunk_size: int = 1000) -> int:
         return self.vacancies.rebuild((to_source(d) for d in docs), progress=progress, chunk_size=chunk_size)
 
     def reset(self) -> None:
@@ -284,7 +333,14 @@ class ElasticsearchEngine:
 
     def search(self, query: SearchQuery) -> SearchResult:
         body = build_search_body(query)
-        response = self._read("search", lambda: self.client.search(index=self.vacancies.alias, **body))
+        response = self._search(body)
+        if response["hits"]["total"]["value"] == 0:
+            # Every term must match, so a term with no hits of its own empties the result: only
+            # then is it worth matching such a word within an edit distance (a typo).
+            unmatched = self._terms_without_hits([t for t in keyword_terms(query.keywords) if corrects_typos(t)])
+            if unmatched:
+                body = build_search_body(query, fuzzy=unmatched)
+                response = self._search(body)
         hits = []
         for hit in response["hits"]["hits"]:
             highlight = hit.get("highlight") or {}
@@ -296,12 +352,26 @@ class ElasticsearchEngine:
                 } if "highlight" in body else {},
                 score=hit.get("_score"),
             ))
-        facets = {
-            name: [(bucket["key"], bucket["doc_count"]) for bucket in response["aggregations"][name]["values"]["buckets"]]
-            for name in FACETS
-        }
+        facets = facet_counts(response["aggregations"], query.facet_filters())
         return SearchResult(hits=hits, total=response["hits"]["total"]["value"], facets=facets,
                             page=query.page, per_page=query.per_page)
+
+    def _search(self, body: dict[str, Any]) -> Any:
+        # request_cache: a repeated search (the unfiltered board, a popular filter) is answered from
+        # the shard's cache, which Elasticsearch empties whenever a refresh changes the index, so
+        # it can never be stale. Dates in the body are explicit days (no "now"), so it can be cached.
+        return self._read("search", lambda: self.client.search(index=self.vacancies.alias, request_cache=True, **body))
+
+    def _terms_without_hits(self, terms: list[Term]) -> frozenset[str]:
+        """Which of these terms match no document at all, as typed (one round trip for all)."""
+        if not terms:
+            return frozenset()
+        searches: list[dict[str, Any]] = []
+        for term in terms:
+            searches += [{}, {"query": term_query(term), "size": 0, "track_total_hits": 1, "terminate_after": 1}]
+        responses = self._read("typo check", lambda: self.client.msearch(index=self.vacancies.alias, searches=searches))
+        return frozenset(term.text for term, r in zip(terms, responses["responses"])
+                         if r.get("hits", {}).get("total", {}).get("value", 0) == 0)
 
     def suggest(self, prefix: str, limit: int = 10) -> list[str]:
         """Titles of live vacancies with a word starting with what was typed, most common first."""

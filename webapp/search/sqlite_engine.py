@@ -32,19 +32,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 import sqlite3
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
+import numpy as np
 from markupsafe import Markup
 
 from domain.geography import distance_miles
 from webapp.search.engine import Document, Progress, in_chunks
 from webapp.search.highlighting import MARK_END, MARK_START, highlight_html, without_markers
-from webapp.search.query import FACETS, Hit, SearchQuery, SearchResult, Sort, Term, keyword_terms, suggestion_words
+from webapp.search.query import Hit, SearchQuery, SearchResult, Sort, Term, keyword_terms, suggestion_words
+from webapp.search.sqlite_columns import DocumentColumns
 
 # Column order matters: bm25 weights and highlight()/snippet() refer to columns by position.
 FTS_COLUMNS = ("title", "service_area", "description", "council", "conditions")
@@ -58,17 +59,6 @@ DOC_COLUMNS = (
     "hybrid_pattern", "salary_min", "salary_max", "caseload_max", "protected_caseload_nqsw", "funded_development",
     "status", "closing_date", "published_at", "latitude", "longitude", "title",
 )
-
-# Over the candidates table of a search (see _select_candidates).
-ORDER_BY = {
-    Sort.RELEVANCE: "c.score ASC, c.published_at DESC, c.id DESC",  # bm25 is negative: lower is better
-    Sort.NEWEST: "c.published_at DESC, c.id DESC",
-    Sort.SALARY: "c.salary_max DESC, c.salary_min DESC, c.id DESC",
-    Sort.CLOSING: "c.closing_date ASC, c.published_at DESC, c.id DESC",
-    # Only used with a place (SearchQuery.effective_sort); c.distance is NULL without one.
-    Sort.NEAREST: "c.distance ASC, c.published_at DESC, c.id DESC",
-}
-
 
 def fts_texts(doc: Document) -> dict[str, str]:
     """The text of each FTS column for one document."""
@@ -139,6 +129,7 @@ class SqliteSearchEngine:
         self._schema_ready = False
         self._schema_lock = threading.Lock()
         self._vocabulary_cache: tuple[tuple[int, str | None], list[tuple[str, int]]] | None = None
+        self._columns_cache: tuple[tuple[int, str | None], DocumentColumns] | None = None
 
     # --- connections and schema -------------------------------------------------------
 
@@ -379,131 +370,89 @@ class SqliteSearchEngine:
     def search(self, query: SearchQuery) -> SearchResult:
         with self._connection() as conn, self._transaction(conn, write=False):
             g = self._active(conn)
+            columns = self._columns(conn, g)
             terms, corrected = self._correct_spelling(conn, g, keyword_terms(query.keywords))
             match = fts_expression(terms) if terms else None
-            self._select_candidates(conn, g, query, match)
-
-            where, params = self._facet_where(query)
-            total = conn.execute(f"SELECT count(*) FROM temp.candidates AS c WHERE {where}", params).fetchone()[0]
-            # Featured jobs first unless the user chose an order (see SearchQuery.pins_featured).
-            pin = "c.featured DESC, " if query.pins_featured else ""
-            rows = conn.execute(
-                f"SELECT c.id, c.score FROM temp.candidates AS c WHERE {where} "
-                f"ORDER BY {pin}{ORDER_BY[query.effective_sort]} LIMIT ? OFFSET ?",
-                params + [query.per_page, query.offset],
-            ).fetchall()
-            highlights = self._highlights(conn, g, match, [r["id"] for r in rows]) if match else {}
+            if match is None:
+                candidates = np.ones(columns.size, dtype=bool)
+            else:
+                candidates = np.zeros(columns.size, dtype=bool)
+                ids = np.array(conn.execute(f"SELECT rowid FROM fts_{g} WHERE fts_{g} MATCH ?", (match,)).fetchall(),
+                               dtype=np.int64).reshape(-1)
+                positions, held = columns.positions_of(ids)
+                candidates[positions[held]] = True
+            selection = columns.select(query, candidates)
+            scores = None
+            if match is not None and query.effective_sort == Sort.RELEVANCE and selection.total:
+                scores = self._scores(conn, g, match, columns, selection.matching)
+            featured = np.zeros(columns.size, dtype=bool)
+            if query.pins_featured:
+                today = query.today.isoformat()
+                featured_ids = np.array([r[0] for r in conn.execute(
+                    f"SELECT DISTINCT id FROM featured_{g} WHERE gte <= ? AND lte >= ?", (today, today))], dtype=np.int64)
+                positions, held = columns.positions_of(featured_ids)
+                featured[positions[held]] = True
+            page_ids = [int(i) for i in columns.ids[columns.page(query, selection.matching, scores, featured)]]
+            texts = self._page_texts(conn, g, match, page_ids) if match else {}
             hits = [
-                Hit(vacancy_id=row["id"], highlights=highlights.get(row["id"], {}),
-                    score=-row["score"] if row["score"] is not None else None)
-                for row in rows
+                Hit(vacancy_id=i, highlights=texts[i][0] if i in texts else {},
+                    score=-texts[i][1] if i in texts else None)
+                for i in page_ids
             ]
-
-            facets: dict[str, list[tuple[str, int]]] = {}
-            for name, (column, _) in FACETS.items():
-                facet_where, facet_params = self._facet_where(query, leave_out=name)
-                facets[name] = [
-                    (value, count)
-                    for value, count in conn.execute(
-                        f"SELECT c.{column}, count(*) AS n FROM temp.candidates AS c "
-                        f"WHERE {facet_where} AND c.{column} IS NOT NULL "
-                        f"GROUP BY c.{column} ORDER BY n DESC, c.{column}",
-                        facet_params,
-                    )
-                ]
         return SearchResult(
-            hits=hits, total=total, facets=facets, page=query.page, per_page=query.per_page,
+            hits=hits, total=selection.total, facets=selection.facets, page=query.page, per_page=query.per_page,
             corrected_keywords=" ".join(t.text for t in terms) if corrected else None,
         )
 
-    def _select_candidates(self, conn: sqlite3.Connection, g: int, query: SearchQuery, match: str | None) -> None:
-        """Evaluate the keywords and every non-facet filter once, into a temporary table.
+    @staticmethod
+    def _scores(conn: sqlite3.Connection, g: int, match: str, columns: DocumentColumns,
+                matching: np.ndarray) -> np.ndarray:
+        """bm25 (lower is better) for the documents that pass every filter, by position.
 
-        The count, the page of hits and each facet's counts then read only this table, so the
-        full-text match (with its abbreviation phrases) and the distance check run once per
-        search rather than once per facet."""
-        facet_columns = ", ".join(f"d.{column}" for column, _ in FACETS.values())
-        where, params = self._base_where(query)
-        if match is None:
-            source, score = f"docs_{g} AS d", "NULL"
-        else:
-            weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-            conn.execute("CREATE TEMP TABLE matched (id INTEGER PRIMARY KEY, score REAL)")
-            conn.execute(f"INSERT INTO temp.matched SELECT rowid, bm25(fts_{g}, {weights}) "
-                         f"FROM fts_{g} WHERE fts_{g} MATCH ?", (match,))
-            # CROSS JOIN keeps the matches as the outer loop: each is one primary-key lookup in docs.
-            source, score = f"temp.matched AS m CROSS JOIN docs_{g} AS d ON d.id = m.id", "m.score"
-        featured = (f"EXISTS (SELECT 1 FROM featured_{g} AS f WHERE f.id = d.id AND f.gte <= ? AND f.lte >= ?)"
-                    if query.pins_featured else "0")
-        featured_params = [query.today.isoformat()] * 2 if query.pins_featured else []
-        # The same haversine as the distance filter, so "nearest first" orders by what it filtered on.
-        distance = "distance_miles(d.latitude, d.longitude, ?, ?)" if query.near is not None else "NULL"
-        distance_params = [query.near.latitude, query.near.longitude] if query.near is not None else []
-        conn.execute(
-            f"CREATE TEMP TABLE candidates AS SELECT d.id, {score} AS score, {featured} AS featured, {facet_columns}, "
-            f"d.published_at, d.salary_min, d.salary_max, d.closing_date, {distance} AS distance "
-            f"FROM {source} WHERE {where}",
-            featured_params + distance_params + params,
-        )
+        bm25 costs many times the match itself, so it is worked out only for the rows the filters
+        let through: the unary + keeps the id list out of FTS5's own lookup (which would restart
+        the match for every id) and SQLite then checks each match against it as a set."""
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        wanted = json.dumps(columns.ids[matching].tolist())
+        found = np.array(conn.execute(
+            f"SELECT rowid, bm25(fts_{g}, {weights}) FROM fts_{g} WHERE fts_{g} MATCH ? "
+            f"AND +rowid IN (SELECT value FROM json_each(?))", (match, wanted)).fetchall(), dtype=np.float64).reshape(-1, 2)
+        scores = np.zeros(columns.size, dtype=np.float64)
+        positions, held = columns.positions_of(found[:, 0].astype(np.int64))
+        scores[positions[held]] = found[held, 1]
+        return scores
+
+    def _columns(self, conn: sqlite3.Connection, g: int) -> DocumentColumns:
+        """The active generation's filter and sort fields as arrays, read afresh whenever the
+        index has changed (``meta.version`` moves on every write), inside the search's own
+        transaction, so they are always the documents the full-text match sees."""
+        key = (g, self._meta(conn, "version"))
+        cached = self._columns_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        columns = DocumentColumns.load(conn, g)
+        self._columns_cache = (key, columns)
+        return columns
 
     @staticmethod
-    def _base_where(query: SearchQuery) -> tuple[str, list[Any]]:
-        """Liveness and the filters that are not facets (they apply to every count)."""
-        clauses = ["d.status = 'live'", "d.closing_date >= ?"]
-        params: list[Any] = [query.today.isoformat()]
-        if query.salary_min is not None:
-            clauses.append("d.salary_max >= ?")
-            params.append(query.salary_min)
-        if query.closing_after is not None:
-            clauses.append("d.closing_date >= ?")
-            params.append(query.closing_after.isoformat())
-        if query.published_since is not None:
-            # Both sides are ISO 8601 text to the second, so text order is time order.
-            clauses.append("d.published_at >= ?")
-            params.append(query.published_since_text)
-        if query.max_caseload is not None:
-            clauses.append("d.caseload_max IS NOT NULL AND d.caseload_max <= ?")
-            params.append(query.max_caseload)
-        if query.protected_nqsw_caseload:
-            clauses.append("d.protected_caseload_nqsw = 1")
-        if query.funded_development:
-            clauses.append("d.funded_development = 1")
-        if query.near is not None:
-            # A bounding box first (plain comparisons), then the exact distance for what is inside it.
-            lat, lon, miles = query.near.latitude, query.near.longitude, query.near.miles
-            dlat = miles / 69.0
-            dlon = miles / max(69.0 * math.cos(math.radians(lat)), 1e-6)
-            clauses.append("d.latitude BETWEEN ? AND ? AND d.longitude BETWEEN ? AND ?")
-            params.extend([lat - dlat, lat + dlat, lon - dlon, lon + dlon])
-            clauses.append("distance_miles(d.latitude, d.longitude, ?, ?) <= ?")
-            params.extend([lat, lon, miles])
-        return " AND ".join(clauses), params
-
-    @staticmethod
-    def _facet_where(query: SearchQuery, leave_out: str | None = None) -> tuple[str, list[Any]]:
-        """The facet filters over the candidates; ``leave_out`` names a facet whose own filter is
-        skipped (its counts must show what choosing more of its values would give)."""
-        clauses, params = ["1"], []
-        for name, (column, _) in FACETS.items():
-            values = getattr(query, name)
-            if values and name != leave_out:
-                clauses.append(f"c.{column} IN ({', '.join('?' for _ in values)})")
-                params.extend(values)
-        return " AND ".join(clauses), params
-
-    @staticmethod
-    def _highlights(conn: sqlite3.Connection, g: int, match: str, ids: list[int]) -> dict[int, dict[str, Markup]]:
-        """Title and description highlights for one page of hits only."""
+    def _page_texts(conn: sqlite3.Connection, g: int, match: str,
+                    ids: list[int]) -> dict[int, tuple[dict[str, Markup], float]]:
+        """Title and description highlights, and the bm25 score, for one page of hits only."""
         if not ids:
             return {}
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         rows = conn.execute(
             f"SELECT rowid AS id, highlight(fts_{g}, {TITLE_COLUMN}, ?, ?) AS title_html, "
-            f"snippet(fts_{g}, {DESCRIPTION_COLUMN}, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet_html "
-            f"FROM fts_{g} WHERE fts_{g} MATCH ? AND rowid IN ({', '.join('?' for _ in ids)})",
+            f"snippet(fts_{g}, {DESCRIPTION_COLUMN}, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet_html, "
+            f"bm25(fts_{g}, {weights}) AS score "
+            # +rowid: one pass of the match checked against the page's ids, rather than FTS5
+            # restarting the match for each id (several times slower for phrases).
+            f"FROM fts_{g} WHERE fts_{g} MATCH ? AND +rowid IN ({', '.join('?' for _ in ids)})",
             [MARK_START, MARK_END, MARK_START, MARK_END, match, *ids],
         ).fetchall()
         return {
-            row["id"]: {"title": highlight_html(row["title_html"]), "description": highlight_html(row["snippet_html"])}
+            row["id"]: ({"title": highlight_html(row["title_html"]), "description": highlight_html(row["snippet_html"])},
+                        row["score"])
             for row in rows
         }
 
