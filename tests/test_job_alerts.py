@@ -223,21 +223,71 @@ def test_the_scheduled_task_mails_everyone_due(app, camden, sam):
     assert send_job_alerts("daily") == 0
 
 
-def test_if_the_mail_cannot_be_sent_the_jobs_are_kept_for_the_retry(app, camden, sam, monkeypatch):
+def test_if_the_email_cannot_be_queued_nothing_is_claimed_and_the_retry_sends_it(app, camden, sam, monkeypatch):
+    """The claims and the queued email are one transaction: a job is mailed once, or not claimed at all."""
     saved = save(sam, "q=fostering")
     job(camden, saved, title="Fostering social worker")
     db.session.commit()
 
     def broken(*args, **kwargs):
-        raise OSError("mail server down")
+        raise RuntimeError("the template could not be rendered")
 
-    monkeypatch.setattr(alerts, "send_mail", broken)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(alerts, "queue_mail", broken)
+    with pytest.raises(alerts.AlertRunIncomplete):
         run(sam)
     assert db.session.scalar(sa.select(sa.func.count(SentAlert.id))) == 0
     assert db.session.get(SavedSearch, saved.id).last_checked_at is None
+    assert mails(app) == []
     monkeypatch.undo()
     assert run(sam).jobs_sent == 1
+    assert len(mails(app)) == 1
+
+
+def test_one_person_s_failure_does_not_hold_back_the_others_in_their_chunk(app, camden, sam, monkeypatch):
+    alex = CandidateFactory(email="alex@example.org")
+    for user in (sam, alex):
+        saved = save(user, "q=fostering")
+    job(camden, saved, title="Fostering social worker")
+    db.session.commit()
+    real = alerts.queue_mail
+
+    def fails_for_sam(to, *args, **kwargs):
+        if to.id == sam.id:
+            raise RuntimeError("a mailbox problem")
+        return real(to, *args, **kwargs)
+
+    monkeypatch.setattr(alerts, "queue_mail", fails_for_sam)
+    with pytest.raises(alerts.AlertRunIncomplete):
+        alerts.send_alerts_for_users([sam.id, alex.id], AlertFrequency.DAILY, now=utcnow() + dt.timedelta(hours=1))
+    assert [m["To"] for m in mails(app)] == ["alex@example.org"]
+    monkeypatch.undo()
+    # The chunk's retry: Alex is no longer due, Sam is.
+    reports = alerts.send_alerts_for_users([sam.id, alex.id], AlertFrequency.DAILY, now=utcnow() + dt.timedelta(hours=1))
+    assert reports[sam.id].jobs_sent == 1 and reports[alex.id].searches_checked == 0
+    assert sorted(m["To"] for m in mails(app)) == ["alex@example.org", "sam@example.org"]
+
+
+def test_a_run_asks_the_engine_once_per_distinct_search(app, camden, sam, monkeypatch):
+    """100,000 saved searches are mostly the same few searches: each is run once per run."""
+    people = [sam] + [CandidateFactory(email=f"person{n}@example.org") for n in range(5)]
+    for person in people:
+        save(person, "q=fostering")
+        save(person, "q=adoption")
+    job(camden, db.session.scalars(sa.select(SavedSearch)).first(), title="Fostering social worker")
+    db.session.commit()
+    asked: list[str] = []
+    engine = get_engine()
+    real = engine.search
+
+    def counting(query):
+        asked.append(query.keywords)
+        return real(query)
+
+    monkeypatch.setattr(engine, "search", counting)
+    reports = alerts.send_alerts_for_users([p.id for p in people], AlertFrequency.DAILY,
+                                           now=utcnow() + dt.timedelta(hours=1), engine=engine)
+    assert sorted(asked) == ["adoption", "fostering"]
+    assert all(r.jobs_sent == 1 for r in reports.values()) and len(mails(app)) == len(people)
 
 
 def test_a_claim_is_taken_once_even_by_runs_at_the_same_moment(app, camden, sam):

@@ -1,6 +1,6 @@
 """Job alerts on the full stack: PostgreSQL, Elasticsearch and RQ on the real Redis. The scheduled
-run is a job on the `alerts` queue that queues one job per social worker; an RQ worker (in-process,
-burst mode) runs them all."""
+run is a job on the `alerts` queue that queues one job per chunk of social workers; an RQ worker
+(in-process, burst mode) runs them all."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +10,7 @@ import pytest
 from rq import SimpleWorker
 
 from tests.conftest import sent_mail
+from domain.vocabulary import AlertFrequency
 from tests.factories import CandidateFactory, OrganisationFactory, VacancyFactory
 from webapp.extensions import db
 from webapp.services import saved_searches
@@ -43,7 +44,8 @@ def test_the_scheduled_alert_run_goes_through_rq_and_mails_each_job_once(app, cl
 
     alerts = queue("alerts", clean_redis)
     alerts.enqueue(send_job_alerts, "daily")  # what RQ cron does at 07:00
-    work(clean_redis, "alerts")
+    work(clean_redis, "alerts")  # the run, then its chunk: claims and the emails queued in the outbox
+    work(clean_redis, "indexing", "mail")  # the relay hands the queued emails to the mail queue, which sends them
 
     mails = sent_mail(Path(app.config["MAIL_FOLDER"]))
     assert len(mails) == 2 and all("Fostering social worker" in m for m in mails)
@@ -51,5 +53,22 @@ def test_the_scheduled_alert_run_goes_through_rq_and_mails_each_job_once(app, cl
 
     # The scheduler firing again (or a retry) finds nothing due and mails nothing.
     alerts.enqueue(send_job_alerts, "daily")
-    work(clean_redis, "alerts")
+    work(clean_redis, "alerts", "indexing", "mail")
     assert len(sent_mail(Path(app.config["MAIL_FOLDER"]))) == 2
+
+
+def test_an_instant_alert_is_queued_as_soon_as_its_job_is_indexed(app, clean_redis):
+    """No scheduler beat here: publishing the job is enough (the relay indexes it, then queues the run)."""
+    camden = OrganisationFactory(name="Camden", slug="camden")
+    sam = CandidateFactory(email="sam@example.org")
+    saved, _ = saved_searches.save_search(sam, "q=fostering", AlertFrequency.INSTANT)
+    db.session.commit()
+    VacancyFactory(organisation=camden, title="Fostering social worker",
+                   published_at=saved.created_at + dt.timedelta(seconds=1))
+    db.session.commit()
+    work(clean_redis, "indexing")  # the relay: search index first, then the instant run is queued
+    assert queue("alerts", clean_redis).count == 1
+    work(clean_redis, "alerts")
+    work(clean_redis, "indexing", "mail")
+    [mail] = sent_mail(Path(app.config["MAIL_FOLDER"]))
+    assert "Fostering social worker" in mail and "sam@example.org" in mail

@@ -14,7 +14,7 @@ from webapp.cli import register_cli
 from webapp.extensions import csrf, db, limiter, login_manager, mailman, migrate
 from webapp.outbox.topics import MAIL_QUEUED, ORGANISATION_CHANGED, PROFILE_CHANGED, VACANCY_CHANGED, WEBHOOK_EVENT
 from webapp.search import sync as search_sync
-from webapp.services import indexing_notifier, matching_sync, outgoing_mail
+from webapp.services import alerts, indexing_notifier, matching_sync, outgoing_mail
 from webapp.services.webhooks import delivery as webhook_delivery
 from webapp.views import register_blueprints
 from webapp.web import assets, edge, errors, security, templating
@@ -63,7 +63,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     # Who hears which change: each handler re-reads the rows by id, so a retry is harmless.
     outbox.init_app(app, subscriptions={
         VACANCY_CHANGED: (search_sync.vacancies_changed, matching_sync.vacancies_changed,
-                          indexing_notifier.vacancies_changed),
+                          indexing_notifier.vacancies_changed, alerts.vacancies_indexed),
         ORGANISATION_CHANGED: (search_sync.organisations_changed,),
         PROFILE_CHANGED: (matching_sync.profiles_changed,),
         MAIL_QUEUED: (outgoing_mail.mail_queued,),

@@ -28,11 +28,12 @@ FAILURE_TTL = 7 * 24 * 3600  # failed jobs stay in the failed registry a week, w
 RELAY_OUTBOX = "workers.tasks.relay_outbox"
 EMBED_VACANCIES = "workers.embeddings.embed_vacancies"
 EMBED_PROFILES = "workers.embeddings.embed_profiles"
-SEND_CANDIDATE_ALERTS = "workers.alert_tasks.send_candidate_job_alerts"
+SEND_JOB_ALERTS = "workers.alert_tasks.send_job_alerts"
+SEND_ALERTS_FOR_USERS = "workers.alert_tasks.send_job_alerts_for_users"
 SEND_MAIL = "workers.mail_tasks.send_queued_mail"
 DELIVER_WEBHOOKS = "workers.webhook_tasks.deliver_webhooks"
 SEND_INDEXING_NOTICES = "workers.indexing_tasks.send_indexing_notices"
-TASKS = (RELAY_OUTBOX, EMBED_VACANCIES, EMBED_PROFILES, SEND_CANDIDATE_ALERTS, SEND_MAIL, DELIVER_WEBHOOKS,
+TASKS = (RELAY_OUTBOX, EMBED_VACANCIES, EMBED_PROFILES, SEND_JOB_ALERTS, SEND_ALERTS_FOR_USERS, SEND_MAIL, DELIVER_WEBHOOKS,
          SEND_INDEXING_NOTICES)
 
 

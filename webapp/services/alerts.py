@@ -1,18 +1,25 @@
 """Job alerts: new vacancies matching a social worker's saved searches, mailed instantly, daily or
 weekly, never the same vacancy twice for one search.
 
-How one run works for one candidate (workers.alert_tasks calls it, one job per candidate):
+How a run works (the scheduler calls queue_alerts; workers.alert_tasks runs the chunks):
 
-1. Each of their saved searches of this frequency that is due is run through the same search
-   engine as /jobs (SQLite FTS5 or Elasticsearch), restricted by ``published_since`` to jobs
-   first published since the search last looked (less a grace period, below) and never before
-   the search was saved. Jobs already mailed for that search are left out.
-2. The jobs found are *claimed*: one ``sent_alerts`` row per (saved search, vacancy), inserted
-   with ON CONFLICT DO NOTHING ... RETURNING, so of two runs racing (a retry, a duplicate
-   job) only one gets each row; the other skips it. The claims are committed before any mail
-   is sent, so a vacancy is never mailed twice.
-3. One email lists every search's new jobs. If sending fails, the claims are released and the
-   run raises, so RQ retries it later.
+1. The social workers with a search of this frequency due are split into chunks of
+   USERS_PER_JOB, one job each, so two workers share a run and a failure retries one chunk.
+2. Each distinct search (its normalised query string, and the hour its window opens) is run once
+   per run through the same search engine as /jobs (SQLite FTS5 or Elasticsearch), restricted by
+   ``published_since`` to jobs first published in the window. A region's 100,000 saved searches
+   are mostly the same few thousand searches, so this, not the count of searches, bounds the work;
+   what each found is shared between chunks and workers through Redis for the run (RunResults).
+   Each saved search then keeps, from the database's own rows, the jobs in its own window (never
+   before it was saved) that were never mailed for it.
+3. Per social worker, one transaction: the jobs are *claimed* (one ``sent_alerts`` row per
+   (saved search, vacancy), INSERT ... ON CONFLICT DO NOTHING RETURNING, so of two runs racing
+   only one gets each row), the check is recorded, and one email listing every search's new
+   jobs is queued in the outbox (services.outgoing_mail), which sends it after the commit with
+   its own retries. Claims and the email commit together: a job is mailed once, or not claimed.
+
+Instant alerts also run as soon as a newly published job is in the index (vacancies_indexed),
+not only on the scheduler's five-minute beat.
 
 The grace period: a vacancy's ``published_at`` is set when the recruiter publishes, but it
 reaches the index only when the outbox relay runs (seconds normally; longer if Redis or
@@ -22,23 +29,29 @@ late; the claims stop the overlap from ever sending a job twice.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import itertools
+import json
 import logging
+import uuid
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import current_app, url_for
+from redis.exceptions import RedisError
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from domain.vocabulary import AlertFrequency, UserRole
-from webapp.dispatch import SEND_CANDIDATE_ALERTS, enqueue
+from webapp.dispatch import SEND_ALERTS_FOR_USERS, SEND_JOB_ALERTS, enqueue, redis_connection, runs_inline
 from webapp.extensions import db
-from webapp.mail import send_mail
 from webapp.models import SavedSearch, SentAlert, User, Vacancy, utcnow
 from webapp.search import get_engine
 from webapp.search.engine import SearchEngine
 from webapp.services import alert_relevance, saved_searches
+from webapp.services.outgoing_mail import queue_mail
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +69,21 @@ _MAX_PAGES = 3
 # Claimed per search per run: everything the window finds, up to a bound no real search reaches
 # (a region posts tens of jobs a day), so no job trickles into a later email as if it were new.
 MAX_JOBS_PER_SEARCH = _PAGE * _MAX_PAGES
+# Social workers per job: small enough that a retry redoes little and two workers share a run evenly,
+# large enough that the run's distinct searches are mostly found once (RunResults).
+USERS_PER_JOB = 500
+RUN_RESULTS_KEPT = 6 * 3600  # seconds a run's search results stay in Redis: longer than any run takes
+# A vacancy indexed this soon after it was published has just been published (not edited later).
+INSTANT_TRIGGER_WINDOW = dt.timedelta(hours=1)
+_IN_LIST = 5000  # ids per IN (...) list
+
+
+class AlertRunIncomplete(RuntimeError):
+    """Some social workers' alerts in a chunk were not queued; RQ retries the chunk (the rest are no longer due)."""
+
+
+def _hour(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 @dataclass
@@ -102,16 +130,36 @@ def candidates_due(frequency: AlertFrequency | str, now: dt.datetime | None = No
 
 
 def queue_alerts(frequency: AlertFrequency | str) -> int:
-    """Hand one alert run to the `alerts` queue for every social worker due one now (run in-process when
-    tasks are inline), so a slow or failing mailbox holds up, and retries, only that person's email.
-    Returns how many were queued."""
+    """Hand this frequency's run to the `alerts` queue in chunks of USERS_PER_JOB social workers (run
+    in-process when tasks are inline). Returns how many social workers were due."""
     frequency = AlertFrequency(frequency)
     user_ids = candidates_due(frequency)
-    for user_id in user_ids:
-        enqueue(SEND_CANDIDATE_ALERTS, user_id, frequency.value, queue_name="alerts", timeout=300,
-                description=f"{frequency.value} job alerts for user {user_id}")
-    log.info("%s job alerts: %d social worker(s) due", frequency.value, len(user_ids))
+    run_id = uuid.uuid4().hex
+    for start in range(0, len(user_ids), USERS_PER_JOB):
+        chunk = user_ids[start:start + USERS_PER_JOB]
+        enqueue(SEND_ALERTS_FOR_USERS, chunk, frequency.value, run_id, queue_name="alerts", timeout=1800,
+                description=f"{frequency.value} job alerts for {len(chunk)} social worker(s)")
+    log.info("%s job alerts: %d social worker(s) due, %d job(s)", frequency.value, len(user_ids),
+             -(-len(user_ids) // USERS_PER_JOB))
     return len(user_ids)
+
+
+def vacancies_indexed(session: Session, ids: list[int]) -> None:
+    """Outbox handler, after the search index's: a job just published is searchable now, so run the
+    instant alerts at once rather than at the scheduler's next beat. Only in the full stack: embedded,
+    the in-process scheduler's beat runs them, outside the relay's transaction."""
+    if runs_inline():
+        return
+    recently = utcnow() - INSTANT_TRIGGER_WINDOW
+    published = session.scalar(sa.select(sa.func.count(Vacancy.id)).where(
+        Vacancy.id.in_(ids), Vacancy.published_at >= recently))
+    if published:
+        try:
+            enqueue(SEND_JOB_ALERTS, AlertFrequency.INSTANT.value, queue_name="alerts", timeout=600,
+                    description="instant job alerts for newly published jobs")
+        except (RedisError, RuntimeError) as exc:  # the five-minute beat will run them instead
+            log.warning("instant alerts not queued (%s); the scheduler's next run sends them", type(exc).__name__)
+
 
 def window_start(saved: SavedSearch) -> dt.datetime:
     """The earliest publication time this run looks at (see the module's note on the grace)."""
@@ -119,10 +167,9 @@ def window_start(saved: SavedSearch) -> dt.datetime:
     return max(saved.created_at, last - INDEXING_GRACE)
 
 
-def new_vacancies(saved: SavedSearch, now: dt.datetime, engine: SearchEngine | None = None) -> list[Vacancy]:
-    """Live vacancies matching the search, published in its window and never mailed for it, newest first."""
-    engine = engine or get_engine()
-    since = window_start(saved)
+def _engine_ids(saved: SavedSearch, since: dt.datetime, now: dt.datetime, engine: SearchEngine) -> list[int]:
+    """Ids of live vacancies the search finds published since ``since``, newest first (at most
+    MAX_JOBS_PER_SEARCH)."""
     found: list[int] = []
     for page in range(1, _MAX_PAGES + 1):
         query = saved_searches.search_query(saved, per_page=_PAGE, page=page, published_since=since, as_of=now.date())
@@ -130,18 +177,99 @@ def new_vacancies(saved: SavedSearch, now: dt.datetime, engine: SearchEngine | N
         found += result.ids
         if len(result.ids) < _PAGE:
             break
-    if not found:
-        return []
-    already = set(db.session.scalars(
-        sa.select(SentAlert.vacancy_id).where(SentAlert.saved_search_id == saved.id, SentAlert.vacancy_id.in_(found))
-    ))
-    rows = {v.id: v for v in db.session.scalars(
-        sa.select(Vacancy).options(joinedload(Vacancy.organisation)).where(Vacancy.id.in_(found))
-    )}
-    # The database decides, not the index (which may trail it by a moment).
+    return found
+
+
+class RunResults:
+    """What each distinct search found in one run, keyed by its query string and the hour its window
+    opens (windows are rounded down to the hour so that searches checked minutes apart share a
+    result: each then keeps only the jobs in its own window). Kept in this process, and in Redis for
+    the run's other chunks and workers when there is one; without Redis each chunk asks the engine."""
+
+    def __init__(self, run_id: str | None = None) -> None:
+        self.run_id = run_id
+        self.local: dict[str, list[int] | None] = {}
+        self.redis = None
+        if run_id and not runs_inline():
+            try:
+                self.redis = redis_connection()
+            except RuntimeError:
+                self.redis = None
+
+    def _key(self, saved: SavedSearch, since: dt.datetime) -> str:
+        digest = hashlib.sha256(f"{saved.query}\n{since.isoformat()}".encode()).hexdigest()[:32]
+        return f"cswjobs:alert-run:{self.run_id}:{digest}"
+
+    def ids(self, saved: SavedSearch, since: dt.datetime, now: dt.datetime, engine: SearchEngine) -> list[int] | None:
+        """The search's ids (None: the saved search no longer parses)."""
+        key = self._key(saved, since)
+        if key in self.local:
+            return self.local[key]
+        found = self._shared(key)
+        if found is None:
+            try:
+                found = _engine_ids(saved, since, now, engine)
+            except saved_searches.InvalidSavedSearch as problem:
+                # e.g. a council in the search no longer exists: skip it, and say so without personal data.
+                log.warning("job alert: saved search %d cannot run: %s", saved.id, problem)
+                found = False
+            self._share(key, found)
+        self.local[key] = None if found is False else found
+        return self.local[key]
+
+    def _shared(self, key: str) -> list[int] | bool | None:
+        if self.redis is None:
+            return None
+        try:
+            raw = self.redis.get(key)
+        except RedisError:
+            self.redis = None
+            return None
+        return None if raw is None else json.loads(raw)
+
+    def _share(self, key: str, found: list[int] | bool) -> None:
+        if self.redis is None:
+            return
+        try:
+            self.redis.set(key, json.dumps(found), ex=RUN_RESULTS_KEPT)
+        except RedisError:
+            self.redis = None
+
+
+def new_vacancies(saved: SavedSearch, now: dt.datetime, engine: SearchEngine | None = None) -> list[Vacancy]:
+    """Live vacancies matching the search, published in its window and never mailed for it, newest first."""
+    found = _engine_ids(saved, window_start(saved), now, engine or get_engine())
+    return _fresh(saved, found, _vacancies(found), _already_sent([saved.id], found), now)
+
+
+def _vacancies(ids: Iterable[int]) -> dict[int, Vacancy]:
+    ids = sorted(set(ids))
+    rows: dict[int, Vacancy] = {}
+    for start in range(0, len(ids), _IN_LIST):
+        rows.update((v.id, v) for v in db.session.scalars(
+            sa.select(Vacancy).options(joinedload(Vacancy.organisation)).where(Vacancy.id.in_(ids[start:start + _IN_LIST]))))
+    return rows
+
+
+def _already_sent(saved_search_ids: list[int], vacancy_ids: Iterable[int]) -> set[tuple[int, int]]:
+    vacancy_ids = sorted(set(vacancy_ids))
+    if not vacancy_ids or not saved_search_ids:
+        return set()
+    pairs: set[tuple[int, int]] = set()
+    for start in range(0, len(saved_search_ids), _IN_LIST):
+        pairs.update(db.session.execute(sa.select(SentAlert.saved_search_id, SentAlert.vacancy_id).where(
+            SentAlert.saved_search_id.in_(saved_search_ids[start:start + _IN_LIST]),
+            SentAlert.vacancy_id.in_(vacancy_ids))).all())
+    return pairs
+
+
+def _fresh(saved: SavedSearch, found: list[int], rows: dict[int, Vacancy], already: set[tuple[int, int]],
+           now: dt.datetime) -> list[Vacancy]:
+    # The database decides, not the index (which may trail it by a moment); and only this search's window.
+    since = window_start(saved).replace(microsecond=0)
     fresh = [rows[i] for i in found
-             if i not in already and i in rows and rows[i].is_live_on(now.date())
-             and (rows[i].published_at or rows[i].created_at) >= since.replace(microsecond=0)]
+             if (saved.id, i) not in already and i in rows and rows[i].is_live_on(now.date())
+             and (rows[i].published_at or rows[i].created_at) >= since]
     return fresh[:MAX_JOBS_PER_SEARCH]
 
 
@@ -165,67 +293,63 @@ def claim(saved_search_id: int, vacancy_ids: list[int], now: dt.datetime, sessio
     return set(session.scalars(statement))
 
 
-def _release(claimed: dict[int, set[int]]) -> None:
-    for saved_search_id, vacancy_ids in claimed.items():
-        db.session.execute(sa.delete(SentAlert).where(SentAlert.saved_search_id == saved_search_id,
-                                                      SentAlert.vacancy_id.in_(vacancy_ids)))
+def send_alerts_for_users(user_ids: list[int], frequency: AlertFrequency | str, now: dt.datetime | None = None,
+                          engine: SearchEngine | None = None, run_id: str | None = None) -> dict[int, AlertReport]:
+    """One run of one frequency's alerts for these social workers: at most one email each, each in its
+    own transaction. Raises at the end if any of them failed (so the chunk is retried: the others are
+    no longer due and are skipped), after doing all the rest."""
+    frequency, now = AlertFrequency(frequency), now or utcnow()
+    engine = engine or get_engine()
+    results = RunResults(run_id)
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(
+        User.id.in_(user_ids), User.active.is_(True), User.role == UserRole.CANDIDATE))}
+    due = list(db.session.scalars(
+        sa.select(SavedSearch).where(SavedSearch.user_id.in_(list(users)), _due_filter(frequency, now))
+        .order_by(SavedSearch.user_id, SavedSearch.created_at, SavedSearch.id)))
+    found = {saved.id: results.ids(saved, _hour(window_start(saved)), now, engine) or [] for saved in due}
+    every_id = {i for ids in found.values() for i in ids}
+    rows, already = _vacancies(every_id), _already_sent([s.id for s in due], every_id)
+    reports: dict[int, AlertReport] = {user_id: AlertReport() for user_id in users}
+    failed = 0
+    for user_id, searches in itertools.groupby(due, key=lambda s: s.user_id):
+        matched = [(saved, _fresh(saved, found[saved.id], rows, already, now)) for saved in searches]
+        try:
+            reports[user_id] = _claim_and_mail(users[user_id], frequency, now, matched)
+        except Exception:  # noqa: BLE001 - one person's failure must not hold back everyone else's email
+            db.session.rollback()
+            failed += 1
+            log.warning("job alert for user %d not queued", user_id, exc_info=True)
+    if failed:
+        raise AlertRunIncomplete(f"{failed} of {len(users)} social workers' alerts were not queued; the retry sends them")
+    return reports
 
 
 def send_candidate_alerts(user_id: int, frequency: AlertFrequency | str, now: dt.datetime | None = None,
                           engine: SearchEngine | None = None) -> AlertReport:
     """One run of one frequency's alerts for one social worker: at most one email."""
-    frequency, now = AlertFrequency(frequency), now or utcnow()
-    report = AlertReport()
-    user = db.session.get(User, user_id)
-    if user is None or not user.active or user.role != UserRole.CANDIDATE:
-        return report
-    due = list(db.session.scalars(
-        sa.select(SavedSearch).where(SavedSearch.user_id == user.id, _due_filter(frequency, now))
-        .order_by(SavedSearch.created_at, SavedSearch.id)
-    ))
-    matched: list[tuple[SavedSearch, list[Vacancy]]] = []
-    for saved in due:
-        try:
-            vacancies = new_vacancies(saved, now, engine)
-        except saved_searches.InvalidSavedSearch as problem:
-            # e.g. a council in the search no longer exists: skip it, and say so without personal data.
-            log.warning("job alert: saved search %d cannot run: %s", saved.id, problem)
-            vacancies = []
-        matched.append((saved, vacancies))
+    return send_alerts_for_users([user_id], frequency, now, engine).get(user_id, AlertReport())
 
-    # Claim and record the check in one transaction, committed before any mail is sent.
-    previous_checks = {saved.id: saved.last_checked_at for saved, _ in matched}
-    claimed: dict[int, set[int]] = {}
+
+def _claim_and_mail(user: User, frequency: AlertFrequency, now: dt.datetime,
+                    matched: list[tuple[SavedSearch, list[Vacancy]]]) -> AlertReport:
+    """Claim the jobs, record the check and queue the email, in one transaction (committed here)."""
+    report = AlertReport(searches_checked=len(matched))
     sections: list[SearchAlert] = []
     for saved, vacancies in matched:
         mine = claim(saved.id, [v.id for v in vacancies], now)
         saved.last_checked_at = now
         if mine:
-            claimed[saved.id] = mine
             sent_ids = dict(db.session.execute(sa.select(SentAlert.vacancy_id, SentAlert.id).where(
                 SentAlert.saved_search_id == saved.id, SentAlert.vacancy_id.in_(mine))).all())
             sections.append(SearchAlert(saved, [v for v in vacancies if v.id in mine], sent_ids))
-    report.searches_checked = len(matched)
+            saved.last_sent_at = now
     report.jobs_sent = sum(len(s.vacancies) for s in sections)
+    if sections:
+        _queue_mail(user, frequency, sections)
+        report.mailed = True
     db.session.commit()
-    if not sections:
-        return report
-
-    try:
-        _mail(user, frequency, sections)
-    except Exception:
-        # Nothing was sent: give the jobs back so the retry (RQ backs off and runs this again) mails them.
-        db.session.rollback()
-        _release(claimed)
-        for saved in db.session.scalars(sa.select(SavedSearch).where(SavedSearch.id.in_(previous_checks))):
-            saved.last_checked_at = previous_checks[saved.id]
-        db.session.commit()
-        raise
-    for section in sections:
-        section.saved_search.last_sent_at = now
-    db.session.commit()
-    report.mailed = True
-    log.info("job alert mailed: user %d, %d search(es), %d job(s)", user.id, len(sections), report.jobs_sent)
+    if sections:
+        log.info("job alert queued: user %d, %d search(es), %d job(s)", user.id, len(sections), report.jobs_sent)
     return report
 
 
@@ -242,7 +366,7 @@ def _relevance_links(sent_alert_id: int) -> dict[str, str]:
     return {answer + "_url": _absolute(url_for("alerts.relevance", token=token, answer=answer)) for answer in ("yes", "no")}
 
 
-def _mail(user: User, frequency: AlertFrequency, sections: list[SearchAlert]) -> None:
+def _queue_mail(user: User, frequency: AlertFrequency, sections: list[SearchAlert]) -> None:
     total = sum(len(s.vacancies) for s in sections)
     jobs = f"{total} new job{'' if total == 1 else 's'}"
     subject = (f"{jobs} for ‘{sections[0].saved_search.name}’" if len(sections) == 1
@@ -272,10 +396,8 @@ def _mail(user: User, frequency: AlertFrequency, sections: list[SearchAlert]) ->
             "unsubscribe_all_url": unsubscribe_all,
             "service_name": current_app.config["SERVICE_NAME"],
         }
-        text = render_template("mail/job_alert.txt", **context)
-        html = render_template("mail/job_alert.html", **context)
-    send_mail(user.email, subject, text, html, headers={
-        # RFC 8058: a mail client's own "Unsubscribe" button POSTs here; it stops every search in this email.
-        "List-Unsubscribe": f"<{unsubscribe_all}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    })
+        queue_mail(user, subject, "job_alert", kind="job_alert", headers={
+            # RFC 8058: a mail client's own "Unsubscribe" button POSTs here; it stops every search in this email.
+            "List-Unsubscribe": f"<{unsubscribe_all}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }, **context)
