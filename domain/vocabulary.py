@@ -46,7 +46,11 @@ class RoleLevel(LabelledEnum):
 
     @property
     def rank(self) -> int:
-        return list(RoleLevel).index(self)
+        return _ROLE_RANKS[self]
+
+
+# Read for every pair matching scores: a dict, not a walk over the members each time.
+_ROLE_RANKS = {level: i for i, level in enumerate(RoleLevel)}
 
 
 class ServiceArea(LabelledEnum):
