@@ -18,7 +18,7 @@ no reasons, so it has none to be false.
 Run twice in one go for item 4 of issue 16: ``before`` embeds the texts as matching.text made them before
 the change (the advert from its start, boilerplate and all); ``after`` with today's matching.text.
 
-    python -m bench.judged_matching [--variants before,after] [--model all-MiniLM-L6-v2]
+    python -m bench.judged_matching [--variants before,after] [--details] [--judged-only] [--model FOLDER]
 """
 from __future__ import annotations
 
@@ -320,11 +320,47 @@ def run_variant(data: JudgedSet, variant: str) -> dict[str, Any]:
         return result
 
 
-def run(variants: tuple[str, ...] = ("after",), data: JudgedSet | None = None) -> dict[str, Any]:
+@contextmanager
+def other_model(folder: str | None) -> Iterator[None]:
+    """Encode with another sentence-transformers model from a folder on this machine (to weigh it against
+    all-MiniLM-L6-v2 on the judged set; nothing is fetched). Its vectors are kept under its own name."""
+    from matching import encoder as encoding  # the process's encoder is swapped for the run, then put back
+
+    if folder is None:
+        yield
+        return
+
+    class FolderEncoder(encoding.Encoder):
+        name = Path(folder).name
+
+        @property
+        def model(self):
+            if self._model is None:
+                from sentence_transformers import SentenceTransformer  # as matching.encoder loads its own
+
+                self._model = SentenceTransformer(folder, device="cpu", local_files_only=True)
+            return self._model
+
+    kept = encoding._default
+    encoding._default = FolderEncoder()
+    try:
+        yield
+    finally:
+        encoding._default = kept
+
+
+def run(variants: tuple[str, ...] = ("after",), data: JudgedSet | None = None,
+        model_folder: str | None = None) -> dict[str, Any]:
+    with other_model(model_folder):
+        return _run(variants, data)
+
+
+def _run(variants: tuple[str, ...], data: JudgedSet | None) -> dict[str, Any]:
     from matching.encoder import get_encoder  # the model, loaded once for every variant
 
     data = data or judged.load()
     encoder = get_encoder()
+    encoder.model  # loaded before the clock starts, as the app's scheduler loads it at start
     report: dict[str, Any] = {
         "model": encoder.name,
         "set": {"vacancies": len(data.jobs), "profiles": len(data.people),
@@ -349,13 +385,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", default="before,after", help="comma-separated: before,after")
     parser.add_argument("--details", action="store_true", help="keep each person's results in the JSON")
     parser.add_argument("--judged-only", action="store_true", help="leave out the generated set")
+    parser.add_argument("--model", help="weigh another sentence-transformers model from this folder (judged set only)")
     args = parser.parse_args(argv)
     variants = tuple(v for v in args.variants.split(",") if v)
     unknown = set(variants) - {"before", "after"}
     if unknown:
         parser.error(f"unknown variants {sorted(unknown)}: use before and/or after")
-    report = {"judged": run(variants)}
-    if not args.judged_only:
+    report = {"judged": run(variants, model_folder=args.model)}
+    if not args.judged_only and not args.model:
         report["generated"] = generated_report()  # the generated set, kept for regression
     if not args.details:
         for variant in variants:
