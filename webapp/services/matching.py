@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from domain.geography import BOROUGHS_BY_SLUG, distance_miles
 from domain.vocabulary import ContractType, HoursWanted, RoleLevel, ServiceArea, UserRole, VacancyStatus, WorkingPattern
 from matching.constraints import (
-    CandidateTable,
     VacancyTable,
     es_candidate_filters,
     es_live_vacancy_filters,
@@ -32,7 +31,8 @@ from matching.constraints import (
     failures,
 )
 from matching.encoder import CachedEncoder, from_bytes, text_hash, to_bytes
-from matching.scoring import Match, assess, explain, nearest, rank_candidates, rank_vacancies
+from matching.ranking import CandidatePool, top_candidates
+from matching.scoring import Match, assess, explain, nearest, rank_vacancies
 from matching.text import CandidateFacts, VacancyFacts, candidate_text, vacancy_text
 from matching.weights import SHORTLIST
 from webapp.models import (
@@ -263,6 +263,7 @@ class _Universe:
     facts: list
     table: Any
     matrix: np.ndarray
+    pool: CandidatePool | None = None  # candidates: held for matching.ranking
 
 
 _lock = threading.Lock()
@@ -292,8 +293,11 @@ def _universe(session: Session, kind: str, today: dt.date) -> _Universe:
         rows = list(_stored(session, Vacancy if kind == "vacancies" else CandidateProfile, where=live))
         facts = [f for _, f, _ in rows]
         matrix = np.vstack([v for _, _, v in rows]) if rows else np.zeros((0, 384), dtype=np.float32)
-        table = VacancyTable.of(facts) if kind == "vacancies" else CandidateTable.of(facts)
-        universe = _Universe(signature, facts, table, matrix)
+        if kind == "vacancies":
+            universe = _Universe(signature, facts, VacancyTable.of(facts), matrix)
+        else:  # rows in the pool's own order: facts, table and matrix all follow it
+            pool = CandidatePool.of(facts, matrix)
+            universe = _Universe(signature, pool.candidates, pool.table, pool.matrix, pool)
         cache[kind] = universe
     return universe
 
@@ -360,7 +364,7 @@ def suggested_candidates(session: Session, vacancy: Vacancy, limit: int = 20, to
         engine = "elasticsearch"
     else:
         universe = _universe(session, "candidates", today)
-        matches = rank_candidates(facts, vector, universe.facts, universe.matrix, universe.table, limit=wanted)
+        matches = top_candidates(facts, vector, universe.pool, limit=wanted)
         profiles = {p.id: p for p in session.scalars(sa.select(CandidateProfile).options(
             selectinload(CandidateProfile.user)).where(CandidateProfile.id.in_([m.candidate_id for m in matches])))}
         engine = "exact"
