@@ -65,8 +65,9 @@ def test_profile_and_delete_need_the_csrf_token(client):
     user = CandidateFactory()
     db.session.commit()
     sign_in_as(client, user)
-    assert client.post("/account/profile/edit", data={"in_asye": "yes", "role_level": "nqsw",
-                                                      "availability": "now"}).status_code == 400
+    assert client.post("/account/profile/role-and-registration", data={"in_asye": "yes", "role_level": "nqsw"}
+                       ).status_code == 400
+    assert client.post("/account/profile/check-answers").status_code == 400
     assert client.post("/account/delete", data={"password": PASSWORD}).status_code == 400
     db.session.expire_all()
     assert db.session.get(User, user.id).active

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from tests.conftest import sent_mail
 from tests.pages import error_summary, field_error, page, summary_list
 from tests.test_matching_flow import camden, cp_vacancy, croydon, profile, sign_in_as  # noqa: F401  (fixtures)
-from tests.test_profile import valid_form
+from tests.test_profile import step_data
 from tests.factories import RecruiterFactory
 from webapp.extensions import db
 from webapp.models import CandidateProfile, Invitation
@@ -77,9 +77,9 @@ def test_the_council_hidden_from_cannot_invite_them_or_even_see_them(client, sce
 def test_choosing_councils_to_hide_from_on_the_profile(client, scene, engine):
     ada = scene["ada"].user
     sign_in_as(client, ada)
-    form = page(client.get("/account/profile/edit"))
+    form = page(client.get("/account/profile/visibility"))
     assert [box["value"] for box in form.select('input[name="hidden_from"]')] == ["camden", "croydon"]
-    response = client.post("/account/profile/edit", data=valid_form(hidden_from=["croydon"], preferred_boroughs=["camden"], home_borough="camden"))
+    response = client.post("/account/profile/visibility", data=step_data("visibility", hidden_from=["croydon"]))
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(CandidateProfile, scene["ada"].id).hidden_from == ["croydon"]
@@ -90,7 +90,7 @@ def test_choosing_councils_to_hide_from_on_the_profile(client, scene, engine):
 @pytest.mark.parametrize("engine", ["exact"], indirect=False)
 def test_a_council_that_is_not_on_the_list_is_refused_and_nothing_changes(client, scene, engine):
     sign_in_as(client, scene["ada"].user)
-    response = client.post("/account/profile/edit", data=valid_form(hidden_from=["croydon", "atlantis"], preferred_boroughs=["camden"], home_borough="camden"))
+    response = client.post("/account/profile/visibility", data=step_data("visibility", hidden_from=["croydon", "atlantis"]))
     assert response.status_code == 400
     soup = page(response)
     assert error_summary(soup) == ["'atlantis' is not a valid choice for this field."]

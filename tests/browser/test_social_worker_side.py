@@ -102,11 +102,14 @@ def test_the_social_workers_side(live_app, scene, browser, size):
     fits_the_screen(page, viewport["width"])
 
     # Hiding the profile from a council (their employer), under "Let recruiters find me".
-    page.goto(f"{base}/account/profile/edit")
+    # From the profile page, its Change link goes to that step and back.
+    page.goto(f"{base}/account/profile")
+    page.locator("a[href*='/account/profile/visibility']").first.click()
     page.check("input[name=hidden_from][value=islington]")
     shot(page, f"sws-{size}-5-hide-from-councils")
-    page.get_by_role("button", name="Save profile").click()
-    expect(page.locator(".govuk-summary-list")).to_contain_text("Islington")
+    page.get_by_role("button", name="Save and go back").click()
+    expect(page).to_have_url(f"{base}/account/profile#visibility")
+    expect(page.locator(".govuk-summary-list").last).to_contain_text("Islington")
     with live_app.app_context():
         profile = db.session.scalar(sa.select(CandidateProfile).where(CandidateProfile.user_id == scene["ada"]))
         assert profile.hidden_from == ["islington"]

@@ -26,10 +26,10 @@ from webapp.forms.account import (
     DeleteAccountForm,
     PasswordResetForm,
     PasswordResetRequestForm,
-    ProfileForm,
     RegisterForm,
     SignInForm,
 )
+from webapp.forms import profile_steps
 from webapp.models import Application
 from webapp.web.access import role_required, signed_in_user
 from webapp.web.security import submitted_account_key
@@ -204,7 +204,9 @@ def profile():
     # Opening their profile is a visit: it keeps a findable profile switched on (services.profile_visits).
     profile_visits.record_visit(signed_in_user())
     db.session.commit()
-    return render_template("account/profile.html", profile=current_user.profile, council_names=council_names,
+    profile = current_user.profile
+    return render_template("account/profile.html", profile=profile, steps=profile_steps.PROFILE_STEPS,
+                           answers=profile_steps.answers(profile, council_names) if profile else None,
                            switch_on_form=ConfirmForm())
 
 
@@ -223,20 +225,86 @@ def switch_profile_on():
     return redirect(url_for("account.profile"))
 
 
-@bp.route("/account/profile/edit", methods=["GET", "POST"])
+# The profile a topic at a time (GOV.UK question pages): each step saves its answers as it goes, so
+# nothing is lost if someone stops halfway; "Check your answers" reads them all back with Change links.
+
+_RETURN_TO = {"check": "account.check_profile_answers", "profile": "account.profile"}
+
+
+def _return_to() -> str | None:
+    """Where a Change link asked to come back to after its step (only the two pages that have them)."""
+    value = request.args.get("return_to", "")
+    return value if value in _RETURN_TO else None
+
+
+@bp.get("/account/profile/edit")
 @candidate_required
 def edit_profile():
-    form = ProfileForm.for_profile(current_user.profile)
+    """The old one-page form's address: the steps from the start, or the answers to change one."""
+    if current_user.profile is None:
+        return redirect(url_for("account.profile_step", step_slug=profile_steps.PROFILE_STEPS[0].slug))
+    return redirect(url_for("account.check_profile_answers"))
+
+
+@bp.route("/account/profile/<step_slug>", methods=["GET", "POST"])
+@candidate_required
+def profile_step(step_slug: str):
+    step = profile_steps.STEPS_BY_SLUG.get(step_slug) or abort(404)
+    return_to = _return_to()
+    form = profile_steps.step_form(step, current_user.profile)
     if form.validate_on_submit():
         try:
-            changed = profiles.update_profile(signed_in_user(), form.profile_values())
+            profiles.update_profile(signed_in_user(), form.profile_values())
         except profiles.ProfileInvalid as invalid:  # the form checks the same rules; this is belt and braces
             failed_post(form, invalid.errors)
         else:
             db.session.commit()
-            flash("Your profile has been saved." if changed else "Nothing changed in your profile.", "success")
-            return redirect(url_for("account.profile"))
-    return form_page("account/profile_edit.html", form=form)
+            following = profile_steps.next_step(step)
+            if return_to:
+                return redirect(url_for(_RETURN_TO[return_to]) + f"#{step.slug}")
+            if following is None:
+                return redirect(url_for("account.check_profile_answers"))
+            return redirect(url_for("account.profile_step", step_slug=following.slug))
+    previous = profile_steps.previous_step(step)
+    if return_to:
+        back = url_for(_RETURN_TO[return_to])
+    elif previous is not None:
+        back = url_for("account.profile_step", step_slug=previous.slug)
+    else:
+        back = url_for("account.profile")
+    return form_page("account/profile_step.html", form=form, step=step, back=back, return_to=return_to,
+                     number=profile_steps.PROFILE_STEPS.index(step) + 1, steps=len(profile_steps.PROFILE_STEPS))
+
+
+def _answers_page(template: str, problems=(), status: int = 200):
+    profile = current_user.profile
+    return render_template(template, profile=profile, steps=profile_steps.PROFILE_STEPS,
+                           answers=profile_steps.answers(profile, dict(profiles.council_choices())),
+                           problems=problems, form=ConfirmForm()), status
+
+
+@bp.route("/account/profile/check-answers", methods=["GET", "POST"])
+@candidate_required
+def check_profile_answers():
+    if current_user.profile is None:
+        return redirect(url_for("account.profile_step", step_slug=profile_steps.PROFILE_STEPS[0].slug))
+    if request.method == "POST":
+        button_post(ConfirmForm())
+        problems = profile_steps.unanswered(current_user.profile)
+        if problems:
+            return _answers_page("account/profile_check.html", problems, 400)
+        return redirect(url_for("account.profile_set_up"))
+    return _answers_page("account/profile_check.html")
+
+
+@bp.get("/account/profile/set-up")
+@candidate_required
+def profile_set_up():
+    """The confirmation after "Check your answers": the profile is set up, and what happens next."""
+    profile = current_user.profile
+    if profile is None or profile_steps.unanswered(profile):
+        return redirect(url_for("account.check_profile_answers") if profile else url_for("account.edit_profile"))
+    return render_template("account/profile_set_up.html", profile=profile)
 
 
 # --- applications and follows -----------------------------------------------------------------------------
