@@ -393,6 +393,8 @@ RULES: dict[tuple[str, str], Rule] = {
                                               expect(COUNCIL_A_STAFF, recruiter=302, council_admin=400)),
     ("recruit.close_vacancy", "POST"): rule("/recruit/vacancies/{vacancy}/close",
                                             expect(COUNCIL_A_STAFF, recruiter=302, council_admin=400)),
+    # "Close vacancy?" is asked on a page of its own, to exactly those who may close it.
+    ("recruit.close_vacancy", "GET"): rule("/recruit/vacancies/{vacancy}/close", COUNCIL_A_STAFF),
     # A live vacancy cannot be re-opened: its own staff are told so.
     ("recruit.reopen_vacancy", "GET"): rule("/recruit/vacancies/{vacancy}/reopen",
                                             expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
@@ -406,6 +408,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("recruit.application", "GET"): rule("/recruit/applications/{application}", COUNCIL_A_STAFF),
     ("recruit.move_application", "POST"): rule("/recruit/applications/{application}/move",
                                                expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
+    # "Do not progress?" on its own page; once the recruiter has, the administrator is told it is final.
+    ("recruit.do_not_progress", "GET"): rule("/recruit/applications/{application}/do-not-progress",
+                                             COUNCIL_A_STAFF),
+    ("recruit.do_not_progress", "POST"): rule("/recruit/applications/{application}/do-not-progress",
+                                              expect(COUNCIL_A_STAFF, recruiter=302, council_admin=400),
+                                              data={"to_status": "rejected"}),
     ("recruit.record_swe_check", "POST"): rule("/recruit/applications/{application}/registration-check",
                                                expect(COUNCIL_A_STAFF, recruiter=302, council_admin=302)),
     ("recruit.council", "GET"): rule("/recruit/council", expect(COUNCIL_STAFF, recruiter=403, other_recruiter=403)),

@@ -77,7 +77,7 @@ def test_application_page_shows_statement_profile_history_and_next_steps(signed_
     assert "SW123456" in main_text(soup)
     [profile] = [rows for rows in summary_lists(soup) if "Experience" in rows]
     assert profile["Role level"] == "Social worker" and profile["Specialisms"] == "Child protection"
-    moves = sorted(button["id"] for button in soup.select('main button[id^="move-"]'))
+    moves = sorted(button["id"] for button in soup.select('main [id^="move-"]'))
     assert moves == ["move-rejected", "move-shortlisted"]  # from submitted, only these two steps
     assert texts(soup, "form#registration .govuk-button") == [
         "Record that the Social Work England registration was checked"]
@@ -305,3 +305,30 @@ def test_org_admin_can_move_their_councils_applications(client, council, applica
     assert client.post(f"/recruit/applications/{application.id}/move", data={"to_status": "shortlisted"}).status_code == 302
     assert reload(application).events[-1].actor_id == org_admin.id
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ApplicationEvent)) == 2
+
+
+def test_do_not_progress_asks_first_with_the_feedback_and_the_first_click_changes_nothing(signed_in, application):
+    soup = page(signed_in.get(f"/recruit/applications/{application.id}"))
+    [button] = soup.select("#move-rejected")
+    assert button.name == "a" and button["href"] == f"/recruit/applications/{application.id}/do-not-progress"
+
+    response = signed_in.get(button["href"])
+    assert response.status_code == 200
+    soup = page(response)
+    assert text_of(soup, "h1").startswith("Do not progress ")
+    assert "emailed the decision" in text_of(soup, "main") and soup.select(".govuk-warning-text")
+    assert text_of(soup, "#confirm") == "Yes, do not progress"
+    assert soup.select('textarea[name="feedback"]')
+    db.session.refresh(application)
+    assert application.status == ApplicationStatus.SUBMITTED
+
+    # A post that is not the confirmation (no status) changes nothing either.
+    assert signed_in.post(button["href"], data={"feedback": "x"}).status_code == 400
+    db.session.refresh(application)
+    assert application.status == ApplicationStatus.SUBMITTED
+
+    response = signed_in.post(button["href"], data={"to_status": "rejected", "feedback": "Thank you for applying."})
+    assert response.status_code == 302
+    db.session.refresh(application)
+    assert application.status == ApplicationStatus.REJECTED
+    assert signed_in.get(button["href"]).status_code == 400  # final: nothing left to confirm

@@ -546,3 +546,28 @@ def test_forms_need_their_csrf_token(client, recruiter, app_overrides):
     db.session.refresh(vacancy)
     assert vacancy.status == VacancyStatus.DRAFT
     assert vacancy_count() == 1
+
+
+def test_close_vacancy_asks_first_on_its_own_page_and_the_first_click_changes_nothing(signed_in, recruiter):
+    vacancy = VacancyFactory(organisation=recruiter.organisation, title="Fostering social worker",
+                             status=VacancyStatus.LIVE)
+    db.session.commit()
+    soup = page(signed_in.get(f"/recruit/vacancies/{vacancy.id}"))
+    [close] = soup.select("#close")
+    assert close.name == "a" and close["href"] == f"/recruit/vacancies/{vacancy.id}/close"  # a link, not a post
+
+    response = signed_in.get(close["href"])
+    assert response.status_code == 200
+    soup = page(response)
+    assert text_of(soup, "h1") == "Close ‘Fostering social worker’?"
+    assert "Nobody new can apply" in text_of(soup, "main") and soup.select(".govuk-warning-text")
+    assert text_of(soup, "#confirm") == "Yes, close this vacancy" and "govuk-button--warning" in soup.select_one("#confirm")["class"]
+    assert ("Cancel", f"/recruit/vacancies/{vacancy.id}") in [(a.get_text(strip=True), a["href"]) for a in soup.select("main a")]
+    db.session.refresh(vacancy)
+    assert vacancy.status == VacancyStatus.LIVE
+
+    assert signed_in.post(f"/recruit/vacancies/{vacancy.id}/close").status_code == 302
+    db.session.refresh(vacancy)
+    assert vacancy.status == VacancyStatus.CLOSED
+    # Closed: there is nothing left to confirm.
+    assert signed_in.get(f"/recruit/vacancies/{vacancy.id}/close").status_code == 400

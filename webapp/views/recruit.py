@@ -25,6 +25,7 @@ from webapp.models import Application, ReferenceStage, Vacancy
 from webapp.web.access import RECRUITER_ROLES, council_staff_required, signed_in_user
 from webapp.web.templating import job_page_url
 from webapp.web.downloads import attachment
+from webapp.web.confirm import Confirmation, confirm_page
 from webapp.web.forms import failed_post, form_page
 from webapp.web.pagination import page_number, pagination
 from webapp.services import ServiceError, audit
@@ -173,20 +174,34 @@ def publish_vacancy(vacancy_id: int):
     return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id))
 
 
-@bp.post("/vacancies/<int:vacancy_id>/close")
+@bp.route("/vacancies/<int:vacancy_id>/close", methods=["GET", "POST"])
 @recruiter_required
 def close_vacancy(vacancy_id: int):
+    """GET asks "Close this vacancy?"; only the POST from that page closes it."""
     vacancy = _own_vacancy(vacancy_id)
-    ActionForm.require_posted()
-    try:
-        vacancy_service.close(signed_in_user(), vacancy)
-    except ServiceError as problem:
-        db.session.rollback()
-        return _vacancy_page(vacancy, 400, [{"text": str(problem)}])
-    db.session.commit()
-    flash(f"‘{vacancy.title}’ is closed. It no longer shows in search; you can still manage its applications.",
-          "success")
-    return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id))
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            vacancy_service.close(signed_in_user(), vacancy)
+        except ServiceError as problem:
+            db.session.rollback()
+            return _vacancy_page(vacancy, 400, [{"text": str(problem)}])
+        db.session.commit()
+        flash(f"‘{vacancy.title}’ is closed. It no longer shows in search; you can still manage its applications.",
+              "success")
+        return redirect(url_for("recruit.vacancy", vacancy_id=vacancy.id))
+    if request.method == "GET" and vacancy.status.value != "live":
+        abort(400, description=f"Only a live vacancy can be closed; this vacancy is {vacancy.status.label.lower()}.")
+    return confirm_page(Confirmation(
+        heading=f"Close ‘{vacancy.title}’?",
+        caption=vacancy.organisation.name,
+        does=(f"The job comes off the jobs board, job alerts and feeds now, before its closing date of "
+              f"{vacancy.closing_date.day} {vacancy.closing_date:%B %Y}. Nobody new can apply.",
+              "Applications already made stay with you to carry on with."),
+        warning="You can re-open it later with a new closing date, but anyone who looked for it meanwhile will not have found it.",
+        button="Yes, close this vacancy",
+        cancel_url=url_for("recruit.vacancy", vacancy_id=vacancy.id),
+    ), form)
 
 
 @bp.route("/vacancies/<int:vacancy_id>/reopen", methods=["GET", "POST"])
@@ -295,6 +310,11 @@ def move_application(application_id: int):
     if not form.validate_on_submit():
         db.session.rollback()
         return _application_page(application, form, 400)
+    return _move(application, form)
+
+
+def _move(application: Application, form: MoveApplicationForm):
+    """Move a checked form's application to its ``to_status``, then back to the application."""
     to_status = ApplicationStatus(form.to_status.data)
     reason = OfferDeclineReason(form.decline_reason.data) if form.decline_reason.data else None
     try:
@@ -308,6 +328,31 @@ def move_application(application_id: int):
     flash(f"{blind_shortlisting.applicant_view(application).display_name}'s application is now: "
           f"{to_status.label.lower()}.", "success")
     return redirect(url_for("recruit.application", application_id=application.id))
+
+
+@bp.route("/applications/<int:application_id>/do-not-progress", methods=["GET", "POST"])
+@recruiter_required
+def do_not_progress(application_id: int):
+    """"Do not progress" asks first, on its own page with the feedback the applicant is sent; only
+    the POST from that page moves the application (final: it cannot be moved back)."""
+    application = _own_application(application_id, for_update=request.method == "POST")
+    if ApplicationStatus.REJECTED not in application_service.allowed_moves(application):
+        abort(400, description=f"This application is {application.status.label.lower()}: "
+                               "it can no longer be marked as not progressed.")
+    form = MoveApplicationForm()
+    if form.validate_on_submit() and form.to_status.data == ApplicationStatus.REJECTED.value:
+        return _move(application, form)
+    db.session.rollback()
+    name = blind_shortlisting.applicant_view(application).display_name
+    return confirm_page(Confirmation(
+        heading=f"Do not progress {name}?",
+        caption=application.vacancy.title,
+        does=(f"{name}'s application will be marked ‘not progressed’ and they will be emailed the decision, "
+              "with any feedback you write below.",),
+        warning="You cannot undo this: the application cannot be moved on again.",
+        button="Yes, do not progress",
+        cancel_url=url_for("recruit.application", application_id=application.id),
+    ), form, template="recruit/do_not_progress.html")
 
 
 @bp.post("/applications/<int:application_id>/registration-check")
