@@ -377,8 +377,9 @@ class SqliteSearchEngine:
                 candidates = np.ones(columns.size, dtype=bool)
             else:
                 candidates = np.zeros(columns.size, dtype=bool)
-                ids = np.array(conn.execute(f"SELECT rowid FROM fts_{g} WHERE fts_{g} MATCH ?", (match,)).fetchall(),
-                               dtype=np.int64).reshape(-1)
+                # One text of every matching id: tens of thousands of rows without a Python object each.
+                ids = np.fromstring(conn.execute(f"SELECT group_concat(rowid) FROM fts_{g} WHERE fts_{g} MATCH ?",
+                                                 (match,)).fetchone()[0] or "", dtype=np.int64, sep=",")
                 positions, held = columns.positions_of(ids)
                 candidates[positions[held]] = True
             selection = columns.select(query, candidates)
@@ -414,12 +415,12 @@ class SqliteSearchEngine:
         the match for every id) and SQLite then checks each match against it as a set."""
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         wanted = json.dumps(columns.ids[matching].tolist())
-        found = np.array(conn.execute(
+        rows = _tuples(conn).execute(
             f"SELECT rowid, bm25(fts_{g}, {weights}) FROM fts_{g} WHERE fts_{g} MATCH ? "
-            f"AND +rowid IN (SELECT value FROM json_each(?))", (match, wanted)).fetchall(), dtype=np.float64).reshape(-1, 2)
+            f"AND +rowid IN (SELECT value FROM json_each(?))", (match, wanted)).fetchall()
         scores = np.zeros(columns.size, dtype=np.float64)
-        positions, held = columns.positions_of(found[:, 0].astype(np.int64))
-        scores[positions[held]] = found[held, 1]
+        positions, held = columns.positions_of(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+        scores[positions[held]] = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))[held]
         return scores
 
     def _columns(self, conn: sqlite3.Connection, g: int) -> DocumentColumns:
@@ -511,6 +512,13 @@ class SqliteSearchEngine:
                 (f"title : ({expression})", dt.date.today().isoformat(), limit),
             ).fetchall()
         return [r[0] for r in rows]
+
+
+def _tuples(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    """A cursor whose rows are plain tuples (the connection's sqlite3.Row is slower to build)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor
 
 
 def closest_word(word: str, vocabulary: list[tuple[str, int]]) -> str | None:
