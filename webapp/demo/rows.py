@@ -15,7 +15,9 @@ from domain.vocabulary import (
     ApplyMethod,
     Availability,
     ContractType,
+    HoursWanted,
     HybridPattern,
+    NeedLevel,
     RoleLevel,
     ServiceArea,
     SupervisionFrequency,
@@ -277,6 +279,38 @@ def _nearest_boroughs(slug: str) -> tuple[str, ...]:
         LONDON_BOROUGHS, key=lambda b: distance_miles(home.latitude, home.longitude, b.latitude, b.longitude)))
 
 
+def _stated_needs(rng: random.Random, level: RoleLevel, patterns: list[str], home: str,
+                  commute: int) -> dict[str, Any]:
+    """The optional questions of the matching profile, answered as social workers do (issue 16): most say full
+    time; those who ticked part time or a job share need part time, often with their hours; a few will only work
+    for a handful of councils near home; NQSWs mostly need a protected caseload; hybrid working is widely wanted;
+    senior people sometimes consider a step down; some take a band that reaches their minimum."""
+    part_time = any(p in patterns for p in (WorkingPattern.PART_TIME.value, WorkingPattern.JOB_SHARE.value))
+    if part_time:
+        hours, most = HoursWanted.PART_TIME, rng.choice((None, 18, 22, 30))
+    else:
+        hours, most = rng.choices((HoursWanted.FULL_TIME, HoursWanted.EITHER, None), (6, 2, 2))[0], None
+    only = []
+    if rng.random() < 0.15:
+        # Councils within easy reach of home, the ones they would consider at all.
+        home_borough = BOROUGHS_BY_SLUG[home]
+        only = [b for b in _nearest_boroughs(home)[:rng.randint(2, 4)]
+                if distance_miles(home_borough.latitude, home_borough.longitude, BOROUGHS_BY_SLUG[b].latitude,
+                                  BOROUGHS_BY_SLUG[b].longitude) <= commute]
+    protected = None
+    if level in (RoleLevel.NQSW, RoleLevel.STUDENT):
+        protected = rng.choices((NeedLevel.NEED, NeedLevel.PREFER, None), (6, 3, 1))[0]
+    return dict(
+        hours_wanted=hours,
+        part_time_hours_max=most,
+        only_boroughs=only,
+        min_salary_anywhere_in_band=rng.random() < 0.3,
+        considers_step_down=level.rank > RoleLevel.SOCIAL_WORKER.rank and rng.random() < 0.25,
+        protected_caseload=protected,
+        hybrid_working=rng.choices((NeedLevel.NEED, NeedLevel.PREFER, NeedLevel.NO_MATTER, None), (2, 4, 2, 2))[0],
+    )
+
+
 def profile_values(rng: random.Random, level: RoleLevel, swe_number: str | None) -> dict[str, Any]:
     """A believable social worker's profile as column values (no user_id)."""
     home = rng.choice(LONDON_BOROUGHS)
@@ -299,6 +333,7 @@ def profile_values(rng: random.Random, level: RoleLevel, swe_number: str | None)
     else:
         cv = rng.choice(words.CV_SUMMARIES).format(years=years, areas=area_words)
     return dict(
+        **_stated_needs(rng, level, patterns, home.slug, commute),
         swe_number=swe_number,
         in_asye=level == RoleLevel.NQSW,
         years_qualified=years,
