@@ -118,3 +118,19 @@ def test_a_step_down_is_said_plainly_and_the_recruiter_sees_pattern_contract_and
     assert summary["contract"] == "Permanent"
     assert summary["distance"] == "Lives 1 mile from the office (Islington)"
     assert "0.5 FTE, 18.5 hours a week" in [r.text for r in pat.match.explained]
+
+
+@pytest.mark.parametrize("patterns, hours", [
+    (["full_time"], "full_time"), (["full_time", "compressed"], "full_time"), (["compressed"], "full_time"),
+    (["part_time"], "part_time"), (["part_time", "job_share"], "part_time"), (["job_share"], "part_time"),
+    (["full_time", "job_share"], "either"), ([], None), (None, None),
+])
+def test_migration_0017_reads_full_or_part_time_from_the_patterns_ticked(patterns, hours):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parent.parent / "migrations" / "versions" / "0017_matching_needs.py"
+    spec = importlib.util.spec_from_file_location("migration_0017", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.hours_from_patterns(patterns) == hours
