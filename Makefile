@@ -88,6 +88,14 @@ bench-feeds:
 	@$(MAKE) --no-print-directory install-dev >&2
 	@$(PY) -m bench.feeds --size $${SIZE:-60000}
 
+## bench-alerts-region: a region's daily alerts, 100,000 saved searches against 500 new jobs with two RQ workers, beside
+## the code before (a 2,000-search sample, extrapolated); an instant alert's time from publishing to the outbox (JSON)
+.PHONY: bench-alerts-region
+bench-alerts-region:
+	@$(MAKE) --no-print-directory install-dev >&2
+	@scripts/services start test >&2
+	@eval "$$(scripts/services env test)"; $(PY) -m bench.alerts_region --searches $${SEARCHES:-100000} --new $${NEW:-500} --workers $${WORKERS:-2} --sample $${SAMPLE:-2000}
+
 ## eval-matching: jobs that fit, keyword search and suggested candidates on the hand-graded set (P@10, nDCG@10,
 ## stated-need violations, false reasons; texts before/after issue 16), and the generated set for regression (JSON)
 eval-matching:

@@ -311,14 +311,21 @@ def send_alerts_for_users(user_ids: list[int], frequency: AlertFrequency | str, 
     rows, already = _vacancies(every_id), _already_sent([s.id for s in due], every_id)
     reports: dict[int, AlertReport] = {user_id: AlertReport() for user_id in users}
     failed = 0
-    for user_id, searches in itertools.groupby(due, key=lambda s: s.user_id):
-        matched = [(saved, _fresh(saved, found[saved.id], rows, already, now)) for saved in searches]
-        try:
-            reports[user_id] = _claim_and_mail(users[user_id], frequency, now, matched)
-        except Exception:  # noqa: BLE001 - one person's failure must not hold back everyone else's email
-            db.session.rollback()
-            failed += 1
-            log.warning("job alert for user %d not queued", user_id, exc_info=True)
+    session = db.session()
+    # One commit per social worker, and the rows read above serve them all: without this each commit
+    # would expire them, and the next person's email would read every vacancy again, one query each.
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        for user_id, searches in itertools.groupby(due, key=lambda s: s.user_id):
+            matched = [(saved, _fresh(saved, found[saved.id], rows, already, now)) for saved in searches]
+            try:
+                reports[user_id] = _claim_and_mail(users[user_id], frequency, now, matched)
+            except Exception:  # noqa: BLE001 - one person's failure must not hold back everyone else's email
+                session.rollback()
+                failed += 1
+                log.warning("job alert for user %d not queued", user_id, exc_info=True)
+    finally:
+        session.expire_on_commit = expire_on_commit
     if failed:
         raise AlertRunIncomplete(f"{failed} of {len(users)} social workers' alerts were not queued; the retry sends them")
     return reports
