@@ -166,6 +166,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=20, help="each wrk run")
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=2, help="turns each server takes per page")
     parser.add_argument("--port", type=int, default=18180)
     args = parser.parse_args()
 
@@ -209,11 +210,18 @@ def main() -> None:
         for name, paths in pages.items():
             for server, url in (("gunicorn", base), ("flask run", baseline_base)):
                 wrk(url, paths, args.clients, 3)  # warm both: first requests compile templates and fill pools
-                log(f"bench-web: {name} on {server}, {args.clients} clients for {args.seconds} s")
-                figures = wrk(url, paths, args.clients, args.seconds)
-                log(f"  {figures['requests_per_second']} req/s, p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
-                    f"{figures['bad_status']} bad status, {figures['socket_errors']} socket errors")
-                results.setdefault(name, {})[server] = figures
+            # The two servers take turns, twice: on a shared machine a burst of someone else's work then
+            # lands on both rather than on whichever ran at that moment. The better round is the figure.
+            for round_number in range(1, args.rounds + 1):
+                for server, url in (("gunicorn", base), ("flask run", baseline_base)):
+                    log(f"bench-web: {name} on {server}, round {round_number}, {args.clients} clients for {args.seconds} s")
+                    figures = wrk(url, paths, args.clients, args.seconds)
+                    log(f"  {figures['requests_per_second']} req/s, p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
+                        f"{figures['bad_status']} bad status, {figures['socket_errors']} socket errors")
+                    entry = results.setdefault(name, {}).setdefault(server, {"rounds": []})
+                    entry["rounds"].append(figures)
+            for entry in results[name].values():
+                entry.update(max(entry["rounds"], key=lambda r: r["requests_per_second"]))
         memory_after_load = rss_by_process(stack.pid)
         log("bench-web: a cold /jobs in Chromium")
         transfer = cold_page(base, "/jobs")
