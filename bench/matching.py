@@ -1,7 +1,8 @@
-"""Matching benchmark, as JSON: encoding throughput, and the latency of the top 50 candidates for
-one vacancy among 10k and 100k candidates — exact (NumPy over vectors in memory, after the hard
-constraints) and kNN (Elasticsearch `dense_vector`, int8 HNSW, filters for the hard constraints),
-both followed by the same hybrid re-ranking.
+"""Matching benchmark, as JSON: encoding throughput (PyTorch fp32 beside int8 ONNX, in turns), and the latency
+of the top 50 candidates for one vacancy among 10k and 100k candidates — NumPy brute force (the baseline),
+today's matching.scoring.rank_candidates and matching.ranking.top_candidates in turns, and kNN
+(Elasticsearch `dense_vector`, int8 HNSW and HNSW, filters for the hard constraints) followed by the same
+hybrid re-ranking, with its agreement with the exact top 50.
 
     python -m bench.matching --sizes 10000,100000 --queries 30
 
@@ -77,94 +78,168 @@ def scale_vectors(base: np.ndarray, n: int, seed: int) -> np.ndarray:
     return vectors.astype(np.float32)
 
 
-def run(sizes: list[int], query_count: int, seed: int, es_url: str | None) -> dict[str, Any]:
-    from matching.constraints import CandidateTable, es_candidate_filters, failures
-    from matching.encoder import MODEL_NAME, get_encoder
-    from matching.evaluation import build
-    from matching.scoring import assess, explain, rank_candidates
-    from matching.text import candidate_text, vacancy_text
-    from matching.weights import SHORTLIST
+def encoding(texts: list[str], chunk: int, fp32) -> tuple[dict[str, Any], np.ndarray]:
+    """PyTorch fp32 (the baseline) and int8 ONNX over the same texts, a chunk of each in turn, so load from
+    other work falls on both; every int8 vector's cosine to its fp32 twin."""
+    from matching.encoder import OnnxInt8Encoder
 
-    labelled = build(vacancies=query_count, candidates=BASE_TEXTS, seed=seed)
-    texts = [candidate_text(c) for c in labelled.candidates]
-    encoder = get_encoder()
-    log("bench-matching: loading the model and warming up...")
-    encoder.encode(texts[:16])
-    log(f"bench-matching: encoding {len(texts)} profile texts (batches of {encoder.batch_size})...")
-    started = time.perf_counter()
-    base = encoder.encode(texts)
-    encode_seconds = time.perf_counter() - started
-    queries = labelled.vacancies
-    query_vectors = encoder.encode([vacancy_text(v) for v in queries])
+    int8 = OnnxInt8Encoder()
+    log("bench-matching: loading both encoders and warming up...")
+    fp32.encode(texts[:16])
+    int8.encode(texts[:16])
+    seconds = {"pytorch_fp32": 0.0, "onnx_int8": 0.0}
+    base, quantised = [], []
+    for start in range(0, len(texts), chunk):
+        part = texts[start:start + chunk]
+        for name, encoder, out in (("pytorch_fp32", fp32, base), ("onnx_int8", int8, quantised)):
+            began = time.perf_counter()
+            out.append(encoder.encode(part))
+            seconds[name] += time.perf_counter() - began
+        log(f"bench-matching: encoded {start + len(part)}/{len(texts)} texts with each")
+    base_vectors, int8_vectors = np.vstack(base), np.vstack(quantised)
+    cosine = np.sum(base_vectors * int8_vectors, axis=1)
+    result = {
+        "texts": len(texts), "mean_characters": round(statistics.fmean(len(t) for t in texts)), "chunk": chunk,
+        "pytorch_fp32": {"batch_size": fp32.batch_size, "seconds": round(seconds["pytorch_fp32"], 2),
+                         "texts_per_second": round(len(texts) / seconds["pytorch_fp32"], 1)},
+        "onnx_int8": {"batch_size": int8.batch_size, "seconds": round(seconds["onnx_int8"], 2),
+                      "texts_per_second": round(len(texts) / seconds["onnx_int8"], 1), "model": int8.name},
+        "speed_up": round(seconds["pytorch_fp32"] / seconds["onnx_int8"], 2),
+        "cosine_int8_to_fp32": {"min": round(float(cosine.min()), 4), "mean": round(float(cosine.mean()), 4)},
+    }
+    return result, base_vectors
+
+
+def brute_force(matrix: np.ndarray, vector: np.ndarray, k: int = 50) -> np.ndarray:
+    """The baseline: NumPy over every vector, no constraints, no re-ranking."""
+    similarities = matrix @ vector
+    top = np.argpartition(-similarities, k - 1)[:k]
+    return top[np.argsort(-similarities[top])]
+
+
+def run(sizes: list[int], query_count: int, seed: int, es_url: str | None, index_types: list[str],
+        num_candidates: list[int], chunk: int, skip_encoding: bool, base_texts: int = BASE_TEXTS) -> dict[str, Any]:
+    from matching.encoder import Encoder
+    from matching.evaluation import build
+    from matching.ranking import CandidatePool, top_candidates
+    from matching.scoring import rank_candidates
+    from matching.text import candidate_text, vacancy_text
+
     results: dict[str, Any] = {
         "benchmark": "matching",
-        "model": MODEL_NAME,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "encoding": {"texts": len(texts), "batch_size": encoder.batch_size, "seconds": round(encode_seconds, 2),
-                     "texts_per_second": round(len(texts) / encode_seconds, 1),
-                     "mean_characters": round(statistics.fmean(len(t) for t in texts))},
-        "queries_per_run": len(queries),
-        "top": 50,
-        "runs": [],
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "note": "2 cores shared with other engineers' work; baselines run interleaved with their candidates"},
     }
-    log(f"bench-matching: {results['encoding']['texts_per_second']} texts/s")
+    labelled = build(vacancies=query_count, candidates=base_texts, seed=seed)
+    texts = [candidate_text(c) for c in labelled.candidates]
+    queries = labelled.vacancies
+    fp32 = Encoder()
+    if skip_encoding:
+        base = fp32.encode(texts)
+    else:
+        results["encoding"], base = encoding(texts, chunk, fp32)
+        log(f"bench-matching: fp32 {results['encoding']['pytorch_fp32']['texts_per_second']} texts/s, int8 "
+            f"{results['encoding']['onnx_int8']['texts_per_second']} texts/s, worst cosine "
+            f"{results['encoding']['cosine_int8_to_fp32']['min']}")
+    query_vectors = fp32.encode([vacancy_text(v) for v in queries])
+    results.update({"queries_per_run": len(queries), "top": 50, "runs": []})
     for size in sizes:
         people = population(size, seed)
         matrix = scale_vectors(base, size, seed)
         started = time.perf_counter()
-        table = CandidateTable.of(people)
-        table_seconds = time.perf_counter() - started
-        log(f"[{size}] exact: ranking {len(queries)} vacancies...")
-        rank_candidates(queries[0], query_vectors[0], people, matrix, table, limit=50)  # warm
-        exact_latencies, exact_top = [], []
+        pool = CandidatePool.of(people, matrix)
+        pool_seconds = time.perf_counter() - started
+        table = pool.table.__class__.of(people)
+        log(f"[{size}] exact: {len(queries)} vacancies, brute force / today's rank_candidates / matching.ranking in turn...")
+        brute_force(matrix, query_vectors[0])
+        rank_candidates(queries[0], query_vectors[0], people, matrix, table, limit=50)
+        top_candidates(queries[0], query_vectors[0], pool, limit=50)  # warm
+        timings: dict[str, list[float]] = {"numpy_brute_force": [], "rank_candidates_before": [], "ranking_after": []}
+        exact_top, agreement = [], []
         for vacancy, vector in zip(queries, query_vectors):
-            started = time.perf_counter()
-            top = rank_candidates(vacancy, vector, people, matrix, table, limit=50)
-            exact_latencies.append((time.perf_counter() - started) * 1000)
-            exact_top.append([m.candidate_id for m in top])
-        run_result: dict[str, Any] = {"candidates": size, "exact": {"latency_ms": summary(exact_latencies),
-                                                                     "table_build_seconds": round(table_seconds, 2)}}
-        log(f"[{size}] exact p50 {run_result['exact']['latency_ms']['p50']} ms")
+            began = time.perf_counter()
+            brute_force(matrix, vector)
+            timings["numpy_brute_force"].append((time.perf_counter() - began) * 1000)
+            began = time.perf_counter()
+            before = rank_candidates(vacancy, vector, people, matrix, table, limit=50)
+            timings["rank_candidates_before"].append((time.perf_counter() - began) * 1000)
+            began = time.perf_counter()
+            after = top_candidates(vacancy, vector, pool, limit=50)
+            timings["ranking_after"].append((time.perf_counter() - began) * 1000)
+            exact_top.append([m.candidate_id for m in after])
+            agreement.append([m.candidate_id for m in before] == exact_top[-1])
+        run_result: dict[str, Any] = {
+            "candidates": size,
+            "exact": {name: {"latency_ms": summary(samples)} for name, samples in timings.items()},
+        }
+        run_result["exact"]["ranking_after"].update({
+            "pool_build_seconds": round(pool_seconds, 2),
+            "same_top50_as_before": f"{sum(agreement)}/{len(agreement)}",
+            "allowed_share_mean": round(statistics.fmean(
+                float(pool.table.mask_for(v).mean()) for v in queries), 3),
+        })
+        log(f"[{size}] exact p50: brute force {run_result['exact']['numpy_brute_force']['latency_ms']['p50']} ms, "
+            f"before {run_result['exact']['rank_candidates_before']['latency_ms']['p50']} ms, "
+            f"after {run_result['exact']['ranking_after']['latency_ms']['p50']} ms")
         if es_url:
-            from webapp.search.vectors import VectorIndices, candidate_vector_document
+            run_result["knn"] = knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_types,
+                                         num_candidates, size)
+        results["runs"].append(run_result)
+    return results
 
-            indices = VectorIndices(es_url, prefix=f"bench-matching-{os.getpid()}", request_timeout=120)
-            log(f"[{size}] kNN: indexing {size} candidate vectors into Elasticsearch...")
-            started = time.perf_counter()
-            try:
-                indices.candidates.rebuild(candidate_vector_document(c, v) for c, v in zip(people, matrix))
-                index_seconds = time.perf_counter() - started
-                by_id = {c.id: c for c in people}
-                knn_latencies, overlaps = [], []
 
+def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_types, num_candidates, size):
+    """Elasticsearch kNN with the constraints as filters, re-ranked by the hybrid score as the app does, for each
+    index type and num_candidates; agreement is the share of exact top-50 found in kNN's top 50."""
+    import copy
+
+    from matching.constraints import es_candidate_filters, failures
+    from matching.scoring import assess, explain
+    from matching.weights import SHORTLIST
+    from webapp.search.elastic import new_client
+    from webapp.search.vectors import CANDIDATE_MAPPING, VectorIndex, candidate_vector_document
+
+    by_id = {c.id: c for c in people}
+    client = new_client(es_url, 300)
+    out = []
+    for index_type in index_types:
+        mapping = copy.deepcopy(CANDIDATE_MAPPING)
+        mapping["properties"]["vector"]["index_options"] = {"type": index_type}
+        index = VectorIndex(client, es_url, f"bench-matching-{os.getpid()}-{index_type}", mapping, 0)
+        log(f"[{size}] kNN {index_type}: indexing {size} candidate vectors...")
+        began = time.perf_counter()
+        try:
+            index.rebuild(candidate_vector_document(c, v) for c, v in zip(people, matrix))
+            index_seconds = time.perf_counter() - began
+            client.indices.forcemerge(index=index.alias, max_num_segments=1, request_timeout=600)
+            for candidates in num_candidates:
                 def knn_top(vacancy, vector):
-                    hits = indices.candidates.knn(vector, k=SHORTLIST, filters=es_candidate_filters(vacancy),
-                                                  num_candidates=2 * SHORTLIST)
+                    hits = index.knn(vector, k=SHORTLIST, filters=es_candidate_filters(vacancy),
+                                     num_candidates=max(candidates, SHORTLIST))
                     scored = [assess(vacancy, by_id[i], cos, explain=False) for i, cos in hits
                               if not failures(vacancy, by_id[i], for_recruiter=True)]
                     scored.sort(key=lambda m: (-m.score, m.candidate_id))
                     return [explain(vacancy, by_id[m.candidate_id], m) for m in scored[:50]]
 
                 knn_top(queries[0], query_vectors[0])
+                latencies, overlaps = [], []
                 for (vacancy, vector), exact_ids in zip(zip(queries, query_vectors), exact_top):
-                    started = time.perf_counter()
+                    began = time.perf_counter()
                     top = knn_top(vacancy, vector)
-                    knn_latencies.append((time.perf_counter() - started) * 1000)
+                    latencies.append((time.perf_counter() - began) * 1000)
                     if exact_ids:
                         overlaps.append(len({m.candidate_id for m in top} & set(exact_ids)) / len(exact_ids))
-                run_result["knn"] = {
-                    "latency_ms": summary(knn_latencies),
-                    "bulk_index_seconds": round(index_seconds, 1),
-                    "bulk_index_docs_per_second": round(size / index_seconds, 1),
-                    "k": SHORTLIST, "num_candidates": 2 * SHORTLIST,
-                    "overlap_with_exact_top50": round(statistics.fmean(overlaps), 3) if overlaps else None,
-                }
-                log(f"[{size}] kNN p50 {run_result['knn']['latency_ms']['p50']} ms, "
-                    f"overlap with exact {run_result['knn']['overlap_with_exact_top50']}")
-            finally:
-                indices.drop()
-        results["runs"].append(run_result)
-    return results
+                result = {"index_type": index_type, "k": SHORTLIST, "num_candidates": max(candidates, SHORTLIST),
+                          "latency_ms": summary(latencies), "bulk_index_seconds": round(index_seconds, 1),
+                          "agreement_with_exact_top50": round(statistics.fmean(overlaps), 3) if overlaps else None,
+                          "worst_query_agreement": round(min(overlaps), 3) if overlaps else None}
+                out.append(result)
+                log(f"[{size}] kNN {index_type} num_candidates={result['num_candidates']}: p50 "
+                    f"{result['latency_ms']['p50']} ms, agreement {result['agreement_with_exact_top50']}")
+        finally:
+            index.drop()
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -172,13 +247,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated candidate counts")
     parser.add_argument("--queries", type=int, default=30, help="timed vacancies per size and method")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--index-types", default="int8_hnsw,hnsw", help="dense_vector index types to compare")
+    parser.add_argument("--num-candidates", default="300,1000,3000", help="kNN num_candidates values to compare")
+    parser.add_argument("--chunk", type=int, default=128, help="texts per turn when encoders alternate")
+    parser.add_argument("--texts", type=int, default=BASE_TEXTS, help="distinct profile texts encoded")
+    parser.add_argument("--skip-encoding", action="store_true", help="leave out the encoder comparison")
     args = parser.parse_args(argv)
     url = os.environ.get("CSWJOBS_SEARCH_URL", "")
     es_url = url if url.startswith("http") else None
     if not es_url:
         log("bench-matching: CSWJOBS_SEARCH_URL is not an Elasticsearch URL: kNN is left out (make bench-matching sets it)")
     started = time.perf_counter()
-    results = run([int(s) for s in args.sizes.split(",") if s], args.queries, args.seed, es_url)
+    results = run([int(s) for s in args.sizes.split(",") if s], args.queries, args.seed, es_url,
+                  [t for t in args.index_types.split(",") if t], [int(n) for n in args.num_candidates.split(",") if n],
+                  args.chunk, args.skip_encoding, args.texts)
     print(json.dumps(results, indent=2))
     log(f"bench-matching: {len(results['runs'])} sizes in {time.perf_counter() - started:.0f}s")
 
