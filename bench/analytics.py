@@ -12,7 +12,13 @@ their pipeline steps, follows, a share credited to campaigns. It measures:
   commits would be, one small transaction per batch) in events per second;
 - rollup: the analytics task rebuilding every day of the year from the raw events;
 - dashboard: the tables /insights reads (headline, funnel, a breakdown, over time, time to hire,
-  campaigns) for a realistic mix of periods and filters, p50/p95/p99 in milliseconds.
+  campaigns) for a realistic mix of periods and filters, p50/p95/p99 in milliseconds;
+- region: the same tables region-wide (no filter) for periods of a week up to a year, each compared
+  by council, sub-region, role level, service area and campaign (issue 15's measure);
+
+each timed for the current code and for "today's code" before issue 15 (webapp/services/insights.py
+at BEFORE_REVISION, read from git), query by query in turn, so a busy machine slows both alike. The
+two must give the same figures: the run checks every table of every query and fails if they differ.
 
 Progress goes to stderr; the JSON goes to stdout.
 """
@@ -34,6 +40,26 @@ from typing import Any
 from bench.search import log, percentile
 
 YEAR_END = dt.date(2026, 10, 31)  # fixed, so every run generates the same year
+# The last commit before issue 15's insights work: the baseline, "today's code".
+BEFORE_REVISION = "7299533"
+
+
+def load_before(path: str, revision: str = BEFORE_REVISION):
+    """A module of the application as it was at ``revision`` (read with `git show`), under a private name;
+    it imports everything else (models, vocabulary) from today's code."""
+    import subprocess
+    import sys
+    import types
+
+    root = Path(__file__).resolve().parent.parent
+    source = subprocess.run(["git", "show", f"{revision}:{path}"], cwd=root, check=True, capture_output=True,
+                            text=True).stdout
+    name = "before_" + path.replace("/", "_").removesuffix(".py")
+    module = types.ModuleType(name)
+    module.__file__ = f"{revision}:{path}"
+    sys.modules[name] = module  # dataclasses look their module up while the class is made
+    exec(compile(source, module.__file__, "exec"), module.__dict__)
+    return module
 
 
 def _app(url: str, folder: Path):
@@ -224,14 +250,70 @@ def dashboard_queries(rng: random.Random, councils, campaigns, count: int):
     return queries
 
 
-def dashboard(scope, by: str, council_view: bool) -> None:
-    """What one /insights page load reads (without the HTML)."""
+def region_queries() -> list[tuple[Any, str, bool]]:
+    """Region-wide views (no filter) ending on the year's last day, a week to a year long, each compared by
+    every dimension: issue 15's "/insights for any period up to a year, region-wide"."""
+    from webapp.services import insights
+
+    return [(insights.Scope(YEAR_END - dt.timedelta(days=length - 1), YEAR_END), by, False)
+            for length in (7, 30, 90, 182, 365) for by in ("council", "sub_region", "role_level", "service_area",
+                                                           "campaign")]
+
+
+def dashboard(scope, by: str, council_view: bool, module=None) -> dict[str, Any]:
+    """What one /insights page load reads (without the HTML), with the current code or ``module``
+    (the baseline); returns every table's rows, to check both give the same figures."""
     from webapp.services import campaigns as campaign_service
     from webapp.services import insights
 
-    filters = insights.Filters(scope, by, None, campaign_service.visible_campaigns(scope.organisation_id),
-                               council_view)
-    insights.dashboard_tables(filters)
+    module = module or insights
+    scope = module.Scope(scope.start, scope.end, scope.organisation_id, scope.sub_region, scope.role_level,
+                         scope.service_area, scope.campaign_id)
+    filters = module.Filters(scope, by, None, campaign_service.visible_campaigns(scope.organisation_id),
+                             council_view)
+    return {name: [{k: row.get(k) for k, _ in table.columns} for row in table.rows]
+            for name, table in module.dashboard_tables(filters).items()}
+
+
+def _same_figures(now: dict[str, Any], before: dict[str, Any], query) -> None:
+    # The funnel's wording changed (job views are a ratio, not a conversion); its counts must not.
+    for name in before:
+        if name == "funnel":
+            assert [r["count"] for r in now[name]] == [r["count"] for r in before[name]], (name, query)
+        else:
+            assert now[name] == before[name], (name, query)
+
+
+def timed_pair(queries, baseline) -> tuple[list[float], list[float], list[float]]:
+    """Each query with the current code, read afresh from the rollups (nothing kept from an earlier
+    query: "cold"), then again at once (the figures kept since the last rollup: "warm"), then with the
+    baseline; the current code's figures are checked to be the baseline's."""
+    from webapp.extensions import db
+    from webapp.services import insights
+
+    now_ms, warm_ms, before_ms = [], [], []
+    for query in queries:
+        insights._kept.clear()
+        started = time.perf_counter()
+        now = dashboard(*query)
+        now_ms.append((time.perf_counter() - started) * 1000)
+        db.session.rollback()
+        started = time.perf_counter()
+        assert dashboard(*query) == now
+        warm_ms.append((time.perf_counter() - started) * 1000)
+        db.session.rollback()
+        started = time.perf_counter()
+        before = dashboard(*query, module=baseline)
+        before_ms.append((time.perf_counter() - started) * 1000)
+        db.session.rollback()
+        _same_figures(now, before, query)
+    return now_ms, warm_ms, before_ms
+
+
+def latency(samples: list[float]) -> dict[str, float]:
+    return {"p50": round(percentile(samples, 50), 1), "p95": round(percentile(samples, 95), 1),
+            "p99": round(percentile(samples, 99), 1), "mean": round(statistics.fmean(samples), 1),
+            "max": round(max(samples), 1)}
 
 
 def run_one(database: str, visitors_per_day: int, vacancies_per_council: int, query_count: int,
@@ -258,15 +340,15 @@ def run_one(database: str, visitors_per_day: int, vacancies_per_council: int, qu
                 log(f"[{database}] {events:,} events in {ingest_seconds:.1f}s; rolling up 365 days...")
                 report = rollups.rollup(YEAR_END - dt.timedelta(days=364), YEAR_END)
                 log(f"[{database}] {report.summary()}; timing the dashboard...")
+                baseline = load_before("webapp/services/insights.py")
                 queries = dashboard_queries(random.Random(seed), councils, campaigns, query_count + 5)
                 for warm in queries[:5]:
                     dashboard(*warm)
-                latencies = []
-                for query in queries[5:]:
-                    started = time.perf_counter()
-                    dashboard(*query)
-                    latencies.append((time.perf_counter() - started) * 1000)
-                    db.session.rollback()
+                    dashboard(*warm, module=baseline)
+                latencies, warm_latencies, before_latencies = timed_pair(queries[5:], baseline)
+                log(f"[{database}] mix p95 {percentile(latencies, 95):.0f} ms (before: "
+                    f"{percentile(before_latencies, 95):.0f} ms); timing region-wide views...")
+                region, warm_region, before_region = timed_pair(region_queries(), baseline)
                 one_day = YEAR_END
                 started = time.perf_counter()
                 rollups.rollup(one_day, one_day)
@@ -282,16 +364,20 @@ def run_one(database: str, visitors_per_day: int, vacancies_per_council: int, qu
                     "rollup_rows": report.rows,
                     "rollup_one_day_seconds": round(one_day_seconds, 3),
                     "dashboard_queries": len(latencies),
-                    "dashboard_latency_ms": {
-                        "p50": round(percentile(latencies, 50), 1),
-                        "p95": round(percentile(latencies, 95), 1),
-                        "p99": round(percentile(latencies, 99), 1),
-                        "mean": round(statistics.fmean(latencies), 1),
-                        "max": round(max(latencies), 1),
-                    },
+                    "dashboard_latency_ms": latency(latencies),
+                    "dashboard_latency_ms_kept_since_rollup": latency(warm_latencies),
+                    "dashboard_latency_ms_before": latency(before_latencies),
+                    "region_queries": len(region),
+                    "region_latency_ms": latency(region),
+                    "region_latency_ms_kept_since_rollup": latency(warm_region),
+                    "region_latency_ms_before": latency(before_region),
+                    "figures_identical": True,  # timed_pair asserted it for every table of every query
                 }
-                log(f"[{database}] ingest {result['ingest_events_per_second']:,} events/s; dashboard p50 "
-                    f"{result['dashboard_latency_ms']['p50']} ms, p95 {result['dashboard_latency_ms']['p95']} ms")
+                log(f"[{database}] ingest {result['ingest_events_per_second']:,} events/s; dashboard p95 "
+                    f"{result['dashboard_latency_ms']['p95']} ms (before {result['dashboard_latency_ms_before']['p95']}); "
+                    f"region-wide p95 {result['region_latency_ms']['p95']} ms, kept since the rollup "
+                    f"{result['region_latency_ms_kept_since_rollup']['p95']} ms (before "
+                    f"{result['region_latency_ms_before']['p95']})")
                 db.session.remove()
                 db.engine.dispose()
                 return result
@@ -311,12 +397,15 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     results: dict[str, Any] = {
         "benchmark": "analytics",
+        "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
+        "baseline": f"webapp/services/insights.py at {BEFORE_REVISION} (before issue 15)",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "year": [str(YEAR_END - dt.timedelta(days=364)), str(YEAR_END)],
         "visitors_per_weekday": args.visitors_per_day,
         "runs": [run_one(d, args.visitors_per_day, args.vacancies_per_council, args.queries, args.seed)
                  for d in args.databases.split(",") if d],
     }
+    results["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
     print(json.dumps(results, indent=2))
     log(f"bench-analytics: {len(results['runs'])} run(s) in {time.perf_counter() - started:.0f}s")
 

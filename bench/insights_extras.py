@@ -7,7 +7,10 @@ workers, deterministic), adds N applications with pipeline events and equal-oppo
 answers for most of those social workers, then times: the region's supply and demand heat map
 (role level x service area), councils x role level, one council's; the equality breakdown for
 the region and one council; and building one month's bulletins (the region and 33 councils,
-HTML and PDF). Progress goes to stderr; the JSON goes to stdout.
+HTML and PDF). The heat maps are also timed with "today's code" before issue 15
+(webapp/services/supply_demand.py at bench.analytics.BEFORE_REVISION, read from git), each call
+in turn with the current code, and the two must give the same cells. Progress goes to stderr; the
+JSON goes to stdout.
 """
 from __future__ import annotations
 
@@ -36,6 +39,27 @@ def timed(fn: Callable[[], Any], repeats: int) -> dict[str, float]:
         fn()
         samples.append((time.perf_counter() - started) * 1000)
     return {"median_ms": round(statistics.median(samples), 1), "max_ms": round(max(samples), 1)}
+
+
+def _cells(result) -> dict:
+    return {key: (c.vacancies, c.fte, c.candidates) for key, c in result.cells.items()} | {
+        ("total", key): (c.vacancies, c.fte, c.candidates) for key, c in
+        [*result.row_totals.items(), *[("c" + k, v) for k, v in result.column_totals.items()]]}
+
+
+def timed_against(now: Callable[[], Any], before: Callable[[], Any], repeats: int) -> dict[str, Any]:
+    """The current code and the baseline, call by call in turn; they must agree cell for cell."""
+    now_ms, before_ms = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        a = now()
+        now_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        b = before()
+        before_ms.append((time.perf_counter() - started) * 1000)
+        assert _cells(a) == _cells(b), "the heat map differs from the baseline's"
+    return {"median_ms": round(statistics.median(now_ms), 1), "max_ms": round(max(now_ms), 1),
+            "before_median_ms": round(statistics.median(before_ms), 1), "before_max_ms": round(max(before_ms), 1)}
 
 
 def add_applications(session, size: int, seed: int) -> int:
@@ -91,7 +115,9 @@ def run(size: int, repeats: int, seed: int, folder: Path) -> dict[str, Any]:
     from webapp.demo.scale import seed_scale
     from webapp.services import bulletins, equality
     from webapp.services import supply_demand as sd
+    from bench.analytics import load_before
 
+    old = load_before("webapp/services/supply_demand.py")
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
                               "SEARCH_SQLITE_PATH": str(folder / "search.sqlite3"), "INSTANCE_PATH": str(folder),
                               "MAIL_FOLDER": str(folder / "mail")})
@@ -107,11 +133,14 @@ def run(size: int, repeats: int, seed: int, folder: Path) -> dict[str, Any]:
         result = {
             "size": size,
             "applications": applications,
-            "supply_demand_region_ms": timed(lambda: sd.supply_and_demand(sd.Filters()), repeats),
-            "supply_demand_councils_by_role_ms": timed(
-                lambda: sd.supply_and_demand(sd.Filters(rows="council", columns="role_level")), repeats),
-            "supply_demand_one_council_ms": timed(lambda: sd.supply_and_demand(sd.Filters(organisation_id=camden)),
-                                                  repeats),
+            "supply_demand_region_ms": timed_against(
+                lambda: sd.supply_and_demand(sd.Filters()), lambda: old.supply_and_demand(old.Filters()), repeats),
+            "supply_demand_councils_by_role_ms": timed_against(
+                lambda: sd.supply_and_demand(sd.Filters(rows="council", columns="role_level")),
+                lambda: old.supply_and_demand(old.Filters(rows="council", columns="role_level")), repeats),
+            "supply_demand_one_council_ms": timed_against(
+                lambda: sd.supply_and_demand(sd.Filters(organisation_id=camden)),
+                lambda: old.supply_and_demand(old.Filters(organisation_id=camden)), repeats),
             "equality_region_ms": timed(lambda: equality.funnel_breakdown("ethnicity", *october), repeats),
             "equality_one_council_ms": timed(
                 lambda: equality.funnel_breakdown("ethnicity", *october, organisation_id=camden), repeats),
@@ -134,12 +163,16 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
+    load_at_start = [round(v, 2) for v in os.getloadavg()]
     results = []
     for size in [int(s) for s in args.sizes.split(",") if s]:
         with tempfile.TemporaryDirectory(prefix=f"bench-insights-{size}-") as tmp:
             results.append(run(size, args.repeats, args.seed, Path(tmp)))
     print(json.dumps({"benchmark": "insights_extras", "machine": {"python": platform.python_version(),
                                                                    "cpus": os.cpu_count()},
+                      "load_average_at_start": load_at_start,
+                      "load_average_at_end": [round(v, 2) for v in os.getloadavg()],
+                      "baseline": "webapp/services/supply_demand.py before issue 15 (before_median_ms)",
                       "database": "sqlite", "results": results}, indent=2))
     log(f"insights extras benchmark: {len(results)} size(s) done")
 

@@ -19,7 +19,7 @@ from webapp.models.equality import EqualityAnswers
 from webapp.models.exports import JobExport
 from webapp.models.featured import FeaturedSlot
 from webapp.models.feedback import Feedback
-from webapp.models.funnel import FunnelDaily, FunnelVisitorDay
+from webapp.models.funnel import FunnelDaily, FunnelRollupMark, FunnelVisitorDay, FunnelVisitorSpan
 from webapp.models.mail import BouncedAddress, MailStatus, OutgoingMail
 from webapp.models.matching import Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
 from webapp.models.organisations import Organisation
@@ -77,7 +77,9 @@ __all__ = [
     "Follow",
     "FunnelDaily",
     "FunnelEvent",
+    "FunnelRollupMark",
     "FunnelVisitorDay",
+    "FunnelVisitorSpan",
     "Interview",
     "InterviewFormat",
     "Invitation",

@@ -24,6 +24,11 @@ class FunnelDaily(Base):
     __table_args__ = (
         sa.Index("ix_funnel_daily_day_kind", "day", "kind"),
         sa.Index("ix_funnel_daily_org_day", "organisation_id", "day"),
+        # Cover the dashboard's sums over a period (by step, council, sub-region, role, area, campaign) and a
+        # campaign's results to date, so they are read from the index alone.
+        sa.Index("ix_funnel_daily_day_cover", "day", "kind", "organisation_id", "sub_region", "role_level",
+                 "service_area", "campaign_id", "people"),
+        sa.Index("ix_funnel_daily_campaign_cover", "campaign_id", "kind", "organisation_id", "people"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,3 +64,39 @@ class FunnelVisitorDay(Base):
     role_level: Mapped[str | None] = mapped_column(sa.String(40))
     service_area: Mapped[str | None] = mapped_column(sa.String(40))
     campaign_id: Mapped[int | None]
+
+
+class FunnelVisitorSpan(Base):
+    """Each visitor once per day per value of one dimension (`grouping`: "all", or a column of
+    funnel_visitor_days), with the last day before that the visitor was seen with the same value.
+
+    Distinct visitors over days s..e are then the rows in s..e whose `prev_day` is empty or before s:
+    each visitor's first day in the period, and nothing else. So a year's unique visitors (region-wide,
+    or by council, sub-region, role level, service area or campaign) are an index range count, exact,
+    instead of a DISTINCT over a year of visitor-days. Kept by services.rollups with the day's rows."""
+
+    __tablename__ = "funnel_visitor_spans"
+    __table_args__ = (
+        sa.Index("ix_funnel_visitor_spans_count", "grouping", "day", "prev_day", "group_value"),  # covers counting
+        sa.Index("ix_funnel_visitor_spans_visitor", "grouping", "group_value", "visitor_key", "day"),
+        sa.Index("ix_funnel_visitor_spans_group", "grouping", "group_value", "day", "prev_day"),  # by council etc.
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grouping: Mapped[str] = mapped_column(sa.String(20))
+    group_value: Mapped[str] = mapped_column(sa.String(40))  # "" for none (no council, no campaign...)
+    visitor_key: Mapped[str] = mapped_column(sa.String(80))
+    day: Mapped[dt.date]
+    prev_day: Mapped[dt.date | None]
+
+
+class FunnelRollupMark(Base):
+    """One row: a token the rollup replaces whenever it has rebuilt any day. The dashboard keeps figures
+    read from the rollups between two rollups under this token (services.insights), so a new rollup,
+    and nothing else, makes them be read again."""
+
+    __tablename__ = "funnel_rollup_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(32))
+    finished_at: Mapped[dt.datetime]

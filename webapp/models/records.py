@@ -56,6 +56,9 @@ class FunnelEvent(Base):
         sa.Index("ix_funnel_events_kind_time", "kind", "occurred_at"),
         sa.Index("ix_funnel_events_occurred_at", "occurred_at"),
         sa.Index("ix_funnel_events_user_time", "user_id", "occurred_at"),
+        # When each application, or (person, job), first reached a step (the dashboard's timings).
+        sa.Index("ix_funnel_events_kind_application", "kind", "application_id", "occurred_at"),
+        sa.Index("ix_funnel_events_kind_user_vacancy", "kind", "user_id", "vacancy_id", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

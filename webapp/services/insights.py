@@ -8,9 +8,11 @@ headline_figures().
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import statistics
+import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,7 +29,9 @@ from webapp.models import (
     Campaign,
     FunnelDaily,
     FunnelEvent,
+    FunnelRollupMark,
     FunnelVisitorDay,
+    FunnelVisitorSpan,
     Organisation,
     Vacancy,
     campaign_vacancies,
@@ -111,7 +115,52 @@ def _per_request(func):
     return wrapper
 
 
+# Figures read from the rollups only change when the rollup runs (every ten minutes), so they are kept
+# in the process between rollups, under the token the rollup writes (models.FunnelRollupMark): a year's
+# region view is read once per rollup, not once per page. Nothing is kept until a rollup has run.
+KEPT_AT_MOST = 512
+_kept: dict[tuple, Any] = {}
+_kept_token: list[str | None] = [None]
+_kept_lock = threading.Lock()
+
+
+def _rollup_token() -> str | None:
+    if has_request_context() and "_rollup_token" in g:
+        return g._rollup_token
+    token = db.session.scalar(sa.select(FunnelRollupMark.token).where(FunnelRollupMark.id == 1))
+    if has_request_context():
+        g._rollup_token = token
+    return token
+
+
+def _between_rollups(func):
+    """Keep a figure read from the rollups until the next rollup; callers get their own copy."""
+
+    @functools.wraps(func)
+    def wrapper(*args):
+        token = _rollup_token()
+        if token is None:
+            return func(*args)
+        key = (func.__name__, args)
+        with _kept_lock:
+            if _kept_token[0] != token:
+                _kept.clear()
+                _kept_token[0] = token
+            found = _kept.get(key)
+        if found is None:
+            found = func(*args)
+            with _kept_lock:
+                if _kept_token[0] == token:
+                    if len(_kept) >= KEPT_AT_MOST:
+                        _kept.clear()
+                    _kept[key] = found
+        return copy.deepcopy(found)
+
+    return wrapper
+
+
 @_per_request
+@_between_rollups
 def step_totals(scope: Scope) -> dict[str, int]:
     """People at each funnel step in the scope, by FunnelStep value."""
     rows = db.session.execute(
@@ -124,11 +173,58 @@ def step_totals(scope: Scope) -> dict[str, int]:
     return totals
 
 
+def _span_filter(scope: Scope) -> tuple[str, str | None] | None:
+    """The spans that answer a scope's distinct visitors: the region's ("all"), or one dimension's value
+    when the scope filters on that dimension alone. None when it filters on two or more (then the
+    visitor-days are counted directly: a council's or a sub-region's slice is small)."""
+    chosen = [(name, value) for name, value in (
+        ("organisation_id", scope.organisation_id), ("sub_region", scope.sub_region),
+        ("role_level", scope.role_level), ("service_area", scope.service_area), ("campaign_id", scope.campaign_id),
+    ) if value is not None]
+    if not chosen:
+        return "all", None
+    if len(chosen) == 1:
+        name, value = chosen[0]
+        return name, str(getattr(value, "value", value))
+    return None
+
+
+def _first_days(grouping: str, start: dt.date, end: dt.date) -> list[sa.ColumnElement[bool]]:
+    """Spans that are a visitor's first day in the group within start..end: counting them counts each
+    visitor once, exactly (see models.FunnelVisitorSpan)."""
+    return [FunnelVisitorSpan.grouping == grouping, FunnelVisitorSpan.day >= start, FunnelVisitorSpan.day <= end,
+            sa.or_(FunnelVisitorSpan.prev_day.is_(None), FunnelVisitorSpan.prev_day < start)]
+
+
 @_per_request
+@_between_rollups
 def unique_visitors(scope: Scope) -> int:
+    spans = _span_filter(scope)
+    if spans is not None:
+        grouping, value = spans
+        where = _first_days(grouping, scope.start, scope.end)
+        if value is not None:
+            where.append(FunnelVisitorSpan.group_value == value)
+        return db.session.scalar(sa.select(sa.func.count()).select_from(FunnelVisitorSpan).where(*where)) or 0
     return db.session.scalar(
         sa.select(sa.func.count(sa.distinct(FunnelVisitorDay.visitor_key))).where(*_where(FunnelVisitorDay, scope))
     ) or 0
+
+
+@_between_rollups
+def _visitors_by(scope: Scope, column_name: str) -> dict[Any, int]:
+    """Distinct visitors in the scope for each value of one dimension (None for none)."""
+    if _span_filter(scope) == ("all", None):
+        counted = db.session.execute(
+            sa.select(FunnelVisitorSpan.group_value, sa.func.count())
+            .where(*_first_days(column_name, scope.start, scope.end)).group_by(FunnelVisitorSpan.group_value))
+        integer = column_name in ("organisation_id", "campaign_id")
+        return {(int(value) if integer else value) if value != "" else None: int(count) for value, count in counted}
+    visitor_column = getattr(FunnelVisitorDay, column_name)
+    return dict(db.session.execute(
+        sa.select(visitor_column, sa.func.count(sa.distinct(FunnelVisitorDay.visitor_key)))
+        .where(*_where(FunnelVisitorDay, scope)).group_by(visitor_column)
+    ).all())
 
 
 def _vacancy_filters(scope: Scope) -> list[sa.ColumnElement[bool]]:
@@ -196,22 +292,38 @@ def rate(numerator: int | None, denominator: int | None) -> float | None:
     return round(100.0 * numerator / denominator, 1)
 
 
+# Steps whose count is not a subset of the step they are compared with: one visitor may look at many
+# jobs, so job views per visitor is a ratio, worded "per 100 visitors" and never shown as a conversion.
+RATIO_STAGES = {"job_views"}
+
+
 def funnel_table(scope: Scope) -> Table:
     totals = step_totals(scope)
     counts = {"visitors": unique_visitors(scope)}
     labels = {key: label for key, label, _, _ in FUNNEL_STAGES}
     rows: list[dict[str, Any]] = []
+    per_100 = None
     for key, label, steps, converts_from in FUNNEL_STAGES:
         counts.setdefault(key, sum(totals[s.value] for s in steps))
         count = counts[key]
-        rows.append({"key": key, "label": label, "count": count,
-                     "rate": rate(count, counts[converts_from]) if converts_from else None,
-                     "of": labels[converts_from] if converts_from else ""})
+        row = {"key": key, "label": label, "count": count, "rate": None, "of": "", "chart_text": f"{count:,}"}
+        if key in RATIO_STAGES:
+            per_100 = rate(count, counts[converts_from])
+            if per_100 is not None:
+                row["chart_text"] = f"{count:,} ({per_100:,.0f} per 100 {labels[converts_from].lower()})"
+        elif converts_from:
+            row["rate"] = rate(count, counts[converts_from])
+            row["of"] = labels[converts_from]
+            if row["rate"] is not None:
+                row["chart_text"] = f"{count:,} ({row['rate']:.1f}% of {labels[converts_from][0].lower()}{labels[converts_from][1:]})"
+        rows.append(row)
+    views = (f"In this period there were {per_100:,.0f} job views for every 100 visitors. " if per_100 is not None
+             else "")
     return Table("funnel", "The funnel: people at each step and the share of an earlier step who reached it",
                  [("label", "Step"), ("count", "People"), ("rate", "Conversion (%)"), ("of", "Of those at")],
                  rows, chart="count",
-                 note="One visitor may look at several jobs, so job views can be more than visitors (the rate is then "
-                      "views per 100 visitors). Applications made here are the in-platform part of ‘applied’; "
+                 note=views + "One visitor may look at several jobs, so job views are a ratio to visitors, not a "
+                      "conversion. Applications made here are the in-platform part of ‘applied’; "
                       "shortlisting and later steps convert from them, because applications on a council's own "
                       "site are not seen here. Interviews scheduled and references received are counted once per "
                       "application; councils ask for references at different stages, so they have no rate.")
@@ -240,10 +352,10 @@ def _labels(by: str, keys: list[Any]) -> dict[Any, str]:
     return {k: enum.label_for(k) if k is not None else none_label for k in keys}
 
 
+@_between_rollups
 def breakdown_table(scope: Scope, by: str) -> Table:
     column_name, heading = BREAKDOWNS[by]
     daily_column = getattr(FunnelDaily, column_name)
-    visitor_column = getattr(FunnelVisitorDay, column_name)
     steps = [FunnelStep.JOB_VIEW, FunnelStep.APPLY_CLICK, FunnelStep.APPLICATION, FunnelStep.HIRED]
     figures_by: dict[Any, dict[str, int]] = {}
     for key, kind, total in db.session.execute(
@@ -252,10 +364,7 @@ def breakdown_table(scope: Scope, by: str) -> Table:
         .group_by(daily_column, FunnelDaily.kind)
     ):
         figures_by.setdefault(key, {})[kind] = int(total or 0)
-    visitors = dict(db.session.execute(
-        sa.select(visitor_column, sa.func.count(sa.distinct(FunnelVisitorDay.visitor_key)))
-        .where(*_where(FunnelVisitorDay, scope)).group_by(visitor_column)
-    ).all())
+    visitors = _visitors_by(scope, column_name)
     keys = list(dict.fromkeys([*figures_by, *visitors]))
     labels = _labels(by, keys)
     rows = []
@@ -282,6 +391,7 @@ def _bucket(day: dt.date, size: str) -> dt.date:
     return day
 
 
+@_between_rollups
 def over_time_table(scope: Scope) -> Table:
     size = "day" if scope.days <= 31 else "week" if scope.days <= 120 else "month"
     steps = {FunnelStep.JOB_VIEW.value: "job_views", FunnelStep.APPLY_CLICK.value: "applied",
@@ -300,7 +410,9 @@ def over_time_table(scope: Scope) -> Table:
             day = dt.date.fromisoformat(day)
         buckets[_bucket(day, size)][steps[kind]] += int(total or 0)
     heading = {"day": "Day", "week": "Week beginning", "month": "Month"}[size]
-    rows = [{"label": (f"{b:%B %Y}" if size == "month" else f"{b.day} {b:%b %Y}"), "period": b.isoformat(), **v}
+    rows = [{"label": (f"{b:%B %Y}" if size == "month" else f"{b.day} {b:%b %Y}"), "period": b.isoformat(),
+             # the chart's axis: two short lines, split at the non-breaking space
+             "axis": f"{b:%b}\u00a0{b.year}" if size == "month" else f"{b.day}\u00a0{b:%b}", **v}
             for b, v in sorted(buckets.items())]
     return Table("over_time", f"Job views, applications and hires by {heading.lower()}",
                  [("label", heading), ("job_views", "Job views"), ("applied", "Applied (here or on the council's site)"),
@@ -430,10 +542,10 @@ def timing_table(scope: Scope) -> Table:
                  rows, chart="median")
 
 
-def campaign_table(campaigns: list[Campaign], organisation_id: int | None = None) -> Table:
-    """Each campaign's results to date (every day since it started: credit outlasts the campaign by the
-    attribution window). A council sees only its own share of a regional campaign, and no cost for it."""
-    ids = [c.id for c in campaigns]
+@_between_rollups
+def _campaign_figures(ids: tuple[int, ...], organisation_id: int | None
+                      ) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """Each campaign's people at each step and its distinct visitors, since it started."""
     totals: dict[int, dict[str, int]] = {i: {} for i in ids}
     visitors: dict[int, int] = {}
     if ids:
@@ -447,10 +559,27 @@ def campaign_table(campaigns: list[Campaign], organisation_id: int | None = None
             .where(*where).group_by(FunnelDaily.campaign_id, FunnelDaily.kind)
         ):
             totals[campaign_id][kind] = int(total or 0)
-        visitors = dict(db.session.execute(
-            sa.select(FunnelVisitorDay.campaign_id, sa.func.count(sa.distinct(FunnelVisitorDay.visitor_key)))
-            .where(*vwhere).group_by(FunnelVisitorDay.campaign_id)
-        ).all())
+        if organisation_id is None:  # every visitor's first day with the campaign, ever: one index range
+            visitors = {int(value): int(count) for value, count in db.session.execute(
+                sa.select(FunnelVisitorSpan.group_value, sa.func.count())
+                .where(FunnelVisitorSpan.grouping == "campaign_id", FunnelVisitorSpan.prev_day.is_(None),
+                       FunnelVisitorSpan.group_value.in_([str(i) for i in ids]))
+                .group_by(FunnelVisitorSpan.group_value))}
+        else:
+            visitors = dict(db.session.execute(
+                sa.select(FunnelVisitorDay.campaign_id, sa.func.count(sa.distinct(FunnelVisitorDay.visitor_key)))
+                .where(*vwhere).group_by(FunnelVisitorDay.campaign_id)
+            ).all())
+    return totals, visitors
+
+
+def campaign_table(campaigns: list[Campaign], organisation_id: int | None = None) -> Table:
+    """Each campaign's results to date (every day since it started: credit outlasts the campaign by the
+    attribution window). A council sees only its own share of a regional campaign, and no cost for it."""
+    totals, visitors = _campaign_figures(tuple(c.id for c in campaigns), organisation_id)
+    council_ids = {c.organisation_id for c in campaigns if c.organisation_id}
+    councils = dict(db.session.execute(sa.select(Organisation.id, Organisation.name)
+                                       .where(Organisation.id.in_(council_ids))).all()) if council_ids else {}
     rows = []
     for campaign in campaigns:
         t = totals[campaign.id]
@@ -459,7 +588,7 @@ def campaign_table(campaigns: list[Campaign], organisation_id: int | None = None
         own_budget = campaign.budget if (organisation_id is None or campaign.organisation_id == organisation_id) else None
         rows.append({
             "label": campaign.name, "id": campaign.id, "kind": campaign.kind.label,
-            "council": campaign.organisation.name if campaign.organisation else "Regional",
+            "council": councils.get(campaign.organisation_id, "Regional"),  # one query, not one per campaign
             "starts_on": campaign.starts_on.isoformat(), "ends_on": campaign.ends_on.isoformat(),
             "visitors": int(visitors.get(campaign.id, 0)),
             "job_views": t.get(FunnelStep.JOB_VIEW.value, 0), "registrations": t.get(FunnelStep.REGISTRATION.value, 0),

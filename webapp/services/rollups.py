@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,7 +18,16 @@ import sqlalchemy as sa
 
 from domain.funnel import VISITOR_STEPS
 from webapp.extensions import db
-from webapp.models import FunnelDaily, FunnelEvent, FunnelVisitorDay, Organisation, Vacancy
+from webapp.models import (
+    FunnelDaily,
+    FunnelEvent,
+    FunnelRollupMark,
+    FunnelVisitorDay,
+    FunnelVisitorSpan,
+    Organisation,
+    Vacancy,
+)
+from webapp.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +68,50 @@ def visitor_key(event=FunnelEvent) -> sa.ColumnElement:
     )
 
 
+# The dimensions distinct visitors are kept for as spans (models.FunnelVisitorSpan): the whole region,
+# and each column of funnel_visitor_days the dashboard compares by or filters on.
+SPAN_GROUPINGS = ("all", "organisation_id", "sub_region", "role_level", "service_area", "campaign_id")
+
+
+def _span_value(grouping: str, table=FunnelVisitorDay.__table__) -> sa.ColumnElement:
+    if grouping == "all":
+        return sa.literal("")
+    return sa.func.coalesce(sa.cast(table.c[grouping], sa.String), sa.literal(""))
+
+
+def _rebuild_spans(connection: sa.Connection, day: dt.date) -> None:
+    """The day's spans from its visitor-days, each with the visitor's previous day in the same group;
+    then the later days whose previous day this rebuild may have changed (a day rolled up again after
+    late events) are corrected, so the spans stay exact whatever order days are rolled up in."""
+    spans = FunnelVisitorSpan.__table__
+    visitor_days = FunnelVisitorDay.__table__
+    connection.execute(sa.delete(spans).where(spans.c.day == day))
+    earlier = spans.alias("earlier")
+    for grouping in SPAN_GROUPINGS:
+        source = (sa.select(_span_value(grouping).label("value"), visitor_days.c.visitor_key)
+                  .where(visitor_days.c.day == day).distinct().subquery())
+        previous = (sa.select(sa.func.max(earlier.c.day))
+                    .where(earlier.c.grouping == grouping, earlier.c.group_value == source.c.value,
+                           earlier.c.visitor_key == source.c.visitor_key, earlier.c.day < day)
+                    .scalar_subquery())
+        connection.execute(spans.insert().from_select(
+            ["grouping", "group_value", "visitor_key", "day", "prev_day"],
+            sa.select(sa.literal(grouping), source.c.value, source.c.visitor_key,
+                      sa.literal(day, sa.Date), previous)))
+    on_day = spans.alias("on_day")
+    recomputed = (sa.select(sa.func.max(earlier.c.day))
+                  .where(earlier.c.grouping == spans.c.grouping, earlier.c.group_value == spans.c.group_value,
+                         earlier.c.visitor_key == spans.c.visitor_key, earlier.c.day < spans.c.day)
+                  .scalar_subquery())
+    connection.execute(spans.update().where(
+        spans.c.day > day,
+        sa.or_(spans.c.prev_day == day,
+               sa.tuple_(spans.c.grouping, spans.c.group_value, spans.c.visitor_key).in_(
+                   sa.select(on_day.c.grouping, on_day.c.group_value, on_day.c.visitor_key)
+                   .where(on_day.c.day == day))),
+    ).values(prev_day=recomputed))
+
+
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
 
@@ -71,6 +125,7 @@ def _rollup_day(connection: sa.Connection, day: dt.date) -> tuple[int, int]:
     connection.execute(sa.delete(FunnelVisitorDay).where(FunnelVisitorDay.day == day))
     events = connection.scalar(sa.select(sa.func.count(FunnelEvent.id)).where(in_day)) or 0
     if not events:
+        _rebuild_spans(connection, day)
         return 0, 0
     the_day = sa.literal(day, sa.Date) if dialect != "sqlite" else sa.literal(day.isoformat())
     joined = (
@@ -97,6 +152,7 @@ def _rollup_day(connection: sa.Connection, day: dt.date) -> tuple[int, int]:
     connection.execute(sa.insert(FunnelVisitorDay).from_select(
         ["day", "visitor_key", "organisation_id", "sub_region", "role_level", "service_area", "campaign_id"],
         visitors))
+    _rebuild_spans(connection, day)
     # Counted rather than taken from rowcount, which some drivers leave at -1 for INSERT ... SELECT.
     rows = sum(connection.scalar(sa.select(sa.func.count()).select_from(model).where(model.day == day)) or 0
                for model in (FunnelDaily, FunnelVisitorDay))
@@ -118,6 +174,10 @@ def rollup(start: dt.date, end: dt.date, progress: Callable[[dt.date, int], None
         total_rows += rows
         if progress is not None:
             progress(day, events)
+    with db.engine.begin() as connection:  # figures kept between rollups are read afresh from now on
+        connection.execute(sa.delete(FunnelRollupMark))
+        connection.execute(sa.insert(FunnelRollupMark).values(id=1, token=uuid.uuid4().hex,
+                                                              finished_at=utcnow()))
     report = RollupReport(start, end, (end - start).days + 1, total_events, total_rows, time.perf_counter() - started)
     log.info("%s", report.summary())
     return report
