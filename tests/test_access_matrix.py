@@ -321,6 +321,7 @@ RULES: dict[tuple[str, str], Rule] = {
                                                   expect(CANDIDATES, candidate=302, other_candidate=302)),
     ("equal_opportunities.delete", "POST"): rule("/account/equal-opportunities/delete",
                                                  expect(CANDIDATES, candidate=302, other_candidate=302)),
+    ("equal_opportunities.delete", "GET"): rule("/account/equal-opportunities/delete", CANDIDATES),
     # --- saved searches and alerts: the social worker's own
     ("alerts.save", "POST"): rule("/account/saved-searches", expect(CANDIDATES, candidate=302, other_candidate=302)),
     ("alerts.saved_searches", "GET"): rule("/account/saved-searches", CANDIDATES),
@@ -598,6 +599,8 @@ RULES: dict[tuple[str, str], Rule] = {
     # The recruiter deletes it; by the council administrator's turn it is gone (404).
     ("inbox.delete_template", "POST"): rule("/recruit/message-templates/{message_template}/delete",
                                             expect(COUNCIL_A_STAFF, recruiter=302, council_admin=404)),
+    ("inbox.delete_template", "GET"): rule("/recruit/message-templates/{message_template}/delete",
+                                           COUNCIL_A_STAFF),
     # Not shortlisted yet: the page explains (200); a booking is refused (400).
     ("inbox.schedule_interview", "GET"): rule("/recruit/applications/{application}/interview", COUNCIL_A_STAFF),
     ("inbox.schedule_interview", "POST"): rule("/recruit/applications/{application}/interview",

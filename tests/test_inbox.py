@@ -194,6 +194,11 @@ def test_recruiters_keep_their_councils_templates(client, world):
 
     sign_in_as(client, world.colleague)  # the same council: shared
     assert texts(page(client.get("/recruit/message-templates")), ".govuk-summary-card__title") == ["Not now"]
+    # Delete asks first, on its own page; opening it deletes nothing.
+    [delete] = page(client.get("/recruit/message-templates")).select(f"#template-{template.id} a.govuk-button--warning")
+    confirm = page(client.get(delete["href"]))
+    assert text_of(confirm, "h1") == "Delete the template ‘Not now’?"
+    assert reload(MessageTemplate, template.id) is not None
     assert client.post(f"/recruit/message-templates/{template.id}/delete").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MessageTemplate)) == 0
 

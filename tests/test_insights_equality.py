@@ -67,7 +67,7 @@ def test_the_form_explains_itself_and_every_question_is_optional(client, app):
     assert "Nobody sees them individually: not the councils you apply to, not recruiters, not our staff." in texts(
         soup, "main li")
     assert "You can change or delete your answers at any time." in main_text(soup)
-    assert "Delete my answers" not in texts(soup, "main button")  # nothing to delete yet
+    assert "Delete my answers" not in texts(soup, "main .govuk-button")  # nothing to delete yet
     for c in CHARACTERISTICS:
         [choice] = soup.select(f'main form input[type="radio"][name="{c.slug}"][value="prefer_not_to_say"]')
         assert not choice.has_attr("checked"), c.slug  # offered, never chosen for them
@@ -110,10 +110,15 @@ def test_an_answer_not_on_the_list_is_400_and_changes_nothing(client, app):
 def test_answers_can_be_deleted(client, app):
     user = person(sex="male")
     sign_in_as(client, user)
-    assert "Delete my answers" in texts(page(client.get("/account/equal-opportunities")), "main button")
+    assert "Delete my answers" in texts(page(client.get("/account/equal-opportunities")), "main .govuk-button")
+    # The button leads to a page that asks first; opening it deletes nothing.
+    confirm = page(client.get("/account/equal-opportunities/delete"))
+    assert text_of(confirm, "h1") == "Delete your equal opportunities answers?"
+    assert text_of(confirm, "#confirm") == "Yes, delete my answers"
+    assert equality.answers_for(user).sex == "male"
     assert client.post("/account/equal-opportunities/delete", data={}).status_code == 302
     assert equality.answers_for(user) is None
-    assert "Delete my answers" not in texts(page(client.get("/account/equal-opportunities")), "main button")
+    assert "Delete my answers" not in texts(page(client.get("/account/equal-opportunities")), "main .govuk-button")
 
 
 def test_only_social_workers_have_the_form(client, app):

@@ -5,7 +5,7 @@ the fact that someone answered stays out of the logs.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, url_for
 
 from domain.equality import CHARACTERISTICS
 from domain.vocabulary import UserRole
@@ -13,6 +13,7 @@ from webapp.extensions import db
 from webapp.forms.account import ConfirmForm
 from webapp.forms.equality import EqualityForm
 from webapp.web.access import role_required, signed_in_user
+from webapp.web.confirm import Confirmation, confirm_page
 from webapp.web.forms import failed_post, form_page
 from webapp.services import equality
 
@@ -40,13 +41,20 @@ def answers():
                      delete_form=ConfirmForm(), characteristics=CHARACTERISTICS)
 
 
-@bp.post("/account/equal-opportunities/delete")
+@bp.route("/account/equal-opportunities/delete", methods=["GET", "POST"])
 @candidate_required
 def delete():
+    """GET asks "Delete your answers?"; only the POST from that page deletes them."""
     form = ConfirmForm()
     if not form.validate_on_submit():
-        return render_template("errors/error.html", status=400, title="There is a problem with your request",
-                               advice="The form had expired. Go back, refresh and try again.", detail=None), 400
+        return confirm_page(Confirmation(
+            heading="Delete your equal opportunities answers?",
+            does=("All your answers are deleted. Counts already published are not affected, as they never "
+                  "showed anyone.", "You can answer again at any time."),
+            warning="You cannot get these answers back.",
+            button="Yes, delete my answers",
+            cancel_url=url_for("equal_opportunities.answers"),
+        ), form)
     deleted = equality.delete_answers(signed_in_user())
     db.session.commit()
     flash("Your equal opportunities answers have been deleted." if deleted else "You had no answers to delete.",

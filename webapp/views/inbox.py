@@ -15,6 +15,7 @@ from webapp.services import applications as application_service
 from webapp.services import vacancies as vacancy_service
 from webapp.services.paging import PageNotFound
 from webapp.web.access import RECRUITER_ROLES, council_staff_required, linked_council_id, signed_in_user
+from webapp.web.confirm import Confirmation, confirm_page
 from webapp.web.forms import failed_post, form_page
 from webapp.web.pagination import page_number, pagination
 
@@ -147,11 +148,20 @@ def edit_template(template_id: int):
     return _template_form(_own_template(template_id))
 
 
-@bp.post("/message-templates/<int:template_id>/delete")
+@bp.route("/message-templates/<int:template_id>/delete", methods=["GET", "POST"])
 @recruiter_required
 def delete_template(template_id: int):
+    """GET asks "Delete this template?"; only the POST from that page deletes it."""
     template = _own_template(template_id)
-    _require_form()
+    form = BulkConfirmForm()
+    if not form.validate_on_submit():
+        return confirm_page(Confirmation(
+            heading=f"Delete the template ‘{template.name}’?",
+            caption="Message templates",
+            does=("Nobody at your council can use it any more. Messages already sent with it are not changed.",),
+            button="Yes, delete this template",
+            cancel_url=url_for("inbox.templates"),
+        ), form)
     name = template.name
     message_templates.delete(signed_in_user(), template)
     db.session.commit()
