@@ -19,9 +19,10 @@ from tests.factories import (
     RecruiterFactory,
     VacancyFactory,
 )
-from tests.pages import error_summary, heading, links, page, summary_list, tags, texts
+from tests.pages import error_summary, heading, links, page, tags, texts
 from webapp.extensions import db
 from webapp.search import vectors
+from webapp.services.matching_words import FIT_WORDS
 from webapp.models import AuditLog, Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
 
 # The matching tests run on all-MiniLM-L6-v2 itself: what matching finds and explains is the model's call.
@@ -145,10 +146,12 @@ def test_suggested_candidates_are_only_those_who_opted_in_and_fit(client, scene)
     assert response.status_code == 200
     soup = page(response)
     # only those who opted in and fit (not Bea, hidden, nor Cal, too far), child protection first for a CP post
-    names = [title.split(" · ")[0] for title in texts(soup, "main .govuk-summary-card__title")]
+    names = texts(soup, "main tr[id^=candidate-] th > span:first-child")
     assert names == ["Ada Okafor", "Dee Foster"]
-    ada = summary_list(soup, f"#candidate-{scene['found'].id}")
-    assert ada["Role level"] == "Senior practitioner" and "Child protection experience" in ada["Why"]
+    ada = {cell["data-label"]: " ".join(cell.get_text().split())
+           for cell in soup.select(f"#candidate-{scene['found'].id} td[data-label]")}
+    assert ada["Level"] == "Senior practitioner, qualified 4 years"
+    assert "Child protection experience" in ada["Fit"]
     assert scene["found"].user.email not in response.get_data(as_text=True)  # no contact details
 
 
@@ -258,7 +261,7 @@ def test_jobs_that_fit_respects_the_profile_and_leaves_out_applications(client, 
     # Camden, within six miles of Islington; not Croydon (beyond the commute) nor the job applied for
     assert [href for _, href in links(soup, "main ul.app-vacancy-list h3 a")] == [job_href(near)]
     [why] = texts(soup, "main ul.app-vacancy-list li p.govuk-body-s")
-    assert why.startswith("Why it fits:") and "Child protection experience" in why
+    assert why.split(":")[0] in {words for _, words in FIT_WORDS} and "Child protection experience" in why
 
     sign_in_as(client, scene["recruiter"])
     assert client.get("/account/jobs-that-fit").status_code == 403
