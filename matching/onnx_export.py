@@ -20,11 +20,13 @@ benchmark's profile texts; without it the worst is 0.992), as does the word-embe
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -36,17 +38,16 @@ OPSET = 17
 
 
 def export(folder: Path) -> Path:
-    import logging
-    import warnings
-
     warnings.simplefilter("ignore")  # the tracer's and quantiser's advice, not problems: a first start stays readable
     logging.getLogger().setLevel(logging.ERROR)
+    # PyTorch, transformers and onnx only here, in the one-off child process that builds the model
+    import onnx
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel
     from transformers.utils import logging as transformers_logging
 
-    from matching.encoder import model_path
+    from matching.encoder import model_path  # matching.encoder imports this module
 
     transformers_logging.disable_progress_bar()
     source = Path(model_path())
@@ -77,8 +78,6 @@ def export(folder: Path) -> Path:
                               dynamic_axes={**{n: {0: "batch", 1: "tokens"} for n in names},
                                             "sentence_embedding": {0: "batch"}},
                               opset_version=OPSET, dynamo=False)
-        import onnx
-
         graph = onnx.load(str(fp32), load_external_data=False).graph
         weights = {i.name for i in graph.initializer}
         keep_float = [n.name for n in graph.node if n.op_type == "MatMul" and (
