@@ -8,7 +8,9 @@ embeds and indexes them as it does in production. Then, for every person, what t
 * ``jobs_that_fit`` — "jobs that fit you" (webapp.services.matching.jobs_that_fit), top ten;
 * ``keyword_search`` — the /jobs search (webapp.services.jobs.search_jobs) with the words the person would
   type (their `keywords` in profiles.yaml), top ten by relevance;
-* ``suggested_candidates`` — for each graded vacancy, the recruiter's suggested candidates, top ten.
+* ``suggested_candidates`` — for each graded vacancy, the recruiter's suggested candidates, top ten;
+* ``meaning_only`` — the jobs that break none of the person's needs ranked by the cosine of the stored
+  vectors alone: what the texts (matching.text) and the model decide, apart from the structured score.
 
 Each is scored on the grades (matching.judged): precision at ten (grade 2 or 3 counts as relevant),
 nDCG@10, stated-need violations (shown results that break something the person said they need, checked
@@ -240,6 +242,26 @@ def _row(key: str, shown: list[str], grades: dict[str, int], violations: list, f
             "unchecked_reasons": unchecked, "reasons": reasons}
 
 
+def stored_vectors() -> tuple[dict, dict]:
+    """Every vacancy's and profile's stored vector: {vacancy id: vector}, {user id: vector}."""
+    import sqlalchemy as sa  # the app's database, only when the set is run
+
+    from matching.encoder import from_bytes
+    from webapp.extensions import db
+    from webapp.models import CandidateProfile, Embedding, ProfileEmbedding, VacancyEmbedding
+
+    def joined(link):
+        return sa.and_(Embedding.model == link.model, Embedding.text_hash == link.text_hash)
+
+    vacancies = {vid: from_bytes(blob) for vid, blob in db.session.execute(
+        sa.select(VacancyEmbedding.vacancy_id, Embedding.vector).join(Embedding, joined(VacancyEmbedding)))}
+    profiles = {uid: from_bytes(blob) for uid, blob in db.session.execute(
+        sa.select(CandidateProfile.user_id, Embedding.vector)
+        .join(ProfileEmbedding, ProfileEmbedding.profile_id == CandidateProfile.id)
+        .join(Embedding, joined(ProfileEmbedding)))}
+    return vacancies, profiles
+
+
 def evaluate_loaded(data: JudgedSet, vacancy_ids, user_ids, job_of, person_of) -> dict[str, Any]:
     from webapp.extensions import db  # the app's session: only inside a run
     from webapp.models import User, Vacancy
@@ -247,7 +269,8 @@ def evaluate_loaded(data: JudgedSet, vacancy_ids, user_ids, job_of, person_of) -
     from webapp.services.jobs import search_jobs
     from webapp.services.matching import jobs_that_fit, suggested_candidates
 
-    fit_rows, keyword_rows, suggestion_rows = [], [], []
+    fit_rows, keyword_rows, suggestion_rows, meaning_rows = [], [], [], []
+    vacancy_vectors, profile_vectors = stored_vectors()
     for person in data.people.values():
         grades = data.job_grades.get(person.id, {})
         user = db.session.get(User, user_ids[person.id])
@@ -262,6 +285,13 @@ def evaluate_loaded(data: JudgedSet, vacancy_ids, user_ids, job_of, person_of) -
             unchecked += [f"{person.id} {job.id}: {r}" for r in unknown]
             reasons += len(match.reasons)
         fit_rows.append(_row(person.id, shown, grades, violations, false, unchecked, reasons))
+
+        # Meaning alone (what matching.text and the model decide): the jobs that break none of the person's
+        # needs, ranked by the cosine of the two stored vectors. It isolates what item 4 changes.
+        mine = profile_vectors[user_ids[person.id]]
+        open_to = [j for j in data.jobs.values() if not broken_needs(person, j)]
+        ranked = sorted(open_to, key=lambda j: (-float(vacancy_vectors[vacancy_ids[j.id]] @ mine), j.id))
+        meaning_rows.append(_row(person.id, [j.id for j in ranked[:TOP]], grades, [], [], [], 0))
 
         page = search_jobs(SearchQuery(keywords=person.keywords, per_page=TOP, as_of=TODAY))
         shown = [job_of[listing.vacancy.id] for listing in page.listings][:TOP]
@@ -294,6 +324,8 @@ def evaluate_loaded(data: JudgedSet, vacancy_ids, user_ids, job_of, person_of) -
     return {
         "jobs_that_fit": {**_score(fit_rows), "detail": details(fit_rows)},
         "keyword_search": {**_score(keyword_rows), "detail": details(keyword_rows)},
+        "meaning_only": {k: v for k, v in _score(meaning_rows).items()
+                         if k in ("people", "precision@10", "ndcg@10", "mean_grade_shown")},
         "suggested_candidates": {**{k.replace("people", "vacancies"): v for k, v in _score(suggestion_rows).items()},
                                  "detail": details(suggestion_rows)},
     }
@@ -375,9 +407,11 @@ def _run(variants: tuple[str, ...], data: JudgedSet | None) -> dict[str, Any]:
 
 def summary_line(report: dict[str, Any], variant: str) -> str:
     fit, keyword = report[variant]["jobs_that_fit"], report[variant]["keyword_search"]
+    meaning = report[variant]["meaning_only"]
     return (f"{variant}: jobs that fit P@10 {fit['precision@10']} nDCG@10 {fit['ndcg@10']} "
             f"violations {fit['stated_need_violations']} false reasons {fit['false_reasons']}; "
-            f"keyword search P@10 {keyword['precision@10']} nDCG@10 {keyword['ndcg@10']}")
+            f"keyword search P@10 {keyword['precision@10']} nDCG@10 {keyword['ndcg@10']}; "
+            f"meaning alone P@10 {meaning['precision@10']} nDCG@10 {meaning['ndcg@10']}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -397,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.details:
         for variant in variants:
             for part in report["judged"][variant].values():
-                if isinstance(part, dict):
+                if isinstance(part, dict) and "detail" in part:
                     part["detail"].pop("per_person", None)
     print(json.dumps(report, indent=2))
     for variant in variants:
