@@ -144,8 +144,10 @@ def answer(result: Any) -> tuple:
     return result.total, tuple(result.ids), tuple(sorted((k, tuple(v)) for k, v in result.facets.items()))
 
 
-def time_queries(search: Callable[[Any], Any], queries: list[Any], label: str) -> tuple[list[float], list[Any]]:
-    for warm in queries[:WARM_UP]:
+def time_queries(search: Callable[[Any], Any], queries: list[Any], label: str,
+                 warm_up: int = WARM_UP) -> tuple[list[float], list[Any]]:
+    """Time queries[WARM_UP:], after running the first ``warm_up`` of the warm-up queries."""
+    for warm in queries[:warm_up]:
         search(warm)
     latencies, results = [], []
     for n, query in enumerate(queries[WARM_UP:], 1):
@@ -153,7 +155,7 @@ def time_queries(search: Callable[[Any], Any], queries: list[Any], label: str) -
         result = search(query)
         latencies.append((time.perf_counter() - started) * 1000)
         results.append(result)
-        if n % 100 == 0:
+        if n % 50 == 0:
             log(f"  {label}: {n}/{len(queries) - WARM_UP} queries")
     return latencies, results
 
@@ -263,8 +265,9 @@ def engine_pair(name: str, before: dict, folder: Path, es_url: str | None) -> tu
     from webapp.search.elastic_engine import ElasticsearchEngine
 
     # Prefixes of their own, so another benchmark's "bench" index is never touched.
-    return (before["elastic_engine"].ElasticsearchEngine(es_url, prefix="bench-search-before"),
-            ElasticsearchEngine(es_url, prefix="bench-search"))
+    prefix = os.environ.get("BENCH_SEARCH_PREFIX", "bench-search")
+    return (before["elastic_engine"].ElasticsearchEngine(es_url, prefix=f"{prefix}-before"),
+            ElasticsearchEngine(es_url, prefix=prefix))
 
 
 def run_engine(name: str, size: int, before: dict, folder: Path, es_url: str | None, queries: list[Any],
@@ -321,7 +324,7 @@ def run_board(size: int, documents: list[dict], queries: list[Any], count: int) 
         raise SystemExit("bench: set CSWJOBS_DATABASE_URL to a PostgreSQL server (make bench-search does).")
     import sqlalchemy as sa
 
-    name = "cswjobs_bench_search"
+    name = os.environ.get("BENCH_SEARCH_PREFIX", "bench-search").replace("-", "_")  # a database of its own
     url = sa.make_url(_postgres_database(server, name)).set(drivername="postgresql")
     conninfo = url.render_as_string(hide_password=False)
     try:
@@ -331,7 +334,8 @@ def run_board(size: int, documents: list[dict], queries: list[Any], count: int) 
         out["load_seconds"] = round(board_load(conninfo, documents), 2)
         board = NaiveBoard(conninfo)
         try:
-            latencies, results = time_queries(board.search, queries[:WARM_UP + count], "naive board")
+            # Three warm-up queries: enough for PostgreSQL's caches, and each takes seconds at 100k.
+            latencies, results = time_queries(board.search, queries[:WARM_UP + count], "naive board", warm_up=3)
         finally:
             board.close()
         out["latency_ms"] = latency(latencies)
@@ -392,6 +396,7 @@ def run(sizes: list[int], query_count: int, baseline_count: int, engine_names: l
                         }
                         log(f"[{size}] elasticsearch vs naive board: {engine_run['versus_naive_board']['speed_up_p50']}x at p50")
                     size_run[name] = engine_run
+                    log(f"[{size}] {name} result: {json.dumps(engine_run)}")  # kept even if a later step fails
                 db.engine.dispose()
             results["runs"].append(size_run)
     return results
