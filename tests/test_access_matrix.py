@@ -542,6 +542,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("webhooks.turn_off", "POST"): rule(HOOK + "/turn-off", expect(COUNCIL_ADMIN, council_admin=302)),
     ("webhooks.turn_on", "POST"): rule(HOOK + "/turn-on", expect(COUNCIL_ADMIN, council_admin=400)),  # it is on
     ("webhooks.rotate_secret", "POST"): rule(HOOK + "/rotate-secret", COUNCIL_ADMIN),
+    ("webhooks.rotate_secret", "GET"): rule(HOOK + "/rotate-secret", COUNCIL_ADMIN),
     ("webhooks.delete_endpoint", "GET"): rule(HOOK + "/delete", COUNCIL_ADMIN),
     ("webhooks.delete_endpoint", "POST"): rule(HOOK + "/delete", expect(COUNCIL_ADMIN, council_admin=302)),
     ("webhooks.delivery", "GET"): rule(HOOK + "/deliveries/{webhook_delivery}", COUNCIL_ADMIN),
@@ -557,6 +558,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("api_keys.new_key", "GET"): rule("/recruit/api-keys/new", COUNCIL_ADMIN),
     ("api_keys.new_key", "POST"): rule("/recruit/api-keys/new", expect(COUNCIL_ADMIN, council_admin=400)),
     ("api_keys.rotate_key", "POST"): rule("/recruit/api-keys/{api_key}/rotate", COUNCIL_ADMIN),
+    ("api_keys.rotate_key", "GET"): rule("/recruit/api-keys/{api_key}/rotate", COUNCIL_ADMIN),
     ("api_keys.revoke_key", "GET"): rule("/recruit/api-keys/{api_key}/revoke", COUNCIL_ADMIN),
     ("api_keys.revoke_key", "POST"): rule("/recruit/api-keys/{api_key}/revoke", expect(COUNCIL_ADMIN, council_admin=302)),
     # --- the council API: its document is public; its routes take an API key, never a session (401)

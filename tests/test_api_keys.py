@@ -78,6 +78,11 @@ def test_rotate_gives_a_new_key_and_stops_the_old_one_at_once(client):
     sign_in_as(client, admin)
     old = _shown_key(client.post(KEYS + "new", data={"name": "Tribepad", "scope": "read"}))
     old_id = db.session.scalar(sa.select(ApiKey.id))
+    # "Rotate" asks first on its own page; opening it changes nothing.
+    confirm = _page(client.get(f"{KEYS}{old_id}/rotate"))
+    assert confirm.select_one("h1").get_text(strip=True) == "Rotate ‘Tribepad’?"
+    assert confirm.select_one("#confirm").get_text(strip=True) == "Yes, rotate this key"
+    assert _api_status(client, old) == 200
     rotated = client.post(f"{KEYS}{old_id}/rotate")
     new = _shown_key(rotated)
     assert new != old and _api_status(client, old) == 401 and _api_status(client, new) == 200
@@ -87,6 +92,7 @@ def test_rotate_gives_a_new_key_and_stops_the_old_one_at_once(client):
     statuses = [row.find_all("td")[5].get_text(strip=True) for row in _page(client.get(KEYS)).select("tbody tr")]
     assert sorted(statuses) == ["Active", "Rotated"]
     assert client.post(f"{KEYS}{old_id}/rotate").status_code == 400  # a rotated key cannot be rotated again
+    assert client.get(f"{KEYS}{old_id}/rotate").status_code == 400
 
 
 def test_revoke_asks_first_then_stops_the_key(client):

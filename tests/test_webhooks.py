@@ -248,6 +248,11 @@ def test_only_the_councils_own_administrators_reach_its_endpoints(app, client, c
 def test_rotating_the_secret_signs_with_both_secrets_for_a_day(app, client, admin, receiver):
     endpoint, old = _endpoint(admin, receiver.url)
     helpers.sign_in_as(client, admin)
+    # Asked first on its own page; opening it changes nothing.
+    confirm = page(client.get(f"/recruit/webhooks/{endpoint.id}/rotate-secret"))
+    assert confirm.select_one("#confirm").get_text(strip=True) == "Yes, make a new secret"
+    db.session.refresh(endpoint)
+    assert endpoint.previous_secret_expires_at is None
     response = client.post(f"/recruit/webhooks/{endpoint.id}/rotate-secret")
     new = page(response).select_one("#signing-secret").get_text()
     assert new != old and new.startswith("whsec_")

@@ -16,6 +16,7 @@ from webapp.services import ServiceError
 from webapp.services import api_keys as key_service
 from webapp.services import councils as council_service
 from webapp.web.access import council_staff_required, linked_council_id, signed_in_user
+from webapp.web.confirm import Confirmation, confirm_page
 from webapp.web.forms import failed_post, form_page
 
 bp = Blueprint("api_keys", __name__)
@@ -61,11 +62,23 @@ def new_key():
     return form_page("api_keys/form.html", form=form)
 
 
-@bp.post("/<int:key_id>/rotate")
+@bp.route("/<int:key_id>/rotate", methods=["GET", "POST"])
 @admin_required
 def rotate_key(key_id: int):
+    """GET asks "Rotate this key?" (the old key stops at once); only the POST from that page rotates it."""
     key = _own_key(key_id)
-    ActionForm.require_posted()
+    form = ActionForm()
+    if not form.validate_on_submit():
+        if not key.is_active:
+            abort(400, description="This key has been revoked: create a new key instead.")
+        return confirm_page(Confirmation(
+            heading=f"Rotate ‘{key.name}’?",
+            caption="API keys",
+            does=(f"You get a new key with the same name and scope, shown once. The key starting {key.prefix} "
+                  "stops working at once, so the system using it is refused until you give it the new key.",),
+            button="Yes, rotate this key",
+            cancel_url=url_for("api_keys.keys"),
+        ), form)
     try:
         made = key_service.rotate_key(signed_in_user(), key)
     except ServiceError as problem:

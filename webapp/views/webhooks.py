@@ -16,6 +16,7 @@ from webapp.services.webhooks import delivery as delivery_service
 from webapp.services.webhooks import endpoints as endpoint_service
 from webapp.services.webhooks.signing import SIGNATURE_HEADER
 from webapp.web.access import council_staff_required, linked_council_id, signed_in_user
+from webapp.web.confirm import Confirmation, confirm_page
 from webapp.web.forms import button_post, failed_post, form_page
 from webapp.web.pagination import page_number, pagination
 
@@ -139,11 +140,23 @@ def turn_on(endpoint_id: int):
                 "The endpoint is on. Deliveries still waiting are being sent.", send_waiting=True)
 
 
-@bp.post("/<int:endpoint_id>/rotate-secret")
+@bp.route("/<int:endpoint_id>/rotate-secret", methods=["GET", "POST"])
 @admin_required
 def rotate_secret(endpoint_id: int):
+    """GET asks "Make a new secret?" (the old one is dropped after a day); only the POST from that page makes it."""
     endpoint = _own_endpoint(endpoint_id)
-    button_post(ActionForm())
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return confirm_page(Confirmation(
+            heading="Make a new signing secret?",
+            caption=endpoint.url,
+            does=("You get a new secret, shown once. For the next day deliveries are signed with both the old "
+                  "and the new secret; after that only with the new one, so give your system the new secret "
+                  "within a day.",),
+            warning="You cannot get the old secret back.",
+            button="Yes, make a new secret",
+            cancel_url=url_for("webhooks.endpoint", endpoint_id=endpoint.id),
+        ), form)
     secret = endpoint_service.rotate_secret(signed_in_user(), endpoint)
     db.session.commit()
     return _secret_page(endpoint, secret, "New signing secret")
