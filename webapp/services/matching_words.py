@@ -150,8 +150,8 @@ def contract_wanted(profile: CandidateProfile) -> str:
 
 def candidate_summary(profile: CandidateProfile, vacancy) -> CandidateSummary:
     level = RoleLevel(profile.role_level).label if profile.role_level else "Role level not given"
-    if profile.in_asye:
-        experience = "in their ASYE"
+    if profile.in_asye:  # the ASYE level already says so
+        experience = "" if profile.role_level == RoleLevel.NQSW else "in their ASYE"
     elif profile.years_qualified is not None:
         years = profile.years_qualified
         experience = f"qualified {years} year{'' if years == 1 else 's'}" if years else "newly qualified"
