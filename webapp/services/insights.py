@@ -120,14 +120,22 @@ def _per_request(func):
 # region view is read once per rollup, not once per page. Nothing is kept until a rollup has run.
 KEPT_AT_MOST = 512
 _kept: dict[tuple, Any] = {}
-_kept_token: list[str | None] = [None]
+_kept_token: list[tuple | None] = [None]
 _kept_lock = threading.Lock()
 
 
-def _rollup_token() -> str | None:
+def _rollup_token() -> tuple | None:
+    """The last rollup's token, with the newest row id of each rollup table: the rollup is their only
+    writer, but if rows were deleted by hand (or a table emptied) the figures are read again too.
+    Three primary-key lookups, once per request."""
     if has_request_context() and "_rollup_token" in g:
         return g._rollup_token
-    token = db.session.scalar(sa.select(FunnelRollupMark.token).where(FunnelRollupMark.id == 1))
+    row = db.session.execute(sa.select(
+        sa.select(FunnelRollupMark.token).where(FunnelRollupMark.id == 1).scalar_subquery(),
+        sa.select(sa.func.max(FunnelDaily.id)).scalar_subquery(),
+        sa.select(sa.func.max(FunnelVisitorSpan.id)).scalar_subquery(),
+    )).one()
+    token = tuple(row) if row[0] is not None else None
     if has_request_context():
         g._rollup_token = token
     return token
