@@ -413,6 +413,8 @@ RULES: dict[tuple[str, str], Rule] = {
                                               expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),
     ("recruit.end_featured_slot", "POST"): rule("/recruit/featured-slots/{slot}/end",
                                                 expect(COUNCIL_A_STAFF, recruiter=302, council_admin=404)),
+    ("recruit.end_featured_slot", "GET"): rule("/recruit/featured-slots/{slot}/end",
+                                               expect(COUNCIL_A_STAFF, other_recruiter=404)),
     ("recruit.application", "GET"): rule("/recruit/applications/{application}", COUNCIL_A_STAFF),
     ("recruit.move_application", "POST"): rule("/recruit/applications/{application}/move",
                                                expect(COUNCIL_A_STAFF, recruiter=400, council_admin=400)),

@@ -152,9 +152,12 @@ def test_a_recruiter_features_a_job_from_its_page_and_search_shows_it_first(app,
     assert results("?sort=newest") == [("Adoption social worker", False), ("Fostering social worker", True)]
 
     slot = db.session.scalar(sa.select(FeaturedSlot))
-    vacancy_page = client.get(f"/recruit/vacancies/{older.id}")
-    ended = client.post(f"/recruit/featured-slots/{slot.id}/end", data={"csrf_token": csrf_token(vacancy_page.text)},
-                        follow_redirects=True)
+    # "Stop featuring" asks first on its own page; opening it changes nothing.
+    [stop] = page(client.get(f"/recruit/vacancies/{older.id}")).select("h2#featured + table a.govuk-button")
+    confirm = client.get(stop["href"])
+    assert page(confirm).select_one("#confirm").get_text(strip=True) == "Yes, stop featuring"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeaturedSlot)) == 1
+    ended = client.post(stop["href"], data={"csrf_token": csrf_token(confirm.text)}, follow_redirects=True)
     assert "‘Fostering social worker’ is no longer featured." in texts(page(ended), ".govuk-notification-banner")[0]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(FeaturedSlot)) == 0
     assert results() == [("Adoption social worker", False), ("Fostering social worker", False)]

@@ -249,14 +249,29 @@ def feature_vacancy(vacancy_id: int):
                       max_days=current_app.config["FEATURED_SLOT_MAX_DAYS"])
 
 
-@bp.post("/featured-slots/<int:slot_id>/end")
+@bp.route("/featured-slots/<int:slot_id>/end", methods=["GET", "POST"])
 @recruiter_required
 def end_featured_slot(slot_id: int):
+    """GET asks "Stop featuring?"; only the POST from that page ends (or cancels) the slot."""
     slot = featured_service.slot_for(signed_in_user(), slot_id)
     if slot is None:
         abort(404)
     vacancy = slot.vacancy
-    ActionForm.require_posted()
+    form = ActionForm()
+    if not form.validate_on_submit():
+        if slot.ends_on < _today():
+            abort(400, description="This featured slot has already ended.")
+        running = slot.is_live_on(_today())  # as the vacancy page labels its button
+        dates = f"{slot.starts_on.day} {slot.starts_on:%B} to {slot.ends_on.day} {slot.ends_on:%B %Y}"
+        return confirm_page(Confirmation(
+            heading=f"{'Stop featuring' if running else 'Cancel featuring'} ‘{vacancy.title}’?",
+            caption=vacancy.organisation.name,
+            does=(f"The job {'stops being' if running else 'will not be'} featured first in search "
+                  f"({dates}). It stays on the jobs board in its usual place.",),
+            warning="The days given up cannot be got back, though you can feature the job again if your council has a slot free.",
+            button="Yes, stop featuring" if running else "Yes, cancel this slot",
+            cancel_url=url_for("recruit.vacancy", vacancy_id=vacancy.id, _anchor="featured"),
+        ), form)
     try:
         featured_service.end_featured_slot(slot, signed_in_user(), today=_today())
     except ServiceError as problem:
