@@ -80,9 +80,9 @@ def _span_value(grouping: str, table=FunnelVisitorDay.__table__) -> sa.ColumnEle
 
 
 def _rebuild_spans(connection: sa.Connection, day: dt.date) -> None:
-    """The day's spans from its visitor-days, each with the visitor's previous day in the same group;
-    then the later days whose previous day this rebuild may have changed (a day rolled up again after
-    late events) are corrected, so the spans stay exact whatever order days are rolled up in."""
+    """The day's spans from its visitor-days, each with the visitor's previous day in the same group.
+    Days are rebuilt in order, so a later day in the same run finds this one; days after the run are
+    corrected once at its end (_correct_later_spans)."""
     spans = FunnelVisitorSpan.__table__
     visitor_days = FunnelVisitorDay.__table__
     connection.execute(sa.delete(spans).where(spans.c.day == day))
@@ -98,18 +98,31 @@ def _rebuild_spans(connection: sa.Connection, day: dt.date) -> None:
             ["grouping", "group_value", "visitor_key", "day", "prev_day"],
             sa.select(sa.literal(grouping), source.c.value, source.c.visitor_key,
                       sa.literal(day, sa.Date), previous)))
-    on_day = spans.alias("on_day")
+
+
+def _correct_later_spans(connection: sa.Connection, start: dt.date, end: dt.date) -> None:
+    """After the days start..end were rebuilt, the later spans whose previous day may have changed get it
+    looked up again: those of visitors seen in start..end (found through the visitor index, not by
+    reading every later day), and those pointing into start..end. Nothing later than ``end`` (the
+    ten-minute rollup of today) costs nothing."""
+    spans = FunnelVisitorSpan.__table__
+    earlier = spans.alias("earlier")
+    seen = spans.alias("seen")
+    later = spans.alias("later")
     recomputed = (sa.select(sa.func.max(earlier.c.day))
                   .where(earlier.c.grouping == spans.c.grouping, earlier.c.group_value == spans.c.group_value,
                          earlier.c.visitor_key == spans.c.visitor_key, earlier.c.day < spans.c.day)
                   .scalar_subquery())
-    connection.execute(spans.update().where(
-        spans.c.day > day,
-        sa.or_(spans.c.prev_day == day,
-               sa.tuple_(spans.c.grouping, spans.c.group_value, spans.c.visitor_key).in_(
-                   sa.select(on_day.c.grouping, on_day.c.group_value, on_day.c.visitor_key)
-                   .where(on_day.c.day == day))),
-    ).values(prev_day=recomputed))
+    for grouping in SPAN_GROUPINGS:
+        of_visitors_seen = (
+            sa.select(later.c.id)
+            .join(seen, sa.and_(seen.c.grouping == later.c.grouping, seen.c.group_value == later.c.group_value,
+                                seen.c.visitor_key == later.c.visitor_key))
+            .where(seen.c.grouping == grouping, seen.c.day >= start, seen.c.day <= end, later.c.day > end))
+        pointing_in = sa.select(later.c.id).where(later.c.grouping == grouping, later.c.day > end,
+                                                 later.c.prev_day >= start, later.c.prev_day <= end)
+        connection.execute(spans.update().where(spans.c.id.in_(sa.union(of_visitors_seen, pointing_in)))
+                           .values(prev_day=recomputed))
 
 
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -175,6 +188,9 @@ def rollup(start: dt.date, end: dt.date, progress: Callable[[dt.date, int], None
         if progress is not None:
             progress(day, events)
     with db.engine.begin() as connection:  # figures kept between rollups are read afresh from now on
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
+        _correct_later_spans(connection, start, end)
         connection.execute(sa.delete(FunnelRollupMark))
         connection.execute(sa.insert(FunnelRollupMark).values(id=1, token=uuid.uuid4().hex,
                                                               finished_at=utcnow()))
