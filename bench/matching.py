@@ -118,7 +118,8 @@ def brute_force(matrix: np.ndarray, vector: np.ndarray, k: int = 50) -> np.ndarr
 
 
 def run(sizes: list[int], query_count: int, seed: int, es_url: str | None, index_types: list[str],
-        num_candidates: list[int], chunk: int, skip_encoding: bool, base_texts: int = BASE_TEXTS) -> dict[str, Any]:
+        num_candidates: list[int], chunk: int, skip_encoding: bool, base_texts: int = BASE_TEXTS,
+        knn_sizes: set[int] | None = None) -> dict[str, Any]:
     from matching.encoder import Encoder
     from matching.evaluation import build
     from matching.ranking import CandidatePool, top_candidates
@@ -182,7 +183,7 @@ def run(sizes: list[int], query_count: int, seed: int, es_url: str | None, index
         log(f"[{size}] exact p50: brute force {run_result['exact']['numpy_brute_force']['latency_ms']['p50']} ms, "
             f"before {run_result['exact']['rank_candidates_before']['latency_ms']['p50']} ms, "
             f"after {run_result['exact']['ranking_after']['latency_ms']['p50']} ms")
-        if es_url:
+        if es_url and (knn_sizes is None or size in knn_sizes):
             run_result["knn"] = knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_types,
                                          num_candidates, size)
         results["runs"].append(run_result)
@@ -212,7 +213,8 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
         try:
             index.rebuild(candidate_vector_document(c, v) for c, v in zip(people, matrix))
             index_seconds = time.perf_counter() - began
-            client.indices.forcemerge(index=index.alias, max_num_segments=1, request_timeout=600)
+            # one segment, as a settled index has: kNN searches each segment's graph
+            client.options(request_timeout=900).indices.forcemerge(index=index.alias, max_num_segments=1)
             for candidates in num_candidates:
                 def knn_top(vacancy, vector):
                     hits = index.knn(vector, k=SHORTLIST, filters=es_candidate_filters(vacancy),
@@ -250,6 +252,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--index-types", default="int8_hnsw,hnsw", help="dense_vector index types to compare")
     parser.add_argument("--num-candidates", default="300,1000,3000", help="kNN num_candidates values to compare")
     parser.add_argument("--chunk", type=int, default=128, help="texts per turn when encoders alternate")
+    parser.add_argument("--knn-sizes", default="", help="sizes to run kNN at (default: every size)")
     parser.add_argument("--texts", type=int, default=BASE_TEXTS, help="distinct profile texts encoded")
     parser.add_argument("--skip-encoding", action="store_true", help="leave out the encoder comparison")
     args = parser.parse_args(argv)
@@ -260,7 +263,8 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     results = run([int(s) for s in args.sizes.split(",") if s], args.queries, args.seed, es_url,
                   [t for t in args.index_types.split(",") if t], [int(n) for n in args.num_candidates.split(",") if n],
-                  args.chunk, args.skip_encoding, args.texts)
+                  args.chunk, args.skip_encoding, args.texts,
+                  {int(n) for n in args.knn_sizes.split(",") if n} or None)
     print(json.dumps(results, indent=2))
     log(f"bench-matching: {len(results['runs'])} sizes in {time.perf_counter() - started:.0f}s")
 
