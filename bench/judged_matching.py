@@ -9,6 +9,8 @@ embeds and indexes them as it does in production. Then, for every person, what t
 * ``keyword_search`` — the /jobs search (webapp.services.jobs.search_jobs) with the words the person would
   type (their `keywords` in profiles.yaml), top ten by relevance;
 * ``suggested_candidates`` — for each graded vacancy, the recruiter's suggested candidates, top ten;
+* ``invitations`` — every vacancy against every person as the invite service asks (suggestion_for): no pair
+  it allows may break a stated need, and the reasons kept with it must be true;
 * ``meaning_only`` — the jobs that break none of the person's needs ranked by the cosine of the stored
   vectors alone: what the texts (matching.text) and the model decide, apart from the structured score.
 
@@ -262,6 +264,44 @@ def stored_vectors() -> tuple[dict, dict]:
     return vacancies, profiles
 
 
+def invitation_pairs(data: JudgedSet, vacancy_ids: dict[str, int], user_ids: dict[str, int]) -> dict[str, Any]:
+    """Every vacancy against every person as an invitation asks (webapp.services.matching.suggestion_for, which
+    webapp.services.invitations.invite calls): a pair the app would let a recruiter invite must break none of the
+    person's needs, and the reasons kept with it must be true."""
+    import sqlalchemy as sa  # the app's database, only when the set is run
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from webapp.extensions import db
+    from webapp.models import CandidateProfile, Vacancy
+    from webapp.services.matching import suggestion_for
+
+    profiles = {p.user_id: p for p in db.session.scalars(
+        sa.select(CandidateProfile).options(selectinload(CandidateProfile.user)))}
+    vacancies = {v.id: v for v in db.session.scalars(sa.select(Vacancy).options(joinedload(Vacancy.organisation)))}
+    allowed = refused = refused_breaking_nothing = 0
+    violations, false, unchecked = [], [], []
+    for job in data.jobs.values():
+        vacancy = vacancies[vacancy_ids[job.id]]
+        for person in data.people.values():
+            broken = broken_needs(person, job)
+            match = suggestion_for(db.session, vacancy, profiles[user_ids[person.id]])
+            if match is None:
+                refused += 1
+                refused_breaking_nothing += not broken
+                continue
+            allowed += 1
+            violations += [f"{job.id} {person.id}: {b}" for b in broken]
+            bad, unknown = false_reasons(match.reasons, person, job)
+            false += [f"{job.id} {person.id}: {r}" for r in bad]
+            unchecked += [f"{job.id} {person.id}: {r}" for r in unknown]
+    return {"pairs": allowed + refused, "may_invite": allowed, "refused": refused,
+            "refused_though_no_stated_need_broken": refused_breaking_nothing,
+            "stated_need_violations": len(violations), "false_reasons": len(false),
+            "reasons_unchecked": len(unchecked),
+            "detail": {"violations": violations[:40], "false_reasons": false[:40],
+                       "unchecked_reasons": sorted({re.sub(r"^\S+ \S+: ", "", v) for v in unchecked})[:40]}}
+
+
 def evaluate_loaded(data: JudgedSet, vacancy_ids, user_ids, job_of, person_of) -> dict[str, Any]:
     from webapp.extensions import db  # the app's session: only inside a run
     from webapp.models import User, Vacancy
@@ -313,6 +353,8 @@ def evaluate_loaded(data: JudgedSet, vacancy_ids, user_ids, job_of, person_of) -
             reasons += len(suggestion.match.reasons)
         suggestion_rows.append(_row(job_id, shown, grades, violations, false, unchecked, reasons))
 
+    invitations = invitation_pairs(data, vacancy_ids, user_ids)
+
     def details(rows):
         return {"violations": [v for r in rows for v in r["violations"]][:40],
                 "false_reasons": [v for r in rows for v in r["false_reasons"]][:40],
@@ -324,6 +366,7 @@ def evaluate_loaded(data: JudgedSet, vacancy_ids, user_ids, job_of, person_of) -
     return {
         "jobs_that_fit": {**_score(fit_rows), "detail": details(fit_rows)},
         "keyword_search": {**_score(keyword_rows), "detail": details(keyword_rows)},
+        "invitations": invitations,
         "meaning_only": {k: v for k, v in _score(meaning_rows).items()
                          if k in ("people", "precision@10", "ndcg@10", "mean_grade_shown")},
         "suggested_candidates": {**{k.replace("people", "vacancies"): v for k, v in _score(suggestion_rows).items()},

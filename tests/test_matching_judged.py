@@ -1,7 +1,7 @@
 """The judged set (matching/judged_set, issue 16 item 5): graded by hand, run through the real app with the
 real model on a fresh SQLite database (bench.judged_matching), and held to what a social worker may expect:
-no job shown that breaks a need they stated, no reason shown that is untrue, and the quality measured on
-the grades kept above a floor.
+no job shown (or person suggested, or invitation allowed) that breaks a need they stated, no reason shown that
+is untrue, and the quality measured on the grades kept above a floor.
 
 The set's own checks (its checkers catch what they are for, its grades never reward a broken need) run
 without the model."""
@@ -103,6 +103,9 @@ def test_jobs_that_fit_and_suggested_candidates_on_the_judged_set(data):
     assert suggested["detail"]["violations"] == [] and suggested["stated_need_violations"] == 0
     assert fit["detail"]["false_reasons"] == [] and fit["false_reasons"] == 0
     assert suggested["detail"]["false_reasons"] == [] and suggested["false_reasons"] == 0
+    invitations = report["invitations"]  # every vacancy against every person, as the invite service asks
+    assert invitations["may_invite"] > 0
+    assert invitations["detail"]["violations"] == [] and invitations["detail"]["false_reasons"] == []
     for name, floor in JOBS_THAT_FIT_FLOORS.items():
         assert fit[name] >= floor, (name, fit[name])
     for name, floor in SUGGESTED_CANDIDATES_FLOORS.items():
