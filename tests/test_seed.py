@@ -323,3 +323,33 @@ def test_demo_applications_carry_a_complete_safer_recruitment_form_and_two_refer
         references_in = application.status in (ApplicationStatus.OFFERED, ApplicationStatus.HIRED,
                                                 ApplicationStatus.OFFER_DECLINED)
         assert all((r.received_at is not None) == references_in for r in application.referees)
+
+
+def test_demo_holds_the_last_three_months_bulletins_built_by_the_bulletin_service(demo, client):
+    from tests.helpers import sign_in_as
+    from tests.pages import links, page
+    from webapp.models import Bulletin
+
+    months = [dt.date(2026, 8, 1), dt.date(2026, 9, 1), dt.date(2026, 10, 1)]  # the whole months before NOW
+    built = db.session.scalars(sa.select(Bulletin)).all()
+    assert sorted({b.month for b in built}) == months
+    assert len(built) == demo.bulletins == 3 * 34  # the region and every council, each month
+    october = db.session.scalar(sa.select(Bulletin).where(Bulletin.month == months[-1], Bulletin.scope == "region"))
+    assert october.pdf.startswith(b"%PDF") and october.title in october.html
+    assert october.figures["headline"]["job_views"] > 0  # built from the demo's own funnel, not left empty
+    # The programme lead's bulletins page lists them, each with its page and PDF.
+    lead = db.session.scalar(sa.select(User).where(User.role == UserRole.PROGRAMME_LEAD))
+    sign_in_as(client, lead)
+    response = client.get("/insights/bulletins")
+    assert response.status_code == 200
+    hrefs = [href for _, href in links(page(response), "main a")]
+    assert f"/insights/bulletins/{october.id}.pdf" in hrefs and f"/insights/bulletins/{october.id}.html" in hrefs
+
+
+def test_demo_bulletins_leave_out_months_that_have_not_started():
+    from webapp.demo.bulletins import demo_bulletin_months
+
+    assert demo_bulletin_months(dt.datetime(2026, 11, 20, 9), today=dt.date(2026, 11, 30)) == [
+        dt.date(2026, 8, 1), dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
+    assert demo_bulletin_months(dt.datetime(2027, 1, 10), today=dt.date(2026, 11, 30)) == [
+        dt.date(2026, 10, 1), dt.date(2026, 11, 1)]

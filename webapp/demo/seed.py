@@ -28,6 +28,7 @@ from domain.vocabulary import (
 )
 from webapp.demo import words
 from webapp.demo.application_forms import fill_demo_form
+from webapp.demo.bulletins import build_demo_bulletins
 from webapp.demo.councils import council_terms, ensure_councils
 from webapp.demo.equality import seed_demo_answers
 from webapp.demo.funnel import roll_up_demo, seed_funnel
@@ -123,6 +124,7 @@ class SeedSummary:
     follows: int = 0
     news_articles: int = 0
     outbox_messages: int = 0
+    bulletins: int = 0
     seconds: float = 0.0
 
     @property
@@ -142,6 +144,8 @@ class SeedSummary:
             parts.append(f"{self.follows} follows")
         if self.news_articles:
             parts.append(f"{self.news_articles} news articles")
+        if self.bulletins:
+            parts.append(f"{self.bulletins} monthly bulletins")
         parts.append(f"{self.outbox_messages:,} outbox messages")
         return f"seeded {', '.join(parts)} in {self.seconds:.1f}s"
 
@@ -264,6 +268,7 @@ def seed_demo(
     summary.outbox_messages = session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
     session.commit()
     roll_up_demo(now)  # the dashboard's daily figures, from the events just committed
+    summary.bulletins = build_demo_bulletins(now, progress)  # the insights bulletins page, from those figures
     summary.seconds = time.perf_counter() - started
     return summary
 
