@@ -222,7 +222,7 @@ def _tab_to(page: Page, wanted, what: str, limit: int = 80) -> dict:
 
 
 def test_a_social_worker_finds_a_job_and_starts_an_application_by_keyboard_alone(browser, world):
-    base, emails, values = world
+    base, emails, _ = world
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
     page.set_default_timeout(15000)
