@@ -116,6 +116,19 @@ def specialism_component(vacancy: VacancyFacts, candidate: CandidateFacts) -> fl
     return 0.0
 
 
+def in_their_practice(vacancy: VacancyFacts, candidate: CandidateFacts) -> bool:
+    """Whether the job is in a practice area the person works in, or one next to it (weights.RELATED_AREAS).
+    "Jobs that fit you" shows only these when the person named their areas: a child protection social
+    worker with three good jobs today sees three, not seven leaving-care posts besides to fill a page
+    (on the hand-judged set, precision at ten 0.48 with the filler, 0.71 without). Naming no area leaves
+    every area open."""
+    return not candidate.specialisms or in_their_practice_area(vacancy.service_area.value, candidate)
+
+
+def in_their_practice_area(area: str, candidate: CandidateFacts) -> bool:
+    return area in candidate.specialisms or any(related(area, s) for s in candidate.specialisms)
+
+
 def distance_component(vacancy: VacancyFacts, candidate: CandidateFacts, miles: float | None) -> float:
     preferred = PREFERRED_BOROUGH_SCORE if vacancy.organisation_slug in candidate.preferred_boroughs else 0.0
     if miles is None or candidate.max_commute_miles is None:
@@ -336,6 +349,9 @@ def rank_vacancies(candidate: CandidateFacts, candidate_vector: np.ndarray, vaca
         return []
     table = table or VacancyTable.of(vacancies)
     allowed = table.mask_for(candidate)
+    if candidate.specialisms:  # in_their_practice over every row at once
+        areas = [a.value for a in ServiceArea if in_their_practice_area(a.value, candidate)]
+        allowed &= np.isin(np.array([v.service_area.value for v in vacancies], dtype=object), areas)
     similarities = matrix @ candidate_vector
     rows = _shortlist(similarities, allowed, max(shortlist, limit))
     scored = sorted(((assess(vacancies[i], candidate, float(similarities[i]), explain=False), i) for i in rows),
@@ -343,5 +359,5 @@ def rank_vacancies(candidate: CandidateFacts, candidate_vector: np.ndarray, vaca
     return [explain(vacancies[i], candidate, match, for_recruiter=False) for match, i in scored[:limit]]
 
 
-__all__ = ["Match", "Reason", "assess", "explain_pair", "fit_label", "components", "failures", "hybrid_score", "nearest", "rank_candidates", "rank_vacancies",
+__all__ = ["Match", "Reason", "assess", "explain_pair", "fit_label", "components", "failures", "hybrid_score", "in_their_practice", "nearest", "rank_candidates", "rank_vacancies",
            "reasons"]

@@ -32,7 +32,7 @@ from matching.constraints import (
 )
 from matching.encoder import CachedEncoder, from_bytes, text_hash, to_bytes
 from matching.ranking import CandidatePool, top_candidates
-from matching.scoring import Match, assess, explain, nearest, rank_vacancies
+from matching.scoring import Match, assess, explain, in_their_practice, nearest, rank_vacancies
 from matching.text import CandidateFacts, VacancyFacts, candidate_text, vacancy_text
 from matching.weights import SHORTLIST
 from webapp.models import (
@@ -449,7 +449,7 @@ def jobs_that_fit(session: Session, user: User, limit: int = 20, today: dt.date 
             if vacancy is None or vacancy.id in applied or not vacancy.is_live_on(today):
                 continue
             facts = VacancyFacts.of(vacancy)
-            if failures(facts, candidate):
+            if failures(facts, candidate) or not in_their_practice(facts, candidate):
                 continue
             scored.append((assess(facts, candidate, cosine, for_recruiter=False, explain=False), facts))
         scored.sort(key=lambda pair: (-pair[0].score, pair[0].vacancy_id))
