@@ -80,11 +80,18 @@ REFUSED_FILTERS = {
 }
 
 
+def _changes_nothing(answers: dict) -> bool:
+    """An empty post every role has refused: the matrix runs its roles in turn, so a 400 for one role may
+    only mean another had already made the change (closing a vacancy); such forms are not sent."""
+    return all(not isinstance(answer, int) or answer >= 400 for answer in answers.values())
+
+
 def _forms_for(role: str, values: dict, pages: list[tuple[str, str]]) -> list[str]:
     """Paths whose GET page is the role's and whose empty POST the matrix answers with a 400: forms with errors."""
     shown = {path for _, path in pages}
     return sorted({rule.path.format(**values) for (endpoint, method), rule in RULES.items()
-                   if method == "POST" and rule.answers[role] == 400 and rule.path.format(**values) in shown})
+                   if method == "POST" and rule.answers[role] == 400 and _changes_nothing(rule.answers)
+                   and rule.path.format(**values) in shown})
 
 
 FORM_POSTS_HERE = """(action) => [...document.querySelectorAll('form[method="post" i]')]
