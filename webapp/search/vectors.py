@@ -28,8 +28,8 @@ VECTOR = {"type": "dense_vector", "dims": DIMENSIONS, "index": True, "similarity
           "index_options": {"type": "int8_hnsw"}}
 
 # How many graph neighbours kNN gathers (per shard) for each result it returns. At k = 300 among 100,000
-# candidates with the constraint filters, 1 x k found 81.5% of the exact top 50 and 3.3 x k 95.8%
-# (docs/benchmarks.md, issue 15); 10 x k is for the 97% the exact answer is held to.
+# candidates with the constraint filters, 1 x k found 81.5% of the exact top 50, 3.3 x k 95.8%, and
+# 6.7 x k and 13.3 x k both 97.9% (docs/benchmarks.md, issue 15): 10 x k is on that plateau.
 NUM_CANDIDATES_PER_K = 10
 MAX_NUM_CANDIDATES = 10_000  # Elasticsearch's own ceiling
 
