@@ -55,6 +55,9 @@ AVAILABILITY_SCORES: dict[Availability, float] = {
 # pages' fit words, webapp.services.matching_words.FIT_WORDS, which can read Match.fit_label instead.)
 FIT_BANDS: tuple[tuple[float, str], ...] = ((0.80, "Very close fit"), (0.65, "Close fit"), (0.50, "Good fit"),
                                             (0.0, "Partial fit"))
+# "Jobs that fit you" shows good fits and better: a partial fit is still found by searching, but is not
+# offered as one that fits (fewer, better results; issue 16).
+LEAST_FIT_SHOWN = 0.50
 
 # --- hard constraints -------------------------------------------------------------------------------
 MAX_ROLE_STEPS = 2  # more than two levels apart is not a fit (an NQSW is not a service manager)

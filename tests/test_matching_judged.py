@@ -13,10 +13,10 @@ from bench import judged_matching
 from matching import judged
 
 # Measured on this set with the model, 2026-11-30 (docs/benchmarks.md, "Judged matching"): jobs that fit P@10
-# 0.476, nDCG@10 0.975; suggested candidates 0.564, 0.986. Issue 16's targets for jobs that fit are P@10 >= 0.7
-# (not reached: the page fills ten places with jobs outside the person's practice) and nDCG@10 >= 0.85. These
-# floors hold what has been reached, so a change that loses it fails; raise them as matching improves.
-JOBS_THAT_FIT_FLOORS = {"precision@10": 0.45, "ndcg@10": 0.95}
+# 0.706, nDCG@10 0.968 (0.476 / 0.975 before jobs outside the person's practice and partial fits were left out);
+# suggested candidates 0.564, 0.986. Issue 16's targets for jobs that fit are P@10 >= 0.7 and nDCG@10 >= 0.85:
+# the floors hold the target for precision and what has been reached for nDCG, so a change that loses either fails.
+JOBS_THAT_FIT_FLOORS = {"precision@10": 0.70, "ndcg@10": 0.95}
 SUGGESTED_CANDIDATES_FLOORS = {"precision@10": 0.5, "ndcg@10": 0.95}
 
 

@@ -34,7 +34,7 @@ from matching.encoder import CachedEncoder, from_bytes, text_hash, to_bytes
 from matching.ranking import CandidatePool, top_candidates
 from matching.scoring import Match, assess, explain, in_their_practice, nearest, rank_vacancies
 from matching.text import CandidateFacts, VacancyFacts, candidate_text, vacancy_text
-from matching.weights import SHORTLIST
+from matching.weights import LEAST_FIT_SHOWN, SHORTLIST
 from webapp.models import (
     Application,
     CandidateProfile,
@@ -462,7 +462,7 @@ def jobs_that_fit(session: Session, user: User, limit: int = 20, today: dt.date 
                                                        .where(Vacancy.id.in_([m.vacancy_id for m in matches])))}
     for match in matches:
         vacancy = vacancies.get(match.vacancy_id)
-        if vacancy is None or vacancy.id in applied or not vacancy.is_live_on(today):
+        if vacancy is None or vacancy.id in applied or not vacancy.is_live_on(today) or match.score < LEAST_FIT_SHOWN:
             continue
         result.items.append((match, vacancy))
         if len(result.items) == limit:
