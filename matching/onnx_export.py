@@ -67,8 +67,12 @@ def export(folder: Path) -> Path:
             pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, p=2, dim=1)
 
+    folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as work:
+        # onnx and the quantiser write scratch files (external weights, shape inference) into the working
+        # folder: this one-off process works in the temporary one, so none lands in the checkout.
+        os.chdir(work)
         fp32 = Path(work) / "model-fp32.onnx"
         example = torch.ones((2, 16), dtype=torch.int64)
         names = ["input_ids", "attention_mask", "token_type_ids"]
