@@ -71,7 +71,8 @@ def export(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as work:
         # onnx and the quantiser write scratch files (external weights, shape inference) into the working
-        # folder: this one-off process works in the temporary one, so none lands in the checkout.
+        # folder: work in the temporary one, so none lands in the checkout.
+        previous = os.getcwd()
         os.chdir(work)
         fp32 = Path(work) / "model-fp32.onnx"
         example = torch.ones((2, 16), dtype=torch.int64)
@@ -94,6 +95,7 @@ def export(folder: Path) -> Path:
         # the model last: its presence says the folder is complete
         os.replace(Path(work) / TOKENIZER_FILE, folder / TOKENIZER_FILE)
         os.replace(int8, folder / MODEL_FILE)
+        os.chdir(previous)
     return folder / MODEL_FILE
 
 
