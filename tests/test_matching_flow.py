@@ -22,7 +22,7 @@ from tests.factories import (
 from tests.pages import error_summary, heading, links, page, tags, texts
 from webapp.extensions import db
 from webapp.search import vectors
-from webapp.services.matching_words import FIT_WORDS
+from matching.weights import FIT_BANDS
 from webapp.models import AuditLog, Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
 
 # The matching tests run on all-MiniLM-L6-v2 itself: what matching finds and explains is the model's call.
@@ -261,7 +261,7 @@ def test_jobs_that_fit_respects_the_profile_and_leaves_out_applications(client, 
     # Camden, within six miles of Islington; not Croydon (beyond the commute) nor the job applied for
     assert [href for _, href in links(soup, "main ul.app-vacancy-list h3 a")] == [job_href(near)]
     [why] = texts(soup, "main ul.app-vacancy-list li p.govuk-body-s")
-    assert why.split(":")[0] in {words for _, words in FIT_WORDS} and "Child protection experience" in why
+    assert why.split(":")[0] in {words for _, words in FIT_BANDS} and "Child protection experience" in why
 
     sign_in_as(client, scene["recruiter"])
     assert client.get("/account/jobs-that-fit").status_code == 403

@@ -16,19 +16,22 @@ from tests.pages import links, main_text, page, text_of, texts
 from tests.test_matching_flow import camden, cp_vacancy, croydon, job_href, profile  # noqa: F401  (fixtures)
 from webapp.extensions import db
 from webapp.models import SavedSearch
+from matching.scoring import fit_label
+from matching.weights import FIT_BANDS
 from webapp.services import matching_words
 
-FIT_WORDS = {words for _, words in matching_words.FIT_WORDS}
+FIT_WORDS = {words for _, words in FIT_BANDS}
 
 
 def fit_hrefs(soup) -> list[str]:
     return [href for _, href in links(soup, "main ul.app-vacancy-list h3 a")]
 
 
-def test_the_fit_figure_is_said_in_words():
-    assert [matching_words.fit_words(p) for p in (100, 80, 79, 65, 64, 50, 49, 0)] == [
+def test_the_fit_figure_is_said_in_words_and_each_band_is_explained():
+    assert [fit_label(score) for score in (1.0, 0.80, 0.79, 0.65, 0.64, 0.50, 0.49, 0.0)] == [
         "Very close fit", "Very close fit", "Close fit", "Close fit", "Good fit", "Good fit", "Partial fit",
         "Partial fit"]
+    assert set(matching_words.FIT_MEANING) == FIT_WORDS
 
 
 def test_jobs_that_fit_come_ten_to_a_page_with_the_fit_in_words(client, camden):
@@ -120,7 +123,7 @@ def test_suggested_candidates_are_a_compact_paged_list_with_what_a_recruiter_nee
     row = candidate_row(soup.select_one(f"#candidate-{person.id}"))
     assert row["Level"] == f"Senior practitioner, qualified {person.years_qualified} years"
     assert row["Contract"] == "Permanent" and row["Working pattern"] == "Full time"
-    assert row["Distance"] == "Under a mile away, lives in Camden"
+    assert row["Distance"] == "Lives under a mile from the office (Camden)"
     assert row["Fit"].split(".")[0] in FIT_WORDS and "Child protection experience" in row["Fit"]
     assert "% fit" not in main_text(soup)
     assert (f"Invite to apply: {person.user.full_name}",
@@ -136,7 +139,7 @@ def test_suggested_candidates_sort_by_distance_and_by_recent_activity(client, cr
     url = f"/recruit/vacancies/{crowd['vacancy'].id}/suggested-candidates"
     nearest = page(client.get(f"{url}?sort=distance"))
     shown = [candidate_row(row)["Distance"] for row in nearest.select("main tr[id^=candidate-]")]
-    assert shown == ["Under a mile away, lives in Camden"] * 6 + ["1 mile away, lives in Islington"] * 4
+    assert shown == ["Lives under a mile from the office (Camden)"] * 6 + ["Lives 1 mile from the office (Islington)"] * 4
     active = page(client.get(f"{url}?sort=active"))
     assert candidate_names(active) == [f"Person {n:02}" for n in range(10)]  # visited most recently first
     assert "/suggested-candidates?page=2&sort=active" in " ".join(h for _, h in links(active, ".govuk-pagination a"))

@@ -547,6 +547,9 @@ def describe_candidate(profile: CandidateProfile, vacancy: VacancyFacts | Vacanc
 
 def _pattern_wanted(profile: CandidateProfile) -> str:
     hours = profile.hours_wanted
+    patterns = profile.working_patterns or []
+    if hours is None:  # the hours question unanswered: what they ticked is all they said
+        return ", ".join(WorkingPattern.label_for(p) for p in patterns) if patterns else "Not given"
     if hours == HoursWanted.PART_TIME:
         said = f"Part time only, up to {profile.part_time_hours_max} hours a week" if profile.part_time_hours_max \
             else "Part time only"
@@ -554,9 +557,9 @@ def _pattern_wanted(profile: CandidateProfile) -> str:
         said = "Full time only"
     else:
         said = "Full or part time"
-    patterns = [WorkingPattern.label_for(p).lower() for p in profile.working_patterns or []
-                if p not in (WorkingPattern.FULL_TIME, WorkingPattern.PART_TIME)]
-    return f"{said}; would like {', '.join(patterns)}" if patterns else said
+    others = [WorkingPattern.label_for(p).lower() for p in patterns
+              if p not in (WorkingPattern.FULL_TIME, WorkingPattern.PART_TIME)]
+    return f"{said}; would like {', '.join(others)}" if others else said
 
 
 def _distance_from(profile: CandidateProfile, vacancy: VacancyFacts | Vacancy) -> str:

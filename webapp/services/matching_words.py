@@ -13,26 +13,20 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain.geography import BOROUGHS_BY_SLUG
-from domain.vocabulary import ContractType, HoursWanted, RoleLevel, ServiceArea, UserRole, WorkingPattern
+from domain.vocabulary import ContractType, HoursWanted, RoleLevel, ServiceArea, UserRole
 from matching.constraints import failures, home_distance
 from matching.text import CandidateFacts, VacancyFacts
 from webapp.models import Application, CandidateProfile, User
 from webapp.search import criteria as search_criteria
 from webapp.search.places import DISTANCE_CHOICES
 
-# A fit figure (0-100, matching.scoring.Match.percent) in words: the lowest figure for each.
-FIT_WORDS = ((80, "Very close fit"), (65, "Close fit"), (50, "Good fit"), (0, "Partial fit"))
+# What each fit band (matching.weights.FIT_BANDS, said by Match.fit_label) means, for the page that explains them.
 FIT_MEANING = {
     "Very close fit": "matches almost everything they would prefer, and what they wrote is close to the advert",
     "Close fit": "matches most of what they would prefer, with one or two differences",
     "Good fit": "matches some of what they would prefer",
     "Partial fit": "differs on much of what they would prefer",
 }
-
-
-def fit_words(percent: int) -> str:
-    """"Close fit" for 72: every suggestion already meets the stated needs; this says how much more it fits."""
-    return next(words for lowest, words in FIT_WORDS if percent >= lowest)
 
 
 def miles_from_home(profile: CandidateProfile | None, vacancy) -> int | None:
@@ -114,52 +108,6 @@ def alert_query(profile: CandidateProfile, council_choices) -> str:
 
 
 # --- suggested candidates, as a recruiter reads them --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CandidateSummary:
-    """What a recruiter needs to judge a suggestion at a glance (never contact details)."""
-
-    level: str
-    experience: str
-    pattern: str
-    contract: str
-    miles: int | None
-    lives_in: str
-
-
-def working_pattern_wanted(profile: CandidateProfile) -> str:
-    hours = getattr(profile, "hours_wanted", None)
-    if hours == HoursWanted.PART_TIME:
-        limit = getattr(profile, "part_time_hours_max", None)
-        return f"Part time only, up to {limit} hours a week" if limit else "Part time only"
-    if hours == HoursWanted.FULL_TIME:
-        return "Full time only"
-    patterns = [WorkingPattern(value).label for value in profile.working_patterns or []]
-    if patterns:
-        return _either(patterns[:1] + [_in_a_sentence(p) for p in patterns[1:]])
-    return "Full or part time" if hours == HoursWanted.EITHER else "Not given"
-
-
-def contract_wanted(profile: CandidateProfile) -> str:
-    if not profile.contract_types or len(profile.contract_types) == len(ContractType):
-        return "Any contract"
-    labels = [ContractType(value).label for value in profile.contract_types]
-    return _either(labels[:1] + [_in_a_sentence(label) for label in labels[1:]])
-
-
-def candidate_summary(profile: CandidateProfile, vacancy) -> CandidateSummary:
-    level = RoleLevel(profile.role_level).label if profile.role_level else "Role level not given"
-    if profile.in_asye:  # the ASYE level already says so
-        experience = "" if profile.role_level == RoleLevel.NQSW else "in their ASYE"
-    elif profile.years_qualified is not None:
-        years = profile.years_qualified
-        experience = f"qualified {years} year{'' if years == 1 else 's'}" if years else "newly qualified"
-    else:
-        experience = ""
-    return CandidateSummary(level=level, experience=experience, pattern=working_pattern_wanted(profile),
-                            contract=contract_wanted(profile), miles=miles_from_home(profile, vacancy),
-                            lives_in=_place(profile.home_borough) if profile.home_borough else "")
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def jobs_that_fit():
     return render_template(
         "matching/jobs_that_fit.html", fit=fit, shown=shown, first=(page - 1) * FIT_PER_PAGE + 1, most=FIT_MOST,
         invitations=invitations if page == 1 else [], problem=None, form=ButtonForm(), nothing=nothing,
-        miles=lambda vacancy: matching_words.miles_from_home(profile, vacancy), fit_words=matching_words.fit_words,
+        miles=lambda vacancy: matching_words.miles_from_home(profile, vacancy),
         pagination=pagination(page, pages, lambda number: url_for("matching.jobs_that_fit", page=number),
                               label="Jobs that fit you, pages"))
 
@@ -117,15 +117,19 @@ def suggested_candidates(vacancy_id: int):
         abort(400, description="Sort by best fit, nearest or most recently active.")
     page = page_number()
     context = dict(vacancy=vacancy, live=vacancy.is_live_on(_today()), sort=sort, sorts=SUGGESTION_SORTS,
-                   fit_words=matching_words.fit_words, fit_scale=matching_words.FIT_MEANING.items())
+                   fit_scale=matching_words.FIT_MEANING.items())
     try:
         suggestions = matching_service.suggested_candidates(db.session, vacancy, limit=SUGGESTED_MOST, today=_today())
     except (SearchUnavailable, ApiError):
         return render_template("matching/suggested_candidates.html", suggestions=None, problem=UNAVAILABLE,
                                **context), 503
-    rows = [(item, matching_words.candidate_summary(item.profile, vacancy)) for item in suggestions.items]
+    rows = [(item, item.summary) for item in suggestions.items]
     if sort == "distance":  # nearest first; people whose home we do not know last, best fit first among equals
-        rows.sort(key=lambda row: row[1].miles if row[1].miles is not None else float("inf"))
+        def miles(row):
+            away = matching_words.miles_from_home(row[0].profile, vacancy)
+            return away if away is not None else float("inf")
+
+        rows.sort(key=miles)
     elif sort == "active":
         rows.sort(key=lambda row: row[0].profile.last_visit_at or dt.datetime.min, reverse=True)
     shown, pages = _page_of(rows, page, SUGGESTED_PER_PAGE)
