@@ -202,12 +202,18 @@ def soak(base: str, stack: subprocess.Popen, users: int, seconds: int, accounts_
 
 
 def stop(stack: subprocess.Popen) -> None:
+    """Stop the stack (Ctrl-C, as a person would), then anything of its session still alive: a gunicorn or
+    worker left behind would keep the port, and the next run would measure the old code on it."""
     if stack.poll() is None:
         stack.send_signal(signal.SIGINT)
         try:
             stack.wait(timeout=60)
         except subprocess.TimeoutExpired:
             stack.kill()
+    try:
+        os.killpg(stack.pid, signal.SIGKILL)  # started with start_new_session: its session is its group
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def main() -> None:

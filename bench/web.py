@@ -27,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import psutil
@@ -175,6 +177,15 @@ def main() -> None:
     if not all(services.values()):
         raise SystemExit("bench-web: run it with `make bench-web`, which starts the test services and points "
                          "CSWJOBS_DATABASE_URL, CSWJOBS_REDIS_URL and CSWJOBS_SEARCH_URL at them.")
+    for port in (args.port, args.port + 1):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+        except urllib.error.HTTPError:
+            pass  # an answer all the same
+        except OSError:
+            continue
+        raise SystemExit(f"bench-web: something already answers on port {port} (a stack left from an earlier run?); "
+                         "stop it or pass --port")
     load_at_start = os.getloadavg()
     database_url = fresh_database("postgresql", ROOT, DATABASE, "bench-web")
     base, baseline_base = f"http://127.0.0.1:{args.port}", f"http://127.0.0.1:{args.port + 1}"
