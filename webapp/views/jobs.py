@@ -165,16 +165,18 @@ def search():
         pagination=pagination(query.page, results.pages, lambda n: _search_url(args, page=str(n)),
                               label="Search results pages"),
     )
-    if query.page == 1:  # paging through one search is not another search
-        funnel.record_visitor_step(FunnelStep.SEARCH, current_user)
-        db.session.commit()
     if results.page_out_of_range:
         # A page after the last is "not found" (404), with a way back to the last real page.
         context["problem"] = (f"There is no page {query.page} for this search: "
                               f"the results end at page {results.pages}.")
         context["last_page_url"] = _search_url(args, page=str(results.pages))
         return render_template("jobs/search.html", **context), 404
-    return render_template("jobs/search.html", **context)
+    page_html = render_template("jobs/search.html", **context)
+    if query.page == 1:  # paging through one search is not another search
+        # After the page is drawn: a commit expires the rows it shows, and each would be read again, one query a job.
+        funnel.record_visitor_step(FunnelStep.SEARCH, current_user)
+        db.session.commit()
+    return page_html
 
 
 def _jobs_that_fit(limit: int = 3):
@@ -225,14 +227,12 @@ def vacancy(vacancy_id: int, slug: str):
         return _canonical(vacancy)
     if not vacancy.is_live_on(dt.date.today()):
         return _closed_page(vacancy)
-    funnel.record_visitor_step(FunnelStep.JOB_VIEW, current_user, vacancy=vacancy)
-    db.session.commit()
     canonical_url = url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug, _external=True)
     already_applied = saved = None
     if current_user.is_authenticated and current_user.is_candidate:
         already_applied = application_service.existing_application(current_user, vacancy)
         saved = saved_job_service.saved_job(current_user, vacancy)
-    return render_template(
+    page_html = render_template(
         "jobs/vacancy.html",
         title=vacancy.title,
         vacancy=vacancy,
@@ -246,6 +246,10 @@ def vacancy(vacancy_id: int, slug: str):
         external_url_ok=job_service.safe_external_url(vacancy.external_apply_url) is not None,
         json_ld=job_service.json_ld(job_service.job_posting(vacancy, canonical_url, current_app.config["REGION_NAME"])),
     )
+    # After the page is drawn: a commit expires the vacancy and its council, which the page would read again.
+    funnel.record_visitor_step(FunnelStep.JOB_VIEW, current_user, vacancy=vacancy)
+    db.session.commit()
+    return page_html
 
 
 def _apply_limit() -> str:

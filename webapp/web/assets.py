@@ -17,10 +17,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
+import os
 import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import brotli
@@ -58,14 +60,21 @@ class StaticFiles:
         self._lock = threading.Lock()
 
     def get(self, name: str) -> _StaticFile | None:
-        path = (self.folder / name).resolve()
-        if not path.is_relative_to(self.folder) or not path.is_file():
+        # One stat a call (every url_for('static') on every page asks): normpath, not resolve(), which
+        # would lstat each folder on the way; the folder holds no links to follow.
+        path = os.path.normpath(os.path.join(self.folder, name))
+        if not path.startswith(f"{self.folder}{os.sep}"):
             return None
-        stat = path.stat()
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        if not S_ISREG(stat.st_mode):
+            return None
         key = (stat.st_size, stat.st_mtime_ns)
         known = self._files.get(name)
         if known is None or known[0] != key:
-            body = path.read_bytes()
+            body = Path(path).read_bytes()
             mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
             known = (key, _StaticFile(hashlib.sha256(body).hexdigest()[:12], body, mimetype))
             self._files[name] = known
