@@ -96,3 +96,20 @@ def test_json_for_programs_is_compressed(client):
     response = client.get("/api/v1/openapi.json", headers=BROWSER)
     assert response.status_code == 200
     assert response.headers["Content-Encoding"] in ("br", "gzip")
+
+
+def test_modules_imported_by_other_modules_are_fetched_by_their_hashed_names(client):
+    """app.js imports "./govuk/govuk-frontend.min.js": the page's import map sends that to the hashed name
+    (the one kept a year and already loaded by its own script tag), so it is not fetched twice."""
+    import json
+
+    html = client.get("/privacy").get_data(as_text=True)
+    found = re.search(r'<script type="importmap" nonce="[^"]+">(.*?)</script>', html, re.S)
+    assert found, "every page carries the import map, with the CSP nonce"
+    imports = json.loads(found.group(1))["imports"]
+    assert imports["/static/govuk/govuk-frontend.min.js"] in html.split("</script>", 1)[1]  # its own tag, hashed
+    for plain, hashed in imports.items():
+        assert re.fullmatch(r"/static/(.+)\.js", plain) and hashed.startswith(plain[:-3] + ".")
+        assert re.fullmatch(r"/static/.+\.[0-9a-f]{12}\.js", hashed)
+        assert client.get(hashed).cache_control.immutable
+    assert 'from "./govuk/govuk-frontend.min.js"' in (STATIC / "app.js").read_text()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import mimetypes
 import os
 import re
@@ -26,9 +27,10 @@ from stat import S_ISREG
 from typing import Any
 
 import brotli
-from flask import Flask, Response, abort, current_app, request, send_from_directory
+from flask import Flask, Response, abort, current_app, request, send_from_directory, url_for
 from flask_compress import Compress
 from flask_login import current_user
+from markupsafe import Markup
 
 YEAR = 365 * 24 * 3600
 _HASHED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{12})(?P<suffix>\.[A-Za-z0-9]+)$")
@@ -131,6 +133,19 @@ def serve_static(filename: str) -> Response:
     return response.make_conditional(request)
 
 
+def import_map() -> Markup:
+    """A page's import map (<script type="importmap">): each JavaScript module's plain address, as another
+    module's `import "./x.js"` resolves it, to its hashed one, so a module imported by another is fetched
+    once, under the name kept a year, not a second time under the plain name."""
+    files: StaticFiles = current_app.extensions["cswjobs_static"]
+    plain = f"{request.script_root}{current_app.static_url_path}/"
+    names = sorted(str(p.relative_to(files.folder)) for p in files.folder.rglob("*.js")
+                   if "swagger-ui" not in p.parts)
+    imports = {plain + name: url_for("static", filename=name) for name in names}
+    # JSON inside <script>: "</" escaped so no value can end the element.
+    return Markup(json.dumps({"imports": imports}, sort_keys=True).replace("</", "<\\/"))
+
+
 def _hash_static_names(endpoint: str, values: dict[str, Any]) -> None:
     if endpoint == "static" and "filename" in values:
         values["filename"] = current_app.extensions["cswjobs_static"].hashed_name(values["filename"])
@@ -149,6 +164,7 @@ def init_app(app: Flask) -> None:
     app.extensions["cswjobs_static"] = StaticFiles(Path(app.static_folder or "static"))
     app.url_defaults(_hash_static_names)
     app.view_functions["static"] = serve_static
+    app.jinja_env.globals["static_import_map"] = import_map
     app.config.setdefault("COMPRESS_MIMETYPES", _COMPRESS_MIMETYPES)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_REGISTER", False)  # registered below, with the signed-in rule
