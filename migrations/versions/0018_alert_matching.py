@@ -1,4 +1,4 @@
-"""Matching new vacancies against stored searches (issue 15)
+"""Reserved for matching new vacancies against stored searches (issue 15); no schema change was needed
 
 Revision ID: 0018_alert_matching
 Revises: 0017_matching_needs
@@ -13,7 +13,8 @@ depends_on = None
 
 
 def upgrade():
-    # Reserved so the chain cannot fork while several engineers work at once; filled in by its issue's work.
+    # No schema change: reserved while several engineers worked at once (so the chain could not fork) and not
+    # needed in the end. Kept, empty, because databases already stand at this revision.
     pass
 
 

@@ -1,4 +1,4 @@
-"""Faster embedded search (issue 15)
+"""Reserved for faster embedded search (issue 15); no schema change was needed
 
 Revision ID: 0020_search_speed
 Revises: 0019_insights_speed
@@ -13,7 +13,8 @@ depends_on = None
 
 
 def upgrade():
-    # Reserved so the chain cannot fork while several engineers work at once; filled in by its issue's work.
+    # No schema change: reserved while several engineers worked at once (so the chain could not fork) and not
+    # needed in the end. Kept, empty, because databases already stand at this revision.
     pass
 
 
