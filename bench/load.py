@@ -216,6 +216,33 @@ def stop(stack: subprocess.Popen) -> None:
         pass
 
 
+def start_stack(target: str, port: int, database: str, redis_db: int, prefix: str,
+                settings: dict[str, str] | None = None) -> tuple[subprocess.Popen, dict[str, str], Path, str]:
+    """scripts/run-full on ``port`` against the test services (`make <target>` points the environment at them),
+    in a fresh database, Redis db and index prefix of its own, with ``settings`` on top: the process, its
+    environment, its instance folder and its database's URL."""
+    services = {name: os.environ.get(name, "") for name in ("CSWJOBS_DATABASE_URL", "CSWJOBS_REDIS_URL",
+                                                             "CSWJOBS_SEARCH_URL")}
+    if not all(services.values()):
+        raise SystemExit(f"{target}: run it with `make {target}`, which starts the test services and points "
+                         "CSWJOBS_DATABASE_URL, CSWJOBS_REDIS_URL and CSWJOBS_SEARCH_URL at them.")
+    database_url = fresh_database("postgresql", ROOT, database, target)
+    state = Path(tempfile.mkdtemp(prefix=f"cswjobs-{target}-"))
+    env = {
+        **os.environ, "PORT": str(port), "MAIL_SINK_PORT": str(port + 507), "WEB_CONCURRENCY": "2",
+        "CSWJOBS_DATABASE_URL": database_url,
+        "CSWJOBS_REDIS_URL": services["CSWJOBS_REDIS_URL"].rsplit("/", 1)[0] + f"/{redis_db}",
+        "CSWJOBS_SEARCH_URL": services["CSWJOBS_SEARCH_URL"], "CSWJOBS_SEARCH_INDEX_PREFIX": prefix,
+        "CSWJOBS_INSTANCE_PATH": str(state), "CSWJOBS_LOG_LEVEL": "WARNING", **(settings or {}),
+    }
+    subprocess.run(["redis-cli", "-u", env["CSWJOBS_REDIS_URL"], "flushdb"], check=True, capture_output=True)
+    log(f"{target}: starting the full stack on http://127.0.0.1:{port} (migrate, demo seed, reindex, then web + "
+        "worker + cron)")
+    stack = subprocess.Popen([str(ROOT / "scripts" / "run-full")], cwd=ROOT, env=env,
+                             stdout=sys.stderr, stderr=sys.stderr, start_new_session=True)
+    return stack, env, state, database_url
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", default="10,50,200")
@@ -225,27 +252,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18080)
     args = parser.parse_args()
 
-    services = {name: os.environ.get(name, "") for name in ("CSWJOBS_DATABASE_URL", "CSWJOBS_REDIS_URL",
-                                                             "CSWJOBS_SEARCH_URL")}
-    if not all(services.values()):
-        raise SystemExit("bench-load: run it with `make bench-load`, which starts the test services and points "
-                         "CSWJOBS_DATABASE_URL, CSWJOBS_REDIS_URL and CSWJOBS_SEARCH_URL at them.")
     load_at_start = os.getloadavg()
-    database_url = fresh_database("postgresql", ROOT, DATABASE, "bench-load")
     base = f"http://127.0.0.1:{args.port}"
-    state = Path(tempfile.mkdtemp(prefix="cswjobs-bench-load-"))
-    env = {
-        **os.environ, "PORT": str(args.port), "MAIL_SINK_PORT": str(args.port + 507), "WEB_CONCURRENCY": "2",
-        "CSWJOBS_DATABASE_URL": database_url,
-        "CSWJOBS_REDIS_URL": services["CSWJOBS_REDIS_URL"].rsplit("/", 1)[0] + f"/{REDIS_DB}",
-        "CSWJOBS_SEARCH_URL": services["CSWJOBS_SEARCH_URL"], "CSWJOBS_SEARCH_INDEX_PREFIX": PREFIX,
-        "CSWJOBS_INSTANCE_PATH": str(state), "CSWJOBS_SIGN_IN_RATE_LIMIT": NO_LIMIT,
-        "CSWJOBS_ACCOUNT_RATE_LIMIT": NO_LIMIT, "CSWJOBS_APPLY_RATE_LIMIT": NO_LIMIT, "CSWJOBS_LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(["redis-cli", "-u", env["CSWJOBS_REDIS_URL"], "flushdb"], check=True, capture_output=True)
-    log(f"bench-load: starting the full stack on {base} (migrate, demo seed, reindex, then web + worker + cron)")
-    stack = subprocess.Popen([str(ROOT / "scripts" / "run-full")], cwd=ROOT, env=env,
-                             stdout=sys.stderr, stderr=sys.stderr, start_new_session=True)
+    stack, env, state, database_url = start_stack("bench-load", args.port, DATABASE, REDIS_DB, PREFIX, {
+        "CSWJOBS_SIGN_IN_RATE_LIMIT": NO_LIMIT, "CSWJOBS_ACCOUNT_RATE_LIMIT": NO_LIMIT,
+        "CSWJOBS_APPLY_RATE_LIMIT": NO_LIMIT})
     try:
         ready_after = wait_ready(base, stack, timeout=1200)
         log(f"bench-load: ready after {ready_after:.0f} s; waiting for the worker to finish the start-up's work")

@@ -24,8 +24,6 @@ import platform
 import re
 import shutil
 import subprocess
-import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -34,8 +32,7 @@ from pathlib import Path
 import psutil
 import sqlalchemy as sa
 
-from bench.analytics import fresh_database
-from bench.load import stop, wait_ready, wait_settled
+from bench.load import start_stack, stop, wait_ready, wait_settled
 from bench.search import log
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,11 +169,6 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18180)
     args = parser.parse_args()
 
-    services = {name: os.environ.get(name, "") for name in ("CSWJOBS_DATABASE_URL", "CSWJOBS_REDIS_URL",
-                                                             "CSWJOBS_SEARCH_URL")}
-    if not all(services.values()):
-        raise SystemExit("bench-web: run it with `make bench-web`, which starts the test services and points "
-                         "CSWJOBS_DATABASE_URL, CSWJOBS_REDIS_URL and CSWJOBS_SEARCH_URL at them.")
     for port in (args.port, args.port + 1):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
@@ -187,20 +179,8 @@ def main() -> None:
         raise SystemExit(f"bench-web: something already answers on port {port} (a stack left from an earlier run?); "
                          "stop it or pass --port")
     load_at_start = os.getloadavg()
-    database_url = fresh_database("postgresql", ROOT, DATABASE, "bench-web")
     base, baseline_base = f"http://127.0.0.1:{args.port}", f"http://127.0.0.1:{args.port + 1}"
-    state = Path(tempfile.mkdtemp(prefix="cswjobs-bench-web-"))
-    env = {
-        **os.environ, "PORT": str(args.port), "MAIL_SINK_PORT": str(args.port + 507), "WEB_CONCURRENCY": "2",
-        "CSWJOBS_DATABASE_URL": database_url,
-        "CSWJOBS_REDIS_URL": services["CSWJOBS_REDIS_URL"].rsplit("/", 1)[0] + f"/{REDIS_DB}",
-        "CSWJOBS_SEARCH_URL": services["CSWJOBS_SEARCH_URL"], "CSWJOBS_SEARCH_INDEX_PREFIX": PREFIX,
-        "CSWJOBS_INSTANCE_PATH": str(state), "CSWJOBS_LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(["redis-cli", "-u", env["CSWJOBS_REDIS_URL"], "flushdb"], check=True, capture_output=True)
-    log(f"bench-web: starting the full stack on {base} (migrate, demo seed, reindex, then web + worker + cron)")
-    stack = subprocess.Popen([str(ROOT / "scripts" / "run-full")], cwd=ROOT, env=env,
-                             stdout=sys.stderr, stderr=sys.stderr, start_new_session=True)
+    stack, env, state, database_url = start_stack("bench-web", args.port, DATABASE, REDIS_DB, PREFIX)
     baseline = None
     try:
         ready_after = wait_ready(base, stack, timeout=1200)
