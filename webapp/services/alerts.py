@@ -236,12 +236,6 @@ class RunResults:
             self.redis = None
 
 
-def new_vacancies(saved: SavedSearch, now: dt.datetime, engine: SearchEngine | None = None) -> list[Vacancy]:
-    """Live vacancies matching the search, published in its window and never mailed for it, newest first."""
-    found = _engine_ids(saved, window_start(saved), now, engine or get_engine())
-    return _fresh(saved, found, _vacancies(found), _already_sent([saved.id], found), now)
-
-
 def _vacancies(ids: Iterable[int]) -> dict[int, Vacancy]:
     ids = sorted(set(ids))
     rows: dict[int, Vacancy] = {}
