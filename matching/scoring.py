@@ -110,9 +110,7 @@ def specialism_component(vacancy: VacancyFacts, candidate: CandidateFacts) -> fl
     area = vacancy.service_area.value
     if area in candidate.specialisms:
         return SPECIALISM_EXACT
-    if any(related(area, s) for s in candidate.specialisms):
-        return SPECIALISM_RELATED
-    return 0.0
+    return SPECIALISM_RELATED if in_their_practice_area(area, candidate) else 0.0
 
 
 def in_their_practice(vacancy: VacancyFacts, candidate: CandidateFacts) -> bool:
