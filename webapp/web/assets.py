@@ -60,6 +60,7 @@ class StaticFiles:
         self.folder = folder.resolve()
         self._files: dict[str, tuple[tuple[int, int], _StaticFile]] = {}
         self._lock = threading.Lock()
+        self._modules: list[str] | None = None
 
     def get(self, name: str) -> _StaticFile | None:
         # One stat a call (every url_for('static') on every page asks): normpath, not resolve(), which
@@ -81,6 +82,14 @@ class StaticFiles:
             known = (key, _StaticFile(hashlib.sha256(body).hexdigest()[:12], body, mimetype))
             self._files[name] = known
         return known[1]
+
+    def modules(self) -> list[str]:
+        """The JavaScript modules' names, listed once per process (not a walk of the folder on every page):
+        a new file arrives with a deploy, which starts new processes. Each one's hash still follows edits."""
+        if self._modules is None:
+            self._modules = sorted(str(p.relative_to(self.folder)) for p in self.folder.rglob("*.js")
+                                   if "swagger-ui" not in p.parts)
+        return self._modules
 
     def hashed_name(self, name: str) -> str:
         found = self.get(name)
@@ -139,9 +148,7 @@ def import_map() -> Markup:
     once, under the name kept a year, not a second time under the plain name."""
     files: StaticFiles = current_app.extensions["cswjobs_static"]
     plain = f"{request.script_root}{current_app.static_url_path}/"
-    names = sorted(str(p.relative_to(files.folder)) for p in files.folder.rglob("*.js")
-                   if "swagger-ui" not in p.parts)
-    imports = {plain + name: url_for("static", filename=name) for name in names}
+    imports = {plain + name: url_for("static", filename=name) for name in files.modules()}
     # JSON inside <script>: "</" escaped so no value can end the element.
     return Markup(json.dumps({"imports": imports}, sort_keys=True).replace("</", "<\\/"))
 
