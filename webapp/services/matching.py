@@ -562,12 +562,21 @@ def _pattern_wanted(profile: CandidateProfile) -> str:
     return f"{said}; would like {', '.join(others)}" if others else said
 
 
-def _distance_from(profile: CandidateProfile, vacancy: VacancyFacts | Vacancy) -> str:
-    home = BOROUGHS_BY_SLUG.get(profile.home_borough or "")
+def home_miles(profile: CandidateProfile | None, vacancy: VacancyFacts | Vacancy) -> float | None:
+    """Miles from the centre of their home borough to the job's office, as matching measures a commute (None
+    when their home is not given)."""
+    home = BOROUGHS_BY_SLUG.get((profile.home_borough if profile is not None else None) or "")
     if home is None:
+        return None
+    return distance_miles(home.latitude, home.longitude, float(vacancy.latitude), float(vacancy.longitude))
+
+
+def _distance_from(profile: CandidateProfile, vacancy: VacancyFacts | Vacancy) -> str:
+    miles = home_miles(profile, vacancy)
+    if miles is None:
         return ""
-    miles = distance_miles(home.latitude, home.longitude, float(vacancy.latitude), float(vacancy.longitude))
+    home = BOROUGHS_BY_SLUG[profile.home_borough].name
     rounded = round(miles)
     if miles < 1:
-        return f"Lives under a mile from the office ({home.name})"
-    return f"Lives {rounded} mile{'' if rounded == 1 else 's'} from the office ({home.name})"
+        return f"Lives under a mile from the office ({home})"
+    return f"Lives {rounded} mile{'' if rounded == 1 else 's'} from the office ({home})"

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from domain.geography import BOROUGHS_BY_SLUG
 from domain.vocabulary import ContractType, HoursWanted, RoleLevel, ServiceArea, UserRole
-from matching.constraints import failures, home_distance
+from matching.constraints import failures
 from matching.text import CandidateFacts, VacancyFacts
 from webapp.models import Application, CandidateProfile, User
 from webapp.search import criteria as search_criteria
+from webapp.services.matching import home_miles
 from webapp.search.places import DISTANCE_CHOICES
 
 # What each fit band (matching.weights.FIT_BANDS, said by Match.fit_label) means, for the page that explains them.
@@ -31,9 +32,7 @@ FIT_MEANING = {
 
 def miles_from_home(profile: CandidateProfile | None, vacancy) -> int | None:
     """How far the job is from their home borough, in whole miles, as matching measures it (None if unknown)."""
-    if profile is None or not profile.home_borough:
-        return None
-    miles = home_distance(VacancyFacts.of(vacancy), CandidateFacts.of(profile))
+    miles = home_miles(profile, vacancy)
     return None if miles is None else round(miles)
 
 
