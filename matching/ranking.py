@@ -18,6 +18,9 @@ level side by side, so the candidates a vacancy may be shown sit in few runs of 
 5. `assess` (the reference) only for the rows whose best case can still reach the top `limit`,
    which decides the order and the reasons. If a score falls outside its bounds (someone changed one
    form and not the other), the shortlist is scored the reference way instead and a warning is logged.
+
+`rerank(vacancy, candidates, similarities)` does steps 4 and 5 for a shortlist found elsewhere
+(Elasticsearch kNN), after applying the hard constraints' mask to the facts given.
 """
 from __future__ import annotations
 
@@ -101,6 +104,22 @@ def _other_soft_preferences(c: CandidateFacts) -> bool:
     return any(getattr(c, name, None) == NeedLevel.PREFER for name in ("hybrid_working", "protected_caseload"))
 
 
+def _score_arrays(facts: Sequence[CandidateFacts]) -> dict[str, np.ndarray]:
+    """What the hybrid score reads, one array per field, row i for facts[i]."""
+    return {
+        "role_rank": np.array([c.role_level.rank if c.role_level is not None else -1 for c in facts], dtype=np.int64),
+        "specialism_bits": np.array([_bits(c.specialisms, _AREA_BIT) for c in facts], dtype=np.int64),
+        "home": np.array([_SLUG_INDEX.get(c.home_borough or "", -1) for c in facts], dtype=np.int64),
+        "max_commute": np.array([np.nan if c.max_commute_miles is None else c.max_commute_miles for c in facts],
+                                dtype=np.float64),
+        "min_salary": np.array([np.nan if c.min_salary is None else c.min_salary for c in facts], dtype=np.float64),
+        "preferred_bits": np.array([_bits(c.preferred_boroughs, _BOROUGH_BIT) for c in facts], dtype=np.int64),
+        "pattern_bits": np.array([_bits(c.working_patterns, _PATTERN_BIT) for c in facts], dtype=np.int64),
+        "pattern_exact": np.array([not _other_soft_preferences(c) for c in facts], dtype=bool),
+        "availability": np.array([AVAILABILITY_SCORES[c.availability] for c in facts], dtype=np.float64),
+    }
+
+
 @dataclass
 class CandidatePool:
     """Everyone who may be ranked, as arrays in storage order (row i is candidates[i] and matrix[i])."""
@@ -128,19 +147,15 @@ class CandidatePool:
         else:
             matrix = np.zeros((0, 0), dtype=np.float32)
         matrix = np.ascontiguousarray(matrix, dtype=np.float32)
-        return cls(
-            candidates=facts, matrix=matrix, table=CandidateTable.of(facts),
-            role_rank=np.array([c.role_level.rank if c.role_level is not None else -1 for c in facts], dtype=np.int64),
-            specialism_bits=np.array([_bits(c.specialisms, _AREA_BIT) for c in facts], dtype=np.int64),
-            home=np.array([_SLUG_INDEX.get(c.home_borough or "", -1) for c in facts], dtype=np.int64),
-            max_commute=np.array([np.nan if c.max_commute_miles is None else c.max_commute_miles for c in facts],
-                                 dtype=np.float64),
-            min_salary=np.array([np.nan if c.min_salary is None else c.min_salary for c in facts], dtype=np.float64),
-            preferred_bits=np.array([_bits(c.preferred_boroughs, _BOROUGH_BIT) for c in facts], dtype=np.int64),
-            pattern_bits=np.array([_bits(c.working_patterns, _PATTERN_BIT) for c in facts], dtype=np.int64),
-            pattern_exact=np.array([not _other_soft_preferences(c) for c in facts], dtype=bool),
-            availability=np.array([AVAILABILITY_SCORES[c.availability] for c in facts], dtype=np.float64),
-        )
+        return cls(candidates=facts, matrix=matrix, table=CandidateTable.of(facts), **_score_arrays(facts))
+
+    @classmethod
+    def of_shortlist(cls, candidates: Sequence[CandidateFacts]) -> "CandidatePool":
+        """A shortlist found elsewhere (Elasticsearch kNN) as a pool, in the order given and without vectors:
+        the similarities come with the shortlist."""
+        facts = list(candidates)
+        return cls(candidates=facts, matrix=np.zeros((len(facts), 0), dtype=np.float32),
+                   table=CandidateTable.of(facts), **_score_arrays(facts))
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -226,6 +241,27 @@ def top_candidates(vacancy: VacancyFacts, vector: np.ndarray, pool: CandidatePoo
     rows = _nearest_allowed(similarities, allowed, max(shortlist, limit))
     if not len(rows):
         return []
+    return _best(vacancy, pool, rows, similarities, limit, for_recruiter)
+
+
+def rerank(vacancy: VacancyFacts, candidates: Sequence[CandidateFacts], similarities: Sequence[float],
+           limit: int = 50, for_recruiter: bool = True) -> list[Match]:
+    """The best `limit` of a shortlist found by meaning elsewhere (Elasticsearch kNN; `similarities[i]` is
+    candidates[i]'s cosine), explained, best first: the same re-ranking as `top_candidates` gives its own
+    shortlist. The hard constraints are applied again to the facts given (the constraint table's mask, the
+    same rules as `failures`), so a vector index that lags the database never decides who is shown."""
+    if not len(candidates):
+        return []
+    pool = CandidatePool.of_shortlist(candidates)
+    rows = np.flatnonzero(pool.table.mask_for(vacancy, for_recruiter=for_recruiter))
+    if not len(rows):
+        return []
+    return _best(vacancy, pool, rows, np.asarray(similarities, dtype=np.float64), limit, for_recruiter)
+
+
+def _best(vacancy: VacancyFacts, pool: CandidatePool, rows: np.ndarray, similarities: np.ndarray, limit: int,
+          for_recruiter: bool) -> list[Match]:
+    """Steps 4 and 5: the best `limit` of these rows by the hybrid score, `assess` only for those that can get there."""
     low, high = pool.score_bounds(vacancy, rows, similarities)
     if len(rows) > limit:  # whoever's best case cannot reach the limit-th best worst case is out
         cut = np.partition(low, len(rows) - limit)[len(rows) - limit]
@@ -248,4 +284,4 @@ def top_candidates(vacancy: VacancyFacts, vector: np.ndarray, pool: CandidatePoo
     return [explain(vacancy, candidates[i], match, for_recruiter=for_recruiter) for match, i in ranked[:limit]]
 
 
-__all__ = ["CandidatePool", "top_candidates"]
+__all__ = ["CandidatePool", "rerank", "top_candidates"]
