@@ -119,7 +119,7 @@ def brute_force(matrix: np.ndarray, vector: np.ndarray, k: int = 50) -> np.ndarr
 
 def run(sizes: list[int], query_count: int, seed: int, es_url: str | None, index_types: list[str],
         num_candidates: list[int], chunk: int, skip_encoding: bool, base_texts: int = BASE_TEXTS,
-        knn_sizes: set[int] | None = None) -> dict[str, Any]:
+        knn_sizes: set[int] | None = None, oversamples: list[float] | None = None) -> dict[str, Any]:
     from matching.encoder import Encoder
     from matching.evaluation import build
     from matching.ranking import CandidatePool, top_candidates
@@ -185,23 +185,42 @@ def run(sizes: list[int], query_count: int, seed: int, es_url: str | None, index
             f"after {run_result['exact']['ranking_after']['latency_ms']['p50']} ms")
         if es_url and (knn_sizes is None or size in knn_sizes):
             run_result["knn"] = knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_types,
-                                         num_candidates, size)
+                                         num_candidates, size, oversamples or [0.0])
         results["runs"].append(run_result)
     return results
 
 
-def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_types, num_candidates, size):
+def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_types, num_candidates, size,
+             oversamples=(0.0,)):
     """Elasticsearch kNN with the constraints as filters, re-ranked by the hybrid score as the app does, for each
-    index type and num_candidates; agreement is the share of exact top-50 found in kNN's top 50."""
+    index type, num_candidates and rescore oversample (0: none); agreement is the share of the exact top 50 found
+    in kNN's top 50.
+
+    Each vacancy's time is split into the kNN call (filters built, request, response read) with Elasticsearch's
+    own `took` inside it, and the re-ranking in Python. The re-ranking before (`failures` and `assess` on every
+    hit, then `explain` for 50) runs on the same hits beside today's (`matching.ranking.rerank`: the constraint
+    mask, NumPy bounds, `assess` only for those who can reach the top 50), in alternating order, and the two
+    must give the same 50. One more search per setting asks Elasticsearch for its profile (vector operations)."""
     import copy
 
     from matching.constraints import es_candidate_filters, failures
+    from matching.ranking import rerank
     from matching.scoring import assess, explain
     from matching.weights import SHORTLIST
     from webapp.search.elastic import new_client
     from webapp.search.vectors import CANDIDATE_MAPPING, VectorIndex, candidate_vector_document
 
     by_id = {c.id: c for c in people}
+
+    def rerank_before(vacancy, hits):
+        scored = [assess(vacancy, by_id[i], cos, explain=False) for i, cos in hits
+                  if not failures(vacancy, by_id[i], for_recruiter=True)]
+        scored.sort(key=lambda m: (-m.score, m.candidate_id))
+        return [explain(vacancy, by_id[m.candidate_id], m) for m in scored[:50]]
+
+    def rerank_after(vacancy, hits):
+        return rerank(vacancy, [by_id[i] for i, _ in hits], [cos for _, cos in hits], limit=50)
+
     client = new_client(es_url, 300)
     out = []
     for index_type in index_types:
@@ -214,34 +233,85 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
             index.rebuild(candidate_vector_document(c, v) for c, v in zip(people, matrix))
             index_seconds = time.perf_counter() - began
             # one segment, as a settled index has: kNN searches each segment's graph
+            began = time.perf_counter()
             client.options(request_timeout=900).indices.forcemerge(index=index.alias, max_num_segments=1)
+            merge_seconds = time.perf_counter() - began
             for candidates in num_candidates:
-                def knn_top(vacancy, vector):
-                    hits = index.knn(vector, k=SHORTLIST, filters=es_candidate_filters(vacancy),
-                                     num_candidates=max(candidates, SHORTLIST))
-                    scored = [assess(vacancy, by_id[i], cos, explain=False) for i, cos in hits
-                              if not failures(vacancy, by_id[i], for_recruiter=True)]
-                    scored.sort(key=lambda m: (-m.score, m.candidate_id))
-                    return [explain(vacancy, by_id[m.candidate_id], m) for m in scored[:50]]
+                for oversample in oversamples:
+                    nc = max(candidates, SHORTLIST)
 
-                knn_top(queries[0], query_vectors[0])
-                latencies, overlaps = [], []
-                for (vacancy, vector), exact_ids in zip(zip(queries, query_vectors), exact_top):
-                    began = time.perf_counter()
-                    top = knn_top(vacancy, vector)
-                    latencies.append((time.perf_counter() - began) * 1000)
-                    if exact_ids:
-                        overlaps.append(len({m.candidate_id for m in top} & set(exact_ids)) / len(exact_ids))
-                result = {"index_type": index_type, "k": SHORTLIST, "num_candidates": max(candidates, SHORTLIST),
-                          "latency_ms": summary(latencies), "bulk_index_seconds": round(index_seconds, 1),
-                          "agreement_with_exact_top50": round(statistics.fmean(overlaps), 3) if overlaps else None,
-                          "worst_query_agreement": round(min(overlaps), 3) if overlaps else None}
-                out.append(result)
-                log(f"[{size}] kNN {index_type} num_candidates={result['num_candidates']}: p50 "
-                    f"{result['latency_ms']['p50']} ms, agreement {result['agreement_with_exact_top50']}")
+                    def search(vacancy, vector, index=index, nc=nc, oversample=oversample):
+                        return index.knn_search(vector, k=SHORTLIST, filters=es_candidate_filters(vacancy),
+                                                num_candidates=nc, oversample=oversample or None)
+
+                    search(queries[0], query_vectors[0])  # warm
+                    rerank_before(queries[0], search(queries[0], query_vectors[0]).hits)
+                    rerank_after(queries[0], search(queries[0], query_vectors[0]).hits)
+                    times: dict[str, list[float]] = {"knn_call": [], "took": [], "rerank_before": [],
+                                                     "rerank_after": [], "total_before": [], "total_after": []}
+                    overlaps, same, hit_counts = [], 0, []
+                    for n, ((vacancy, vector), exact_ids) in enumerate(zip(zip(queries, query_vectors), exact_top)):
+                        began = time.perf_counter()
+                        found = search(vacancy, vector)
+                        times["knn_call"].append((time.perf_counter() - began) * 1000)
+                        times["took"].append(found.took_ms)
+                        hit_counts.append(len(found.hits))
+                        answers = {}
+                        turns = (("rerank_before", rerank_before), ("rerank_after", rerank_after))
+                        for name, rank in (turns if n % 2 else turns[::-1]):
+                            began = time.perf_counter()
+                            answers[name] = rank(vacancy, found.hits)
+                            times[name].append((time.perf_counter() - began) * 1000)
+                        times["total_before"].append(times["knn_call"][-1] + times["rerank_before"][-1])
+                        times["total_after"].append(times["knn_call"][-1] + times["rerank_after"][-1])
+                        top = answers["rerank_after"]
+                        same += [m.candidate_id for m in top] == [m.candidate_id for m in answers["rerank_before"]]
+                        if exact_ids:
+                            overlaps.append(len({m.candidate_id for m in top} & set(exact_ids)) / len(exact_ids))
+                    result = {"index_type": index_type, "k": SHORTLIST, "num_candidates": nc,
+                              "rescore_oversample": oversample or None,
+                              "latency_ms": summary(times["total_after"]),
+                              "latency_with_rerank_before_ms": summary(times["total_before"]),
+                              "knn_call_ms": summary(times["knn_call"]),
+                              "elasticsearch_took_ms": summary(times["took"]),
+                              "rerank_ms": {"before": summary(times["rerank_before"]),
+                                            "after": summary(times["rerank_after"])},
+                              "rerank_same_top50": f"{same}/{len(queries)}",
+                              "hits_mean": round(statistics.fmean(hit_counts), 1),
+                              "profile": knn_profile(client, index.alias, queries[0], query_vectors[0], nc,
+                                                     oversample, SHORTLIST),
+                              "bulk_index_seconds": round(index_seconds, 1),
+                              "force_merge_seconds": round(merge_seconds, 1),
+                              "agreement_with_exact_top50": round(statistics.fmean(overlaps), 3) if overlaps else None,
+                              "worst_query_agreement": round(min(overlaps), 3) if overlaps else None,
+                              "load_average_after": [round(x, 2) for x in os.getloadavg()]}
+                    out.append(result)
+                    log(f"[{size}] kNN {index_type} num_candidates={nc} oversample={oversample}: p50 "
+                        f"{result['latency_ms']['p50']} ms (took {result['elasticsearch_took_ms']['p50']}, rerank "
+                        f"{result['rerank_ms']['before']['p50']} -> {result['rerank_ms']['after']['p50']} ms), "
+                        f"agreement {result['agreement_with_exact_top50']} (worst {result['worst_query_agreement']})")
         finally:
             index.drop()
     return out
+
+
+def knn_profile(client, alias, vacancy, vector, num_candidates, oversample, k):
+    """One search with Elasticsearch's profiler on: vector comparisons made and where the time went."""
+    from matching.constraints import es_candidate_filters
+
+    body = {"field": "vector", "query_vector": [float(x) for x in vector], "k": k,
+            "num_candidates": num_candidates, "filter": es_candidate_filters(vacancy)}
+    if oversample:
+        body["rescore_vector"] = {"oversample": oversample}
+    response = client.search(index=alias, knn=body, size=k, _source=False, profile=True)
+    found = {"took_ms": response["took"]}
+    for shard in response.get("profile", {}).get("shards", []):
+        for entry in shard.get("dfs", {}).get("knn", []):
+            found["vector_operations_count"] = entry.get("vector_operations_count")
+            found["rewrite_ms"] = round(entry.get("rewrite_time", 0) / 1e6, 2)
+            found["query_ms"] = round(sum(q.get("time_in_nanos", 0) for q in entry.get("query", [])) / 1e6, 2)
+            found["collector_ms"] = round(sum(c.get("time_in_nanos", 0) for c in entry.get("collector", [])) / 1e6, 2)
+    return found
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -251,6 +321,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--index-types", default="int8_hnsw,hnsw", help="dense_vector index types to compare")
     parser.add_argument("--num-candidates", default="300,1000,3000", help="kNN num_candidates values to compare")
+    parser.add_argument("--oversample", default="0",
+                        help="kNN rescore_vector oversample values to compare (0: no rescoring; quantised types only)")
     parser.add_argument("--chunk", type=int, default=128, help="texts per turn when encoders alternate")
     parser.add_argument("--knn-sizes", default="", help="sizes to run kNN at (default: every size)")
     parser.add_argument("--texts", type=int, default=BASE_TEXTS, help="distinct profile texts encoded")
@@ -264,7 +336,8 @@ def main(argv: list[str] | None = None) -> None:
     results = run([int(s) for s in args.sizes.split(",") if s], args.queries, args.seed, es_url,
                   [t for t in args.index_types.split(",") if t], [int(n) for n in args.num_candidates.split(",") if n],
                   args.chunk, args.skip_encoding, args.texts,
-                  {int(n) for n in args.knn_sizes.split(",") if n} or None)
+                  {int(n) for n in args.knn_sizes.split(",") if n} or None,
+                  [float(n) for n in args.oversample.split(",") if n])
     print(json.dumps(results, indent=2))
     log(f"bench-matching: {len(results['runs'])} sizes in {time.perf_counter() - started:.0f}s")
 
