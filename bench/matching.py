@@ -203,6 +203,8 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
     must give the same 50. One more search per setting asks Elasticsearch for its profile (vector operations)."""
     import copy
 
+    from elasticsearch import ApiError
+
     from matching.constraints import es_candidate_filters, failures
     from matching.ranking import rerank
     from matching.scoring import assess, explain
@@ -244,7 +246,13 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
                         return index.knn_search(vector, k=SHORTLIST, filters=es_candidate_filters(vacancy),
                                                 num_candidates=nc, oversample=oversample or None)
 
-                    search(queries[0], query_vectors[0])  # warm
+                    try:
+                        search(queries[0], query_vectors[0])  # warm
+                    except ApiError as exc:  # a setting this index type does not take (rescoring a float index)
+                        out.append({"index_type": index_type, "num_candidates": nc, "rescore_oversample": oversample,
+                                    "error": str(exc)[:300]})
+                        log(f"[{size}] kNN {index_type} num_candidates={nc} oversample={oversample}: refused ({exc})")
+                        continue
                     rerank_before(queries[0], search(queries[0], query_vectors[0]).hits)
                     rerank_after(queries[0], search(queries[0], query_vectors[0]).hits)
                     times: dict[str, list[float]] = {"knn_call": [], "took": [], "rerank_before": [],
