@@ -82,21 +82,28 @@ class AliasedIndex:
         with self.call("create index"):
             self.client.indices.create(index=name, settings=settings, mappings=self.mapping)
 
+    def _bring_mapping_up_to_date(self, live: str) -> None:
+        """Add the fields the mapping has gained since this index was built, once per process.
+
+        Adding a field is allowed in place, and a deployed index must take the new fields before
+        the first write carrying them (a strict mapping refuses an unknown field, which would fail
+        every write until someone rebuilt the index). Changing a field needs a rebuild, so a refused
+        change leaves the index as it is, still searchable, until `flask search reindex` (or
+        `flask matching reindex` for the vectors) builds it afresh."""
+        if self._mapping_current:
+            return
+        try:
+            with self.call("update mapping"):
+                self.client.indices.put_mapping(index=live, properties=self.mapping["properties"])
+        except BadRequestError as exc:
+            log.warning("elasticsearch %s: the mapping has changed; rebuild the index (%s)", live, exc.message)
+        self._mapping_current = True
+
     def live_index(self) -> str:
         """The live index, created (with the alias) on first use."""
         live = [name for name, is_live in self.indices().items() if is_live]
         if live:
-            if not self._mapping_current:
-                # Fields added to the mapping since the index was built (adding a field is allowed
-                # in place; changing one needs a rebuild, so a refused change leaves the index as it
-                # is, still searchable, until `flask search reindex` builds it afresh).
-                try:
-                    with self.call("update mapping"):
-                        self.client.indices.put_mapping(index=live[0], properties=self.mapping["properties"])
-                except BadRequestError as exc:
-                    log.warning("elasticsearch %s: the mapping has changed; run `flask search reindex` (%s)",
-                                live[0], exc.message)
-                self._mapping_current = True
+            self._bring_mapping_up_to_date(live[0])
             return live[0]
         name = self._new_index_name()
         self._create(name)
@@ -107,7 +114,11 @@ class AliasedIndex:
     def write_targets(self) -> list[str]:
         """The live index and any index being rebuilt, so no change is lost during a rebuild."""
         indices = self.indices()
-        live = [name for name, is_live in indices.items() if is_live] or [self.live_index()]
+        live = [name for name, is_live in indices.items() if is_live]
+        if live:
+            self._bring_mapping_up_to_date(live[0])
+        else:
+            live = [self.live_index()]
         return live + [name for name, is_live in indices.items() if not is_live]
 
     def bulk(self, actions: Iterable[dict[str, Any]], chunk_size: int = 500, refresh: bool | str = False) -> int:
