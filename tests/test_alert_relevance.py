@@ -9,6 +9,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 
 from domain.vocabulary import AlertFrequency, ServiceArea, UserRole
 from tests.factories import OrganisationFactory, RecruiterFactory, UserFactory
@@ -47,8 +48,15 @@ def answers() -> list[tuple]:
 def test_every_job_in_the_email_asks_and_the_links_hold_no_personal_data(mailed, sam):  # noqa: F811
     assert mailed["text"].count("Was this relevant? Yes: ") == 2
     assert mailed["html"].count(">Yes</a> · <a") == 2
-    for url in re.findall(r"http\S+/alerts/relevance/\S+", mailed["text"]):
-        assert "sam" not in url.lower() and "fostering" not in url.lower() and str(sam.id) not in url.split("/")[-1][:2]
+    urls = re.findall(r"http\S+/alerts/relevance/\S+", mailed["text"])
+    assert len(urls) == 4
+    for url in urls:
+        assert "sam" not in url.lower() and "fostering" not in url.lower()
+    # One signed token for the search's jobs in this email: it names the search and its claims, nothing else.
+    tokens = {url.split("/alerts/relevance/")[1].split("/")[0] for url in urls}
+    [token] = tokens
+    assert set(alert_relevance.serializer().loads(token)) == {"s", "c"}
+    assert {url.split("?")[0].rsplit("/", 1)[1] for url in urls} == {str(mailed["first"].id), str(mailed["second"].id)}
 
 
 def test_a_link_asks_first_then_records_without_signing_in(client, mailed):
@@ -72,9 +80,17 @@ def test_a_link_asks_first_then_records_without_signing_in(client, mailed):
 
 def test_bad_links_and_answers_are_refused_and_record_nothing(client, mailed):
     token_path = path(mailed["links"]["Fostering social worker"]).split("?")[0]
-    cut = client.get(token_path[:-6])
+    prefix, token, vacancy_id = token_path.rsplit("/", 2)
+    cut_path = f"{prefix}/{token[:-6]}/{vacancy_id}"
+    cut = client.get(cut_path)
     assert cut.status_code == 400 and "This link is not complete" in page(cut).get_text()
-    assert client.post(token_path[:-6], data={"answer": "yes"}).status_code == 400
+    assert client.post(cut_path, data={"answer": "yes"}).status_code == 400
+    # The token without a job, or with a job this email did not list for the search, answers nothing.
+    assert client.post(f"{prefix}/{token}", data={"answer": "yes"}).status_code == 400
+    other_job = job(mailed["first"].organisation, mailed["saved"], title="Adoption social worker")
+    db.session.commit()
+    altered = client.post(f"{prefix}/{token}/{other_job.id}", data={"answer": "yes"})
+    assert altered.status_code == 400 and "This link is not complete" in page(altered).get_text()
     # A link for another kind of signed thing (an unsubscribe token) is not an answer link.
     other = saved_searches.unsubscribe_token(mailed["saved"].user, [mailed["saved"]])
     assert client.post(f"/alerts/relevance/{other}", data={"answer": "yes"}).status_code == 400
@@ -121,8 +137,36 @@ def test_answers_outlive_the_search_and_reach_the_programme_team_only(client, ma
     assert client.get("/insights/alert_relevance.csv").status_code == 404
 
 
-def test_the_token_names_only_the_sent_alert(app, mailed):
-    sent = db.session.scalars(sa.select(SentAlert).order_by(SentAlert.id)).first()
-    assert alert_relevance.sent_alert_for(alert_relevance.relevance_token(sent.id)).id == sent.id
+def test_a_search_s_token_answers_only_for_the_jobs_it_mailed_and_older_links_still_work(app, client, mailed):
+    sent = db.session.scalars(sa.select(SentAlert).order_by(SentAlert.id)).all()
+    token = alert_relevance.search_token(mailed["saved"].id, [s.id for s in sent])
+    for claim in sent:
+        assert alert_relevance.sent_alert_for(token, claim.vacancy_id).id == claim.id
     with pytest.raises(alert_relevance.BadRelevanceLink):
-        alert_relevance.sent_alert_for(alert_relevance.relevance_token(sent.id) + "x")
+        alert_relevance.sent_alert_for(token)  # which job?
+    with pytest.raises(alert_relevance.BadRelevanceLink):
+        alert_relevance.sent_alert_for(token + "x", sent[0].vacancy_id)
+    # A token for the first claim only does not reach the second job.
+    narrow = alert_relevance.search_token(mailed["saved"].id, [sent[0].id])
+    with pytest.raises(alert_relevance.BadRelevanceLink):
+        alert_relevance.sent_alert_for(narrow, sent[1].vacancy_id)
+    # Emails sent before carry one signed claim per job: those links still ask and record.
+    old = alert_relevance.relevance_token(sent[1].id)
+    assert alert_relevance.sent_alert_for(old).id == sent[1].id
+    with pytest.raises(alert_relevance.BadRelevanceLink):
+        alert_relevance.sent_alert_for(old, sent[0].vacancy_id)
+    asked = page(client.get(f"/alerts/relevance/{old}?answer=no"))
+    assert texts(asked, "form#answer button")[0] == "No, it was not relevant"
+    assert asked.select_one("form#answer")["action"] == f"/alerts/relevance/{old}"
+    assert client.post(f"/alerts/relevance/{old}", data={"answer": "no"}).status_code == 200
+    assert answers() == [(mailed["second"].id, AlertFrequency.DAILY, False)]
+
+
+def test_the_links_written_by_hand_are_the_routes_own(app, mailed):
+    """The email formats its 60 job links from SITE_URL rather than url_for each: the same addresses."""
+    token = alert_relevance.search_token(mailed["saved"].id, [1, 2])
+    with app.test_request_context("/"):
+        assert alert_relevance.relevance_path(token, 42, "yes") == url_for(
+            "alerts.relevance", token=token, vacancy_id=42, answer="yes")
+        first = mailed["first"]
+        assert f"http://localhost{url_for('jobs.vacancy', vacancy_id=first.id, slug=first.slug)}\n" in mailed["text"]

@@ -18,9 +18,9 @@ from domain.vocabulary import AlertFrequency, RoleLevel, ServiceArea, VacancySta
 from tests.conftest import sent_mail
 from tests.factories import CandidateFactory, OrganisationFactory, VacancyFactory
 from webapp.extensions import db
-from webapp.models import SavedSearch, SentAlert, utcnow
+from webapp.models import MailStatus, OutgoingMail, SavedSearch, SentAlert, utcnow
 from webapp.search import get_engine
-from webapp.services import alerts, saved_searches
+from webapp.services import alerts, outgoing_mail, saved_searches
 from workers.alert_tasks import send_job_alerts
 
 
@@ -232,7 +232,7 @@ def test_if_the_email_cannot_be_queued_nothing_is_claimed_and_the_retry_sends_it
     def broken(*args, **kwargs):
         raise RuntimeError("the template could not be rendered")
 
-    monkeypatch.setattr(alerts, "queue_mail", broken)
+    monkeypatch.setattr(alerts, "render_mail", broken)
     with pytest.raises(alerts.AlertRunIncomplete):
         run(sam)
     assert db.session.scalar(sa.select(sa.func.count(SentAlert.id))) == 0
@@ -243,28 +243,93 @@ def test_if_the_email_cannot_be_queued_nothing_is_claimed_and_the_retry_sends_it
     assert len(mails(app)) == 1
 
 
+def test_if_the_chunk_cannot_be_committed_nobody_s_jobs_are_claimed(app, camden, sam, monkeypatch):
+    """A failure after the emails are rendered (the database, say) rolls the whole chunk back: no claim
+    without its email, and the retry sends everyone's."""
+    alex = CandidateFactory(email="alex@example.org")
+    for user in (sam, alex):
+        saved = save(user, "q=fostering")
+    job(camden, saved, title="Fostering social worker")
+    db.session.commit()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the connection was lost")
+
+    monkeypatch.setattr(alerts, "queue_rendered", broken)
+    with pytest.raises(RuntimeError, match="connection was lost"):
+        alerts.send_alerts_for_users([sam.id, alex.id], AlertFrequency.DAILY, now=utcnow() + dt.timedelta(hours=1))
+    assert db.session.scalar(sa.select(sa.func.count(SentAlert.id))) == 0
+    assert db.session.scalars(sa.select(SavedSearch.last_checked_at)).all() == [None, None]
+    assert mails(app) == []
+    monkeypatch.undo()
+    reports = alerts.send_alerts_for_users([sam.id, alex.id], AlertFrequency.DAILY, now=utcnow() + dt.timedelta(hours=1))
+    assert [r.jobs_sent for r in reports.values()] == [1, 1]
+    assert sorted(m["To"] for m in mails(app)) == ["alex@example.org", "sam@example.org"]
+
+
 def test_one_person_s_failure_does_not_hold_back_the_others_in_their_chunk(app, camden, sam, monkeypatch):
     alex = CandidateFactory(email="alex@example.org")
     for user in (sam, alex):
         saved = save(user, "q=fostering")
     job(camden, saved, title="Fostering social worker")
     db.session.commit()
-    real = alerts.queue_mail
+    real = alerts.render_mail
 
     def fails_for_sam(to, *args, **kwargs):
         if to.id == sam.id:
             raise RuntimeError("a mailbox problem")
         return real(to, *args, **kwargs)
 
-    monkeypatch.setattr(alerts, "queue_mail", fails_for_sam)
+    monkeypatch.setattr(alerts, "render_mail", fails_for_sam)
     with pytest.raises(alerts.AlertRunIncomplete):
         alerts.send_alerts_for_users([sam.id, alex.id], AlertFrequency.DAILY, now=utcnow() + dt.timedelta(hours=1))
     assert [m["To"] for m in mails(app)] == ["alex@example.org"]
+    # Sam's claim was taken back with his email; Alex's stands.
+    assert db.session.scalars(sa.select(SavedSearch.user_id).join(SentAlert, SentAlert.saved_search_id == SavedSearch.id)
+                              ).all() == [alex.id]
     monkeypatch.undo()
     # The chunk's retry: Alex is no longer due, Sam is.
     reports = alerts.send_alerts_for_users([sam.id, alex.id], AlertFrequency.DAILY, now=utcnow() + dt.timedelta(hours=1))
     assert reports[sam.id].jobs_sent == 1 and reports[alex.id].searches_checked == 0
     assert sorted(m["To"] for m in mails(app)) == ["alex@example.org", "sam@example.org"]
+
+
+def test_a_chunk_claims_and_records_its_checks_in_a_few_statements_however_many_people(app, backend, camden, sam):
+    """Claims for the whole chunk in one INSERT (the ids come back with it, nothing read back per search),
+    and the checks recorded in one UPDATE each: not two statements per search and a commit per person."""
+    people = [sam] + [CandidateFactory(email=f"person{n}@example.org") for n in range(5)]
+    for person in people:
+        save(person, "q=fostering")
+        save(person, "q=social+worker")
+    vacancy = job(camden, db.session.scalars(sa.select(SavedSearch)).first(), title="Fostering social worker")
+    db.session.commit()
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()).lower())
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        reports = alerts.send_alerts_for_users([p.id for p in people], AlertFrequency.DAILY,
+                                               now=utcnow() + dt.timedelta(hours=1))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert all(r.jobs_sent == 2 for r in reports.values()) and len(mails(app)) == len(people)
+    assert len([s for s in statements if s.startswith("insert into sent_alerts")]) == 1
+    assert len([s for s in statements if "sent_alerts" in s and s.startswith("select")]) == 1  # already sent?
+    assert len([s for s in statements if s.startswith("update saved_searches")]) == 2  # checked, sent
+    assert db.session.scalar(sa.select(sa.func.count(SentAlert.id)).where(SentAlert.vacancy_id == vacancy.id)) == 12
+
+
+def test_a_bounced_address_s_alert_is_kept_as_suppressed(app, camden, sam):
+    saved = save(sam, "q=fostering")
+    job(camden, saved, title="Fostering social worker")
+    outgoing_mail.record_bounce("Sam@Example.org", "command")
+    db.session.commit()
+    assert run(sam).jobs_sent == 1
+    assert db.session.scalars(sa.select(OutgoingMail.status).where(OutgoingMail.kind == "job_alert")).all() == [
+        MailStatus.SUPPRESSED]
+    assert mails(app) == []
 
 
 def test_a_run_asks_the_engine_once_per_distinct_search(app, camden, sam, monkeypatch):

@@ -1,9 +1,14 @@
 """'Was this relevant?' under each job in a job alert email: a signed link per job mailed that
 records yes or no without signing in, and the answers the programme team reads on insights.
 
-The link carries only the sent alert's id, signed (no name, address or search in it). Answering is
-idempotent: the first answer is recorded, the same answer again changes nothing, and a different one
-replaces it (people change their minds). Answers are kept apart from the person (the alert_feedback
+One token per search in an email (signing one per job was a large part of a region's alert run): it names
+the saved search and the range of its claims (sent_alerts ids) made for that email, and each job's link adds
+the vacancy's id in plain, /alerts/relevance/<token>/<vacancy id>. The link counts only if that search has a
+claim for that job in that range, so changing the id reaches no job the email did not list. No name,
+address or search words are in it. Links in emails sent before carry one signed sent_alerts id and still work.
+
+Answering is idempotent: the first answer is recorded, the same answer again changes nothing, and a different
+one replaces it (people change their minds). Answers are kept apart from the person (the alert_feedback
 table holds a job, the alert's frequency and yes or no), so they stay in the figures after the search
 or the account is deleted.
 """
@@ -11,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 import sqlalchemy as sa
 from flask import current_app
@@ -28,26 +33,60 @@ class BadRelevanceLink(ValueError):
     """The link was altered, cut short, or its alert no longer exists; the message says which, for the page."""
 
 
-def _serializer() -> URLSafeSerializer:
+def serializer() -> URLSafeSerializer:
     # No expiry: an answer about an old email is still an answer.
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
 
 
 def relevance_token(sent_alert_id: int) -> str:
-    return _serializer().dumps(sent_alert_id)
+    """The older link's token: one job's claim. Still answered (emails already sent carry it)."""
+    return serializer().dumps(sent_alert_id)
 
 
-def sent_alert_for(token: str) -> SentAlert:
+def search_token(saved_search_id: int, claim_ids: Iterable[int], signer: URLSafeSerializer | None = None) -> str:
+    """One search's token in one email: the search and the first and last of its claims mailed in it
+    (``signer``: one serializer() for a whole run)."""
+    claim_ids = list(claim_ids)
+    return (signer or serializer()).dumps({"s": saved_search_id, "c": [min(claim_ids), max(claim_ids)]})
+
+
+def relevance_path(token: str, vacancy_id: int, answer: str) -> str:
+    """A job's answer link (the alerts.relevance route; by hand, as an email lists up to 30 jobs and 60 links).
+    The token is URL-safe as it is (itsdangerous' URL-safe base64 and dots)."""
+    return f"/alerts/relevance/{token}/{int(vacancy_id)}?answer={answer}"
+
+
+_NOT_COMPLETE = "This link is not complete. Copy the whole link from the email, or use the buttons in the email."
+_DELETED = "We can no longer record an answer for this job: the saved search it was sent for has been deleted."
+
+
+def sent_alert_for(token: str, vacancy_id: int | None = None) -> SentAlert:
+    """The claim a link answers about: a search's token with the job's id, or an older link's own claim."""
     try:
-        sent_alert_id = _serializer().loads(token)
+        data = serializer().loads(token)
     except BadSignature:
-        raise BadRelevanceLink("This link is not complete. Copy the whole link from the email, or use the "
-                               "buttons in the email.") from None
-    sent = db.session.get(SentAlert, sent_alert_id) if isinstance(sent_alert_id, int) else None
+        raise BadRelevanceLink(_NOT_COMPLETE) from None
+    if isinstance(data, int) and not isinstance(data, bool):
+        sent = db.session.get(SentAlert, data)
+        if sent is not None and vacancy_id is not None and sent.vacancy_id != vacancy_id:
+            raise BadRelevanceLink(_NOT_COMPLETE)
+    elif _search_token(data) and vacancy_id is not None:
+        first, last = data["c"]
+        sent = db.session.scalar(sa.select(SentAlert).where(
+            SentAlert.saved_search_id == data["s"], SentAlert.vacancy_id == vacancy_id,
+            SentAlert.id.between(first, last)))
+        if sent is None and db.session.get(SavedSearch, data["s"]) is not None:
+            raise BadRelevanceLink(_NOT_COMPLETE)  # the search is there: the job's id was not one it mailed
+    else:
+        raise BadRelevanceLink(_NOT_COMPLETE)
     if sent is None:
-        raise BadRelevanceLink("We can no longer record an answer for this job: the saved search it was sent "
-                               "for has been deleted.")
+        raise BadRelevanceLink(_DELETED)
     return sent
+
+
+def _search_token(data: Any) -> bool:
+    return (isinstance(data, dict) and isinstance(data.get("s"), int) and isinstance(data.get("c"), list)
+            and len(data["c"]) == 2 and all(isinstance(i, int) and not isinstance(i, bool) for i in data["c"]))
 
 
 def vacancy_of(sent: SentAlert) -> Vacancy:

@@ -12,11 +12,13 @@ How a run works (the scheduler calls queue_alerts; workers.alert_tasks runs the 
    what each found is shared between chunks and workers through Redis for the run (RunResults).
    Each saved search then keeps, from the database's own rows, the jobs in its own window (never
    before it was saved) that were never mailed for it.
-3. Per social worker, one transaction: the jobs are *claimed* (one ``sent_alerts`` row per
-   (saved search, vacancy), INSERT ... ON CONFLICT DO NOTHING RETURNING, so of two runs racing
-   only one gets each row), the check is recorded, and one email listing every search's new
-   jobs is queued in the outbox (services.outgoing_mail), which sends it after the commit with
-   its own retries. Claims and the email commit together: a job is mailed once, or not claimed.
+3. Per chunk, one transaction: the jobs are *claimed* (one ``sent_alerts`` row per (saved search,
+   vacancy), one INSERT ... ON CONFLICT DO NOTHING RETURNING for the whole chunk, so of two runs racing
+   only one gets each row), each person's email listing every search's new jobs is rendered, the checks
+   are recorded, and the emails are queued in the outbox (services.outgoing_mail), which sends them after
+   the commit with their own retries. Claims and emails commit together: a job is mailed once, or not
+   claimed. A person whose email fails to render has their claims taken back before the commit and stays
+   due; the chunk then raises, and its retry finds only them.
 
 Instant alerts also run as soon as a newly published job is in the index (vacancies_indexed),
 not only on the scheduler's five-minute beat.
@@ -34,24 +36,26 @@ import itertools
 import json
 import logging
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable
+from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from redis.exceptions import RedisError
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from domain.vocabulary import AlertFrequency, UserRole
 from webapp.dispatch import SEND_ALERTS_FOR_USERS, SEND_JOB_ALERTS, enqueue, redis_connection, runs_inline
 from webapp.extensions import db
-from webapp.models import SavedSearch, SentAlert, User, Vacancy, utcnow
+from webapp.models import OutgoingMail, SavedSearch, SentAlert, User, Vacancy, utcnow
 from webapp.search import get_engine
 from webapp.search.engine import SearchEngine
 from webapp.services import alert_relevance, saved_searches
-from webapp.services.outgoing_mail import queue_mail
+from webapp.services.outgoing_mail import queue_rendered, render_mail
 
 log = logging.getLogger(__name__)
 
@@ -267,31 +271,62 @@ def _fresh(saved: SavedSearch, found: list[int], rows: dict[int, Vacancy], alrea
     return fresh[:MAX_JOBS_PER_SEARCH]
 
 
-def claim(saved_search_id: int, vacancy_ids: list[int], now: dt.datetime, session=None) -> set[int]:
-    """Record these vacancies as sent for this search; returns the ones this call claimed.
+_CLAIMS_PER_STATEMENT = {"postgresql": 20_000, "sqlite": 300}  # SQLite: 3 parameters a row, 999 at most
+# PostgreSQL: a chunk's claims in one statement with two array parameters (not 60,000 bound values), inserted
+# in (search, vacancy) order so that two runs racing over the same pairs take their row locks in one order.
+_CLAIM_ON_POSTGRESQL = sa.text(
+    "INSERT INTO sent_alerts (saved_search_id, vacancy_id, sent_at) "
+    "SELECT pair.saved_search_id, pair.vacancy_id, :sent_at "
+    "FROM unnest(:searches, :vacancies) AS pair(saved_search_id, vacancy_id) "
+    "ORDER BY pair.saved_search_id, pair.vacancy_id "
+    "ON CONFLICT (saved_search_id, vacancy_id) DO NOTHING "
+    "RETURNING saved_search_id, vacancy_id, id"
+).bindparams(sa.bindparam("searches", type_=ARRAY(sa.Integer)), sa.bindparam("vacancies", type_=ARRAY(sa.Integer)),
+             sa.bindparam("sent_at", type_=sa.DateTime))
 
-    One INSERT ... ON CONFLICT DO NOTHING RETURNING: on PostgreSQL a second run inserting the
-    same pair waits for the first's transaction and then gets nothing back for it; on SQLite
-    writers take turns. Either way each pair is claimed by exactly one run."""
-    if not vacancy_ids:
-        return set()
+
+def claim_pairs(pairs: Iterable[tuple[int, int]], now: dt.datetime, session=None) -> dict[tuple[int, int], int]:
+    """Record these (saved search, vacancy) pairs as sent; returns the ones this call claimed, each with its
+    claim's id (sent_alerts.id).
+
+    INSERT ... ON CONFLICT DO NOTHING RETURNING: on PostgreSQL a second run inserting the same pair waits
+    for the first's transaction and then gets nothing back for it; on SQLite writers take turns. Either
+    way each pair is claimed by exactly one run."""
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return {}
     session = session or db.session
     dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(SentAlert)
-        .values([{"saved_search_id": saved_search_id, "vacancy_id": v, "sent_at": now} for v in vacancy_ids])
-        .on_conflict_do_nothing(index_elements=["saved_search_id", "vacancy_id"])
-        .returning(SentAlert.vacancy_id)
-    )
-    return set(session.scalars(statement))
+    size = _CLAIMS_PER_STATEMENT.get(dialect, _CLAIMS_PER_STATEMENT["sqlite"])
+    claimed: dict[tuple[int, int], int] = {}
+    for start in range(0, len(pairs), size):
+        batch = pairs[start:start + size]
+        if dialect == "postgresql":
+            rows = session.execute(_CLAIM_ON_POSTGRESQL, {"searches": [s for s, _ in batch],
+                                                          "vacancies": [v for _, v in batch], "sent_at": now})
+        else:
+            rows = session.execute(
+                sqlite_insert(SentAlert)
+                .values([{"saved_search_id": s, "vacancy_id": v, "sent_at": now} for s, v in batch])
+                .on_conflict_do_nothing(index_elements=["saved_search_id", "vacancy_id"])
+                .returning(SentAlert.saved_search_id, SentAlert.vacancy_id, SentAlert.id))
+        claimed.update(((s, v), i) for s, v, i in rows)
+    return claimed
+
+
+def claim(saved_search_id: int, vacancy_ids: list[int], now: dt.datetime, session=None) -> set[int]:
+    """One search's claims (see claim_pairs); returns the vacancies this call claimed."""
+    return {v for _, v in claim_pairs([(saved_search_id, v) for v in vacancy_ids], now, session)}
 
 
 def send_alerts_for_users(user_ids: list[int], frequency: AlertFrequency | str, now: dt.datetime | None = None,
                           engine: SearchEngine | None = None, run_id: str | None = None) -> dict[int, AlertReport]:
-    """One run of one frequency's alerts for these social workers: at most one email each, each in its
-    own transaction. Raises at the end if any of them failed (so the chunk is retried: the others are
-    no longer due and are skipped), after doing all the rest."""
+    """One run of one frequency's alerts for these social workers: at most one email each, all in one
+    transaction (claims, checks and emails commit together: a job is mailed once, or not claimed).
+
+    Each person's email is rendered on its own: if one fails, their claims are taken back and their
+    searches stay due, everyone else's email is committed, and this raises at the end so that the chunk
+    is retried (the others are no longer due and are skipped)."""
     frequency, now = AlertFrequency(frequency), now or utcnow()
     engine = engine or get_engine()
     results = RunResults(run_id)
@@ -304,24 +339,47 @@ def send_alerts_for_users(user_ids: list[int], frequency: AlertFrequency | str, 
     every_id = {i for ids in found.values() for i in ids}
     rows, already = _vacancies(every_id), _already_sent([s.id for s in due], every_id)
     reports: dict[int, AlertReport] = {user_id: AlertReport() for user_id in users}
-    failed = 0
+    plans = [(users[user_id], [(saved, _fresh(saved, found[saved.id], rows, already, now)) for saved in searches])
+             for user_id, searches in itertools.groupby(due, key=lambda s: s.user_id)]
     session = db.session()
-    # One commit per social worker, and the rows read above serve them all: without this each commit
-    # would expire them, and the next person's email would read every vacancy again, one query each.
-    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    failed: list[int] = []
     try:
-        for user_id, searches in itertools.groupby(due, key=lambda s: s.user_id):
-            matched = [(saved, _fresh(saved, found[saved.id], rows, already, now)) for saved in searches]
-            try:
-                reports[user_id] = _claim_and_mail(users[user_id], frequency, now, matched)
-            except Exception:  # noqa: BLE001 - one person's failure must not hold back everyone else's email
-                session.rollback()
-                failed += 1
-                log.warning("job alert for user %d not queued", user_id, exc_info=True)
-    finally:
-        session.expire_on_commit = expire_on_commit
+        claimed = claim_pairs([(saved.id, v.id) for _, matched in plans for saved, found_now in matched
+                               for v in found_now], now)
+        mails, checked, sent, taken_back = [], [], [], []
+        with _links():
+            signer = alert_relevance.serializer()
+            for user, matched in plans:
+                sections = _sections(matched, claimed)
+                try:
+                    mail = _email(user, frequency, sections, signer) if sections else None
+                except Exception:  # noqa: BLE001 - one person's failure must not hold back everyone else's email
+                    failed.append(user.id)
+                    taken_back += [i for section in sections for i in section.sent_alert_ids.values()]
+                    log.warning("job alert for user %d not queued", user.id, exc_info=True)
+                    continue
+                if mail is not None:
+                    mails.append(mail)
+                checked += [saved.id for saved, _ in matched]
+                sent += [section.saved_search.id for section in sections]
+                reports[user.id] = AlertReport(searches_checked=len(matched), mailed=mail is not None,
+                                               jobs_sent=sum(len(section.vacancies) for section in sections))
+        for start in range(0, len(taken_back), _IN_LIST):
+            session.execute(sa.delete(SentAlert).where(SentAlert.id.in_(taken_back[start:start + _IN_LIST]))
+                            .execution_options(synchronize_session=False))
+        _record_checks(checked, SavedSearch.last_checked_at, now)
+        _record_checks(sent, SavedSearch.last_sent_at, now)
+        queue_rendered(mails, session)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    if mails:
+        log.info("%s job alerts queued: %d email(s), %d job(s)", frequency.value, len(mails),
+                 sum(r.jobs_sent for r in reports.values()))
     if failed:
-        raise AlertRunIncomplete(f"{failed} of {len(users)} social workers' alerts were not queued; the retry sends them")
+        raise AlertRunIncomplete(f"{len(failed)} of {len(users)} social workers' alerts were not queued; "
+                                 "the retry sends them")
     return reports
 
 
@@ -331,74 +389,78 @@ def send_candidate_alerts(user_id: int, frequency: AlertFrequency | str, now: dt
     return send_alerts_for_users([user_id], frequency, now, engine).get(user_id, AlertReport())
 
 
-def _claim_and_mail(user: User, frequency: AlertFrequency, now: dt.datetime,
-                    matched: list[tuple[SavedSearch, list[Vacancy]]]) -> AlertReport:
-    """Claim the jobs, record the check and queue the email, in one transaction (committed here)."""
-    report = AlertReport(searches_checked=len(matched))
-    sections: list[SearchAlert] = []
+def _sections(matched: list[tuple[SavedSearch, list[Vacancy]]],
+              claimed: dict[tuple[int, int], int]) -> list[SearchAlert]:
+    """A person's searches that claimed something in this run, each with the jobs it claimed."""
+    sections = []
     for saved, vacancies in matched:
-        mine = claim(saved.id, [v.id for v in vacancies], now)
-        saved.last_checked_at = now
+        mine = {v.id: claimed[(saved.id, v.id)] for v in vacancies if (saved.id, v.id) in claimed}
         if mine:
-            sent_ids = dict(db.session.execute(sa.select(SentAlert.vacancy_id, SentAlert.id).where(
-                SentAlert.saved_search_id == saved.id, SentAlert.vacancy_id.in_(mine))).all())
-            sections.append(SearchAlert(saved, [v for v in vacancies if v.id in mine], sent_ids))
-            saved.last_sent_at = now
-    report.jobs_sent = sum(len(s.vacancies) for s in sections)
-    if sections:
-        _queue_mail(user, frequency, sections)
-        report.mailed = True
-    db.session.commit()
-    if sections:
-        log.info("job alert queued: user %d, %d search(es), %d job(s)", user.id, len(sections), report.jobs_sent)
-    return report
+            sections.append(SearchAlert(saved, [v for v in vacancies if v.id in mine], mine))
+    return sections
+
+
+def _record_checks(saved_search_ids: list[int], column, now: dt.datetime) -> None:
+    """Set last_checked_at or last_sent_at on these searches (the loaded objects too)."""
+    for start in range(0, len(saved_search_ids), _IN_LIST):
+        db.session.execute(sa.update(SavedSearch).where(SavedSearch.id.in_(saved_search_ids[start:start + _IN_LIST]))
+                           .values({column: now}))
 
 
 # --- the email ------------------------------------------------------------------------------------
 
-def _absolute(path: str) -> str:
-    # From SITE_URL, never a request's Host header (alerts are sent by workers, with no request).
-    return current_app.config["SITE_URL"].rstrip("/") + path
+@contextmanager
+def _links():
+    """One request context for a whole run's links and templates (url_for needs one; workers have no request)."""
+    if has_request_context():
+        yield
+        return
+    with current_app.test_request_context("/"):
+        yield
 
 
-def _relevance_links(sent_alert_id: int) -> dict[str, str]:
-    """'Was this relevant? Yes / No' under a job: signed links that need no sign-in (services.alert_relevance)."""
-    token = alert_relevance.relevance_token(sent_alert_id)
-    return {answer + "_url": _absolute(url_for("alerts.relevance", token=token, answer=answer)) for answer in ("yes", "no")}
+def _job_links(site: str, vacancy: Vacancy, token: str) -> dict[str, str]:
+    """A listed job's page and its 'Was this relevant? Yes / No' links (services.alert_relevance), formatted
+    from SITE_URL (never a request's Host header) rather than url_for'd: an email lists up to 30 jobs."""
+    return {"url": f"{site}/jobs/{vacancy.id}-{quote(vacancy.slug, safe='')}",
+            "yes_url": site + alert_relevance.relevance_path(token, vacancy.id, "yes"),
+            "no_url": site + alert_relevance.relevance_path(token, vacancy.id, "no")}
 
 
-def _queue_mail(user: User, frequency: AlertFrequency, sections: list[SearchAlert]) -> None:
+def _email(user: User, frequency: AlertFrequency, sections: list[SearchAlert], signer) -> OutgoingMail:
+    """The person's email, rendered (not yet queued): one section per search that found new jobs."""
+    site = current_app.config["SITE_URL"].rstrip("/")
     total = sum(len(s.vacancies) for s in sections)
     jobs = f"{total} new job{'' if total == 1 else 's'}"
     subject = (f"{jobs} for ‘{sections[0].saved_search.name}’" if len(sections) == 1
                else f"{jobs} for your saved searches")
-    with current_app.test_request_context("/"):
-        everything = saved_searches.unsubscribe_token(user, [s.saved_search for s in sections])
-        unsubscribe_all = _absolute(url_for("alerts.unsubscribe", token=everything))
-        context = {
-            "user": user,
-            "frequency": frequency,
-            "sections": [
-                {
-                    "alert": section,
-                    "name": section.saved_search.name,
-                    "jobs": [{"vacancy": v, "url": _absolute(url_for("jobs.vacancy", vacancy_id=v.id, slug=v.slug)),
-                              **_relevance_links(section.sent_alert_ids[v.id])}
-                             for v in section.listed],
-                    "more": section.more,
-                    "count": len(section.vacancies),
-                    "search_url": _absolute(url_for("jobs.search", **saved_searches.jobs_url_args(section.saved_search))),
-                    "unsubscribe_url": _absolute(url_for(
-                        "alerts.unsubscribe", token=saved_searches.unsubscribe_token(user, [section.saved_search]))),
-                }
-                for section in sections
-            ],
-            "manage_url": _absolute(url_for("alerts.saved_searches")),
-            "unsubscribe_all_url": unsubscribe_all,
-            "service_name": current_app.config["SERVICE_NAME"],
-        }
-        queue_mail(user, subject, "job_alert", kind="job_alert", headers={
-            # RFC 8058: a mail client's own "Unsubscribe" button POSTs here; it stops every search in this email.
-            "List-Unsubscribe": f"<{unsubscribe_all}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }, **context)
+    everything = saved_searches.unsubscribe_token(user, [s.saved_search for s in sections])
+    unsubscribe_all = site + url_for("alerts.unsubscribe", token=everything)
+    context = {
+        "user": user,
+        "frequency": frequency,
+        "sections": [
+            {
+                "alert": section,
+                "name": section.saved_search.name,
+                "jobs": [{"vacancy": v, **_job_links(site, v, token)} for v in section.listed],
+                "more": section.more,
+                "count": len(section.vacancies),
+                "search_url": site + url_for("jobs.search", **saved_searches.jobs_url_args(section.saved_search)),
+                "unsubscribe_url": site + url_for(
+                    "alerts.unsubscribe", token=saved_searches.unsubscribe_token(user, [section.saved_search])),
+            }
+            for section in sections
+            # One signed token per search in the email, not one per job (alert_relevance.search_token).
+            for token in [alert_relevance.search_token(section.saved_search.id, section.sent_alert_ids.values(),
+                                                       signer)]
+        ],
+        "manage_url": site + url_for("alerts.saved_searches"),
+        "unsubscribe_all_url": unsubscribe_all,
+        "service_name": current_app.config["SERVICE_NAME"],
+    }
+    return render_mail(user, subject, "job_alert", kind="job_alert", headers={
+        # RFC 8058: a mail client's own "Unsubscribe" button POSTs here; it stops every search in this email.
+        "List-Unsubscribe": f"<{unsubscribe_all}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }, **context)

@@ -162,13 +162,14 @@ def unsubscribe(token: str):
 
 # --- "was this relevant?" under each job in an alert (no sign-in) -------------------------------------------
 
-@bp.route("/alerts/relevance/<token>", methods=["GET", "POST"])
+@bp.route("/alerts/relevance/<token>", methods=["GET", "POST"])  # older emails: a token per job
+@bp.route("/alerts/relevance/<token>/<int:vacancy_id>", methods=["GET", "POST"])  # a token per search in an email
 @csrf.exempt  # the signed token is the proof, as for unsubscribing: a phone's mail app may keep no session
-def relevance(token: str):
+def relevance(token: str, vacancy_id: int | None = None):
     """GET shows the job and the question with the emailed answer first (link scanners follow GETs, and must
     not answer for anyone); POST records the answer, or changes it."""
     try:
-        sent = alert_relevance.sent_alert_for(token)
+        sent = alert_relevance.sent_alert_for(token, vacancy_id)
     except alert_relevance.BadRelevanceLink as problem:
         return render_template("alerts/relevance_invalid.html", title="This link is not valid", problem=str(problem)), 400
     vacancy = alert_relevance.vacancy_of(sent)
@@ -176,12 +177,12 @@ def relevance(token: str):
     if request.method == "POST":
         if answer not in ("yes", "no"):
             return render_template("alerts/relevance.html", title="Was this job relevant?", vacancy=vacancy,
-                                   token=token, suggested="yes", recorded=None,
+                                   token=token, vacancy_id=vacancy_id, suggested="yes", recorded=None,
                                    problem="Select yes or no to say whether the job was relevant"), 400
         alert_relevance.record(sent, answer == "yes")
         db.session.commit()
         return render_template("alerts/relevance.html", title="Thank you", vacancy=vacancy, token=token,
-                               suggested=None, recorded=answer == "yes", problem=None)
+                               vacancy_id=vacancy_id, suggested=None, recorded=answer == "yes", problem=None)
     return render_template("alerts/relevance.html", title="Was this job relevant?", vacancy=vacancy, token=token,
-                           suggested=answer if answer in ("yes", "no") else "yes",
+                           vacancy_id=vacancy_id, suggested=answer if answer in ("yes", "no") else "yes",
                            recorded=alert_relevance.answer_for(sent), problem=None)
