@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from domain.geography import LONDON_BOROUGHS
 from domain.vocabulary import Availability, NeedLevel, ServiceArea, WorkingPattern
-from matching.constraints import CandidateTable, borough_distances
+from matching.constraints import CandidateTable, borough_distances, failures
 from matching.scoring import Match, assess, explain
 from matching.text import CandidateFacts, VacancyFacts
 from matching.weights import (
@@ -126,7 +126,7 @@ class CandidatePool:
 
     candidates: list[CandidateFacts]
     matrix: np.ndarray  # (n, dims) float32, C-contiguous, unit rows
-    table: CandidateTable  # the hard constraints (matching.constraints)
+    table: CandidateTable | None  # the hard constraints (matching.constraints); None for a shortlist
     # what the hybrid score reads, as arrays
     role_rank: np.ndarray  # -1 when not given
     specialism_bits: np.ndarray
@@ -151,11 +151,12 @@ class CandidatePool:
 
     @classmethod
     def of_shortlist(cls, candidates: Sequence[CandidateFacts]) -> "CandidatePool":
-        """A shortlist found elsewhere (Elasticsearch kNN) as a pool, in the order given and without vectors:
-        the similarities come with the shortlist."""
+        """A shortlist found elsewhere (Elasticsearch kNN) as a pool, in the order given, without vectors (its
+        similarities come with it) and without a constraint table (`rerank` checks the rules one by one, and
+        only for the rows that can reach the top)."""
         facts = list(candidates)
-        return cls(candidates=facts, matrix=np.zeros((len(facts), 0), dtype=np.float32),
-                   table=CandidateTable.of(facts), **_score_arrays(facts))
+        return cls(candidates=facts, matrix=np.zeros((len(facts), 0), dtype=np.float32), table=None,
+                   **_score_arrays(facts))
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -236,6 +237,7 @@ def top_candidates(vacancy: VacancyFacts, vector: np.ndarray, pool: CandidatePoo
     """The best `limit` candidates for a vacancy, explained, best first (exact: every allowed row is compared)."""
     if not len(pool):
         return []
+    assert pool.table is not None, "a pool of a shortlist is for rerank"
     allowed = pool.table.mask_for(vacancy, for_recruiter=for_recruiter)
     similarities = pool.similarities(vector, allowed)
     rows = _nearest_allowed(similarities, allowed, max(shortlist, limit))
@@ -248,26 +250,40 @@ def rerank(vacancy: VacancyFacts, candidates: Sequence[CandidateFacts], similari
            limit: int = 50, for_recruiter: bool = True) -> list[Match]:
     """The best `limit` of a shortlist found by meaning elsewhere (Elasticsearch kNN; `similarities[i]` is
     candidates[i]'s cosine), explained, best first: the same re-ranking as `top_candidates` gives its own
-    shortlist. The hard constraints are applied again to the facts given (the constraint table's mask, the
-    same rules as `failures`), so a vector index that lags the database never decides who is shown."""
+    shortlist. The hard constraints (`failures`) are checked again on the facts given, so a vector index that
+    lags the database never decides who is shown; only for the rows that can reach the top, since a row that
+    cannot never moves the cut (its best case is below it, so its worst case is too)."""
     if not len(candidates):
         return []
     pool = CandidatePool.of_shortlist(candidates)
-    rows = np.flatnonzero(pool.table.mask_for(vacancy, for_recruiter=for_recruiter))
-    if not len(rows):
-        return []
-    return _best(vacancy, pool, rows, np.asarray(similarities, dtype=np.float64), limit, for_recruiter)
+    checked: dict[int, bool] = {}
+
+    def may_show(row: int) -> bool:
+        if row not in checked:
+            checked[row] = not failures(vacancy, pool.candidates[row], for_recruiter=for_recruiter)
+        return checked[row]
+
+    return _best(vacancy, pool, np.arange(len(pool)), np.asarray(similarities, dtype=np.float64), limit,
+                 for_recruiter, may_show)
 
 
 def _best(vacancy: VacancyFacts, pool: CandidatePool, rows: np.ndarray, similarities: np.ndarray, limit: int,
-          for_recruiter: bool) -> list[Match]:
-    """Steps 4 and 5: the best `limit` of these rows by the hybrid score, `assess` only for those that can get there."""
+          for_recruiter: bool, may_show: Callable[[int], bool] | None = None) -> list[Match]:
+    """Steps 4 and 5: the best `limit` of these rows by the hybrid score, `assess` only for those that can get
+    there. `may_show(row)`, when given, is asked of those rows only; a row it refuses leaves, and the cut is
+    drawn again without it."""
     low, high = pool.score_bounds(vacancy, rows, similarities)
-    if len(rows) > limit:  # whoever's best case cannot reach the limit-th best worst case is out
-        cut = np.partition(low, len(rows) - limit)[len(rows) - limit]
-        contenders = rows[high >= cut - SCORE_SLACK]
-    else:
-        contenders = rows
+    keep = np.ones(len(rows), dtype=bool)
+    while True:
+        alive = np.flatnonzero(keep)
+        if len(alive) > limit:  # whoever's best case cannot reach the limit-th best worst case is out
+            cut = np.partition(low[alive], len(alive) - limit)[len(alive) - limit]
+            alive = alive[high[alive] >= cut - SCORE_SLACK]
+        refused = [p for p in alive.tolist() if may_show is not None and not may_show(int(rows[p]))]
+        if not refused:
+            break
+        keep[refused] = False
+    contenders = rows[alive]
     candidates = pool.candidates
 
     def scored(chosen: np.ndarray) -> list[tuple[Match, int]]:
@@ -280,7 +296,7 @@ def _best(vacancy: VacancyFacts, pool: CandidatePool, rows: np.ndarray, similari
     if any(not bounds[i][0] - SCORE_SLACK <= match.score <= bounds[i][1] + SCORE_SLACK for match, i in ranked):
         log.warning("matching: the array form of the hybrid score disagrees with matching.scoring; "
                     "scoring the shortlist one by one (update matching.ranking.CandidatePool.score_bounds)")
-        ranked = scored(rows)
+        ranked = scored(np.array([r for r in rows[keep].tolist() if may_show is None or may_show(r)], dtype=np.int64))
     return [explain(vacancy, candidates[i], match, for_recruiter=for_recruiter) for match, i in ranked[:limit]]
 
 

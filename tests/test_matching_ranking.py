@@ -19,9 +19,9 @@ from domain.vocabulary import (
     WorkingPattern,
 )
 from matching import ranking
-from matching.constraints import CandidateTable
-from matching.ranking import CandidatePool, top_candidates
-from matching.scoring import assess, rank_candidates
+from matching.constraints import CandidateTable, failures
+from matching.ranking import CandidatePool, rerank, top_candidates
+from matching.scoring import assess, explain, rank_candidates
 from matching.text import CandidateFacts, VacancyFacts
 
 SLUGS = [b.slug for b in LONDON_BOROUGHS]
@@ -154,3 +154,36 @@ def test_empty_pool_and_nobody_allowed():
     nobody = [dataclasses.replace(c, discoverable=False) for c in people(50, seed=2)]
     pool = CandidatePool.of(nobody, unit_vectors(50, seed=2))
     assert top_candidates(vacancies(1, seed=1)[0], unit_vectors(1, seed=1)[0], pool) == []
+
+
+def reference_rerank(vacancy, hits, limit):
+    """The kNN path's re-ranking before matching.ranking.rerank: the rules and the score, one hit at a time."""
+    scored = sorted((assess(vacancy, c, cosine, explain=False) for c, cosine in hits
+                     if not failures(vacancy, c, for_recruiter=True)), key=lambda m: (-m.score, m.candidate_id))
+    return [explain(vacancy, next(c for c, _ in hits if c.id == m.candidate_id), m) for m in scored[:limit]]
+
+
+@pytest.mark.parametrize("size, limit", [(300, 50), (300, 20), (40, 50)])
+def test_rerank_of_a_shortlist_is_the_reference(size, limit):
+    """A shortlist from elsewhere (kNN hits, nearest first, some breaking a rule as if the index lagged a change)
+    comes back as scoring every hit one by one would rank it."""
+    everyone = people(size * 4, seed=size + limit)
+    queries = unit_vectors(20, seed=size)
+    for n, (vacancy, vector) in enumerate(zip(vacancies(20, seed=limit), queries)):
+        shortlist = random.Random(n).sample(everyone, size)
+        cosines = (unit_vectors(size, seed=n) @ vector).astype(np.float64)
+        order = np.argsort(-cosines)
+        hits = [(shortlist[i], float(cosines[i])) for i in order]
+        got = rerank(vacancy, [c for c, _ in hits], [cosine for _, cosine in hits], limit=limit)
+        expected = reference_rerank(vacancy, hits, limit)
+        assert [m.candidate_id for m in got] == [m.candidate_id for m in expected]
+        assert [(m.score, m.semantic, m.reasons, m.cautions) for m in got] == \
+            [(m.score, m.semantic, m.reasons, m.cautions) for m in expected]
+        assert any(failures(vacancy, c, for_recruiter=True) for c, _ in hits)  # the mask had someone to leave out
+
+
+def test_rerank_of_nobody():
+    vacancy = vacancies(1, seed=1)[0]
+    assert rerank(vacancy, [], []) == []
+    nobody = [dataclasses.replace(c, discoverable=False) for c in people(10, seed=2)]
+    assert rerank(vacancy, nobody, [0.5] * len(nobody)) == []
