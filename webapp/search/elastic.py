@@ -153,13 +153,19 @@ class AliasedIndex:
         return removed[0]
 
     def rebuild(self, sources: Iterable[dict[str, Any]], progress: Progress | None = None,
-                chunk_size: int = 1000) -> int:
+                chunk_size: int = 1000, merge: bool = False) -> int:
         """A new index, loaded with refresh off, swapped in whole; the live one serves until then.
 
         The load keeps two bulk requests in flight (the cluster indexes one while the next is
         built and sent) into an index with no replicas, no refresh and an asynchronous translog:
         nobody searches it until the swap, and a build that fails is thrown away and rerun. The
-        index's lasting settings are put back before the swap."""
+        index's lasting settings are put back before the swap.
+
+        ``merge`` force-merges the new index into one segment before it goes live. A bulk load
+        leaves a handful of segments that Elasticsearch then merges in the background, on the
+        same cores, while the first searches arrive; each search also visits every segment. One
+        segment up front costs a few seconds of the rebuild (measured in docs/benchmarks.md) and
+        leaves nothing to merge. Later writes add small segments beside it as usual."""
         indices = self.indices()
         previous = [name for name, is_live in indices.items() if is_live]
         # Indices left by a rebuild that died half way were never live: clear them first.
@@ -186,9 +192,13 @@ class AliasedIndex:
                     if progress:
                         progress(loaded)
             with self.call("finish rebuild"):
+                self.client.indices.refresh(index=new)
+            if merge:  # before the replicas are added: they then copy one merged segment
+                with self.call("merge rebuilt index"):
+                    self.client.options(request_timeout=900).indices.forcemerge(index=new, max_num_segments=1)
+            with self.call("finish rebuild"):
                 self.client.indices.put_settings(index=new, settings={
                     "number_of_replicas": self.replicas, **{key: None for key in BUILD_SETTINGS}})
-                self.client.indices.refresh(index=new)
                 actions: list[dict[str, Any]] = [{"remove": {"index": old, "alias": self.alias}} for old in previous]
                 actions.append({"add": {"index": new, "alias": self.alias}})
                 self.client.indices.update_aliases(actions=actions)  # atomic: search never goes dark

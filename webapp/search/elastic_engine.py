@@ -297,7 +297,9 @@ class ElasticsearchEngine:
         return self.vacancies.delete(ids)
 
     def rebuild(self, docs: Iterable[Document], progress: Progress | None = None, chunk_size: int = 1000) -> int:
-        return self.vacancies.rebuild((to_source(d) for d in docs), progress=progress, chunk_size=chunk_size)
+        # Merged to one segment before it goes live: the job index is searched on every page.
+        return self.vacancies.rebuild((to_source(d) for d in docs), progress=progress, chunk_size=chunk_size,
+                                      merge=True)
 
     def reset(self) -> None:
         self.drop()
