@@ -10,6 +10,7 @@ before a change to the allow-list can never carry more than the list allows now.
 """
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 from itertools import groupby
@@ -122,6 +123,12 @@ def text_as_html(text: str | None, paragraph_class: str = "", list_class: str = 
     """Plain text as HTML, everything escaped: blank lines split paragraphs, lines starting "- "
     become a bulleted list, other single newlines break lines. Class-free for JSON-LD and feeds;
     the pages' `paragraphs` filter passes the Design System's classes."""
+    if type(text) is not str:  # Markup is escaped differently, yet equal to the same str as a cache key
+        return _text_as_html(text, paragraph_class, list_class)
+    return _kept_text_as_html(text, paragraph_class, list_class)
+
+
+def _text_as_html(text: str | None, paragraph_class: str, list_class: str) -> Markup:
     p_open = f'<p class="{paragraph_class}">' if paragraph_class else "<p>"
     ul_open = f'<ul class="{list_class}">' if list_class else "<ul>"
     blocks: list[str] = []
@@ -135,11 +142,20 @@ def text_as_html(text: str | None, paragraph_class: str = "", list_class: str = 
     return Markup("".join(blocks))
 
 
+# Pages show the same texts again and again (an advert, a council's offer): each is made HTML once per process.
+_kept_text_as_html = functools.lru_cache(maxsize=4096)(_text_as_html)
+
+
 def description_markup(description: str | None, description_html: str | None) -> Markup:
     """The description as class-free safe HTML: the council's sanitised HTML if it sent HTML, else its text."""
     if description_html:
-        return Markup(sanitise(description_html))
+        return _sanitised_markup(str(description_html))
     return text_as_html(description)
+
+
+@functools.lru_cache(maxsize=1024)
+def _sanitised_markup(description_html: str) -> Markup:
+    return Markup(sanitise(description_html))
 
 
 def advert_markup(summary: str | None, description: str | None, description_html: str | None) -> Markup:
@@ -150,4 +166,10 @@ def advert_markup(summary: str | None, description: str | None, description_html
 
 def for_page(description_html: str) -> Markup:
     """Sanitised HTML, sanitised again and dressed in the Design System's classes, for the job page."""
+    return _for_page(str(description_html))
+
+
+# The same advert is shown again and again: each stored text is sanitised once per process, not on every page.
+@functools.lru_cache(maxsize=1024)
+def _for_page(description_html: str) -> Markup:
     return Markup(_clean(description_html, set_tag_attribute_values=PAGE_CLASSES))
