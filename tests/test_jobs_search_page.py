@@ -8,12 +8,18 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
+import sqlalchemy as sa
+from flask import render_template_string
+from werkzeug.datastructures import MultiDict
 
 from domain.geography import BOROUGHS_BY_SLUG
 from domain.vocabulary import ContractType, ServiceArea, SubRegion, VacancyStatus
-from tests.factories import OrganisationFactory, VacancyFactory
+from tests.factories import OrganisationFactory, RecruiterFactory, VacancyFactory
 from tests.pages import error_summary, links, normalised, page, text_of, texts
 from webapp.extensions import db
+from webapp.forms.jobs import JobSearchForm
+from webapp.models import FunnelEvent
+from webapp.services import featured
 
 
 @pytest.fixture
@@ -341,3 +347,65 @@ def test_highlighting_is_a_mark_the_page_styles_apart_from_focus(client, council
     css = (Path(__file__).parents[1] / "frontend" / "scss" / "_components.scss").read_text()
     rule = css.split(".app-highlight mark, mark.app-highlight {")[1].split("}")[0]
     assert "yellow" not in rule and "#ffdd00" not in rule.lower() and "font-weight: bold" in rule
+
+
+# --- issue 15: a signed-out search page is drawn once and kept until the jobs change -------------
+
+def test_a_kept_search_page_follows_every_change_to_the_jobs(client, councils):
+    camden, _ = councils
+    first = VacancyFactory(organisation=camden, title="Fostering social worker")
+    db.session.commit()
+    assert result_titles(client.get("/jobs?q=fostering").text) == ["Fostering social worker"]
+    second = VacancyFactory(organisation=camden, title="Fostering team manager", salary_min=50000, salary_max=60000)
+    db.session.commit()
+    assert sorted(result_titles(client.get("/jobs?q=fostering").text)) == ["Fostering social worker",
+                                                                          "Fostering team manager"]
+    featured.feature_vacancy(second, dt.date.today(), dt.date.today() + dt.timedelta(days=3),
+                             RecruiterFactory(organisation=camden))
+    db.session.commit()
+    soup = page(client.get("/jobs?q=fostering").text)
+    assert texts(soup, ".app-vacancy-list__item--featured h2") == ["Fostering team manager"]
+    first.closing_date = dt.date.today() - dt.timedelta(days=1)
+    db.session.commit()
+    assert result_titles(client.get("/jobs?q=fostering").text) == ["Fostering team manager"]
+    camden.name = "London Borough of Camden"
+    db.session.commit()
+    assert "London Borough of Camden" in texts(page(client.get("/jobs?q=fostering").text), ".app-vacancy-list p")
+
+
+def test_every_signed_out_search_counts_in_the_funnel_even_when_its_page_is_kept(app, councils):
+    camden, _ = councils
+    for n in range(4):
+        VacancyFactory(organisation=camden, title=f"Fostering social worker {n}")
+    db.session.commit()
+    for browser in (app.test_client(), app.test_client()):
+        for _ in range(2):
+            assert browser.get("/jobs?q=fostering").status_code == 200
+        assert browser.get("/jobs?q=fostering&page=2").status_code == 200  # paging is not another search
+    searches = db.session.scalars(sa.select(FunnelEvent.visitor_id).where(FunnelEvent.kind == "search")).all()
+    assert len(searches) == 4 and len(set(searches)) == 2
+
+
+def markup(html: str) -> str:
+    """HTML with the whitespace between and inside tags' text made single spaces."""
+    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", " ".join(str(html).split()))
+
+
+@pytest.mark.parametrize("query_string", ["", "service_area=fostering&service_area=adoption&hybrid=mostly_home",
+                                          "service_area=nonsense&hybrid=nonsense"])
+def test_the_filters_checkboxes_are_govuk_checkboxes_markup(app, query_string):
+    """The search page draws its filters' checkboxes itself (jobs/_macros.html facet_checkboxes): the same
+    markup govukCheckboxes draws through the field's widget, ticks and error messages included."""
+    form = JobSearchForm(MultiDict(parse_qsl(query_string)), [("camden", "Camden"), ("croydon", "Croydon")])
+    form.validate()
+    with app.test_request_context(f"/jobs?{query_string}"):
+        for name, legend in (("council", "govuk-visually-hidden"), ("service_area", "govuk-visually-hidden"),
+                             ("hybrid", "govuk-fieldset__legend--s")):
+            field = form[name]
+            ours = render_template_string('{% from "jobs/_macros.html" import facet_checkboxes %}'
+                                          "{{ facet_checkboxes(field, legend) }}", field=field, legend=legend)
+            theirs = field(params={"classes": "govuk-checkboxes--small", "hint": None,
+                                   "fieldset": {"legend": {"text": field.label.text, "classes": legend}}})
+            assert markup(ours) == markup(theirs)
+    if "nonsense" in query_string:
+        assert form.service_area.errors and form.hybrid.errors  # the error message is compared too

@@ -8,8 +8,10 @@ import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import flask
 import pytest
 import sqlalchemy as sa
+from flask_wtf.csrf import validate_csrf
 
 from domain.vocabulary import (
     ApplyMethod,
@@ -277,3 +279,60 @@ def test_a_printed_job_page_leaves_out_buttons_and_keeps_its_address(client, vac
     for button in soup.select(".govuk-button"):
         assert button.find_parent(class_="app-no-print") is not None, button
     assert text_of(soup, ".app-print-only") == f"This job: http://localhost{page_url(vacancy)}"
+
+
+# --- issue 15: a signed-out job page is drawn once and kept --------------------------------------
+
+def nonces(response) -> set[str]:
+    return set(re.findall(r'nonce="([^"]+)"', response.text))
+
+
+def test_a_kept_job_page_still_has_each_visits_nonce_and_counts_each_view(app, vacancy):
+    first, second = app.test_client(), app.test_client()  # two browsers, signed out
+    one, two = first.get(page_url(vacancy)), second.get(page_url(vacancy))
+    assert one.status_code == two.status_code == 200
+    # Each page's scripts carry the nonce its own Content-Security-Policy header allows, and no other.
+    for response in (one, two):
+        [nonce] = nonces(response)
+        assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+    assert nonces(one) != nonces(two)
+    assert re.sub(r'nonce="[^"]+"', "", one.text) == re.sub(r'nonce="[^"]+"', "", two.text)
+    first.get(page_url(vacancy))
+    views = db.session.scalars(sa.select(FunnelEvent.visitor_id).where(FunnelEvent.kind == "job_view")).all()
+    assert len(views) == 3 and len(set(views)) == 2  # every view, each browser its own visitor
+
+
+def test_a_kept_job_page_gives_each_browser_its_own_form_token(app, vacancy):
+    app.config["WTF_CSRF_ENABLED"] = True
+    tokens = []
+    for browser in (app.test_client(), app.test_client()):
+        html = browser.get(page_url(vacancy)).text
+        [token] = re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+        with browser.session_transaction() as stored:
+            raw = stored["csrf_token"]
+        with app.test_request_context():
+            flask.session["csrf_token"] = raw
+            validate_csrf(token)  # raises unless the token is this browser's session's own
+        tokens.append(token)
+    assert tokens[0] != tokens[1]
+
+
+def test_a_kept_job_page_changes_with_the_job_and_its_council(client, vacancy):
+    assert heading(page(client.get(page_url(vacancy)))) == "Social Worker, Child Protection"
+    vacancy.title = "Senior Social Worker, Child Protection"
+    db.session.commit()
+    assert heading(page(client.get(page_url(vacancy)))) == "Senior Social Worker, Child Protection"
+    vacancy.organisation.offer_pay = "A new pay framework."
+    db.session.commit()
+    assert "A new pay framework." in client.get(page_url(vacancy)).text
+    vacancy.closing_date = dt.date.today() - dt.timedelta(days=1)
+    db.session.commit()
+    assert client.get(page_url(vacancy)).status_code == 410
+
+
+def test_a_signed_out_visitor_with_a_message_waiting_sees_it(client, vacancy):
+    client.get(page_url(vacancy))  # the page is kept
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "You have signed out.")]
+    assert "You have signed out." in client.get(page_url(vacancy)).text
+    assert "You have signed out." not in client.get(page_url(vacancy)).text

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,9 +21,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from domain.geography import LONDON_TIME, distance_miles
 from domain.vocabulary import ApplyMethod, ContractType, VacancyStatus, WorkingPattern
 from webapp.extensions import db
-from webapp.models import Organisation, Vacancy
+from webapp.models import Organisation, OutboxMessage, User, Vacancy
 from webapp.search import Hit, SearchQuery, SearchResult, get_engine
 from webapp.search.engine import SearchEngine
+from webapp.services import matching
 from webapp.services.advert_html import advert_markup
 
 MAX_EXTERNAL_URL_LENGTH = 500
@@ -114,6 +116,15 @@ def live_vacancies_fingerprint(today: dt.date | None = None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def search_version() -> tuple[int | None, int]:
+    """A value that changes whenever a search's page may show something else: every change to a vacancy (its
+    featured slots and closing date touch it too) or a council is written to the outbox with it (newest id),
+    and reaches the search index when the relay delivers it (fewer waiting). Two index reads, no table scan."""
+    newest = sa.select(sa.func.max(OutboxMessage.id)).scalar_subquery()
+    waiting = sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.delivered_at.is_(None))
+    return tuple(db.session.execute(sa.select(newest, waiting.scalar_subquery())).one())  # type: ignore[return-value]
+
+
 def count_live_vacancies(today: dt.date | None = None) -> int:
     return db.session.scalar(sa.select(sa.func.count(Vacancy.id)).where(live_vacancies_filter(today))) or 0
 
@@ -145,6 +156,41 @@ def public_vacancy(vacancy_id: int) -> Vacancy | None:
     if vacancy is None or vacancy.status == VacancyStatus.DRAFT or vacancy.published_at is None:
         return None
     return vacancy
+
+
+# --- similar jobs under a job ----------------------------------------------------------------
+
+SIMILAR_JOBS_KEY = "cswjobs_similar_jobs"  # app.extensions: {(vacancy id, its updated_at, day): (when, ids)}
+# How long one job's similar jobs are kept for everyone but a social worker (whose are their own). The
+# database still decides on every page: a kept job that has closed or gone is left out at once; only a
+# job newly like this one waits up to this long to appear.
+SIMILAR_JOBS_KEPT_SECONDS = 60
+SIMILAR_JOBS_KEPT_MAX = 4096  # jobs whose lists are kept at once; past it the store starts again
+
+
+def similar_jobs(vacancy: Vacancy, viewer: User | None, today: dt.date) -> list[Vacancy]:
+    """A few live jobs like this one, for the job page (services.matching.similar_jobs). The same list is
+    shown to everyone but a social worker, so it is worked out (a vector read and a kNN search) once per
+    job per SIMILAR_JOBS_KEPT_SECONDS and per change to the job, not on every page; each page reads only
+    the rows, and shows those still live."""
+    if viewer is not None and viewer.is_candidate:
+        return matching.similar_jobs(db.session, vacancy, viewer, today=today)
+    kept: dict = current_app.extensions.setdefault(SIMILAR_JOBS_KEY, {})
+    key = (vacancy.id, vacancy.updated_at, today)
+    found = kept.get(key)
+    now = time.monotonic()
+    if found is None or now - found[0] > SIMILAR_JOBS_KEPT_SECONDS:
+        jobs = matching.similar_jobs(db.session, vacancy, None, today=today)
+        if len(kept) >= SIMILAR_JOBS_KEPT_MAX:
+            kept.clear()
+        kept[key] = (now, [job.id for job in jobs])
+        return jobs
+    ids = found[1]
+    if not ids:
+        return []
+    rows = {v.id: v for v in db.session.scalars(
+        sa.select(Vacancy).options(joinedload(Vacancy.organisation)).where(Vacancy.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows and i != vacancy.id and rows[i].is_live_on(today)]
 
 
 def safe_external_url(url: str | None) -> str | None:

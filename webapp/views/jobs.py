@@ -43,6 +43,7 @@ from webapp.services import matching as matching_service
 from webapp.services import news as news_service
 from webapp.services import saved_jobs as saved_job_service
 from webapp.services.paging import PageNotFound
+from webapp.web import caching
 from webapp.web.access import signed_in_user
 from webapp.web.forms import form_page, refused_post
 from webapp.web.pagination import page_number, pagination
@@ -53,6 +54,12 @@ log = logging.getLogger(__name__)
 NEWS_PER_PAGE = 10
 # Longer than any real search's query string; a longer ?search= on a job page is ignored.
 MAX_SEARCH_QUERY_STRING = 2000
+# Signed-out job pages kept drawn in each process (about 40 KB each), each for at most this long.
+JOB_PAGES_KEPT = 500
+JOB_PAGE_KEPT_SECONDS = 600
+# Signed-out search pages kept the same way; a new version of the index starts them again.
+SEARCH_PAGES_KEPT = 300
+SEARCH_PAGE_KEPT_SECONDS = 600
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -136,23 +143,37 @@ def home():
 
 @bp.get("/jobs")
 def search():
+    # Signed out, a search's page is everyone's: drawn once per query string, day and version of what the
+    # index and the database hold (job_service.search_version). The funnel step is still each visit's.
+    page_html, status, first_page = caching.signed_out_page(
+        "search", lambda: (dt.date.today(), request.full_path, job_service.search_version()),
+        _search_page, kept_seconds=SEARCH_PAGE_KEPT_SECONDS, kept_max=SEARCH_PAGES_KEPT)
+    if status == 200 and first_page:  # paging through one search is not another search
+        # After the page is drawn: a commit expires the rows it shows, and each would be read again, one query a job.
+        funnel.record_visitor_step(FunnelStep.SEARCH, current_user)
+        db.session.commit()
+    return page_html, status
+
+
+def _search_page() -> caching.Drawn:
+    """The search page, its status, and whether it is a search's first page."""
     form = JobSearchForm(request.args, council_service.council_choices())
     context = {"form": form, "title": "Find a job", "results": None, "problem": None,
                "jobs_that_fit": _jobs_that_fit()}
     if not form.validate():
         context["errors"] = _error_summary(form)
-        return render_template("jobs/search.html", **context), 400
+        return render_template("jobs/search.html", **context), 400, False
     try:
         query = form.to_query(per_page=current_app.config["JOBS_PER_PAGE"])
     except InvalidSearch as exc:  # the form checks first; this catches anything it lets through
         context["problem"] = str(exc)
-        return render_template("jobs/search.html", **context), 400
+        return render_template("jobs/search.html", **context), 400, False
     try:
         results = job_service.search_jobs(query)
     except SearchUnavailable:
         log.warning("job search unavailable", exc_info=True)
         context["problem"] = "Search is not working at the moment. Try again in a few minutes."
-        return render_template("jobs/search.html", **context), 503
+        return render_template("jobs/search.html", **context), 503, False
     args = request.args
     chosen = [(label, _without(args, name, value)) for name, value, label in form.chosen_filters()]
     form.show_facet_counts(results.result.facets)
@@ -170,13 +191,8 @@ def search():
         context["problem"] = (f"There is no page {query.page} for this search: "
                               f"the results end at page {results.pages}.")
         context["last_page_url"] = _search_url(args, page=str(results.pages))
-        return render_template("jobs/search.html", **context), 404
-    page_html = render_template("jobs/search.html", **context)
-    if query.page == 1:  # paging through one search is not another search
-        # After the page is drawn: a commit expires the rows it shows, and each would be read again, one query a job.
-        funnel.record_visitor_step(FunnelStep.SEARCH, current_user)
-        db.session.commit()
-    return page_html
+        return render_template("jobs/search.html", **context), 404, False
+    return render_template("jobs/search.html", **context), 200, query.page == 1
 
 
 def _jobs_that_fit(limit: int = 3):
@@ -192,13 +208,14 @@ def _jobs_that_fit(limit: int = 3):
 
 
 def _similar_jobs(vacancy):
-    """A few live jobs like this one, under it; for a social worker, ones that fit their profile."""
+    """A few live jobs like this one, under it; for a social worker, ones that fit their profile. None when
+    they cannot be found now (the page goes without them, and is not kept so)."""
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     try:
-        return matching_service.similar_jobs(db.session, vacancy, viewer, today=dt.date.today())
+        return job_service.similar_jobs(vacancy, viewer, today=dt.date.today())
     except Exception:  # noqa: BLE001 - a side panel must never break the job page it sits on
         log.warning("similar jobs left out", exc_info=True)
-        return []
+        return None
 
 
 @bp.get("/jobs/suggest")
@@ -225,27 +242,42 @@ def vacancy(vacancy_id: int, slug: str):
     vacancy = _public_vacancy_or_404(vacancy_id)
     if slug != vacancy.slug:
         return _canonical(vacancy)
-    if not vacancy.is_live_on(dt.date.today()):
+    today = dt.date.today()
+    if not vacancy.is_live_on(today):
         return _closed_page(vacancy)
-    canonical_url = url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug, _external=True)
+    results_url = _results_url(request.args.get("search"))
     already_applied = saved = None
     if current_user.is_authenticated and current_user.is_candidate:
         already_applied = application_service.existing_application(current_user, vacancy)
         saved = saved_job_service.saved_job(current_user, vacancy)
-    page_html = render_template(
-        "jobs/vacancy.html",
-        title=vacancy.title,
-        vacancy=vacancy,
-        organisation=vacancy.organisation,
-        results_url=_results_url(request.args.get("search")),
-        already_applied=already_applied,
-        saved=saved,
-        can_save=not current_user.is_authenticated or current_user.is_candidate,
-        button_form=ButtonForm(),
-        similar=_similar_jobs(vacancy),
-        external_url_ok=job_service.safe_external_url(vacancy.external_apply_url) is not None,
-        json_ld=job_service.json_ld(job_service.job_posting(vacancy, canonical_url, current_app.config["REGION_NAME"])),
-    )
+    similar = _similar_jobs(vacancy)
+
+    def draw() -> caching.Drawn:
+        canonical_url = url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug, _external=True)
+        return render_template(
+            "jobs/vacancy.html",
+            title=vacancy.title,
+            vacancy=vacancy,
+            organisation=vacancy.organisation,
+            results_url=results_url,
+            already_applied=already_applied,
+            saved=saved,
+            can_save=not current_user.is_authenticated or current_user.is_candidate,
+            button_form=ButtonForm(),
+            similar=similar or [],
+            external_url_ok=job_service.safe_external_url(vacancy.external_apply_url) is not None,
+            json_ld=job_service.json_ld(job_service.job_posting(vacancy, canonical_url,
+                                                               current_app.config["REGION_NAME"])),
+        ), 200, None
+
+    # Signed out, the page is everyone's: drawn once per version of the job, its council and each similar job
+    # shown under it (and per day, and way back to the results). The funnel step below is still each visit's.
+    if similar is None:
+        page_html, _, _ = draw()
+    else:
+        versions = [(job.id, job.updated_at, job.organisation.updated_at) for job in [vacancy, *similar]]
+        page_html, _, _ = caching.signed_out_page("job", (today, results_url, *versions), draw,
+                                                  kept_seconds=JOB_PAGE_KEPT_SECONDS, kept_max=JOB_PAGES_KEPT)
     # After the page is drawn: a commit expires the vacancy and its council, which the page would read again.
     funnel.record_visitor_step(FunnelStep.JOB_VIEW, current_user, vacancy=vacancy)
     db.session.commit()

@@ -4,9 +4,17 @@ and the one rate limit per client address they all share."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request, session
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from webapp.extensions import limiter
 
@@ -53,3 +61,57 @@ def fingerprinted(response: Response, fingerprint: str) -> Response:
     _cacheable(response, private=False)
     response.set_etag(fingerprint)
     return response
+
+
+# --- pages drawn once for everyone signed out -------------------------------------------------------
+
+PAGES_KEY = "cswjobs_signed_out_pages"  # app.extensions: {kind: {key: (when drawn, html with stand-ins, extra)}}
+# Stand-ins drawn into a kept page where each request's own values go: unguessable (random per process)
+# so no text in an advert can be taken for one, and plain letters so escaping leaves them as they are.
+_NONCE_MARK = f"cspnonce{secrets.token_hex(12)}"
+_CSRF_MARK = f"csrftoken{secrets.token_hex(12)}"
+_pages_lock = threading.Lock()
+
+Drawn = tuple[str, int, Any]  # the page's HTML, its status, and anything the view needs again on a kept page
+
+
+def signed_out_page(kind: str, key: tuple | Callable[[], tuple], draw: Callable[[], Drawn], kept_seconds: float,
+                    kept_max: int) -> Drawn:
+    """A page that is the same for everyone signed out, drawn once per ``key`` and kept up to ``kept_seconds``
+    in this process (at most ``kept_max`` pages of this kind, the oldest dropped first), with this request's CSP nonce and
+    CSRF token put in. ``key`` must name everything the page shows: the versions of the rows it reads, the
+    day, the address with its query string. Only a 200 is kept. Anyone signed in, or with a message waiting
+    to be shown, gets a page drawn for them. ``key`` may be a function, asked only for someone signed out."""
+    if current_user.is_authenticated or session.get("_flashes"):
+        return draw()
+    if callable(key):
+        key = key()
+    kept: OrderedDict = current_app.extensions.setdefault(PAGES_KEY, {}).setdefault(kind, OrderedDict())
+    now = time.monotonic()
+    found = kept.get(key)
+    if found is not None and now - found[0] <= kept_seconds:
+        html, status, extra = found[1], 200, found[2]
+    else:
+        html, status, extra = _draw_with_marks(draw)
+        if status == 200:
+            with _pages_lock:  # gunicorn's threads share the store
+                kept[key] = (now, html, extra)
+                kept.move_to_end(key)
+                while len(kept) > kept_max:
+                    kept.popitem(last=False)
+    html = html.replace(_NONCE_MARK, g.csp_nonce)
+    if _CSRF_MARK in html:
+        html = html.replace(_CSRF_MARK, generate_csrf())
+    return html, status, extra
+
+
+def _draw_with_marks(draw: Callable[[], Drawn]) -> Drawn:
+    nonce = g.csp_nonce
+    token_key = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    g.csp_nonce = _NONCE_MARK
+    setattr(g, token_key, _CSRF_MARK)  # generate_csrf() answers with what g holds, touching no session
+    try:
+        return draw()
+    finally:
+        g.csp_nonce = nonce
+        g.pop(token_key, None)
