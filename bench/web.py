@@ -44,6 +44,22 @@ PREFIX = "bench-web"
 SEARCHES = ["/jobs", "/jobs?q=social+worker", "/jobs?q=child+protection", "/jobs?q=fostering&role_level=senior_practitioner",
             "/jobs?q=practitioner&contract_type=permanent", "/jobs?near=Camden&miles=5", "/jobs?service_area=adoption",
             "/jobs?q=manager&sort=newest", "/jobs?page=2", "/jobs?q=youth+justice"]
+# Many more (--searches many, the default): keywords, each alone and with a role level, a service area, a
+# contract or a place (first pages: a later one of a narrow search would be "not found"), so a figure is not one
+# page drawn again and again.
+KEYWORDS = ["", "social+worker", "child+protection", "fostering", "adoption", "practitioner", "manager", "youth+justice",
+            "assessment", "care+leavers", "disabled+children", "nqsw", "team+manager", "mash", "edge+of+care"]
+FILTERS = ["", "role_level=social_worker", "role_level=senior_practitioner", "role_level=team_manager",
+           "service_area=child_protection", "service_area=children_looked_after", "contract_type=permanent",
+           "contract_type=locum", "working_pattern=part_time", "near=Camden&miles=5", "near=Croydon&miles=10",
+           "sort=newest"]
+
+
+def many_searches() -> list[str]:
+    """Every keyword with every filter (182 in all, the short list among them), the short list's first."""
+    combined = ["&".join(part for part in (f"q={q}" if q else "", f) if part) for f in FILTERS for q in KEYWORDS]
+    found = SEARCHES + [f"/jobs?{c}" if c else "/jobs" for c in combined]
+    return list(dict.fromkeys(found))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
 
@@ -167,6 +183,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2, help="turns each server takes per page")
     parser.add_argument("--port", type=int, default=18180)
+    parser.add_argument("--pages", choices=("many", "few"), default="many",
+                        help="many: every live job and 182 searches (signed-out job pages are kept drawn, so "
+                             "a short list would measure only kept pages); few: 20 jobs and 10 searches, as before")
     args = parser.parse_args()
 
     for port in (args.port, args.port + 1):
@@ -193,10 +212,12 @@ def main() -> None:
         wait_ready(baseline_base, stack, timeout=120)
         engine = sa.create_engine(database_url)
         with engine.connect() as conn:
-            slugs = conn.execute(sa.text("SELECT id, slug FROM vacancies WHERE status = 'live' ORDER BY id LIMIT 20")).all()
+            slugs = conn.execute(sa.text("SELECT id, slug FROM vacancies WHERE status = 'live' AND closing_date >= "
+                                         "CURRENT_DATE ORDER BY id" + (" LIMIT 20" if args.pages == "few" else ""))).all()
         engine.dispose()
         jobs = [f"/jobs/{vacancy_id}-{slug}" for vacancy_id, slug in slugs]
-        pages = {"job page": jobs, "search page": SEARCHES}
+        pages = {"job page": jobs, "search page": SEARCHES if args.pages == "few" else many_searches()}
+        log(f"bench-web: {len(jobs)} job pages and {len(pages['search page'])} searches in turn")
         results: dict[str, dict] = {}
         for name, paths in pages.items():
             for server, url in (("gunicorn", base), ("flask run", baseline_base)):
@@ -227,7 +248,8 @@ def main() -> None:
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "servers": {"gunicorn": "scripts/run-full: 2 gthread workers x 4 threads (the Procfile's web line)",
                         "flask run": "Flask's development server, threaded, one process (the baseline)"},
-            "clients": args.clients, "seconds": args.seconds, "pages": results,
+            "clients": args.clients, "seconds": args.seconds,
+            "paths_rotated": {name: len(paths) for name, paths in pages.items()}, "pages": results,
             "targets": {"job page": {"requests_per_second": 300, "p95_ms": 100},
                         "search page": {"requests_per_second": 100, "p95_ms": 100},
                         "cold_jobs_bytes": 100_000, "web_worker_rss_mb": 250, "work_horse_rss_mb": 700},
