@@ -309,13 +309,15 @@ def instant(env: dict[str, str]) -> dict:
                       location_name=template.location_name, latitude=template.latitude, longitude=template.longitude,
                       closing_date=published.date() + dt.timedelta(days=30), status=VacancyStatus.LIVE,
                       published_at=published)
+    # Only an email queued after this counts (the person had the daily run's email already).
+    before = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(OutgoingMail.id), 0)))
     db.session.add(vacancy)
     db.session.commit()
     started = time.perf_counter()
     seconds = None
     while time.perf_counter() - started < 180:
         db.session.remove()
-        if db.session.scalar(sa.select(OutgoingMail.id).where(OutgoingMail.user_id == person_id,
+        if db.session.scalar(sa.select(OutgoingMail.id).where(OutgoingMail.user_id == person_id, OutgoingMail.id > before,
                                                               OutgoingMail.kind == "job_alert")):
             seconds = time.perf_counter() - started
             break
@@ -388,7 +390,8 @@ def main() -> None:
             "run_seconds": after["seconds"] <= 600,
             "nobody_mailed_twice": not after["pairs_claimed_twice"] and not after["social_workers_with_two_emails"],
             "every_claim_mailed": not after["claims_without_an_email"],
-            "instant_seconds": (fast["seconds_from_publishing_to_outbox"] or 999) <= 60},
+            "instant_seconds": fast["seconds_from_publishing_to_outbox"] is not None
+            and fast["seconds_from_publishing_to_outbox"] <= 60},
     }
     print(json.dumps(report, indent=2, default=str))
     log(f"bench-alerts-region: done: {after['seconds']} s for {built['saved_searches']} searches with {args.workers} "

@@ -30,6 +30,7 @@ late; the claims stop the overlap from ever sending a job twice.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
@@ -175,11 +176,12 @@ def _engine_ids(saved: SavedSearch, since: dt.datetime, now: dt.datetime, engine
     """Ids of live vacancies the search finds published since ``since``, newest first (at most
     MAX_JOBS_PER_SEARCH)."""
     found: list[int] = []
+    # Read (and checked against the councils) once, not once a page.
+    first = saved_searches.search_query(saved, per_page=_PAGE, page=1, published_since=since, as_of=now.date())
     for page in range(1, _MAX_PAGES + 1):
-        query = saved_searches.search_query(saved, per_page=_PAGE, page=page, published_since=since, as_of=now.date())
-        result = engine.search(query)
+        result = engine.search(dataclasses.replace(first, page=page))
         found += result.ids
-        if len(result.ids) < _PAGE:
+        if len(result.ids) < _PAGE or len(found) >= result.total:
             break
     return found
 
