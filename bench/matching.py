@@ -197,7 +197,8 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
     in kNN's top 50.
 
     Each vacancy's time is split into the kNN call (filters built, request, response read) with Elasticsearch's
-    own `took` inside it, and the re-ranking in Python. The re-ranking before (`failures` and `assess` on every
+    own `took` inside it, and the re-ranking in Python. The call is also made as before (whole response, total
+    hits counted), in alternating order; `latency_with_rerank_before_ms` is that call plus the re-ranking before. The re-ranking before (`failures` and `assess` on every
     hit, then `explain` for 50) runs on the same hits beside today's (`matching.ranking.rerank`: the constraint
     mask, NumPy bounds, `assess` only for those who can reach the top 50), in alternating order, and the two
     must give the same 50. One more search per setting asks Elasticsearch for its profile (vector operations)."""
@@ -246,6 +247,15 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
                         return index.knn_search(vector, k=SHORTLIST, filters=es_candidate_filters(vacancy),
                                                 num_candidates=nc, oversample=oversample or None)
 
+                    def search_before(vacancy, vector, index=index, nc=nc, oversample=oversample):
+                        """The request as VectorIndex.knn sent it before: whole response, total hits counted."""
+                        body = {"field": "vector", "query_vector": [float(x) for x in vector], "k": SHORTLIST,
+                                "num_candidates": nc, "filter": es_candidate_filters(vacancy)}
+                        if oversample:
+                            body["rescore_vector"] = {"oversample": oversample}
+                        response = index.client.search(index=index.alias, knn=body, size=SHORTLIST, _source=False)
+                        return [(int(h["_id"]), 2.0 * float(h["_score"]) - 1.0) for h in response["hits"]["hits"]]
+
                     try:
                         search(queries[0], query_vectors[0])  # warm
                     except ApiError as exc:  # a setting this index type does not take (rescoring a float index)
@@ -255,13 +265,20 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
                         continue
                     rerank_before(queries[0], search(queries[0], query_vectors[0]).hits)
                     rerank_after(queries[0], search(queries[0], query_vectors[0]).hits)
-                    times: dict[str, list[float]] = {"knn_call": [], "took": [], "rerank_before": [],
-                                                     "rerank_after": [], "total_before": [], "total_after": []}
-                    overlaps, same, hit_counts = [], 0, []
+                    search_before(queries[0], query_vectors[0])
+                    times: dict[str, list[float]] = {name: [] for name in (
+                        "knn_call", "knn_call_before", "took", "rerank_before", "rerank_after", "total_before",
+                        "total_after")}
+                    overlaps, same, same_hits, hit_counts = [], 0, 0, []
                     for n, ((vacancy, vector), exact_ids) in enumerate(zip(zip(queries, query_vectors), exact_top)):
-                        began = time.perf_counter()
-                        found = search(vacancy, vector)
-                        times["knn_call"].append((time.perf_counter() - began) * 1000)
+                        for name in (("knn_call", "knn_call_before") if n % 2 else ("knn_call_before", "knn_call")):
+                            began = time.perf_counter()
+                            if name == "knn_call":
+                                found = search(vacancy, vector)
+                            else:
+                                hits_before = search_before(vacancy, vector)
+                            times[name].append((time.perf_counter() - began) * 1000)
+                        same_hits += hits_before == found.hits
                         times["took"].append(found.took_ms)
                         hit_counts.append(len(found.hits))
                         answers = {}
@@ -270,7 +287,7 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
                             began = time.perf_counter()
                             answers[name] = rank(vacancy, found.hits)
                             times[name].append((time.perf_counter() - began) * 1000)
-                        times["total_before"].append(times["knn_call"][-1] + times["rerank_before"][-1])
+                        times["total_before"].append(times["knn_call_before"][-1] + times["rerank_before"][-1])
                         times["total_after"].append(times["knn_call"][-1] + times["rerank_after"][-1])
                         top = answers["rerank_after"]
                         same += [m.candidate_id for m in top] == [m.candidate_id for m in answers["rerank_before"]]
@@ -281,6 +298,8 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
                               "latency_ms": summary(times["total_after"]),
                               "latency_with_rerank_before_ms": summary(times["total_before"]),
                               "knn_call_ms": summary(times["knn_call"]),
+                              "knn_call_before_ms": summary(times["knn_call_before"]),
+                              "same_hits_both_requests": f"{same_hits}/{len(queries)}",
                               "elasticsearch_took_ms": summary(times["took"]),
                               "rerank_ms": {"before": summary(times["rerank_before"]),
                                             "after": summary(times["rerank_after"])},
