@@ -150,11 +150,34 @@ def record_visitor_step(kind: FunnelStep, user: Any = None, vacancy: Vacancy | N
     its event are saved together or not at all). Returns None when the step does not count."""
     if not is_tracked(user):
         return None
-    person = _signed_in(user)
+    return _add_safely(_visitor_event(kind, _signed_in(user), vacancy, organisation_id, application, campaign))
+
+
+def record_page_step(kind: FunnelStep, user: Any = None, vacancy: Vacancy | None = None) -> FunnelEvent | None:
+    """A step a page records after it is drawn, in a request that writes nothing else (a search, a job view):
+    the same event as record_visitor_step, committed here on its own, with no savepoint around it (two round
+    trips fewer on the busiest pages). A failure is logged and rolled back, and the page is still shown.
+    Returns None when the step does not count or could not be written."""
+    if not is_tracked(user):
+        return None
+    event = _visitor_event(kind, _signed_in(user), vacancy)
+    db.session.add(event)
+    try:
+        db.session.commit()
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        log.warning("funnel event %s not recorded", kind.value, exc_info=True)
+        return None
+    return event
+
+
+def _visitor_event(kind: FunnelStep, person: User | None, vacancy: Vacancy | None = None,
+                   organisation_id: int | None = None, application: Application | None = None,
+                   campaign: tuple[int | None, int | None] | None = None) -> FunnelEvent:
     campaign_id, link_id = campaign if campaign is not None else current_attribution(person)
     if vacancy is not None:
         organisation_id = vacancy.organisation_id
-    return _add_safely(FunnelEvent(
+    return FunnelEvent(
         kind=kind.value,
         occurred_at=utcnow(),
         visitor_id=visitor_id(),
@@ -164,7 +187,7 @@ def record_visitor_step(kind: FunnelStep, user: Any = None, vacancy: Vacancy | N
         application_id=application.id if application is not None else None,
         campaign_id=campaign_id,
         tracked_link_id=link_id,
-    ))
+    )
 
 
 def record_pipeline_step(application: Application, to_status: ApplicationStatus) -> FunnelEvent | None:

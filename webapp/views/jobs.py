@@ -150,8 +150,7 @@ def search():
         _search_page, kept_seconds=SEARCH_PAGE_KEPT_SECONDS, kept_max=SEARCH_PAGES_KEPT)
     if status == 200 and first_page:  # paging through one search is not another search
         # After the page is drawn: a commit expires the rows it shows, and each would be read again, one query a job.
-        funnel.record_visitor_step(FunnelStep.SEARCH, current_user)
-        db.session.commit()
+        funnel.record_page_step(FunnelStep.SEARCH, current_user)
     return page_html, status
 
 
@@ -279,8 +278,7 @@ def vacancy(vacancy_id: int, slug: str):
         page_html, _, _ = caching.signed_out_page("job", (today, results_url, *versions), draw,
                                                   kept_seconds=JOB_PAGE_KEPT_SECONDS, kept_max=JOB_PAGES_KEPT)
     # After the page is drawn: a commit expires the vacancy and its council, which the page would read again.
-    funnel.record_visitor_step(FunnelStep.JOB_VIEW, current_user, vacancy=vacancy)
-    db.session.commit()
+    funnel.record_page_step(FunnelStep.JOB_VIEW, current_user, vacancy=vacancy)
     return page_html
 
 
