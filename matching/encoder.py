@@ -106,7 +106,7 @@ def model_cache() -> Path:
 
 
 class OnnxInt8Encoder:
-    """The same model as int8 ONNX on onnxruntime: about twice PyTorch's texts a second, every vector within
+    """The same model as int8 ONNX on onnxruntime: more than twice PyTorch's texts a second, every vector within
     cosine 0.99 of PyTorch's, and PyTorch is never imported in the process (docs/benchmarks.md, issue 15).
 
     The int8 file is built from the installed model files on first use, by `matching.onnx_export` in a child
