@@ -19,7 +19,13 @@ from webapp.models.equality import EqualityAnswers
 from webapp.models.exports import JobExport
 from webapp.models.featured import FeaturedSlot
 from webapp.models.feedback import Feedback
-from webapp.models.funnel import FunnelDaily, FunnelRollupMark, FunnelVisitorDay, FunnelVisitorSpan
+from webapp.models.funnel import (
+    FunnelDaily,
+    FunnelRollupMark,
+    FunnelVisitorDay,
+    FunnelVisitorSpan,
+    FunnelVisitorSpanCount,
+)
 from webapp.models.mail import BouncedAddress, MailStatus, OutgoingMail
 from webapp.models.matching import Embedding, Invitation, ProfileEmbedding, VacancyEmbedding
 from webapp.models.organisations import Organisation
@@ -80,6 +86,7 @@ __all__ = [
     "FunnelRollupMark",
     "FunnelVisitorDay",
     "FunnelVisitorSpan",
+    "FunnelVisitorSpanCount",
     "Interview",
     "InterviewFormat",
     "Invitation",

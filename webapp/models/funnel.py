@@ -90,6 +90,26 @@ class FunnelVisitorSpan(Base):
     prev_day: Mapped[dt.date | None]
 
 
+class FunnelVisitorSpanCount(Base):
+    """funnel_visitor_spans counted by (grouping, group_value, day, prev_day): the same exact counts, with
+    one row for all the visitors who share a day and a previous day instead of one row each, so a year's
+    distinct visitors by council (or any dimension) sum a few thousand rows, not every visitor's day.
+    Kept by services.rollups beside the spans they count (migration 0021)."""
+
+    __tablename__ = "funnel_visitor_span_counts"
+    __table_args__ = (
+        sa.Index("ix_funnel_visitor_span_counts_day", "grouping", "day", "prev_day", "group_value", "visitors"),
+        sa.Index("ix_funnel_visitor_span_counts_group", "grouping", "group_value", "day", "prev_day", "visitors"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grouping: Mapped[str] = mapped_column(sa.String(20))
+    group_value: Mapped[str] = mapped_column(sa.String(40))
+    day: Mapped[dt.date]
+    prev_day: Mapped[dt.date | None]
+    visitors: Mapped[int]
+
+
 class FunnelRollupMark(Base):
     """One row: a token the rollup replaces whenever it has rebuilt any day. The dashboard keeps figures
     read from the rollups between two rollups under this token (services.insights), so a new rollup,

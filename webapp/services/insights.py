@@ -35,6 +35,7 @@ from webapp.models import (
     FunnelRollupMark,
     FunnelVisitorDay,
     FunnelVisitorSpan,
+    FunnelVisitorSpanCount,
     Organisation,
     Vacancy,
     campaign_vacancies,
@@ -143,7 +144,7 @@ _kept_lock = threading.Lock()
 def _rollup_token() -> tuple | None:
     """The last rollup's token, with the newest row id of each rollup table: the rollup is their only
     writer, but if rows were deleted by hand (or a table emptied) the figures are read again too.
-    Three primary-key lookups, once per request."""
+    Four primary-key lookups, once per request."""
     if has_request_context() and "_rollup_token" in g:
         return g._rollup_token
     held = _token_held.get()
@@ -153,6 +154,7 @@ def _rollup_token() -> tuple | None:
         sa.select(FunnelRollupMark.token).where(FunnelRollupMark.id == 1).scalar_subquery(),
         sa.select(sa.func.max(FunnelDaily.id)).scalar_subquery(),
         sa.select(sa.func.max(FunnelVisitorSpan.id)).scalar_subquery(),
+        sa.select(sa.func.max(FunnelVisitorSpanCount.id)).scalar_subquery(),
     )).one()
     token = tuple(row) if row[0] is not None else None
     if has_request_context():
@@ -251,10 +253,11 @@ def _span_filter(scope: Scope) -> tuple[str, str | None] | None:
 
 
 def _first_days(grouping: str, start: dt.date, end: dt.date) -> list[sa.ColumnElement[bool]]:
-    """Spans that are a visitor's first day in the group within start..end: counting them counts each
-    visitor once, exactly (see models.FunnelVisitorSpan)."""
-    return [FunnelVisitorSpan.grouping == grouping, FunnelVisitorSpan.day >= start, FunnelVisitorSpan.day <= end,
-            sa.or_(FunnelVisitorSpan.prev_day.is_(None), FunnelVisitorSpan.prev_day < start)]
+    """Spans that are a visitor's first day in the group within start..end: summing their counts counts
+    each visitor once, exactly (see models.FunnelVisitorSpan and FunnelVisitorSpanCount)."""
+    counts = FunnelVisitorSpanCount
+    return [counts.grouping == grouping, counts.day >= start, counts.day <= end,
+            sa.or_(counts.prev_day.is_(None), counts.prev_day < start)]
 
 
 @_per_request
@@ -265,8 +268,8 @@ def unique_visitors(scope: Scope) -> int:
         grouping, value = spans
         where = _first_days(grouping, scope.start, scope.end)
         if value is not None:
-            where.append(FunnelVisitorSpan.group_value == value)
-        return _scalar(sa.select(sa.func.count()).select_from(FunnelVisitorSpan).where(*where)) or 0
+            where.append(FunnelVisitorSpanCount.group_value == value)
+        return int(_scalar(sa.select(sa.func.sum(FunnelVisitorSpanCount.visitors)).where(*where)) or 0)
     return _scalar(
         sa.select(sa.func.count(sa.distinct(FunnelVisitorDay.visitor_key))).where(*_where(FunnelVisitorDay, scope))
     ) or 0
@@ -276,13 +279,14 @@ def unique_visitors(scope: Scope) -> int:
 def _visitors_by(scope: Scope, column_name: str) -> dict[Any, int]:
     """Distinct visitors in the scope for each value of one dimension (None for none)."""
     if _span_filter(scope) == ("all", None):
-        # Counted per day first, in the order of the index on (grouping, day, prev_day, group_value): a
-        # short period reads only its own days' spans, and nothing is sorted but the per-day counts. (Grouped
-        # by value alone, SQLite read every span of the grouping, of every day, through the other index.)
-        per_day = (sa.select(FunnelVisitorSpan.day, FunnelVisitorSpan.prev_day, FunnelVisitorSpan.group_value,
-                             sa.func.count().label("visitors"))
+        # Summed per day first, in the order of the index on (grouping, day, prev_day, group_value): a short
+        # period reads only its own days' counts, and nothing is sorted but the per-day sums. (Grouped by
+        # value alone, SQLite read every row of the grouping, of every day, through the other index.)
+        counts = FunnelVisitorSpanCount
+        per_day = (sa.select(counts.day, counts.prev_day, counts.group_value,
+                             sa.func.sum(counts.visitors).label("visitors"))
                    .where(*_first_days(column_name, scope.start, scope.end))
-                   .group_by(FunnelVisitorSpan.day, FunnelVisitorSpan.prev_day, FunnelVisitorSpan.group_value)
+                   .group_by(counts.day, counts.prev_day, counts.group_value)
                    .subquery())
         counted = _rows(
             sa.select(per_day.c.group_value, sa.func.sum(per_day.c.visitors)).group_by(per_day.c.group_value))
@@ -624,10 +628,10 @@ def _campaign_figures(ids: tuple[int, ...], organisation_id: int | None
             totals[campaign_id][kind] = int(total or 0)
         if organisation_id is None:  # every visitor's first day with the campaign, ever: one index range
             visitors = {int(value): int(count) for value, count in _rows(
-                sa.select(FunnelVisitorSpan.group_value, sa.func.count())
-                .where(FunnelVisitorSpan.grouping == "campaign_id", FunnelVisitorSpan.prev_day.is_(None),
-                       FunnelVisitorSpan.group_value.in_([str(i) for i in ids]))
-                .group_by(FunnelVisitorSpan.group_value))}
+                sa.select(FunnelVisitorSpanCount.group_value, sa.func.sum(FunnelVisitorSpanCount.visitors))
+                .where(FunnelVisitorSpanCount.grouping == "campaign_id", FunnelVisitorSpanCount.prev_day.is_(None),
+                       FunnelVisitorSpanCount.group_value.in_([str(i) for i in ids]))
+                .group_by(FunnelVisitorSpanCount.group_value))}
         else:
             visitors = dict(_rows(
                 sa.select(FunnelVisitorDay.campaign_id, sa.func.count(sa.distinct(FunnelVisitorDay.visitor_key)))

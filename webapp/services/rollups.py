@@ -24,6 +24,7 @@ from webapp.models import (
     FunnelRollupMark,
     FunnelVisitorDay,
     FunnelVisitorSpan,
+    FunnelVisitorSpanCount,
     Organisation,
     Vacancy,
 )
@@ -98,6 +99,23 @@ def _rebuild_spans(connection: sa.Connection, day: dt.date) -> None:
             ["grouping", "group_value", "visitor_key", "day", "prev_day"],
             sa.select(sa.literal(grouping), source.c.value, source.c.visitor_key,
                       sa.literal(day, sa.Date), previous)))
+    _recount_spans(connection, day, day)
+
+
+def _recount_spans(connection: sa.Connection, first: dt.date, last: dt.date | None) -> None:
+    """The spans of days first..last (every later day when last is None) counted again into
+    funnel_visitor_span_counts, which the dashboard sums (models.FunnelVisitorSpanCount)."""
+    spans = FunnelVisitorSpan.__table__
+    counts = FunnelVisitorSpanCount.__table__
+
+    def days(table):
+        return sa.and_(table.c.day >= first, *([table.c.day <= last] if last is not None else []))
+
+    connection.execute(sa.delete(counts).where(days(counts)))
+    connection.execute(counts.insert().from_select(
+        ["grouping", "group_value", "day", "prev_day", "visitors"],
+        sa.select(spans.c.grouping, spans.c.group_value, spans.c.day, spans.c.prev_day, sa.func.count())
+        .where(days(spans)).group_by(spans.c.grouping, spans.c.group_value, spans.c.day, spans.c.prev_day)))
 
 
 def _correct_later_spans(connection: sa.Connection, start: dt.date, end: dt.date) -> None:
@@ -123,6 +141,8 @@ def _correct_later_spans(connection: sa.Connection, start: dt.date, end: dt.date
                                                  later.c.prev_day >= start, later.c.prev_day <= end)
         connection.execute(spans.update().where(spans.c.id.in_(sa.union(of_visitors_seen, pointing_in)))
                            .values(prev_day=recomputed))
+    # The later days' counts follow their spans: one pass over the later spans (none for today's rollup).
+    _recount_spans(connection, end + dt.timedelta(days=1), None)
 
 
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
