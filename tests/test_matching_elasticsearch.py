@@ -2,6 +2,7 @@
 filters keep exactly the candidates the rules allow, and the app's answers match the exact path."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import numpy as np
@@ -14,7 +15,10 @@ from tests.test_matching_flow import camden, cp_vacancy, croydon, profile  # noq
 from tests.test_matching_unit import _random_population
 from webapp.extensions import db
 from webapp.models import CandidateProfile, ProfileEmbedding
+from webapp.search.elastic import new_client
 from webapp.search.vectors import (
+    CANDIDATE_MAPPING,
+    VectorIndex,
     VectorIndices,
     candidate_vector_document,
     get_vector_indices,
@@ -49,6 +53,55 @@ def test_knn_filters_keep_exactly_who_the_rules_allow(elasticsearch_url, es_pref
                                                      filters=es_vacancy_filters(candidate, "2026-11-24"),
                                                      num_candidates=len(vacancies))}
         assert found == {v.id for v in vacancies if not failures(v, candidate)}
+
+
+def _clustered(n: int, seed: int) -> np.ndarray:
+    """Unit vectors in a few tight clusters, as profile texts are (random directions would all be near-orthogonal)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(8, DIMENSIONS))
+    vectors = (centres[rng.integers(0, 8, n)] + rng.normal(0, 0.4, size=(n, DIMENSIONS))).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_knn_gives_the_float_cosines_nearest_first(elasticsearch_url, es_prefix):
+    """kNN's similarities are the cosines of the float vectors (quantised ones only choose whom to rescore), so the
+    hybrid score reads the same meaning as on the exact path; `took` is Elasticsearch's own time."""
+    _, candidates = _random_population(4, 400)
+    vectors = _clustered(len(candidates), seed=4)
+    query = _clustered(1, seed=5)[0]
+    indices = VectorIndices(elasticsearch_url, es_prefix)
+    indices.candidates.upsert([candidate_vector_document(c, v) for c, v in zip(candidates, vectors)])
+    found = indices.candidates.knn_search(query, k=30, filters=[])
+    cosines = vectors @ query
+    assert [i for i, _ in found.hits] == [candidates[i].id for i in np.argsort(-cosines, kind="stable")[:30]]
+    exact = {c.id: float(cos) for c, cos in zip(candidates, cosines)}
+    assert max(abs(cos - exact[i]) for i, cos in found.hits) < 1e-5
+    assert found.took_ms >= 0
+
+
+def test_an_index_built_with_the_old_index_type_answers_until_reindexed(elasticsearch_url, es_prefix):
+    """A deployed vector index of the type before (int8_hnsw) keeps answering and taking writes under today's
+    mapping, which Elasticsearch cannot apply in place, until `flask matching reindex` rebuilds it as today's."""
+    _, candidates = _random_population(6, 60)
+    vectors = _clustered(len(candidates), seed=6)
+    documents = [candidate_vector_document(c, v) for c, v in zip(candidates, vectors)]
+    before = copy.deepcopy(CANDIDATE_MAPPING)
+    before["properties"]["vector"]["index_options"] = {"type": "int8_hnsw"}
+    client = new_client(elasticsearch_url, 30)
+    VectorIndex(client, elasticsearch_url, f"{es_prefix}-candidate-vectors", before).upsert(documents[:40])
+    today = VectorIndices(elasticsearch_url, es_prefix).candidates
+    today.upsert(documents[40:])  # a profile saved after the deploy, before the reindex
+    everyone = {c.id for c in candidates}
+    assert {i for i, _ in today.knn(vectors[0], k=60, filters=[], num_candidates=60)} == everyone
+
+    def index_type() -> str:
+        live = next(name for name, is_live in today.indices().items() if is_live)
+        return client.indices.get_mapping(index=live)[live]["mappings"]["properties"]["vector"]["index_options"]["type"]
+
+    assert index_type() == "int8_hnsw"
+    today.rebuild(documents)  # what `flask matching reindex` does to each vector index
+    assert index_type() == CANDIDATE_MAPPING["properties"]["vector"]["index_options"]["type"]
+    assert {i for i, _ in today.knn(vectors[0], k=60, filters=[], num_candidates=60)} == everyone
 
 
 def test_suggestions_and_jobs_that_fit_come_from_knn_and_agree_with_the_exact_path(app, camden, croydon):  # noqa: F811

@@ -24,13 +24,23 @@ from webapp.search.elastic import AliasedIndex, new_client
 from webapp.search.engine import configured_elasticsearch_url
 
 _KEYWORD = {"type": "keyword"}
-# int8 HNSW: a quarter of float32's memory, recall indistinguishable at this size (docs/matching.md).
+# int8_flat: no graph. Every kNN here is filtered by the hard constraints, which let through a small share of the
+# candidates (7.7% on average at 100,000); an HNSW graph search then wades through rejected neighbours and
+# Lucene ends by comparing every allowed vector anyway (the profile's vector operations equal the filter's
+# count). A flat index compares exactly those, on int8 copies (a quarter of float32's reads), builds without
+# a graph and merges in seconds. Changing the type needs the index rebuilt (`flask matching reindex`); an
+# index built as int8_hnsw keeps answering, with the same query, until then.
 VECTOR = {"type": "dense_vector", "dims": DIMENSIONS, "index": True, "similarity": "cosine",
-          "index_options": {"type": "int8_hnsw"}}
+          "index_options": {"type": "int8_flat"}}
 
-# How many graph neighbours kNN gathers (per shard) for each result it returns. At k = 300 among 100,000
-# candidates with the constraint filters, 1 x k found 81.5% of the exact top 50, 3.3 x k 95.8%, and
-# 6.7 x k and 13.3 x k both 97.9% (docs/benchmarks.md, issue 15): 10 x k is on that plateau.
+# The int8 copies choose RESCORE_OVERSAMPLE x k neighbours, whose similarities are then computed again from the
+# float vectors: the cosines the hybrid score reads are the exact path's, not int8's approximations, which
+# reordered near ties (98.3% of the exact top 50 found without rescoring, 100% with it; docs/benchmarks.md).
+RESCORE_OVERSAMPLE = 1.0
+
+# How many neighbours kNN gathers (per shard) for each result it returns. A flat index compares every allowed
+# vector whatever this says; an HNSW index built before int8_flat needs 10 x k to find the exact top 50 at
+# 100,000 candidates (1 x k found 81.5%, 3.3 x k 95.8%, 6.7 x k and 13.3 x k 97.9%: docs/benchmarks.md).
 NUM_CANDIDATES_PER_K = 10
 MAX_NUM_CANDIDATES = 10_000  # Elasticsearch's own ceiling
 
@@ -138,14 +148,14 @@ class VectorIndex(AliasedIndex):
     """One alias of vectors: the shared writes, deletes and rebuilds, plus kNN search and a count."""
 
     def knn(self, vector: np.ndarray, k: int, filters: list[dict[str, Any]],
-            num_candidates: int | None = None, oversample: float | None = None) -> list[tuple[int, float]]:
+            num_candidates: int | None = None, oversample: float | None = RESCORE_OVERSAMPLE) -> list[tuple[int, float]]:
         """The k nearest documents passing the filters, as (id, cosine similarity), nearest first."""
         return self.knn_search(vector, k, filters, num_candidates, oversample).hits
 
     def knn_search(self, vector: np.ndarray, k: int, filters: list[dict[str, Any]],
-                   num_candidates: int | None = None, oversample: float | None = None) -> "KnnResult":
-        """`knn` with Elasticsearch's own time for it (`took`), for benchmarks. `oversample` > 0 gathers
-        oversample x k by the quantised vectors and scores those again with the float ones (`rescore_vector`)."""
+                   num_candidates: int | None = None, oversample: float | None = RESCORE_OVERSAMPLE) -> "KnnResult":
+        """`knn` with Elasticsearch's own time for it (`took`), for benchmarks. `oversample` (1 to 10; None or 0:
+        none) gathers oversample x k by the int8 vectors and scores those again from the float ones."""
         body: dict[str, Any] = {
             "field": "vector",
             "query_vector": [float(x) for x in vector],

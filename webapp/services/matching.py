@@ -31,7 +31,7 @@ from matching.constraints import (
     failures,
 )
 from matching.encoder import CachedEncoder, from_bytes, text_hash, to_bytes
-from matching.ranking import CandidatePool, top_candidates
+from matching.ranking import CandidatePool, rerank, top_candidates
 from matching.scoring import Match, assess, explain, in_their_practice, nearest, rank_vacancies
 from matching.text import CandidateFacts, VacancyFacts, candidate_text, vacancy_text
 from matching.weights import LEAST_FIT_SHOWN, SHORTLIST
@@ -347,20 +347,13 @@ def suggested_candidates(session: Session, vacancy: Vacancy, limit: int = 20, to
     wanted = limit + len(applied)
     if indices is not None:
         hits = indices.candidates.knn(vector, k=max(SHORTLIST, wanted), filters=es_candidate_filters(facts))
-        similarity = dict(hits)
         profiles = {p.id: p for p in session.scalars(sa.select(CandidateProfile).options(
-            selectinload(CandidateProfile.user)).where(CandidateProfile.id.in_(list(similarity))))}
-        scored = []
-        for pid, cosine in hits:
-            profile = profiles.get(pid)
-            if profile is None or profile.user_id in applied:
-                continue
-            candidate = CandidateFacts.of(profile)
-            if failures(facts, candidate, for_recruiter=True):  # the index lagged a change: the database decides
-                continue
-            scored.append((assess(facts, candidate, cosine, explain=False), candidate))
-        scored.sort(key=lambda pair: (-pair[0].score, pair[0].candidate_id))
-        matches = [explain(facts, candidate, match) for match, candidate in scored[:wanted]]
+            selectinload(CandidateProfile.user)).where(CandidateProfile.id.in_([pid for pid, _ in hits])))}
+        kept = [(profiles[pid], cosine) for pid, cosine in hits
+                if pid in profiles and profiles[pid].user_id not in applied]
+        # As the exact path re-ranks its shortlist: rerank applies the hard constraints again to each profile as
+        # the database has it (the index may lag a change), then scores only those who can reach the top.
+        matches = rerank(facts, [CandidateFacts.of(p) for p, _ in kept], [cosine for _, cosine in kept], limit=wanted)
         engine = "elasticsearch"
     else:
         universe = _universe(session, "candidates", today)
