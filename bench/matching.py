@@ -5,6 +5,7 @@ today's matching.scoring.rank_candidates and matching.ranking.top_candidates in 
 hybrid re-ranking, with its agreement with the exact top 50.
 
     python -m bench.matching --sizes 10000,100000 --queries 30
+    python -m bench.matching --encoding-only          # the encoder comparison alone (about a minute)
 
 Vectors for the scale test: 1,024 distinct candidate profile texts, generated deterministically
 and encoded with the real model (that run is the throughput figure), are re-used cyclically, each
@@ -82,6 +83,7 @@ def encoding(texts: list[str], chunk: int, fp32) -> tuple[dict[str, Any], np.nda
     """PyTorch fp32 (the baseline) and int8 ONNX over the same texts, a chunk of each in turn, so load from
     other work falls on both; every int8 vector's cosine to its fp32 twin."""
     from matching.encoder import OnnxInt8Encoder
+    from matching.onnx_export import MODEL_FILE
 
     int8 = OnnxInt8Encoder()
     log("bench-matching: loading both encoders and warming up...")
@@ -103,9 +105,11 @@ def encoding(texts: list[str], chunk: int, fp32) -> tuple[dict[str, Any], np.nda
         "pytorch_fp32": {"batch_size": fp32.batch_size, "seconds": round(seconds["pytorch_fp32"], 2),
                          "texts_per_second": round(len(texts) / seconds["pytorch_fp32"], 1)},
         "onnx_int8": {"batch_size": int8.batch_size, "seconds": round(seconds["onnx_int8"], 2),
-                      "texts_per_second": round(len(texts) / seconds["onnx_int8"], 1), "model": int8.name},
+                      "texts_per_second": round(len(texts) / seconds["onnx_int8"], 1), "model": int8.name,
+                      "file": MODEL_FILE},
         "speed_up": round(seconds["pytorch_fp32"] / seconds["onnx_int8"], 2),
         "cosine_int8_to_fp32": {"min": round(float(cosine.min()), 4), "mean": round(float(cosine.mean()), 4)},
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
     return result, base_vectors
 
@@ -355,10 +359,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--knn-sizes", default="", help="sizes to run kNN at (default: every size)")
     parser.add_argument("--texts", type=int, default=BASE_TEXTS, help="distinct profile texts encoded")
     parser.add_argument("--skip-encoding", action="store_true", help="leave out the encoder comparison")
+    parser.add_argument("--encoding-only", action="store_true", help="only the encoder comparison (no sizes, no kNN)")
     args = parser.parse_args(argv)
+    if args.encoding_only and args.skip_encoding:
+        parser.error("--encoding-only and --skip-encoding leave nothing to run")
+    if args.encoding_only:
+        args.sizes = ""
     url = os.environ.get("CSWJOBS_SEARCH_URL", "")
     es_url = url if url.startswith("http") else None
-    if not es_url:
+    if not es_url and not args.encoding_only:
         log("bench-matching: CSWJOBS_SEARCH_URL is not an Elasticsearch URL: kNN is left out (make bench-matching sets it)")
     started = time.perf_counter()
     results = run([int(s) for s in args.sizes.split(",") if s], args.queries, args.seed, es_url,
