@@ -203,10 +203,10 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
     Each vacancy's time is split into the kNN call (filters built, request, response read) with Elasticsearch's
     own `took` inside it, and the re-ranking in Python. The call is also made as before (whole response, total
     hits counted), in alternating order; `latency_with_rerank_before_ms` is that call plus the re-ranking
-    before. The re-ranking before (`failures` and `assess` on every
-    hit, then `explain` for 50) runs on the same hits beside today's (`matching.ranking.rerank`: the constraint
-    mask, NumPy bounds, `assess` only for those who can reach the top 50), in alternating order, and the two
-    must give the same 50. One more search per setting asks Elasticsearch for its profile (vector operations)."""
+    before. The re-ranking before (`failures` and `assess` on every hit, then `explain` for 50) runs on the same
+    hits beside today's (`matching.ranking.rerank`: NumPy bounds, then `failures` and `assess` only for those who
+    can reach the top 50), in alternating order, and the two must give the same 50. One more search per setting
+    asks Elasticsearch for its profile (vector operations)."""
     import copy
 
     from elasticsearch import ApiError
