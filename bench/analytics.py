@@ -284,27 +284,35 @@ def _same_figures(now: dict[str, Any], before: dict[str, Any], query) -> None:
             assert now[name] == before[name], (name, query)
 
 
-def timed_pair(queries, baseline) -> tuple[list[float], list[float], list[float]]:
+def timed_pair(queries, baseline, cpu: dict[str, list[float]] | None = None
+               ) -> tuple[list[float], list[float], list[float]]:
     """Each query with the current code, read afresh from the rollups (nothing kept from an earlier
     query: "cold"), then again at once (the figures kept since the last rollup: "warm"), then with the
-    baseline; the current code's figures are checked to be the baseline's."""
+    baseline; the current code's figures are checked to be the baseline's. With ``cpu``, the process's
+    CPU time of each cold and baseline load goes there too ("now", "before"): on a machine others load,
+    it moves far less than the wall clock (SQLite's work is all in this process; PostgreSQL's is not)."""
     from webapp.extensions import db
     from webapp.services import insights
 
     now_ms, warm_ms, before_ms = [], [], []
     for query in queries:
         insights._kept.clear()
-        started = time.perf_counter()
+        getattr(baseline, "_kept", {}).clear()
+        cpu_started, started = time.process_time(), time.perf_counter()
         now = dashboard(*query)
         now_ms.append((time.perf_counter() - started) * 1000)
+        if cpu is not None:
+            cpu.setdefault("now", []).append((time.process_time() - cpu_started) * 1000)
         db.session.rollback()
         started = time.perf_counter()
         assert dashboard(*query) == now
         warm_ms.append((time.perf_counter() - started) * 1000)
         db.session.rollback()
-        started = time.perf_counter()
+        cpu_started, started = time.process_time(), time.perf_counter()
         before = dashboard(*query, module=baseline)
         before_ms.append((time.perf_counter() - started) * 1000)
+        if cpu is not None:
+            cpu.setdefault("before", []).append((time.process_time() - cpu_started) * 1000)
         db.session.rollback()
         _same_figures(now, before, query)
     return now_ms, warm_ms, before_ms
@@ -317,7 +325,7 @@ def latency(samples: list[float]) -> dict[str, float]:
 
 
 def run_one(database: str, visitors_per_day: int, vacancies_per_council: int, query_count: int,
-            seed: int) -> dict[str, Any]:
+            seed: int, baseline_revision: str = BEFORE_REVISION) -> dict[str, Any]:
     from flask_migrate import upgrade
 
     from webapp.extensions import db
@@ -340,7 +348,7 @@ def run_one(database: str, visitors_per_day: int, vacancies_per_council: int, qu
                 log(f"[{database}] {events:,} events in {ingest_seconds:.1f}s; rolling up 365 days...")
                 report = rollups.rollup(YEAR_END - dt.timedelta(days=364), YEAR_END)
                 log(f"[{database}] {report.summary()}; timing the dashboard...")
-                baseline = load_before("webapp/services/insights.py")
+                baseline = load_before("webapp/services/insights.py", baseline_revision)
                 queries = dashboard_queries(random.Random(seed), councils, campaigns, query_count + 5)
                 for warm in queries[:5]:
                     dashboard(*warm)
@@ -348,7 +356,8 @@ def run_one(database: str, visitors_per_day: int, vacancies_per_council: int, qu
                 latencies, warm_latencies, before_latencies = timed_pair(queries[5:], baseline)
                 log(f"[{database}] mix p95 {percentile(latencies, 95):.0f} ms (before: "
                     f"{percentile(before_latencies, 95):.0f} ms); timing region-wide views...")
-                region, warm_region, before_region = timed_pair(region_queries(), baseline)
+                region_cpu: dict[str, list[float]] = {}
+                region, warm_region, before_region = timed_pair(region_queries(), baseline, region_cpu)
                 one_day = YEAR_END
                 started = time.perf_counter()
                 rollups.rollup(one_day, one_day)
@@ -371,6 +380,9 @@ def run_one(database: str, visitors_per_day: int, vacancies_per_council: int, qu
                     "region_latency_ms": latency(region),
                     "region_latency_ms_kept_since_rollup": latency(warm_region),
                     "region_latency_ms_before": latency(before_region),
+                    "region_cpu_ms": latency(region_cpu["now"]),
+                    "region_cpu_ms_before": latency(region_cpu["before"]),
+                    "load_average_after_region": [round(v, 2) for v in os.getloadavg()],
                     "figures_identical": True,  # timed_pair asserted it for every table of every query
                 }
                 log(f"[{database}] ingest {result['ingest_events_per_second']:,} events/s; dashboard p95 "
@@ -393,16 +405,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--vacancies-per-council", type=int, default=30)
     parser.add_argument("--queries", type=int, default=60, help="timed dashboard page loads per database")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--baseline-revision", default=BEFORE_REVISION,
+                        help="the commit whose insights.py is timed beside the current code (default: before issue 15)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     results: dict[str, Any] = {
         "benchmark": "analytics",
         "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
-        "baseline": f"webapp/services/insights.py at {BEFORE_REVISION} (before issue 15)",
+        "baseline": f"webapp/services/insights.py at {args.baseline_revision}"
+                    + (" (before issue 15)" if args.baseline_revision == BEFORE_REVISION else ""),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "year": [str(YEAR_END - dt.timedelta(days=364)), str(YEAR_END)],
         "visitors_per_weekday": args.visitors_per_day,
-        "runs": [run_one(d, args.visitors_per_day, args.vacancies_per_council, args.queries, args.seed)
+        "runs": [run_one(d, args.visitors_per_day, args.vacancies_per_council, args.queries, args.seed,
+                         args.baseline_revision)
                  for d in args.databases.split(",") if d],
     }
     results["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]

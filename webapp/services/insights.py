@@ -430,11 +430,18 @@ def breakdown_table(scope: Scope, by: str) -> Table:
     daily_column = getattr(FunnelDaily, column_name)
     steps = [FunnelStep.JOB_VIEW, FunnelStep.APPLY_CLICK, FunnelStep.APPLICATION, FunnelStep.HIRED]
     figures_by: dict[Any, dict[str, int]] = {}
-    for key, kind, total in _rows(
-        sa.select(daily_column, FunnelDaily.kind, sa.func.sum(FunnelDaily.people))
-        .where(*_where(FunnelDaily, scope), FunnelDaily.kind.in_([s.value for s in steps]))
-        .group_by(daily_column, FunnelDaily.kind)
-    ):
+    where = [*_where(FunnelDaily, scope), FunnelDaily.kind.in_([s.value for s in steps])]
+    if column_name == "organisation_id":
+        # (day, kind, council) is the covering index's own order: summed per day first, the database sorts
+        # the per-day sums (a fifth as many rows) rather than every row of the period.
+        per_day = (sa.select(daily_column.label("key"), FunnelDaily.kind, sa.func.sum(FunnelDaily.people).label("people"))
+                   .where(*where).group_by(FunnelDaily.day, FunnelDaily.kind, daily_column).subquery())
+        by_key = sa.select(per_day.c.key, per_day.c.kind, sa.func.sum(per_day.c.people)).group_by(per_day.c.key,
+                                                                                                  per_day.c.kind)
+    else:
+        by_key = sa.select(daily_column, FunnelDaily.kind, sa.func.sum(FunnelDaily.people)).where(*where).group_by(
+            daily_column, FunnelDaily.kind)
+    for key, kind, total in _rows(by_key):
         figures_by.setdefault(key, {})[kind] = int(total or 0)
     visitors = _visitors_by(scope, column_name)
     keys = list(dict.fromkeys([*figures_by, *visitors]))
