@@ -1,7 +1,8 @@
 """Matching benchmark, as JSON: encoding throughput (PyTorch fp32 beside int8 ONNX, in turns), and the latency
 of the top 50 candidates for one vacancy among 10k and 100k candidates — NumPy brute force (the baseline),
 today's matching.scoring.rank_candidates and matching.ranking.top_candidates in turns, and kNN
-(Elasticsearch `dense_vector`, int8 HNSW and HNSW, filters for the hard constraints) followed by the same
+(Elasticsearch `dense_vector`, int8 HNSW as before and int8 flat as now, filters for the hard constraints,
+with and without rescoring from the float vectors) followed by the same
 hybrid re-ranking, with its agreement with the exact top 50.
 
     python -m bench.matching --sizes 10000,100000 --queries 30
@@ -351,9 +352,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated candidate counts")
     parser.add_argument("--queries", type=int, default=30, help="timed vacancies per size and method")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--index-types", default="int8_hnsw,hnsw", help="dense_vector index types to compare")
-    parser.add_argument("--num-candidates", default="300,1000,3000", help="kNN num_candidates values to compare")
-    parser.add_argument("--oversample", default="0",
+    parser.add_argument("--index-types", default="int8_hnsw,int8_flat", help="dense_vector index types to compare")
+    parser.add_argument("--num-candidates", default="3000", help="kNN num_candidates values to compare")
+    parser.add_argument("--oversample", default="0,1",
                         help="kNN rescore_vector oversample values to compare (0: no rescoring; quantised types only)")
     parser.add_argument("--chunk", type=int, default=128, help="texts per turn when encoders alternate")
     parser.add_argument("--knn-sizes", default="", help="sizes to run kNN at (default: every size)")
