@@ -206,8 +206,9 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
     hits counted), in alternating order; `latency_with_rerank_before_ms` is that call plus the re-ranking
     before. The re-ranking before (`failures` and `assess` on every hit, then `explain` for 50) runs on the same
     hits beside today's (`matching.ranking.rerank`: NumPy bounds, then `failures` and `assess` only for those who
-    can reach the top 50), in alternating order, and the two must give the same 50. One more search per setting
-    asks Elasticsearch for its profile (vector operations)."""
+    can reach the top 50), in alternating order, and the two must give the same 50. Every index is built first and
+    each vacancy goes through every setting in turn (a different one first each time), so load from other work
+    falls on all of them. One more search per setting asks Elasticsearch for its profile (vector operations)."""
     import copy
 
     from elasticsearch import ApiError
@@ -231,99 +232,109 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
         return rerank(vacancy, [by_id[i] for i, _ in hits], [cos for _, cos in hits], limit=50)
 
     client = new_client(es_url, 300)
-    out = []
-    for index_type in index_types:
-        mapping = copy.deepcopy(CANDIDATE_MAPPING)
-        mapping["properties"]["vector"]["index_options"] = {"type": index_type}
-        index = VectorIndex(client, es_url, f"bench-matching-{os.getpid()}-{index_type}", mapping, 0)
-        log(f"[{size}] kNN {index_type}: indexing {size} candidate vectors...")
-        began = time.perf_counter()
-        try:
+    out: list[dict[str, Any]] = []
+    built: dict[str, tuple[VectorIndex, float, float]] = {}
+    try:
+        for index_type in index_types:  # every index built first, so their settings can be timed in turns
+            mapping = copy.deepcopy(CANDIDATE_MAPPING)
+            mapping["properties"]["vector"]["index_options"] = {"type": index_type}
+            index = VectorIndex(client, es_url, f"bench-matching-{os.getpid()}-{index_type}", mapping, 0)
+            log(f"[{size}] kNN {index_type}: indexing {size} candidate vectors...")
+            began = time.perf_counter()
             index.rebuild(candidate_vector_document(c, v) for c, v in zip(people, matrix))
             index_seconds = time.perf_counter() - began
             # one segment, as a settled index has: kNN searches each segment's graph
             began = time.perf_counter()
             client.options(request_timeout=900).indices.forcemerge(index=index.alias, max_num_segments=1)
-            merge_seconds = time.perf_counter() - began
-            for candidates in num_candidates:
-                for oversample in oversamples:
-                    nc = max(candidates, SHORTLIST)
+            built[index_type] = (index, index_seconds, time.perf_counter() - began)
 
-                    def search(vacancy, vector, index=index, nc=nc, oversample=oversample):
-                        return index.knn_search(vector, k=SHORTLIST, filters=es_candidate_filters(vacancy),
-                                                num_candidates=nc, oversample=oversample or None)
+        def search(setting, vacancy, vector):
+            index_type, nc, oversample = setting
+            return built[index_type][0].knn_search(vector, k=SHORTLIST, filters=es_candidate_filters(vacancy),
+                                                   num_candidates=nc, oversample=oversample or None)
 
-                    def search_before(vacancy, vector, index=index, nc=nc, oversample=oversample):
-                        """The request as VectorIndex.knn sent it before: whole response, total hits counted."""
-                        body = {"field": "vector", "query_vector": [float(x) for x in vector], "k": SHORTLIST,
-                                "num_candidates": nc, "filter": es_candidate_filters(vacancy)}
-                        if oversample:
-                            body["rescore_vector"] = {"oversample": oversample}
-                        response = index.client.search(index=index.alias, knn=body, size=SHORTLIST, _source=False)
-                        return [(int(h["_id"]), 2.0 * float(h["_score"]) - 1.0) for h in response["hits"]["hits"]]
+        def search_before(setting, vacancy, vector):
+            """The request as VectorIndex.knn sent it before: whole response, total hits counted."""
+            index_type, nc, oversample = setting
+            body = {"field": "vector", "query_vector": [float(x) for x in vector], "k": SHORTLIST,
+                    "num_candidates": nc, "filter": es_candidate_filters(vacancy)}
+            if oversample:
+                body["rescore_vector"] = {"oversample": oversample}
+            response = client.search(index=built[index_type][0].alias, knn=body, size=SHORTLIST, _source=False)
+            return [(int(h["_id"]), 2.0 * float(h["_score"]) - 1.0) for h in response["hits"]["hits"]]
 
-                    try:
-                        search(queries[0], query_vectors[0])  # warm
-                    except ApiError as exc:  # a setting this index type does not take (rescoring a float index)
-                        out.append({"index_type": index_type, "num_candidates": nc, "rescore_oversample": oversample,
-                                    "error": str(exc)[:300]})
-                        log(f"[{size}] kNN {index_type} num_candidates={nc} oversample={oversample}: refused ({exc})")
-                        continue
-                    rerank_before(queries[0], search(queries[0], query_vectors[0]).hits)
-                    rerank_after(queries[0], search(queries[0], query_vectors[0]).hits)
-                    search_before(queries[0], query_vectors[0])
-                    times: dict[str, list[float]] = {name: [] for name in (
-                        "knn_call", "knn_call_before", "took", "rerank_before", "rerank_after", "total_before",
-                        "total_after")}
-                    overlaps, same, same_hits, hit_counts = [], 0, 0, []
-                    for n, ((vacancy, vector), exact_ids) in enumerate(zip(zip(queries, query_vectors), exact_top)):
-                        for name in (("knn_call", "knn_call_before") if n % 2 else ("knn_call_before", "knn_call")):
-                            began = time.perf_counter()
-                            if name == "knn_call":
-                                found = search(vacancy, vector)
-                            else:
-                                hits_before = search_before(vacancy, vector)
-                            times[name].append((time.perf_counter() - began) * 1000)
-                        same_hits += hits_before == found.hits
-                        times["took"].append(found.took_ms)
-                        hit_counts.append(len(found.hits))
-                        answers = {}
-                        turns = (("rerank_before", rerank_before), ("rerank_after", rerank_after))
-                        for name, rank in (turns if n % 2 else turns[::-1]):
-                            began = time.perf_counter()
-                            answers[name] = rank(vacancy, found.hits)
-                            times[name].append((time.perf_counter() - began) * 1000)
-                        times["total_before"].append(times["knn_call_before"][-1] + times["rerank_before"][-1])
-                        times["total_after"].append(times["knn_call"][-1] + times["rerank_after"][-1])
-                        top = answers["rerank_after"]
-                        same += [m.candidate_id for m in top] == [m.candidate_id for m in answers["rerank_before"]]
-                        if exact_ids:
-                            overlaps.append(len({m.candidate_id for m in top} & set(exact_ids)) / len(exact_ids))
-                    result = {"index_type": index_type, "k": SHORTLIST, "num_candidates": nc,
-                              "rescore_oversample": oversample or None,
-                              "latency_ms": summary(times["total_after"]),
-                              "latency_with_rerank_before_ms": summary(times["total_before"]),
-                              "knn_call_ms": summary(times["knn_call"]),
-                              "knn_call_before_ms": summary(times["knn_call_before"]),
-                              "same_hits_both_requests": f"{same_hits}/{len(queries)}",
-                              "elasticsearch_took_ms": summary(times["took"]),
-                              "rerank_ms": {"before": summary(times["rerank_before"]),
-                                            "after": summary(times["rerank_after"])},
-                              "rerank_same_top50": f"{same}/{len(queries)}",
-                              "hits_mean": round(statistics.fmean(hit_counts), 1),
-                              "profile": knn_profile(client, index.alias, queries[0], query_vectors[0], nc,
-                                                     oversample, SHORTLIST),
-                              "bulk_index_seconds": round(index_seconds, 1),
-                              "force_merge_seconds": round(merge_seconds, 1),
-                              "agreement_with_exact_top50": round(statistics.fmean(overlaps), 3) if overlaps else None,
-                              "worst_query_agreement": round(min(overlaps), 3) if overlaps else None,
-                              "load_average_after": [round(x, 2) for x in os.getloadavg()]}
-                    out.append(result)
-                    log(f"[{size}] kNN {index_type} num_candidates={nc} oversample={oversample}: p50 "
-                        f"{result['latency_ms']['p50']} ms (took {result['elasticsearch_took_ms']['p50']}, rerank "
-                        f"{result['rerank_ms']['before']['p50']} -> {result['rerank_ms']['after']['p50']} ms), "
-                        f"agreement {result['agreement_with_exact_top50']} (worst {result['worst_query_agreement']})")
-        finally:
+        settings = []
+        for setting in ((t, max(nc, SHORTLIST), o) for t in index_types for nc in num_candidates for o in oversamples):
+            try:
+                search(setting, queries[0], query_vectors[0])  # warm
+            except ApiError as exc:  # a setting this index type does not take (rescoring a float index)
+                out.append({"index_type": setting[0], "num_candidates": setting[1], "rescore_oversample": setting[2],
+                            "error": str(exc)[:300]})
+                log(f"[{size}] kNN {setting}: refused ({exc})")
+                continue
+            search_before(setting, queries[0], query_vectors[0])
+            rerank_before(queries[0], search(setting, queries[0], query_vectors[0]).hits)
+            rerank_after(queries[0], search(setting, queries[0], query_vectors[0]).hits)
+            settings.append(setting)
+        log(f"[{size}] kNN: {len(settings)} settings, each vacancy through all of them in turn...")
+        times = {setting: {name: [] for name in ("knn_call", "knn_call_before", "took", "rerank_before",
+                                                 "rerank_after", "total_before", "total_after")}
+                 for setting in settings}
+        counts = {setting: {"overlaps": [], "same": 0, "same_hits": 0, "hits": []} for setting in settings}
+        for n, ((vacancy, vector), exact_ids) in enumerate(zip(zip(queries, query_vectors), exact_top)):
+            for setting in settings[n % len(settings):] + settings[:n % len(settings)]:  # a different first each time
+                took, seen = times[setting], counts[setting]
+                for name in (("knn_call", "knn_call_before") if n % 2 else ("knn_call_before", "knn_call")):
+                    began = time.perf_counter()
+                    if name == "knn_call":
+                        found = search(setting, vacancy, vector)
+                    else:
+                        hits_before = search_before(setting, vacancy, vector)
+                    took[name].append((time.perf_counter() - began) * 1000)
+                seen["same_hits"] += hits_before == found.hits
+                took["took"].append(found.took_ms)
+                seen["hits"].append(len(found.hits))
+                answers = {}
+                turns = (("rerank_before", rerank_before), ("rerank_after", rerank_after))
+                for name, rank in (turns if n % 2 else turns[::-1]):
+                    began = time.perf_counter()
+                    answers[name] = rank(vacancy, found.hits)
+                    took[name].append((time.perf_counter() - began) * 1000)
+                took["total_before"].append(took["knn_call_before"][-1] + took["rerank_before"][-1])
+                took["total_after"].append(took["knn_call"][-1] + took["rerank_after"][-1])
+                top = answers["rerank_after"]
+                seen["same"] += [m.candidate_id for m in top] == [m.candidate_id for m in answers["rerank_before"]]
+                if exact_ids:
+                    seen["overlaps"].append(len({m.candidate_id for m in top} & set(exact_ids)) / len(exact_ids))
+        for setting in settings:
+            (index_type, nc, oversample), took, seen = setting, times[setting], counts[setting]
+            index, index_seconds, merge_seconds = built[index_type]
+            overlaps = seen["overlaps"]
+            result = {"index_type": index_type, "k": SHORTLIST, "num_candidates": nc,
+                      "rescore_oversample": oversample or None,
+                      "latency_ms": summary(took["total_after"]),
+                      "latency_with_rerank_before_ms": summary(took["total_before"]),
+                      "knn_call_ms": summary(took["knn_call"]),
+                      "knn_call_before_ms": summary(took["knn_call_before"]),
+                      "same_hits_both_requests": f"{seen['same_hits']}/{len(queries)}",
+                      "elasticsearch_took_ms": summary(took["took"]),
+                      "rerank_ms": {"before": summary(took["rerank_before"]), "after": summary(took["rerank_after"])},
+                      "rerank_same_top50": f"{seen['same']}/{len(queries)}",
+                      "hits_mean": round(statistics.fmean(seen["hits"]), 1),
+                      "profile": knn_profile(client, index.alias, queries[0], query_vectors[0], nc, oversample,
+                                             SHORTLIST),
+                      "bulk_index_seconds": round(index_seconds, 1),
+                      "force_merge_seconds": round(merge_seconds, 1),
+                      "agreement_with_exact_top50": round(statistics.fmean(overlaps), 3) if overlaps else None,
+                      "worst_query_agreement": round(min(overlaps), 3) if overlaps else None}
+            out.append(result)
+            log(f"[{size}] kNN {index_type} num_candidates={nc} oversample={oversample}: p50 "
+                f"{result['latency_ms']['p50']} ms (took {result['elasticsearch_took_ms']['p50']}, rerank "
+                f"{result['rerank_ms']['before']['p50']} -> {result['rerank_ms']['after']['p50']} ms), "
+                f"agreement {result['agreement_with_exact_top50']} (worst {result['worst_query_agreement']})")
+        out.append({"load_average_after": [round(x, 2) for x in os.getloadavg()]})
+    finally:
+        for index, _, _ in built.values():
             index.drop()
     return out
 
