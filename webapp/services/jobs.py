@@ -22,6 +22,7 @@ from domain.geography import LONDON_TIME, distance_miles
 from domain.vocabulary import ApplyMethod, ContractType, VacancyStatus, WorkingPattern
 from webapp.extensions import db
 from webapp.models import Organisation, OutboxMessage, User, Vacancy
+from webapp.outbox.topics import ORGANISATION_CHANGED, VACANCY_CHANGED
 from webapp.search import Hit, SearchQuery, SearchResult, get_engine
 from webapp.search.engine import SearchEngine
 from webapp.services import matching
@@ -116,13 +117,20 @@ def live_vacancies_fingerprint(today: dt.date | None = None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+# The outbox topics whose changes a search page shows (a profile, a mail or a webhook event changes none).
+_SEARCH_TOPICS = (VACANCY_CHANGED, ORGANISATION_CHANGED)
+
+
 def search_version() -> tuple[int | None, int]:
     """A value that changes whenever a search's page may show something else: every change to a vacancy (its
     featured slots and closing date touch it too) or a council is written to the outbox with it (newest id),
-    and reaches the search index when the relay delivers it (fewer waiting). Two index reads, no table scan."""
-    newest = sa.select(sa.func.max(OutboxMessage.id)).scalar_subquery()
-    waiting = sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.delivered_at.is_(None))
-    return tuple(db.session.execute(sa.select(newest, waiting.scalar_subquery())).one())  # type: ignore[return-value]
+    and reaches the search index when the relay delivers it (fewer waiting). The newest is read backwards
+    along the primary key, the waiting through the pending index: no scan of the table."""
+    about_jobs = OutboxMessage.topic.in_(_SEARCH_TOPICS)
+    newest = sa.select(sa.func.max(OutboxMessage.id)).where(about_jobs).scalar_subquery()
+    waiting = sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.delivered_at.is_(None),
+                                                                          about_jobs).scalar_subquery()
+    return tuple(db.session.execute(sa.select(newest, waiting)).one())  # type: ignore[return-value]
 
 
 def count_live_vacancies(today: dt.date | None = None) -> int:
