@@ -63,15 +63,15 @@ def _clustered(n: int, seed: int) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def test_knn_gives_the_float_cosines_nearest_first(elasticsearch_url, es_prefix):
-    """kNN's similarities are the cosines of the float vectors (quantised ones only choose whom to rescore), so the
-    hybrid score reads the same meaning as on the exact path; `took` is Elasticsearch's own time."""
+def test_knn_rescored_gives_the_float_cosines_nearest_first(elasticsearch_url, es_prefix):
+    """Rescored (`oversample`), kNN's similarities are the cosines of the float vectors (the int8 copies only choose
+    whom to rescore), as on the exact path; `took` is Elasticsearch's own time."""
     _, candidates = _random_population(4, 400)
     vectors = _clustered(len(candidates), seed=4)
     query = _clustered(1, seed=5)[0]
     indices = VectorIndices(elasticsearch_url, es_prefix)
     indices.candidates.upsert([candidate_vector_document(c, v) for c, v in zip(candidates, vectors)])
-    found = indices.candidates.knn_search(query, k=30, filters=[])
+    found = indices.candidates.knn_search(query, k=30, filters=[], oversample=1.0)
     cosines = vectors @ query
     assert [i for i, _ in found.hits] == [candidates[i].id for i in np.argsort(-cosines, kind="stable")[:30]]
     exact = {c.id: float(cos) for c, cos in zip(candidates, cosines)}
