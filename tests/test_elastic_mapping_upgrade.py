@@ -50,3 +50,21 @@ def test_a_field_whose_type_changed_is_logged_and_the_index_still_serves(elastic
         assert VectorIndex(client, elasticsearch_url, alias, changed).live_index() == built
     assert "the mapping has changed; rebuild the index" in caplog.text
     assert client.indices.get_alias(name=alias) == {built: {"aliases": {alias: {}}}}
+
+
+def test_new_fields_are_added_even_when_another_field_changed(elasticsearch_url, es_prefix):
+    """A changed field (the vector's index type, say) makes Elasticsearch refuse the whole update: the new
+    fields are then added on their own, so writes carrying them go on until the rebuild."""
+    _, candidates = _random_population(3, 4)
+    vector = np.ones(DIMENSIONS, dtype=np.float32) / np.sqrt(DIMENSIONS)
+    older = _older_mapping("min_salary_anywhere_in_band")
+    older["properties"]["home_borough"] = {"type": "integer"}  # changed since: the update is refused
+    alias = f"{es_prefix}-candidate-vectors"
+    client = new_client(elasticsearch_url, 30)
+    built = VectorIndex(client, elasticsearch_url, alias, older).live_index()
+    document = candidate_vector_document(candidates[0], vector)
+    document["home_borough"] = None  # the changed field is not what this test writes
+    assert VectorIndices(elasticsearch_url, es_prefix).candidates.upsert([document]) == 1
+    properties = client.indices.get_mapping(index=built)[built]["mappings"]["properties"]
+    assert properties["min_salary_anywhere_in_band"] == {"type": "boolean"}
+    assert properties["home_borough"] == {"type": "integer"}  # left as it was until the rebuild

@@ -97,6 +97,13 @@ class AliasedIndex:
                 self.client.indices.put_mapping(index=live, properties=self.mapping["properties"])
         except BadRequestError as exc:
             log.warning("elasticsearch %s: the mapping has changed; rebuild the index (%s)", live, exc.message)
+            # The update is refused as a whole: still add the new fields alone, or every write carrying
+            # one would be refused until the rebuild.
+            with self.call("update mapping"):
+                held = self.client.indices.get_mapping(index=live)[live]["mappings"].get("properties", {})
+                new = {name: spec for name, spec in self.mapping["properties"].items() if name not in held}
+                if new:
+                    self.client.indices.put_mapping(index=live, properties=new)
         self._mapping_current = True
 
     def live_index(self) -> str:
