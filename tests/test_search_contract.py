@@ -500,3 +500,25 @@ def test_featured_jobs_keep_relevance_order_among_themselves_and_facets_are_unch
     result = engine.search(q(keywords="fostering"))
     assert ids(result)[:2] == [title_match["id"], body_match["id"]]
     assert result.total == 3
+
+
+# --- ids only (what job alerts ask for) ---------------------------------------------------------
+
+@pytest.mark.parametrize("asked", [
+    dict(keywords="social worker", sort=Sort.NEWEST),
+    dict(keywords="child protecton", sort=Sort.NEWEST),  # a typo: corrected as in a full search
+    dict(councils=("camden", "croydon"), role_levels=(RoleLevel.SOCIAL_WORKER.value,), sort=Sort.CLOSING),
+    dict(keywords="worker", salary_min=44_000, sort=Sort.RELEVANCE, per_page=2, page=2),
+])
+def test_ids_only_gives_the_same_page_and_total_without_facets_or_highlights(engine, asked):
+    engine.index([doc("camden", title="Child protection social worker", salary_max=50_000),
+                  doc("croydon", title="Social worker, fostering", closing_date=TODAY + dt.timedelta(days=3)),
+                  doc("hackney", title="Senior practitioner", role_level=RoleLevel.SENIOR_PRACTITIONER),
+                  doc("ealing", title="Social worker, adoption", published_at=dt.datetime(2026, 11, 20, 9)),
+                  doc("camden", title="Youth justice worker", salary_max=46_000)])
+    full = engine.search(q(**asked))
+    lean = engine.search(q(ids_only=True, **asked))
+    assert full.total > 0 and ids(full)
+    assert (ids(lean), lean.total) == (ids(full), full.total)
+    assert lean.facets == {} and full.facets
+    assert all(not hit.highlights for hit in lean.hits)

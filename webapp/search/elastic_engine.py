@@ -230,7 +230,6 @@ def build_search_body(query: SearchQuery, fuzzy: frozenset[str] = frozenset()) -
     if terms:
         bool_query["must"] = [term_query(t, fuzzy=t.text in fuzzy) for t in terms]
     chosen = query.facet_filters()
-    aggregations = facet_aggregations(chosen)
     sort = nearest_sort(query) if query.effective_sort == Sort.NEAREST else SORTS[query.effective_sort]
     if query.pins_featured:
         # A range field matches a term query for any day inside one of its ranges.
@@ -240,7 +239,6 @@ def build_search_body(query: SearchQuery, fuzzy: frozenset[str] = frozenset()) -
             sort = [{"_score": "desc"}, *sort]
     body: dict[str, Any] = {
         "query": {"bool": bool_query},
-        "aggs": aggregations,
         "sort": sort,
         "from": query.offset,
         "size": query.per_page,
@@ -251,6 +249,9 @@ def build_search_body(query: SearchQuery, fuzzy: frozenset[str] = frozenset()) -
     }
     if chosen:
         body["post_filter"] = {"bool": {"filter": [facet_filter(n, v) for n, v in chosen.items()]}}
+    if query.ids_only:
+        return body
+    body["aggs"] = facet_aggregations(chosen)
     if terms:
         body["highlight"] = {
             "pre_tags": [MARK_START],
@@ -354,7 +355,7 @@ class ElasticsearchEngine:
                 } if "highlight" in body else {},
                 score=hit.get("_score"),
             ))
-        facets = facet_counts(response["aggregations"], query.facet_filters())
+        facets = facet_counts(response["aggregations"], query.facet_filters()) if "aggs" in body else {}
         return SearchResult(hits=hits, total=response["hits"]["total"]["value"], facets=facets,
                             page=query.page, per_page=query.per_page)
 

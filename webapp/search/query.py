@@ -106,6 +106,9 @@ class SearchQuery:
     per_page: int = 20
     # The day liveness is judged on; None means today. Lets tests and alerts ask "as of".
     as_of: dt.date | None = None
+    # Only the page's ids (in order) and the total: no facet counts, no highlighted text. Job alerts
+    # ask for nothing else, and the facets were most of a search's time (issue 15).
+    ids_only: bool = False
 
     def __post_init__(self) -> None:
         if len(self.keywords) > MAX_KEYWORDS_LENGTH:

@@ -394,14 +394,15 @@ class SqliteSearchEngine:
                 positions, held = columns.positions_of(featured_ids)
                 featured[positions[held]] = True
             page_ids = [int(i) for i in columns.ids[columns.page(query, selection.matching, scores, featured)]]
-            texts = self._page_texts(conn, g, match, page_ids) if match else {}
+            texts = self._page_texts(conn, g, match, page_ids) if match and not query.ids_only else {}
             hits = [
                 Hit(vacancy_id=i, highlights=texts[i][0] if i in texts else {},
                     score=-texts[i][1] if i in texts else None)
                 for i in page_ids
             ]
         return SearchResult(
-            hits=hits, total=selection.total, facets=selection.facets, page=query.page, per_page=query.per_page,
+            hits=hits, total=selection.total, facets={} if query.ids_only else selection.facets, page=query.page,
+            per_page=query.per_page,
             corrected_keywords=" ".join(t.text for t in terms) if corrected else None,
         )
 

@@ -177,7 +177,8 @@ def _engine_ids(saved: SavedSearch, since: dt.datetime, now: dt.datetime, engine
     MAX_JOBS_PER_SEARCH)."""
     found: list[int] = []
     # Read (and checked against the councils) once, not once a page.
-    first = saved_searches.search_query(saved, per_page=_PAGE, page=1, published_since=since, as_of=now.date())
+    first = saved_searches.search_query(saved, per_page=_PAGE, page=1, published_since=since, as_of=now.date(),
+                                        ids_only=True)
     for page in range(1, _MAX_PAGES + 1):
         result = engine.search(dataclasses.replace(first, page=page))
         found += result.ids
