@@ -254,11 +254,11 @@ def reindex_with(sync_module: Any, engine: Any) -> tuple[int, float]:
 
 
 def engine_pair(name: str, before: dict, folder: Path, es_url: str | None) -> tuple[Any, Any]:
-    """Today's code and the current code for one engine."""
+    """Today's code (None with --no-before) and the current code for one engine."""
     if name == "sqlite":
         from webapp.search.sqlite_engine import SqliteSearchEngine
 
-        return (before["sqlite_engine"].SqliteSearchEngine(folder / "before-search.sqlite3"),
+        return (before["sqlite_engine"].SqliteSearchEngine(folder / "before-search.sqlite3") if before else None,
                 SqliteSearchEngine(folder / "bench-search.sqlite3"))
     if not es_url:
         raise SystemExit("bench: set CSWJOBS_SEARCH_URL to an Elasticsearch URL (make bench-search does).")
@@ -266,7 +266,7 @@ def engine_pair(name: str, before: dict, folder: Path, es_url: str | None) -> tu
 
     # Prefixes of their own, so another benchmark's "bench" index is never touched.
     prefix = os.environ.get("BENCH_SEARCH_PREFIX", "bench-search")
-    return (before["elastic_engine"].ElasticsearchEngine(es_url, prefix=f"{prefix}-before"),
+    return (before["elastic_engine"].ElasticsearchEngine(es_url, prefix=f"{prefix}-before") if before else None,
             ElasticsearchEngine(es_url, prefix=prefix))
 
 
