@@ -354,18 +354,19 @@ def _haversine(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> 
 
 
 # Longest commutes are whole miles (the form and the column). A commute of this many miles or more is
-# indexed as this many: it reaches every office that close to home, and an office further from a home
-# borough's centre than this (outside the region) is checked against the commute itself (see below).
-COMMUTE_REACH_CAP = 100
+# indexed as this many: it reaches every office that close to home, and an office further than this from a
+# home borough's centre (outside the region) is checked against the commute itself (see below).
+COMMUTE_REACH_CAP = 50  # the profile form's longest commute (webapp.services.profiles.COMMUTE_MILES_MAX)
 
 
-def commute_reach(home_borough: str, max_commute_miles: int) -> str:
-    """A candidate's home borough and longest commute as one keyword, e.g. ``camden:8``.
+def commute_reach(home_borough: str, max_commute_miles: int) -> list[str]:
+    """A candidate's reach as keywords: ``camden:0`` … ``camden:8`` for a commute of 8 miles from Camden.
 
-    The filter is then one ``terms`` list: every ``borough:miles`` with miles at least the office's
-    distance from that borough's centre. It replaces a (borough and commute range) pair per borough,
-    which was most of a kNN search's time (25 of 34 ms under load, issue 15)."""
-    return f"{home_borough}:{min(int(max_commute_miles), COMMUTE_REACH_CAP)}"
+    An office d miles from a borough's centre is then reached by exactly those who hold
+    ``borough:ceil(d)`` (a whole-mile commute m reaches it when m >= ceil(d)), so the filter is one
+    ``terms`` clause of a keyword per borough. It replaces a (borough and commute range) pair per
+    borough, which was most of a kNN search's time (25 of 34 ms under load, issue 15)."""
+    return [f"{home_borough}:{miles}" for miles in range(min(int(max_commute_miles), COMMUTE_REACH_CAP) + 1)]
 
 
 def candidate_need_fields(candidate: CandidateFacts) -> dict[str, Any]:
@@ -444,9 +445,8 @@ def es_candidate_filters(vacancy: VacancyFacts) -> list[dict[str, Any]]:
         filters.append(_not({"term": {"needs_hybrid": True}}))
     miles = borough_distances(vacancy.latitude, vacancy.longitude)
     reach = [_missing("max_commute_miles"), _missing("home_borough")]
-    # A whole-mile commute m reaches an office d miles away exactly when m >= ceil(d).
-    reachable = [commute_reach(b.slug, m) for i, b in enumerate(LONDON_BOROUGHS) if math.ceil(miles[i]) <= COMMUTE_REACH_CAP
-                 for m in range(math.ceil(miles[i]), COMMUTE_REACH_CAP + 1)]
+    reachable = [f"{b.slug}:{math.ceil(miles[i])}" for i, b in enumerate(LONDON_BOROUGHS)
+                 if math.ceil(miles[i]) <= COMMUTE_REACH_CAP]
     if reachable:
         reach.append({"terms": {"commute_reach": reachable}})
     reach += [{"bool": {"filter": [{"term": {"home_borough": b.slug}},

@@ -67,7 +67,7 @@ CANDIDATE_MAPPING: dict[str, Any] = {
         "fte_low": {"type": "integer"},  # hundredths of a full-time week
         "fte_high": {"type": "integer"},
         "only_boroughs": _KEYWORD,
-        "commute_reach": _KEYWORD,  # matching.constraints.commute_reach: home borough and longest commute
+        "commute_reach": _KEYWORD,  # matching.constraints.commute_reach: borough:miles, every mile they would go
         "min_salary_anywhere_in_band": {"type": "boolean"},
         "needs_protected_caseload": {"type": "boolean"},
         "needs_hybrid": {"type": "boolean"},
