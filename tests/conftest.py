@@ -22,13 +22,12 @@ from flask import Flask, g, request_started
 from flask_migrate import upgrade
 
 from webapp import create_app
+from webapp import kept
 from webapp.extensions import db, limiter
 from webapp.models import Base
 from webapp.search import engine as search_engine
 from webapp.search import vectors
-from webapp.services import jobs as job_service
 from webapp.services import matching as matching_service
-from webapp.web import caching
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -148,7 +147,7 @@ BUILD_SETTINGS = ("RATELIMIT_", "PROXY_HOPS", "SQLALCHEMY_")
 # What the app builds lazily and keeps in app.extensions from settings a test may change, and the lists and
 # signed-out pages it keeps drawn (a test starts from empty tables, whose ids may come round again).
 APP_CACHES = (search_engine.EXTENSION_KEY, vectors.EXTENSION_KEY, matching_service.MATCH_UNIVERSE_KEY,
-              job_service.SIMILAR_JOBS_KEY, caching.PAGES_KEY)
+              kept.EXTENSION_KEY)
 
 _apps: dict[tuple, Flask] = {}
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from domain.geography import LONDON_TIME, distance_miles
 from domain.vocabulary import ApplyMethod, ContractType, VacancyStatus, WorkingPattern
 from webapp.extensions import db
+from webapp.kept import kept_values
 from webapp.models import Organisation, OutboxMessage, User, Vacancy
 from webapp.outbox.topics import ORGANISATION_CHANGED, VACANCY_CHANGED
 from webapp.search import Hit, SearchQuery, SearchResult, get_engine
@@ -168,12 +168,11 @@ def public_vacancy(vacancy_id: int) -> Vacancy | None:
 
 # --- similar jobs under a job ----------------------------------------------------------------
 
-SIMILAR_JOBS_KEY = "cswjobs_similar_jobs"  # app.extensions: {(vacancy id, its updated_at, day): (when, ids)}
 # How long one job's similar jobs are kept for everyone but a social worker (whose are their own). The
 # database still decides on every page: a kept job that has closed or gone is left out at once; only a
 # job newly like this one waits up to this long to appear.
 SIMILAR_JOBS_KEPT_SECONDS = 60
-SIMILAR_JOBS_KEPT_MAX = 4096  # jobs whose lists are kept at once; past it the store starts again
+SIMILAR_JOBS_KEPT_MAX = 4096  # jobs whose lists are kept at once (the oldest dropped first)
 
 
 def similar_jobs(vacancy: Vacancy, viewer: User | None, today: dt.date) -> list[Vacancy]:
@@ -183,17 +182,13 @@ def similar_jobs(vacancy: Vacancy, viewer: User | None, today: dt.date) -> list[
     the rows, and shows those still live."""
     if viewer is not None and viewer.is_candidate:
         return matching.similar_jobs(db.session, vacancy, viewer, today=today)
-    kept: dict = current_app.extensions.setdefault(SIMILAR_JOBS_KEY, {})
+    kept = kept_values("similar jobs", SIMILAR_JOBS_KEPT_SECONDS, SIMILAR_JOBS_KEPT_MAX)
     key = (vacancy.id, vacancy.updated_at, today)
-    found = kept.get(key)
-    now = time.monotonic()
-    if found is None or now - found[0] > SIMILAR_JOBS_KEPT_SECONDS:
+    ids = kept.get(key)
+    if ids is None:
         jobs = matching.similar_jobs(db.session, vacancy, None, today=today)
-        if len(kept) >= SIMILAR_JOBS_KEPT_MAX:
-            kept.clear()
-        kept[key] = (now, [job.id for job in jobs])
+        kept.put(key, [job.id for job in jobs])
         return jobs
-    ids = found[1]
     if not ids:
         return []
     rows = {v.id: v for v in db.session.scalars(

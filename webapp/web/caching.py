@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +14,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from webapp.extensions import limiter
+from webapp.kept import kept_values
 
 
 def _public_read_limit() -> str:
@@ -65,12 +63,10 @@ def fingerprinted(response: Response, fingerprint: str) -> Response:
 
 # --- pages drawn once for everyone signed out -------------------------------------------------------
 
-PAGES_KEY = "cswjobs_signed_out_pages"  # app.extensions: {kind: {key: (when drawn, html with stand-ins, extra)}}
 # Stand-ins drawn into a kept page where each request's own values go: unguessable (random per process)
 # so no text in an advert can be taken for one, and plain letters so escaping leaves them as they are.
 _NONCE_MARK = f"cspnonce{secrets.token_hex(12)}"
 _CSRF_MARK = f"csrftoken{secrets.token_hex(12)}"
-_pages_lock = threading.Lock()
 
 Drawn = tuple[str, int, Any]  # the page's HTML, its status, and anything the view needs again on a kept page
 
@@ -86,19 +82,14 @@ def signed_out_page(kind: str, key: tuple | Callable[[], tuple], draw: Callable[
         return draw()
     if callable(key):
         key = key()
-    kept: OrderedDict = current_app.extensions.setdefault(PAGES_KEY, {}).setdefault(kind, OrderedDict())
-    now = time.monotonic()
+    kept = kept_values(f"signed-out {kind} pages", kept_seconds, kept_max)
     found = kept.get(key)
-    if found is not None and now - found[0] <= kept_seconds:
-        html, status, extra = found[1], 200, found[2]
+    if found is not None:
+        html, status, extra = found[0], 200, found[1]
     else:
         html, status, extra = _draw_with_marks(draw)
         if status == 200:
-            with _pages_lock:  # gunicorn's threads share the store
-                kept[key] = (now, html, extra)
-                kept.move_to_end(key)
-                while len(kept) > kept_max:
-                    kept.popitem(last=False)
+            kept.put(key, (html, extra))
     html = html.replace(_NONCE_MARK, g.csp_nonce)
     if _CSRF_MARK in html:
         html = html.replace(_CSRF_MARK, generate_csrf())
