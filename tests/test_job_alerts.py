@@ -364,12 +364,12 @@ def test_a_claim_is_taken_once_even_by_runs_at_the_same_moment(app, camden, sam)
     results: dict[str, set[int]] = {}
     engine = db.engine  # the thread has no app context: hand it the engine itself
     with Session(engine) as first:
-        results["first"] = alerts.claim(saved_id, [vacancy_id], now, session=first)
+        results["first"] = {v for _, v in alerts.claim_pairs([(saved_id, vacancy_id)], now, session=first)}
 
         def second_run():
             with Session(engine) as second:
                 # Waits for the first transaction's row lock (PostgreSQL) or write lock (SQLite).
-                results["second"] = alerts.claim(saved_id, [vacancy_id], now, session=second)
+                results["second"] = {v for _, v in alerts.claim_pairs([(saved_id, vacancy_id)], now, session=second)}
                 second.commit()
 
         racer = threading.Thread(target=second_run)

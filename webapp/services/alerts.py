@@ -317,11 +317,6 @@ def claim_pairs(pairs: Iterable[tuple[int, int]], now: dt.datetime, session=None
     return claimed
 
 
-def claim(saved_search_id: int, vacancy_ids: list[int], now: dt.datetime, session=None) -> set[int]:
-    """One search's claims (see claim_pairs); returns the vacancies this call claimed."""
-    return {v for _, v in claim_pairs([(saved_search_id, v) for v in vacancy_ids], now, session)}
-
-
 def send_alerts_for_users(user_ids: list[int], frequency: AlertFrequency | str, now: dt.datetime | None = None,
                           engine: SearchEngine | None = None, run_id: str | None = None) -> dict[int, AlertReport]:
     """One run of one frequency's alerts for these social workers: at most one email each, all in one
