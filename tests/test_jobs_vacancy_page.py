@@ -229,6 +229,25 @@ def test_viewing_a_job_records_a_job_view_with_a_hashed_visitor_id(client, vacan
     assert newest.visitor_id != visitor
 
 
+def test_the_first_job_seen_today_counts_the_visit_in_the_same_commit_as_the_view(client, vacancy):
+    commits = []
+
+    def committed(connection):
+        commits.append(connection)
+
+    sa.event.listen(db.engine, "commit", committed)
+    try:
+        client.get(page_url(vacancy))
+    finally:
+        sa.event.remove(db.engine, "commit", committed)
+    assert len(commits) == 1  # one transaction for the page's writes, not one for the visit and one for the view
+    client.get(page_url(vacancy))
+    kinds = db.session.scalars(sa.select(FunnelEvent.kind).order_by(FunnelEvent.id)).all()
+    assert kinds == ["visit", "job_view", "job_view"]  # the day's visit once, before the view; every view
+    visitors = set(db.session.scalars(sa.select(FunnelEvent.visitor_id)))
+    assert len(visitors) == 1
+
+
 def test_a_redirect_or_a_closed_job_records_no_view(client, vacancy):
     client.get(f"/jobs/{vacancy.id}")
     vacancy.status = VacancyStatus.CLOSED

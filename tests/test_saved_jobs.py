@@ -208,6 +208,17 @@ def test_similar_jobs_are_live_jobs_like_this_one(client, scene, engine):
     assert sorted(shown) == [("Locum Social Worker, Child Protection", job_url(locum)),
                              ("Social Worker, Child Protection Team 2", job_url(like))]
 
+    # Signed out, the page is kept, but it names each similar job's version: one that changes or closes
+    # changes the kept page at once, without working the list out again.
+    locum.title = "Locum Social Worker, Child Protection (renewed)"
+    db.session.commit()
+    shown = links(page(client.get(job_url(job))), ".app-similar-jobs a")
+    assert ("Locum Social Worker, Child Protection (renewed)", job_url(locum)) in shown
+    locum.status = VacancyStatus.CLOSED
+    db.session.commit()
+    shown = links(page(client.get(job_url(job))), ".app-similar-jobs a")
+    assert shown == [("Social Worker, Child Protection Team 2", job_url(like))]
+
     # A social worker who wants permanent work only is shown only what fits them.
     sam = scene["candidate"]
     CandidateProfileFactory(user=sam, contract_types=["permanent"])

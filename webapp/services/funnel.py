@@ -156,11 +156,16 @@ def record_visitor_step(kind: FunnelStep, user: Any = None, vacancy: Vacancy | N
 def record_page_step(kind: FunnelStep, user: Any = None, vacancy: Vacancy | None = None) -> FunnelEvent | None:
     """A step a page records after it is drawn, in a request that writes nothing else (a search, a job view):
     the same event as record_visitor_step, committed here on its own, with no savepoint around it (two round
-    trips fewer on the busiest pages). A failure is logged and rolled back, and the page is still shown.
+    trips fewer on the busiest pages). When this is the visitor's first page today, the day's visit goes in
+    the same commit, before the step (count_daily_visit then finds it counted): one transaction, not two.
+    A failure is logged and rolled back, and the page is still shown.
     Returns None when the step does not count or could not be written."""
     if not is_tracked(user):
         return None
+    visit = _visit_row(user) if _visit_due() else None
     event = _visitor_event(kind, _signed_in(user), vacancy)
+    if visit is not None:
+        db.session.add(FunnelEvent(**visit))
     db.session.add(event)
     try:
         db.session.commit()
@@ -168,6 +173,8 @@ def record_page_step(kind: FunnelStep, user: Any = None, vacancy: Vacancy | None
         db.session.rollback()
         log.warning("funnel event %s not recorded", kind.value, exc_info=True)
         return None
+    if visit is not None:
+        session[VISIT_DAY_KEY] = _today()
     return event
 
 
@@ -267,18 +274,31 @@ def record_daily_visit(user: Any = None, organisation_id: int | None = None,
     whether a visit was recorded."""
     if not is_tracked(user):
         return False
-    today = utcnow().date().isoformat()
-    if session.get(VISIT_DAY_KEY) == today and not force:
+    if not _visit_due() and not force:
         return False
+    row = _visit_row(user, organisation_id, campaign)
+    session[VISIT_DAY_KEY] = _today()
+    return _write_visit(row)
+
+
+def _today() -> str:
+    return utcnow().date().isoformat()
+
+
+def _visit_due() -> bool:
+    """Whether this browser has not yet been counted as visiting today."""
+    return session.get(VISIT_DAY_KEY) != _today()
+
+
+def _visit_row(user: Any = None, organisation_id: int | None = None,
+               campaign: tuple[int | None, int | None] | None = None) -> dict[str, Any]:
     person = _signed_in(user)
     campaign_id, link_id = campaign if campaign is not None else current_attribution(person)
-    row = {
+    return {
         "kind": FunnelStep.VISIT.value, "occurred_at": utcnow(), "visitor_id": visitor_id(),
         "user_id": person.id if person is not None else None, "organisation_id": organisation_id,
         "vacancy_id": None, "application_id": None, "campaign_id": campaign_id, "tracked_link_id": link_id,
     }
-    session[VISIT_DAY_KEY] = today
-    return _write_visit(row)
 
 
 # On SQLite (the embedded default, one writer at a time) a visit waits at most this long for the
@@ -309,7 +329,6 @@ def count_daily_visit(response):
     """after_request: the first page a visitor sees each day counts as a visit (HTML pages that
     worked, not redirects, errors or assets)."""
     if (request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html"
-            and request.endpoint not in (None, "static")
-            and session.get(VISIT_DAY_KEY) != utcnow().date().isoformat()):
+            and request.endpoint not in (None, "static") and _visit_due()):
         record_daily_visit(current_user)
     return response

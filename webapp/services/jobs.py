@@ -182,18 +182,40 @@ def similar_jobs(vacancy: Vacancy, viewer: User | None, today: dt.date) -> list[
     the rows, and shows those still live."""
     if viewer is not None and viewer.is_candidate:
         return matching.similar_jobs(db.session, vacancy, viewer, today=today)
-    kept = kept_values("similar jobs", SIMILAR_JOBS_KEPT_SECONDS, SIMILAR_JOBS_KEPT_MAX)
-    key = (vacancy.id, vacancy.updated_at, today)
-    ids = kept.get(key)
-    if ids is None:
-        jobs = matching.similar_jobs(db.session, vacancy, None, today=today)
-        kept.put(key, [job.id for job in jobs])
-        return jobs
+    ids = _kept_similar_ids(vacancy, today)
     if not ids:
         return []
     rows = {v.id: v for v in db.session.scalars(
         sa.select(Vacancy).options(joinedload(Vacancy.organisation)).where(Vacancy.id.in_(ids)))}
     return [rows[i] for i in ids if i in rows and i != vacancy.id and rows[i].is_live_on(today)]
+
+
+# What a kept job page names for each job it shows: the job, when it last changed, when its council did.
+JobVersion = tuple[int, dt.datetime, dt.datetime]
+
+
+def similar_job_versions(vacancy: Vacancy, today: dt.date) -> list[JobVersion]:
+    """The versions of the similar jobs everyone signed out is shown under this one (those still live, in
+    order): all a kept page needs to know it is still right, read as a few columns, not the jobs' rows."""
+    ids = _kept_similar_ids(vacancy, today)
+    if not ids:
+        return []
+    rows = {row.id: row for row in db.session.execute(
+        sa.select(Vacancy.id, Vacancy.updated_at, Vacancy.status, Vacancy.closing_date,
+                  Organisation.updated_at.label("organisation_updated_at"))
+        .join(Organisation, Vacancy.organisation_id == Organisation.id).where(Vacancy.id.in_(ids)))}
+    return [(i, rows[i].updated_at, rows[i].organisation_updated_at) for i in ids
+            if i in rows and i != vacancy.id and rows[i].status == VacancyStatus.LIVE and rows[i].closing_date >= today]
+
+
+def _kept_similar_ids(vacancy: Vacancy, today: dt.date) -> list[int]:
+    kept = kept_values("similar jobs", SIMILAR_JOBS_KEPT_SECONDS, SIMILAR_JOBS_KEPT_MAX)
+    key = (vacancy.id, vacancy.updated_at, today)
+    ids = kept.get(key)
+    if ids is None:
+        ids = [job.id for job in matching.similar_jobs(db.session, vacancy, None, today=today)]
+        kept.put(key, ids)
+    return ids
 
 
 def safe_external_url(url: str | None) -> str | None:

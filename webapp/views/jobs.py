@@ -198,22 +198,23 @@ def _jobs_that_fit(limit: int = 3):
     """The top few jobs that fit, beside the search, for a signed-in social worker (None for anyone else)."""
     if not current_user.is_authenticated or not current_user.is_candidate:
         return None
-    try:
-        return matching_service.jobs_that_fit(db.session, current_user._get_current_object(), limit=limit,
-                                              today=dt.date.today())
-    except Exception:  # noqa: BLE001 - a side panel must never break the search page it sits on
-        log.warning("jobs that fit panel left out", exc_info=True)
-        return None
+    return _side_panel(lambda: matching_service.jobs_that_fit(db.session, current_user._get_current_object(),
+                                                             limit=limit, today=dt.date.today()), "jobs that fit panel")
 
 
 def _similar_jobs(vacancy):
     """A few live jobs like this one, under it; for a social worker, ones that fit their profile. None when
     they cannot be found now (the page goes without them, and is not kept so)."""
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
+    return _side_panel(lambda: job_service.similar_jobs(vacancy, viewer, today=dt.date.today()), "similar jobs")
+
+
+def _side_panel(find, name: str):
+    """What ``find`` answers, or None (logged) when it fails: a side panel never breaks the page it sits on."""
     try:
-        return job_service.similar_jobs(vacancy, viewer, today=dt.date.today())
-    except Exception:  # noqa: BLE001 - a side panel must never break the job page it sits on
-        log.warning("similar jobs left out", exc_info=True)
+        return find()
+    except Exception:  # noqa: BLE001 - a side panel must never break the page it sits on
+        log.warning("%s left out", name, exc_info=True)
         return None
 
 
@@ -249,9 +250,17 @@ def vacancy(vacancy_id: int, slug: str):
     if current_user.is_authenticated and current_user.is_candidate:
         already_applied = application_service.existing_application(current_user, vacancy)
         saved = saved_job_service.saved_job(current_user, vacancy)
-    similar = _similar_jobs(vacancy)
+    # Signed out, the page is everyone's: drawn once per version of the job, its council and each similar job
+    # shown under it (and per day, and way back to the results), so a kept page reads only those versions. The
+    # funnel step below is still each visit's.
+    kept_versions = similar = None
+    if current_user.is_authenticated:
+        similar = _similar_jobs(vacancy)
+    else:
+        kept_versions = _side_panel(lambda: job_service.similar_job_versions(vacancy, today), "similar jobs")
 
     def draw() -> caching.Drawn:
+        shown = similar if kept_versions is None else _similar_jobs(vacancy)
         canonical_url = url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug, _external=True)
         return render_template(
             "jobs/vacancy.html",
@@ -263,18 +272,16 @@ def vacancy(vacancy_id: int, slug: str):
             saved=saved,
             can_save=not current_user.is_authenticated or current_user.is_candidate,
             button_form=ButtonForm(),
-            similar=similar or [],
+            similar=shown or [],
             external_url_ok=job_service.safe_external_url(vacancy.external_apply_url) is not None,
             json_ld=job_service.json_ld(job_service.job_posting(vacancy, canonical_url,
                                                                current_app.config["REGION_NAME"])),
         ), 200, None
 
-    # Signed out, the page is everyone's: drawn once per version of the job, its council and each similar job
-    # shown under it (and per day, and way back to the results). The funnel step below is still each visit's.
-    if similar is None:
+    if kept_versions is None:  # signed in, or similar jobs could not be found now: drawn for this request alone
         page_html, _, _ = draw()
     else:
-        versions = [(job.id, job.updated_at, job.organisation.updated_at) for job in [vacancy, *similar]]
+        versions = [(vacancy.id, vacancy.updated_at, vacancy.organisation.updated_at), *kept_versions]
         page_html, _, _ = caching.signed_out_page("job", (today, results_url, *versions), draw,
                                                   kept_seconds=JOB_PAGE_KEPT_SECONDS, kept_max=JOB_PAGES_KEPT)
     # After the page is drawn: a commit expires the vacancy and its council, which the page would read again.
