@@ -347,10 +347,17 @@ def _haversine(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> 
 
 
 # --- Elasticsearch filters -------------------------------------------------------------------------------
-# Candidate documents carry (webapp.search.vectors.candidate_vector_document): level_low/level_high,
-# fte_low/fte_high, only_boroughs, min_salary with min_salary_anywhere_in_band, needs_protected_caseload and
-# needs_hybrid, each absent when the person said nothing. Vacancy documents carry fte (hundredths),
-# salary_min/salary_max, unprotected_asye and offers_hybrid.
+# Candidate documents carry (webapp.search.vectors.candidate_vector_document) every stated need as a field
+# that is always there, so each need is one plain clause: no "missing, or ..." disjunctions, which made Lucene
+# step through every candidate once per need (issue 15: they were most of a kNN search's time once the
+# commute was keywords). accepts_level and accepts_contract list what the person would take (every level or
+# contract when they did not say); only_boroughs holds ANYWHERE when they named none, as commute_reach does
+# when they gave no home or commute; fte_low/fte_high are 0 and NO_FTE_LIMIT when unsaid; salary_floor and
+# salary_floor_in_band hold their lowest salary against the band's bottom or top (0 for the other, and for
+# both when unsaid); needs_protected_caseload and needs_hybrid are booleans. Vacancy documents carry fte
+# (hundredths), salary_min/salary_max, unprotected_asye and offers_hybrid.
+ANYWHERE = "*"  # no borough slug is this
+NO_FTE_LIMIT = 10_000  # hundredths of a full-time week: above any job's
 
 
 # Longest commutes are whole miles (the form and the column). A commute of this many miles or more is
@@ -370,25 +377,26 @@ def commute_reach(home_borough: str, max_commute_miles: int) -> list[str]:
 
 
 def candidate_need_fields(candidate: CandidateFacts) -> dict[str, Any]:
-    """The stated-need fields of a candidate's vector document (absent, not null, when not given: the
-    filters read a missing field as "no constraint")."""
-    doc: dict[str, Any] = {
-        "min_salary_anywhere_in_band": candidate.min_salary_anywhere_in_band,
+    """The stated-need fields of a candidate's vector document, each present whether or not they said it
+    (see the comment above: one plain clause a need)."""
+    levels = level_range(candidate)
+    least, most = fte_bounds(candidate)
+    salary = candidate.min_salary or 0
+    reach = (commute_reach(candidate.home_borough, candidate.max_commute_miles)
+             if candidate.home_borough and candidate.max_commute_miles is not None else [ANYWHERE])
+    return {
+        "accepts_level": [str(rank) for rank in (range(levels[0], levels[1] + 1) if levels is not None
+                                                 else range(len(RoleLevel)))],
+        "fte_low": least if least is not None else 0,
+        "fte_high": most if most is not None else NO_FTE_LIMIT,
+        "only_boroughs": list(candidate.only_boroughs) or [ANYWHERE],
+        "salary_floor": 0 if candidate.min_salary_anywhere_in_band else salary,
+        "salary_floor_in_band": salary if candidate.min_salary_anywhere_in_band else 0,
+        "accepts_contract": list(candidate.contract_types) or [c.value for c in ContractType],
+        "commute_reach": reach,
         "needs_protected_caseload": needs_protected_caseload(candidate),
         "needs_hybrid": needs_hybrid(candidate),
-        "only_boroughs": list(candidate.only_boroughs),
     }
-    levels = level_range(candidate)
-    if levels is not None:
-        doc["level_low"], doc["level_high"] = levels
-    least, most = fte_bounds(candidate)
-    if least is not None:
-        doc["fte_low"] = least
-    if most is not None:
-        doc["fte_high"] = most
-    if candidate.home_borough and candidate.max_commute_miles is not None:
-        doc["commute_reach"] = commute_reach(candidate.home_borough, candidate.max_commute_miles)
-    return doc
 
 
 def vacancy_need_fields(vacancy: VacancyFacts) -> dict[str, Any]:
@@ -402,57 +410,44 @@ def vacancy_need_fields(vacancy: VacancyFacts) -> dict[str, Any]:
     }
 
 
-def _missing(field: str) -> dict[str, Any]:
-    return {"bool": {"must_not": {"exists": {"field": field}}}}
-
-
-def _any(*clauses: dict[str, Any]) -> dict[str, Any]:
-    return {"bool": {"should": list(clauses), "minimum_should_match": 1}}
-
-
 def _not(clause: dict[str, Any]) -> dict[str, Any]:
     return {"bool": {"must_not": clause}}
 
 
 def es_candidate_filters(vacancy: VacancyFacts) -> list[dict[str, Any]]:
     """Filters over the candidate-vectors index: discoverable, looking, not hidden from the vacancy's
-    council, and the hard constraints."""
+    council, and the hard constraints, one plain clause each."""
     rank = vacancy.role_level.rank
     fte = fte_hundredths(vacancy)
     filters: list[dict[str, Any]] = [
         {"term": {"discoverable": True}},
         {"term": {"looking": True}},
         _not({"term": {"hidden_from": vacancy.organisation_slug}}),
-        _any(_missing("level_low"), {"bool": {"filter": [{"range": {"level_low": {"lte": rank}}},
-                                                         {"range": {"level_high": {"gte": rank}}}]}}),
-        _any(_missing("fte_low"), {"range": {"fte_low": {"lte": fte}}}),
-        _any(_missing("fte_high"), {"range": {"fte_high": {"gte": fte}}}),
-        _any(_missing("only_boroughs"), {"term": {"only_boroughs": vacancy.organisation_slug}}),
-        _any(_missing("min_salary"),
-             {"bool": {"filter": [{"term": {"min_salary_anywhere_in_band": False}},
-                                  {"range": {"min_salary": {"lte": vacancy.salary_min}}}]}},
-             {"bool": {"filter": [{"term": {"min_salary_anywhere_in_band": True}},
-                                  {"range": {"min_salary": {"lte": vacancy.salary_max}}}]}}),
-        _any(_missing("contract_types"), {"term": {"contract_types": vacancy.contract_type.value}}),
+        {"term": {"accepts_level": str(rank)}},
+        {"range": {"fte_low": {"lte": fte}}},
+        {"range": {"fte_high": {"gte": fte}}},
+        {"terms": {"only_boroughs": [vacancy.organisation_slug, ANYWHERE]}},
+        {"range": {"salary_floor": {"lte": vacancy.salary_min}}},
+        {"range": {"salary_floor_in_band": {"lte": vacancy.salary_max}}},
+        {"term": {"accepts_contract": vacancy.contract_type.value}},
     ]
     if rank > STUDENT_MAY_APPLY_UP_TO.rank:
         filters.append({"term": {"registered": True}})
     elif rank > REGISTRATION_FREE_LEVEL.rank:
-        filters.append(_any({"term": {"registered": True}}, {"term": {"student": True}}))
+        filters.append({"bool": {"should": [{"term": {"registered": True}}, {"term": {"student": True}}],
+                                 "minimum_should_match": 1}})
     if unprotected_asye_post(vacancy):
         filters.append(_not({"term": {"needs_protected_caseload": True}}))
     if not offers_hybrid(vacancy):
         filters.append(_not({"term": {"needs_hybrid": True}}))
     miles = borough_distances(vacancy.latitude, vacancy.longitude)
-    reach = [_missing("max_commute_miles"), _missing("home_borough")]
-    reachable = [f"{b.slug}:{math.ceil(miles[i])}" for i, b in enumerate(LONDON_BOROUGHS)
-                 if math.ceil(miles[i]) <= COMMUTE_REACH_CAP]
-    if reachable:
-        reach.append({"terms": {"commute_reach": reachable}})
+    reach: list[dict[str, Any]] = [{"terms": {"commute_reach": [
+        ANYWHERE, *(f"{b.slug}:{math.ceil(miles[i])}" for i, b in enumerate(LONDON_BOROUGHS)
+                    if math.ceil(miles[i]) <= COMMUTE_REACH_CAP)]}}]
     reach += [{"bool": {"filter": [{"term": {"home_borough": b.slug}},
                                    {"range": {"max_commute_miles": {"gte": float(miles[i])}}}]}}
               for i, b in enumerate(LONDON_BOROUGHS) if math.ceil(miles[i]) > COMMUTE_REACH_CAP]
-    filters.append(_any(*reach))
+    filters.append(reach[0] if len(reach) == 1 else {"bool": {"should": reach, "minimum_should_match": 1}})
     return filters
 
 

@@ -24,6 +24,7 @@ level side by side, so the candidates a vacancy may be shown sit in few runs of 
 """
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -91,6 +92,23 @@ def _bits(values: Sequence[str], bit: dict[str, int]) -> int:
     return sum(bit.get(v, 0) for v in set(values))
 
 
+# The same few tuples (specialisms, boroughs, patterns) recur across thousands of people: each is turned into
+# its bit set once (a shortlist's arrays were most of a re-ranking's time, issue 15).
+@functools.lru_cache(maxsize=8192)
+def _area_bits(values: tuple[str, ...]) -> int:
+    return _bits(values, _AREA_BIT)
+
+
+@functools.lru_cache(maxsize=8192)
+def _borough_bits(values: tuple[str, ...]) -> int:
+    return _bits(values, _BOROUGH_BIT)
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_bits(values: tuple[str, ...]) -> int:
+    return _bits(values, _PATTERN_BIT)
+
+
 def _storage_key(c: CandidateFacts) -> tuple:
     """Candidates a vacancy treats alike (findable or not, contracts, registration, level) go side by side."""
     findable = c.discoverable and c.availability != Availability.NOT_LOOKING
@@ -101,23 +119,30 @@ def _storage_key(c: CandidateFacts) -> tuple:
 def _other_soft_preferences(c: CandidateFacts) -> bool:
     """Whether the working-pattern component reads more than the patterns ticked (hybrid working or a
     protected caseload preferred): those rows get bounds [0, 1] for it instead of a value."""
-    return any(getattr(c, name, None) == NeedLevel.PREFER for name in ("hybrid_working", "protected_caseload"))
+    return c.hybrid_working == NeedLevel.PREFER or c.protected_caseload == NeedLevel.PREFER
+
+
+def _score_row(c: CandidateFacts) -> tuple:
+    return (c.role_level.rank if c.role_level is not None else -1,
+            _area_bits(tuple(c.specialisms)),
+            _SLUG_INDEX.get(c.home_borough or "", -1),
+            np.nan if c.max_commute_miles is None else c.max_commute_miles,
+            np.nan if c.min_salary is None else c.min_salary,
+            _borough_bits(tuple(c.preferred_boroughs)),
+            _pattern_bits(tuple(c.working_patterns)),
+            not _other_soft_preferences(c),
+            AVAILABILITY_SCORES[c.availability])
+
+
+_SCORE_COLUMNS = (("role_rank", np.int64), ("specialism_bits", np.int64), ("home", np.int64),
+                  ("max_commute", np.float64), ("min_salary", np.float64), ("preferred_bits", np.int64),
+                  ("pattern_bits", np.int64), ("pattern_exact", bool), ("availability", np.float64))
 
 
 def _score_arrays(facts: Sequence[CandidateFacts]) -> dict[str, np.ndarray]:
-    """What the hybrid score reads, one array per field, row i for facts[i]."""
-    return {
-        "role_rank": np.array([c.role_level.rank if c.role_level is not None else -1 for c in facts], dtype=np.int64),
-        "specialism_bits": np.array([_bits(c.specialisms, _AREA_BIT) for c in facts], dtype=np.int64),
-        "home": np.array([_SLUG_INDEX.get(c.home_borough or "", -1) for c in facts], dtype=np.int64),
-        "max_commute": np.array([np.nan if c.max_commute_miles is None else c.max_commute_miles for c in facts],
-                                dtype=np.float64),
-        "min_salary": np.array([np.nan if c.min_salary is None else c.min_salary for c in facts], dtype=np.float64),
-        "preferred_bits": np.array([_bits(c.preferred_boroughs, _BOROUGH_BIT) for c in facts], dtype=np.int64),
-        "pattern_bits": np.array([_bits(c.working_patterns, _PATTERN_BIT) for c in facts], dtype=np.int64),
-        "pattern_exact": np.array([not _other_soft_preferences(c) for c in facts], dtype=bool),
-        "availability": np.array([AVAILABILITY_SCORES[c.availability] for c in facts], dtype=np.float64),
-    }
+    """What the hybrid score reads, one array per field, row i for facts[i] (one pass over the people)."""
+    columns = list(zip(*(_score_row(c) for c in facts))) or [()] * len(_SCORE_COLUMNS)
+    return {name: np.array(column, dtype=dtype) for (name, dtype), column in zip(_SCORE_COLUMNS, columns)}
 
 
 @dataclass

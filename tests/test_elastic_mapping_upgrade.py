@@ -25,7 +25,7 @@ def test_a_write_to_an_index_built_with_an_older_mapping_adds_the_new_fields(ela
     _, candidates = _random_population(3, 4)
     vector = np.ones(DIMENSIONS, dtype=np.float32) / np.sqrt(DIMENSIONS)
     document = candidate_vector_document(candidates[0], vector)
-    new_field = "min_salary_anywhere_in_band"
+    new_field = "salary_floor_in_band"
     alias = f"{es_prefix}-candidate-vectors"
     # Built by the previous release: the same alias, without the field.
     before = VectorIndex(new_client(elasticsearch_url, 30), elasticsearch_url, alias, _older_mapping(new_field))
@@ -57,7 +57,7 @@ def test_new_fields_are_added_even_when_another_field_changed(elasticsearch_url,
     fields are then added on their own, so writes carrying them go on until the rebuild."""
     _, candidates = _random_population(3, 4)
     vector = np.ones(DIMENSIONS, dtype=np.float32) / np.sqrt(DIMENSIONS)
-    older = _older_mapping("min_salary_anywhere_in_band")
+    older = _older_mapping("salary_floor_in_band")
     older["properties"]["home_borough"] = {"type": "integer"}  # changed since: the update is refused
     alias = f"{es_prefix}-candidate-vectors"
     client = new_client(elasticsearch_url, 30)
@@ -66,5 +66,5 @@ def test_new_fields_are_added_even_when_another_field_changed(elasticsearch_url,
     document["home_borough"] = None  # the changed field is not what this test writes
     assert VectorIndices(elasticsearch_url, es_prefix).candidates.upsert([document]) == 1
     properties = client.indices.get_mapping(index=built)[built]["mappings"]["properties"]
-    assert properties["min_salary_anywhere_in_band"] == {"type": "boolean"}
+    assert properties["salary_floor_in_band"] == {"type": "integer"}
     assert properties["home_borough"] == {"type": "integer"}  # left as it was until the rebuild

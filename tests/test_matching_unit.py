@@ -277,19 +277,19 @@ def test_numpy_masks_agree_with_the_rules(seed):
 def test_elasticsearch_filters_name_every_constraint():
     filters = constraints.es_candidate_filters(vacancy())
     text = repr(filters)
-    for field in ("discoverable", "looking", "hidden_from", "level_low", "level_high", "min_salary",
-                  "min_salary_anywhere_in_band", "contract_types", "registered", "home_borough", "max_commute_miles",
-                  "fte_low", "fte_high", "only_boroughs", "needs_hybrid"):
+    for field in ("discoverable", "looking", "hidden_from", "accepts_level", "salary_floor", "salary_floor_in_band",
+                  "accepts_contract", "registered", "commute_reach", "fte_low", "fte_high", "only_boroughs",
+                  "needs_hybrid"):
         assert field in text
     assert "needs_protected_caseload" in repr(constraints.es_candidate_filters(
         vacancy(role_level=RoleLevel.NQSW, protected_caseload=False)))
     assert "preferred_boroughs" not in text  # preferred councils only rank
-    # The commute: one terms clause of a borough:miles keyword per borough (every borough is within the cap
-    # of a London office), no per-borough pair of term and range.
-    reach = filters[-1]["bool"]["should"]
-    assert not [f for f in reach if "filter" in f.get("bool", {})]
-    (listed,) = [set(f["terms"]["commute_reach"]) for f in reach if "terms" in f]
-    assert len(listed) == len(LONDON_BOROUGHS)
+    # Every need is one plain clause: no "field missing, or ..." disjunction (each stepped through every
+    # candidate), and the commute is one terms clause of a borough:miles keyword per borough (every borough
+    # is within the cap of a London office), no per-borough pair of term and range.
+    assert "exists" not in text and "should" not in text
+    (listed,) = [set(f["terms"]["commute_reach"]) for f in filters if "commute_reach" in f.get("terms", {})]
+    assert len(listed) == len(LONDON_BOROUGHS) + 1 and constraints.ANYWHERE in listed  # and "no commute given"
     v = vacancy()
     camden = next(i for i, b in enumerate(LONDON_BOROUGHS) if b.slug == "camden")
     nearest = math.ceil(constraints.borough_distances(v.latitude, v.longitude)[camden])
