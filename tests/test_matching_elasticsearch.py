@@ -18,6 +18,7 @@ from webapp.models import CandidateProfile, ProfileEmbedding
 from webapp.search.elastic import new_client
 from webapp.search.vectors import (
     CANDIDATE_MAPPING,
+    EXTENSION_KEY,
     VectorIndex,
     VectorIndices,
     candidate_vector_document,
@@ -128,6 +129,38 @@ def test_suggestions_and_jobs_that_fit_come_from_knn_and_agree_with_the_exact_pa
 
     fit = matching.jobs_that_fit(db.session, ada.user)
     assert [v.id for _, v in fit.items] == [vacancy.id] and far_job.id not in [v.id for _, v in fit.items]
+
+
+def test_an_index_of_an_older_layout_is_not_searched_until_reindexed(app, camden):  # noqa: F811
+    """A candidate index built before this release's layout (its documents lack fields the filters read) would
+    filter everyone out: suggestions come from the exact path until `flask matching reindex` rebuilds it."""
+    vacancy = cp_vacancy(camden)
+    ada = profile("Ada Okafor")
+    db.session.commit()
+    indices = get_vector_indices()
+    client = indices.client
+    [live] = [name for name, is_live in indices.candidates.indices().items() if is_live]
+    old = copy.deepcopy(CANDIDATE_MAPPING)
+    del old["_meta"]  # built by a release before the stamp: layout 1
+    old["properties"].pop("accepts_level")
+    older = indices.candidates.alias + "-older"
+    client.indices.create(index=older, mappings=old)
+    document = client.get(index=live, id=str(ada.id))["_source"]
+    levels = document.pop("accepts_level")
+    client.index(index=older, id=str(ada.id), document=document, refresh=True)
+    client.indices.update_aliases(actions=[{"remove": {"index": live, "alias": indices.candidates.alias}},
+                                           {"add": {"index": older, "alias": indices.candidates.alias}}])
+    fresh = VectorIndices(indices.candidates.url, app.config["SEARCH_INDEX_PREFIX"], client=client)
+    assert not fresh.candidates.layout_current() and fresh.vacancies.layout_current()
+    app.extensions[EXTENSION_KEY] = fresh  # as a process started after the deploy holds them
+    suggestions = matching.suggested_candidates(db.session, vacancy)
+    assert suggestions.engine == "exact" and [s.profile.id for s in suggestions.items] == [ada.id]
+
+    fresh.candidates.rebuild([document | {"accepts_level": levels}])
+    fresh.candidates._layout_read = None  # as LAYOUT_CHECK_SECONDS later
+    assert fresh.candidates.layout_current()
+    suggestions = matching.suggested_candidates(db.session, vacancy)
+    assert suggestions.engine == "elasticsearch" and [s.profile.id for s in suggestions.items] == [ada.id]
 
 
 def test_the_database_has_the_last_word_when_the_index_lags(app, camden):  # noqa: F811

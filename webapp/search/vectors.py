@@ -9,6 +9,8 @@ Writes, deletes and rebuilds (new index, load, alias swap) are webapp.search.ela
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,8 @@ from matching.encoder import DIMENSIONS
 from matching.text import CandidateFacts, VacancyFacts
 from webapp.search.elastic import AliasedIndex, new_client
 from webapp.search.engine import configured_elasticsearch_url
+
+log = logging.getLogger(__name__)
 
 _KEYWORD = {"type": "keyword"}
 # int8_flat: no graph. Every kNN here is filtered by the hard constraints, which let through a small share of the
@@ -45,7 +49,16 @@ RESCORE_OVERSAMPLE: float | None = None
 NUM_CANDIDATES_PER_K = 10
 MAX_NUM_CANDIDATES = 10_000  # Elasticsearch's own ceiling
 
+# What the filters read of a document, numbered: bumped when old documents lack what the filters now need (an
+# index is stamped with it when built). An index whose stamp is behind is not searched: matching answers from
+# the exact path until `flask matching reindex` has built one afresh (no one vanishes from suggestions in the
+# meantime). An index without a stamp is layout 1. Candidates 2: every stated need always present (issue 15).
+CANDIDATE_LAYOUT = 2
+VACANCY_LAYOUT = 1
+LAYOUT_CHECK_SECONDS = 60  # how long a process trusts what it last read of the live index's stamp
+
 CANDIDATE_MAPPING: dict[str, Any] = {
+    "_meta": {"layout": CANDIDATE_LAYOUT},
     "dynamic": "strict",
     "properties": {
         "id": {"type": "long"},
@@ -77,6 +90,7 @@ CANDIDATE_MAPPING: dict[str, Any] = {
 }
 
 VACANCY_MAPPING: dict[str, Any] = {
+    "_meta": {"layout": VACANCY_LAYOUT},
     "dynamic": "strict",
     "properties": {
         "id": {"type": "long"},
@@ -151,6 +165,27 @@ class KnnResult:
 
 class VectorIndex(AliasedIndex):
     """One alias of vectors: the shared writes, deletes and rebuilds, plus kNN search and a count."""
+
+    _layout_read: tuple[float, bool] | None = None  # (when, whether current) as last read by this process
+
+    def layout_current(self) -> bool:
+        """Whether the live index was built with this release's layout (see CANDIDATE_LAYOUT), read at most
+        once every LAYOUT_CHECK_SECONDS. No index yet counts as current: the first write creates it so."""
+        now = time.monotonic()
+        if self._layout_read is None or now - self._layout_read[0] > LAYOUT_CHECK_SECONDS:
+            with self.call("read mapping"):
+                try:
+                    found = self.client.indices.get_mapping(index=self.alias)
+                except NotFoundError:
+                    found = {}
+            wanted = self.mapping.get("_meta", {}).get("layout", 1)
+            held = {m["mappings"].get("_meta", {}).get("layout", 1) for m in found.values()}
+            current = held <= {wanted}
+            if not current:
+                log.warning("elasticsearch %s: built with layout %s, this release reads layout %s; matching answers "
+                            "exactly until `flask matching reindex`", self.alias, sorted(held), wanted)
+            self._layout_read = (now, current)
+        return self._layout_read[1]
 
     def knn(self, vector: np.ndarray, k: int, filters: list[dict[str, Any]],
             num_candidates: int | None = None, oversample: float | None = RESCORE_OVERSAMPLE) -> list[tuple[int, float]]:

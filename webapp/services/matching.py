@@ -46,7 +46,12 @@ from webapp.models import (
     VacancyEmbedding,
     utcnow,
 )
-from webapp.search.vectors import candidate_vector_document, get_vector_indices, vacancy_vector_document
+from webapp.search.vectors import (
+    VectorIndices,
+    candidate_vector_document,
+    get_vector_indices,
+    vacancy_vector_document,
+)
 
 log = logging.getLogger(__name__)
 MATCH_UNIVERSE_KEY = "cswjobs_match_universe"  # where an app keeps the rows it ranks, until they change
@@ -302,6 +307,15 @@ def _universe(session: Session, kind: str, today: dt.date) -> _Universe:
     return universe
 
 
+def _searchable(side: str) -> VectorIndices | None:
+    """The vector indices when kNN may answer for this side ("candidates" or "vacancies"): None without
+    Elasticsearch, or while that side's index was built with an older layout (the exact path answers then)."""
+    indices = get_vector_indices()
+    if indices is None or not getattr(indices, side).layout_current():
+        return None
+    return indices
+
+
 def _vector_of(session: Session, link_model: type, key: Any, ident: int) -> np.ndarray | None:
     blob = session.scalar(
         sa.select(Embedding.vector).join(link_model, sa.and_(Embedding.model == link_model.model,
@@ -343,7 +357,7 @@ def suggested_candidates(session: Session, vacancy: Vacancy, limit: int = 20, to
         return Suggestions(pending=True)
     facts = VacancyFacts.of(vacancy)
     applied = set(session.scalars(sa.select(Application.candidate_id).where(Application.vacancy_id == vacancy.id)))
-    indices = get_vector_indices()
+    indices = _searchable("candidates")
     wanted = limit + len(applied)
     if indices is not None:
         hits = indices.candidates.knn(vector, k=max(SHORTLIST, wanted), filters=es_candidate_filters(facts))
@@ -430,7 +444,7 @@ def jobs_that_fit(session: Session, user: User, limit: int = 20, today: dt.date 
     candidate = CandidateFacts.of(profile)
     applied = set(session.scalars(sa.select(Application.vacancy_id).where(Application.candidate_id == user.id)))
     wanted = limit + len(applied)
-    indices = get_vector_indices()
+    indices = _searchable("vacancies")
     if indices is not None:
         hits = indices.vacancies.knn(vector, k=max(SHORTLIST, wanted),
                                      filters=es_vacancy_filters(candidate, today.isoformat()))
@@ -483,7 +497,7 @@ def similar_jobs(session: Session, vacancy: Vacancy, viewer: User | None = None,
     if viewer is not None and viewer.is_candidate:
         leave_out |= set(session.scalars(sa.select(Application.vacancy_id).where(Application.candidate_id == viewer.id)))
     wanted = limit + len(leave_out)
-    indices = get_vector_indices()
+    indices = _searchable("vacancies")
     if indices is not None:
         filters = (es_vacancy_filters(candidate, today.isoformat()) if candidate is not None
                    else es_live_vacancy_filters(today.isoformat()))
