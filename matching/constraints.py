@@ -349,15 +349,36 @@ def _haversine(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> 
 # --- Elasticsearch filters -------------------------------------------------------------------------------
 # Candidate documents carry (webapp.search.vectors.candidate_vector_document) every stated need as a field
 # that is always there, so each need is one plain clause: no "missing, or ..." disjunctions, which made Lucene
-# step through every candidate once per need (issue 15: they were most of a kNN search's time once the
-# commute was keywords). accepts_level and accepts_contract list what the person would take (every level or
-# contract when they did not say); only_boroughs holds ANYWHERE when they named none, as commute_reach does
-# when they gave no home or commute; fte_low/fte_high are 0 and NO_FTE_LIMIT when unsaid; salary_floor and
+# step through every candidate once per need (issue 15). `open_to` folds five rules into one keyword a job:
+# `rank:contract:hours` for every level, contract and full or part time a person may be shown for (none when
+# they are not findable), so one selective term leads the search and the other clauses only check its
+# matches. only_boroughs holds ANYWHERE when they named none, as commute_reach does when they gave no home or
+# commute; fte_high is NO_FTE_LIMIT when unsaid (only part-time jobs read it); salary_floor and
 # salary_floor_in_band hold their lowest salary against the band's bottom or top (0 for the other, and for
 # both when unsaid); needs_protected_caseload and needs_hybrid are booleans. Vacancy documents carry fte
 # (hundredths), salary_min/salary_max, unprotected_asye and offers_hybrid.
 ANYWHERE = "*"  # no borough slug is this
 NO_FTE_LIMIT = 10_000  # hundredths of a full-time week: above any job's
+
+
+def _hours(fte: int) -> str:
+    return "full" if fte >= FULL_TIME_FTE else "part"
+
+
+def open_to(candidate: CandidateFacts) -> list[str]:
+    """``rank:contract:hours`` for every job a person may be shown for by level, registration, contract and
+    full or part time (matching `failures`); none when they are not findable (hidden, or not looking)."""
+    if not candidate.discoverable or candidate.availability == Availability.NOT_LOOKING:
+        return []
+    levels = level_range(candidate)
+    ranks = range(levels[0], levels[1] + 1) if levels is not None else range(len(RoleLevel))
+    by_rank = list(RoleLevel)
+    ranks = [r for r in ranks if registration_allows(by_rank[r], candidate)]
+    contracts = candidate.contract_types or [c.value for c in ContractType]
+    least, most = fte_bounds(candidate)
+    # fte_bounds: at least full time, or at most some part-time share (always under full time), or neither
+    hours = [h for h, fits in (("full", most is None), ("part", least is None)) if fits]
+    return [f"{r}:{c}:{h}" for r in ranks for c in contracts for h in hours]
 
 
 # Longest commutes are whole miles (the form and the column). A commute of this many miles or more is
@@ -379,20 +400,16 @@ def commute_reach(home_borough: str, max_commute_miles: int) -> list[str]:
 def candidate_need_fields(candidate: CandidateFacts) -> dict[str, Any]:
     """The stated-need fields of a candidate's vector document, each present whether or not they said it
     (see the comment above: one plain clause a need)."""
-    levels = level_range(candidate)
-    least, most = fte_bounds(candidate)
+    _, most = fte_bounds(candidate)
     salary = candidate.min_salary or 0
     reach = (commute_reach(candidate.home_borough, candidate.max_commute_miles)
              if candidate.home_borough and candidate.max_commute_miles is not None else [ANYWHERE])
     return {
-        "accepts_level": [str(rank) for rank in (range(levels[0], levels[1] + 1) if levels is not None
-                                                 else range(len(RoleLevel)))],
-        "fte_low": least if least is not None else 0,
+        "open_to": open_to(candidate),
         "fte_high": most if most is not None else NO_FTE_LIMIT,
         "only_boroughs": list(candidate.only_boroughs) or [ANYWHERE],
         "salary_floor": 0 if candidate.min_salary_anywhere_in_band else salary,
         "salary_floor_in_band": salary if candidate.min_salary_anywhere_in_band else 0,
-        "accepts_contract": list(candidate.contract_types) or [c.value for c in ContractType],
         "commute_reach": reach,
         "needs_protected_caseload": needs_protected_caseload(candidate),
         "needs_hybrid": needs_hybrid(candidate),
@@ -415,27 +432,18 @@ def _not(clause: dict[str, Any]) -> dict[str, Any]:
 
 
 def es_candidate_filters(vacancy: VacancyFacts) -> list[dict[str, Any]]:
-    """Filters over the candidate-vectors index: discoverable, looking, not hidden from the vacancy's
-    council, and the hard constraints, one plain clause each."""
-    rank = vacancy.role_level.rank
+    """Filters over the candidate-vectors index: findable, not hidden from the vacancy's council, and the
+    hard constraints, one plain clause each."""
     fte = fte_hundredths(vacancy)
     filters: list[dict[str, Any]] = [
-        {"term": {"discoverable": True}},
-        {"term": {"looking": True}},
+        {"term": {"open_to": f"{vacancy.role_level.rank}:{vacancy.contract_type.value}:{_hours(fte)}"}},
         _not({"term": {"hidden_from": vacancy.organisation_slug}}),
-        {"term": {"accepts_level": str(rank)}},
-        {"range": {"fte_low": {"lte": fte}}},
-        {"range": {"fte_high": {"gte": fte}}},
         {"terms": {"only_boroughs": [vacancy.organisation_slug, ANYWHERE]}},
         {"range": {"salary_floor": {"lte": vacancy.salary_min}}},
         {"range": {"salary_floor_in_band": {"lte": vacancy.salary_max}}},
-        {"term": {"accepts_contract": vacancy.contract_type.value}},
     ]
-    if rank > STUDENT_MAY_APPLY_UP_TO.rank:
-        filters.append({"term": {"registered": True}})
-    elif rank > REGISTRATION_FREE_LEVEL.rank:
-        filters.append({"bool": {"should": [{"term": {"registered": True}}, {"term": {"student": True}}],
-                                 "minimum_should_match": 1}})
+    if _hours(fte) == "part":
+        filters.append({"range": {"fte_high": {"gte": fte}}})
     if unprotected_asye_post(vacancy):
         filters.append(_not({"term": {"needs_protected_caseload": True}}))
     if not offers_hybrid(vacancy):

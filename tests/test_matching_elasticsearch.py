@@ -142,11 +142,11 @@ def test_an_index_of_an_older_layout_is_not_searched_until_reindexed(app, camden
     [live] = [name for name, is_live in indices.candidates.indices().items() if is_live]
     old = copy.deepcopy(CANDIDATE_MAPPING)
     del old["_meta"]  # built by a release before the stamp: layout 1
-    old["properties"].pop("accepts_level")
+    old["properties"].pop("open_to")
     older = indices.candidates.alias + "-older"
     client.indices.create(index=older, mappings=old)
     document = client.get(index=live, id=str(ada.id))["_source"]
-    levels = document.pop("accepts_level")
+    jobs = document.pop("open_to")
     client.index(index=older, id=str(ada.id), document=document, refresh=True)
     client.indices.update_aliases(actions=[{"remove": {"index": live, "alias": indices.candidates.alias}},
                                            {"add": {"index": older, "alias": indices.candidates.alias}}])
@@ -156,7 +156,7 @@ def test_an_index_of_an_older_layout_is_not_searched_until_reindexed(app, camden
     suggestions = matching.suggested_candidates(db.session, vacancy)
     assert suggestions.engine == "exact" and [s.profile.id for s in suggestions.items] == [ada.id]
 
-    fresh.candidates.rebuild([document | {"accepts_level": levels}])
+    fresh.candidates.rebuild([document | {"open_to": jobs}])
     fresh.candidates._layout_read = None  # as LAYOUT_CHECK_SECONDS later
     assert fresh.candidates.layout_current()
     suggestions = matching.suggested_candidates(db.session, vacancy)

@@ -277,10 +277,12 @@ def test_numpy_masks_agree_with_the_rules(seed):
 def test_elasticsearch_filters_name_every_constraint():
     filters = constraints.es_candidate_filters(vacancy())
     text = repr(filters)
-    for field in ("discoverable", "looking", "hidden_from", "accepts_level", "salary_floor", "salary_floor_in_band",
-                  "accepts_contract", "registered", "commute_reach", "fte_low", "fte_high", "only_boroughs",
+    for field in ("open_to", "hidden_from", "salary_floor", "salary_floor_in_band", "commute_reach", "only_boroughs",
                   "needs_hybrid"):
         assert field in text
+    # Findable, level, registration, contract and full or part time: one keyword, the job's own.
+    assert {"term": {"open_to": f"{vacancy().role_level.rank}:permanent:full"}} in filters
+    assert "fte_high" in repr(constraints.es_candidate_filters(vacancy(fte=0.6)))  # a part-time job: how many hours
     assert "needs_protected_caseload" in repr(constraints.es_candidate_filters(
         vacancy(role_level=RoleLevel.NQSW, protected_caseload=False)))
     assert "preferred_boroughs" not in text  # preferred councils only rank

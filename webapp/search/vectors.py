@@ -75,14 +75,12 @@ CANDIDATE_MAPPING: dict[str, Any] = {
         "contract_types": _KEYWORD,
         "hidden_from": _KEYWORD,  # slugs of councils the candidate hid from
         # Stated needs (matching.constraints.candidate_need_fields): always present, one plain filter each.
-        "accepts_level": _KEYWORD,  # role ranks they would be shown
-        "fte_low": {"type": "integer"},  # hundredths of a full-time week
-        "fte_high": {"type": "integer"},
+        "open_to": _KEYWORD,  # matching.constraints.open_to: rank:contract:hours of the jobs they may be shown for
+        "fte_high": {"type": "integer"},  # hundredths of a full-time week
         "only_boroughs": _KEYWORD,
         "commute_reach": _KEYWORD,  # matching.constraints.commute_reach: borough:miles, every mile they would go
         "salary_floor": {"type": "integer"},  # lowest salary against a band's bottom (0: none)
         "salary_floor_in_band": {"type": "integer"},  # ... against its top ("anywhere in the band")
-        "accepts_contract": _KEYWORD,
         "needs_protected_caseload": {"type": "boolean"},
         "needs_hybrid": {"type": "boolean"},
         "vector": VECTOR,
