@@ -18,11 +18,16 @@ threads = 4
 worker_class = "gthread"
 timeout = 60
 graceful_timeout = 20  # on SIGTERM, requests in flight get this long to finish
-# Longer than any client or proxy keeps an idle connection before reusing it (nginx 60 s, AWS ALB 60 s):
-# with gunicorn's 5 s default, a connection it closed just as the client sent its next request failed
-# with RemoteDisconnected in make bench-load (3 of 806 requests at 50 users). gthread parks idle
-# connections in its poller, so they hold no thread.
-keepalive = 75
+# No keep-alive: every response says `Connection: close`, so each request is accepted afresh by whichever
+# process is free. A kept-alive connection stays with the process that accepted it, and the processes race
+# to accept: under 20 busy connections (make bench-web) one process held most of them, ran at one core (its
+# GIL) while the other idled, and the slowest requests waited 1.5 s. Closed each time, the two shared the
+# work evenly: the job page's requests a second rose by about a tenth to a third, its p95 fell by a fifth
+# and its slowest request from 1.5 s to 0.3 s (docs/benchmarks.md, issue 15). The web processes sit behind
+# a load balancer on a private network, where a new connection costs a fraction of a millisecond. A client
+# told `Connection: close` does not reuse the connection, so none is closed under a request on its way
+# (the RemoteDisconnected that gunicorn's silent 5 s keep-alive timeout caused in make bench-load).
+keepalive = 0
 # The app writes the access log itself (webapp/web/logging.py): JSON, with the request id, and without
 # query strings, addresses or tokens, which gunicorn's own access log would hold.
 accesslog = None
