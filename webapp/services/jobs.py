@@ -170,8 +170,10 @@ def public_vacancy(vacancy_id: int) -> Vacancy | None:
 
 # How long one job's similar jobs are kept for everyone but a social worker (whose are their own). The
 # database still decides on every page: a kept job that has closed or gone is left out at once; only a
-# job newly like this one waits up to this long to appear.
-SIMILAR_JOBS_KEPT_SECONDS = 60
+# job newly like this one waits up to this long to appear. As long as a signed-out job page is kept
+# (views.jobs.JOB_PAGE_KEPT_SECONDS): at a minute, every process worked out every job's list again each
+# minute (a vector read and a kNN search a job), about a third of the job page's work under load (issue 15).
+SIMILAR_JOBS_KEPT_SECONDS = 600
 SIMILAR_JOBS_KEPT_MAX = 4096  # jobs whose lists are kept at once (the oldest dropped first)
 
 
