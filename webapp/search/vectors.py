@@ -33,7 +33,7 @@ _KEYWORD = {"type": "keyword"}
 # Lucene ends by comparing every allowed vector anyway (the profile's vector operations equal the filter's
 # count). A flat index compares exactly those, on int8 copies (a quarter of float32's reads), builds without
 # a graph and merges in seconds. Changing the type needs the index rebuilt (`flask matching reindex`); an
-# index built as int8_hnsw keeps answering, with the same query, until then.
+# index built as int8_hnsw is also of an older layout (CANDIDATE_LAYOUT below), so the exact path answers until then.
 VECTOR = {"type": "dense_vector", "dims": DIMENSIONS, "index": True, "similarity": "cosine",
           "index_options": {"type": "int8_flat"}}
 
@@ -44,8 +44,9 @@ VECTOR = {"type": "dense_vector", "dims": DIMENSIONS, "index": True, "similarity
 RESCORE_OVERSAMPLE: float | None = None
 
 # How many neighbours kNN gathers (per shard) for each result it returns. A flat index compares every allowed
-# vector whatever this says; an HNSW index built before int8_flat needs 10 x k to find the exact top 50 at
-# 100,000 candidates (1 x k found 81.5%, 3.3 x k 95.8%, 6.7 x k and 13.3 x k 97.9%: docs/benchmarks.md).
+# vector whatever this says (300 and 3,000 gave the same hits in the same time); an HNSW index needs 10 x k to
+# find the exact top 50 at 100,000 candidates (1 x k found 81.5%, 3.3 x k 95.8%, 6.7 x k and 13.3 x k 97.9%:
+# docs/benchmarks.md), should the index type change again.
 NUM_CANDIDATES_PER_K = 10
 MAX_NUM_CANDIDATES = 10_000  # Elasticsearch's own ceiling
 
