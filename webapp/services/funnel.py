@@ -163,8 +163,10 @@ def record_page_step(kind: FunnelStep, user: Any = None, vacancy: Vacancy | None
     Returns whether the step was recorded (False when it does not count or could not be written)."""
     if not is_tracked(user):
         return False
-    rows = [_visit_row(user)] if _visit_due() else []
-    rows.append(_visitor_row(kind, _signed_in(user), vacancy))
+    person = _signed_in(user)
+    campaign = current_attribution(person)  # once for both rows: signed in, it is a query
+    rows = [_visitor_row(FunnelStep.VISIT, person, campaign=campaign)] if _visit_due() else []
+    rows.append(_visitor_row(kind, person, vacancy, campaign=campaign))
     try:
         db.session.execute(sa.insert(FunnelEvent.__table__), rows)
         db.session.commit()
@@ -277,7 +279,7 @@ def record_daily_visit(user: Any = None, organisation_id: int | None = None,
         return False
     if not _visit_due() and not force:
         return False
-    row = _visit_row(user, organisation_id, campaign)
+    row = _visitor_row(FunnelStep.VISIT, _signed_in(user), organisation_id=organisation_id, campaign=campaign)
     session[VISIT_DAY_KEY] = _today()
     return _write_visit(row)
 
@@ -289,11 +291,6 @@ def _today() -> str:
 def _visit_due() -> bool:
     """Whether this browser has not yet been counted as visiting today."""
     return session.get(VISIT_DAY_KEY) != _today()
-
-
-def _visit_row(user: Any = None, organisation_id: int | None = None,
-               campaign: tuple[int | None, int | None] | None = None) -> dict[str, Any]:
-    return _visitor_row(FunnelStep.VISIT, _signed_in(user), organisation_id=organisation_id, campaign=campaign)
 
 
 # On SQLite (the embedded default, one writer at a time) a visit waits at most this long for the

@@ -203,11 +203,10 @@ def similar_job_versions(vacancy: Vacancy, today: dt.date) -> list[JobVersion]:
     if not ids:
         return []
     rows = {row.id: row for row in db.session.execute(
-        sa.select(Vacancy.id, Vacancy.updated_at, Vacancy.status, Vacancy.closing_date,
-                  Organisation.updated_at.label("organisation_updated_at"))
-        .join(Organisation, Vacancy.organisation_id == Organisation.id).where(Vacancy.id.in_(ids)))}
-    return [(i, rows[i].updated_at, rows[i].organisation_updated_at) for i in ids
-            if i in rows and i != vacancy.id and rows[i].status == VacancyStatus.LIVE and rows[i].closing_date >= today]
+        sa.select(Vacancy.id, Vacancy.updated_at, Organisation.updated_at.label("organisation_updated_at"))
+        .join(Organisation, Vacancy.organisation_id == Organisation.id)
+        .where(Vacancy.id.in_(ids), live_vacancies_filter(today)))}
+    return [(i, rows[i].updated_at, rows[i].organisation_updated_at) for i in ids if i in rows and i != vacancy.id]
 
 
 def _kept_similar_ids(vacancy: Vacancy, today: dt.date) -> list[int]:
