@@ -349,6 +349,28 @@ def test_a_kept_job_page_changes_with_the_job_and_its_council(client, vacancy):
     assert client.get(page_url(vacancy)).status_code == 410
 
 
+def test_a_kept_job_page_is_answered_from_one_read_of_a_few_columns(client, vacancy):
+    url = page_url(vacancy)
+    client.get(url)  # drawn and kept
+    statements = []
+
+    def heard(connection, cursor, statement, *rest):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", heard)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", heard)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1 and "description" not in reads[0]  # versions only: the job is not loaded
+    # Still only at its own address, and still gone once it closes, kept or not.
+    assert client.get(f"/jobs/{vacancy.id}-old-title").status_code == 301
+    vacancy.status = VacancyStatus.CLOSED
+    db.session.commit()
+    assert client.get(page_url(vacancy)).status_code == 410
+
+
 def test_a_signed_out_visitor_with_a_message_waiting_sees_it(client, vacancy):
     client.get(page_url(vacancy))  # the page is kept
     with client.session_transaction() as session:

@@ -153,14 +153,15 @@ def record_visitor_step(kind: FunnelStep, user: Any = None, vacancy: Vacancy | N
     return _add_safely(_visitor_event(kind, _signed_in(user), vacancy, organisation_id, application, campaign))
 
 
-def record_page_step(kind: FunnelStep, user: Any = None, vacancy: Vacancy | None = None) -> bool:
+def record_page_step(kind: FunnelStep, user: Any = None, vacancy: Vacancy | sa.Row | None = None) -> bool:
     """A step a page records after it is drawn, in a request that writes nothing else (a search, a job view):
     the same event as record_visitor_step, committed here on its own, with no savepoint around it and as a
     plain insert, not through the session's unit of work (nothing reads the row back). When this is the
     visitor's first page today, the day's visit goes in the same statement, before the step
     (count_daily_visit then finds it counted): one transaction, not two. The busiest pages write this way.
     A failure is logged and rolled back, and the page is still shown.
-    Returns whether the step was recorded (False when it does not count or could not be written)."""
+    Returns whether the step was recorded (False when it does not count or could not be written). ``vacancy``
+    may be a row with the job's id and organisation_id: a kept job page does not load the job."""
     if not is_tracked(user):
         return False
     person = _signed_in(user)
@@ -185,7 +186,7 @@ def _visitor_event(kind: FunnelStep, person: User | None, vacancy: Vacancy | Non
     return FunnelEvent(**_visitor_row(kind, person, vacancy, organisation_id, application, campaign))
 
 
-def _visitor_row(kind: FunnelStep, person: User | None, vacancy: Vacancy | None = None,
+def _visitor_row(kind: FunnelStep, person: User | None, vacancy: Vacancy | sa.Row | None = None,
                  organisation_id: int | None = None, application: Application | None = None,
                  campaign: tuple[int | None, int | None] | None = None) -> dict[str, Any]:
     campaign_id, link_id = campaign if campaign is not None else current_attribution(person)

@@ -196,26 +196,59 @@ def similar_jobs(vacancy: Vacancy, viewer: User | None, today: dt.date) -> list[
 JobVersion = tuple[int, dt.datetime, dt.datetime]
 
 
-def similar_job_versions(vacancy: Vacancy, today: dt.date) -> list[JobVersion]:
-    """The versions of the similar jobs everyone signed out is shown under this one (those still live, in
-    order): all a kept page needs to know it is still right, read as a few columns, not the jobs' rows."""
+def job_page_versions(vacancy: Vacancy, today: dt.date) -> list[JobVersion]:
+    """The versions a signed-out job page is drawn from: the job's, then those of the similar jobs shown
+    under it to everyone signed out (those still live, in order). Works the similar jobs out when they are
+    not kept for this version of the job."""
     ids = _kept_similar_ids(vacancy, today)
+    rows = _version_rows(ids, today)
+    return [(vacancy.id, vacancy.updated_at, vacancy.organisation.updated_at),
+            *(_version(rows[i]) for i in ids if i in rows and rows[i].live and i != vacancy.id)]
+
+
+def kept_job_page_versions(vacancy_id: int, slug: str, today: dt.date) -> tuple[sa.Row, list[JobVersion]] | None:
+    """job_page_versions without loading the job, for a page that is likely kept: one query of a few columns
+    for the job and its kept similar jobs together. The job's row (its id and council, for the funnel) and
+    the versions; None when the page must go the long way: similar jobs not kept for this version of the
+    job, or a job that is not live or is asked for at another address (a redirect, a closed page, a 404)."""
+    kept = _kept_similar().get((vacancy_id, today))
+    if kept is None:
+        return None
+    drawn_from, ids = kept
+    rows = _version_rows([vacancy_id, *ids], today)
+    job = rows.get(vacancy_id)
+    if job is None or not job.live or job.slug != slug or job.updated_at != drawn_from:
+        return None
+    return job, [_version(job), *(_version(rows[i]) for i in ids if i in rows and rows[i].live and i != vacancy_id)]
+
+
+def _version_rows(ids: list[int], today: dt.date) -> dict[int, sa.Row]:
     if not ids:
-        return []
-    rows = {row.id: row for row in db.session.execute(
-        sa.select(Vacancy.id, Vacancy.updated_at, Organisation.updated_at.label("organisation_updated_at"))
+        return {}
+    return {row.id: row for row in db.session.execute(
+        sa.select(Vacancy.id, Vacancy.slug, Vacancy.organisation_id, Vacancy.updated_at,
+                  Organisation.updated_at.label("organisation_updated_at"),
+                  live_vacancies_filter(today).label("live"))
         .join(Organisation, Vacancy.organisation_id == Organisation.id)
-        .where(Vacancy.id.in_(ids), live_vacancies_filter(today)))}
-    return [(i, rows[i].updated_at, rows[i].organisation_updated_at) for i in ids if i in rows and i != vacancy.id]
+        .where(Vacancy.id.in_(ids)))}
+
+
+def _version(row: sa.Row) -> JobVersion:
+    return row.id, row.updated_at, row.organisation_updated_at
+
+
+def _kept_similar():
+    # by job and day: (the job's updated_at they were worked out for, their ids)
+    return kept_values("similar jobs", SIMILAR_JOBS_KEPT_SECONDS, SIMILAR_JOBS_KEPT_MAX)
 
 
 def _kept_similar_ids(vacancy: Vacancy, today: dt.date) -> list[int]:
-    kept = kept_values("similar jobs", SIMILAR_JOBS_KEPT_SECONDS, SIMILAR_JOBS_KEPT_MAX)
-    key = (vacancy.id, vacancy.updated_at, today)
-    ids = kept.get(key)
-    if ids is None:
-        ids = [job.id for job in matching.similar_jobs(db.session, vacancy, None, today=today)]
-        kept.put(key, ids)
+    kept = _kept_similar()
+    found = kept.get((vacancy.id, today))
+    if found is not None and found[0] == vacancy.updated_at:
+        return found[1]
+    ids = [job.id for job in matching.similar_jobs(db.session, vacancy, None, today=today)]
+    kept.put((vacancy.id, today), (vacancy.updated_at, ids))
     return ids
 
 

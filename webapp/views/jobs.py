@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 from flask import (
@@ -239,54 +240,63 @@ def vacancy_by_id(vacancy_id: int):
 
 @bp.get("/jobs/<int:vacancy_id>-<slug>")
 def vacancy(vacancy_id: int, slug: str):
+    today = dt.date.today()
+    results_url = _results_url(request.args.get("search"))
+    # Signed out, the page is everyone's: drawn once per version of the job, its council and each similar job
+    # shown under it (and per day, and way back to the results), so a kept page reads only those versions:
+    # most signed-out visits, in one query of a few columns, without loading the job. The funnel step is
+    # still each visit's.
+    if not current_user.is_authenticated:
+        kept = job_service.kept_job_page_versions(vacancy_id, slug, today)
+        if kept is not None:
+            job, versions = kept
+            return _signed_out_job_page(job, versions, today, results_url,
+                                        lambda: _draw_job_page(_public_vacancy_or_404(vacancy_id), results_url))
     vacancy = _public_vacancy_or_404(vacancy_id)
     if slug != vacancy.slug:
         return _canonical(vacancy)
-    today = dt.date.today()
     if not vacancy.is_live_on(today):
         return _closed_page(vacancy)
-    results_url = _results_url(request.args.get("search"))
+    versions = None
+    if not current_user.is_authenticated:
+        versions = _side_panel(lambda: job_service.job_page_versions(vacancy, today), "similar jobs")
+    if versions is None:  # signed in, or similar jobs could not be found now: drawn for this request alone
+        page_html, _, _ = _draw_job_page(vacancy, results_url)
+        funnel.record_page_step(FunnelStep.JOB_VIEW, current_user, vacancy=vacancy)
+        return page_html
+    return _signed_out_job_page(vacancy, versions, today, results_url, lambda: _draw_job_page(vacancy, results_url))
+
+
+def _signed_out_job_page(job, versions: list, today: dt.date, results_url: str | None,
+                         draw: Callable[[], caching.Drawn]) -> str:
+    page_html, _, _ = caching.signed_out_page("job", (today, results_url, *versions), draw,
+                                              kept_seconds=JOB_PAGE_KEPT_SECONDS, kept_max=JOB_PAGES_KEPT)
+    # After the page is drawn: a commit expires the vacancy and its council, which the page would read again.
+    funnel.record_page_step(FunnelStep.JOB_VIEW, current_user, vacancy=job)
+    return page_html
+
+
+def _draw_job_page(vacancy, results_url: str | None) -> caching.Drawn:
     already_applied = saved = None
     if current_user.is_authenticated and current_user.is_candidate:
         already_applied = application_service.existing_application(current_user, vacancy)
         saved = saved_job_service.saved_job(current_user, vacancy)
-    # Signed out, the page is everyone's: drawn once per version of the job, its council and each similar job
-    # shown under it (and per day, and way back to the results), so a kept page reads only those versions. The
-    # funnel step below is still each visit's.
-    kept_versions = similar = None
-    if current_user.is_authenticated:
-        similar = _similar_jobs(vacancy)
-    else:
-        kept_versions = _side_panel(lambda: job_service.similar_job_versions(vacancy, today), "similar jobs")
-
-    def draw() -> caching.Drawn:
-        shown = similar if kept_versions is None else _similar_jobs(vacancy)
-        canonical_url = url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug, _external=True)
-        return render_template(
-            "jobs/vacancy.html",
-            title=vacancy.title,
-            vacancy=vacancy,
-            organisation=vacancy.organisation,
-            results_url=results_url,
-            already_applied=already_applied,
-            saved=saved,
-            can_save=not current_user.is_authenticated or current_user.is_candidate,
-            button_form=ButtonForm(),
-            similar=shown or [],
-            external_url_ok=job_service.safe_external_url(vacancy.external_apply_url) is not None,
-            json_ld=job_service.json_ld(job_service.job_posting(vacancy, canonical_url,
-                                                               current_app.config["REGION_NAME"])),
-        ), 200, None
-
-    if kept_versions is None:  # signed in, or similar jobs could not be found now: drawn for this request alone
-        page_html, _, _ = draw()
-    else:
-        versions = [(vacancy.id, vacancy.updated_at, vacancy.organisation.updated_at), *kept_versions]
-        page_html, _, _ = caching.signed_out_page("job", (today, results_url, *versions), draw,
-                                                  kept_seconds=JOB_PAGE_KEPT_SECONDS, kept_max=JOB_PAGES_KEPT)
-    # After the page is drawn: a commit expires the vacancy and its council, which the page would read again.
-    funnel.record_page_step(FunnelStep.JOB_VIEW, current_user, vacancy=vacancy)
-    return page_html
+    canonical_url = url_for("jobs.vacancy", vacancy_id=vacancy.id, slug=vacancy.slug, _external=True)
+    return render_template(
+        "jobs/vacancy.html",
+        title=vacancy.title,
+        vacancy=vacancy,
+        organisation=vacancy.organisation,
+        results_url=results_url,
+        already_applied=already_applied,
+        saved=saved,
+        can_save=not current_user.is_authenticated or current_user.is_candidate,
+        button_form=ButtonForm(),
+        similar=_similar_jobs(vacancy) or [],
+        external_url_ok=job_service.safe_external_url(vacancy.external_apply_url) is not None,
+        json_ld=job_service.json_ld(job_service.job_posting(vacancy, canonical_url,
+                                                           current_app.config["REGION_NAME"])),
+    ), 200, None
 
 
 def _apply_limit() -> str:
