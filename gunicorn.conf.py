@@ -14,19 +14,25 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="cswjo
 
 bind = ["0.0.0.0:8000"]
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-threads = 4
-worker_class = "gthread"
-timeout = 60
+# One request at a time in each process (gunicorn's own default worker). The pages are short and spend their
+# time in Python: with several threads a process, a thread back from PostgreSQL or Elasticsearch waits for the
+# GIL behind the others (up to 5 ms each time, a few times a page), and gthread's processes accept connections
+# whether or not they are free. On 2 processes, 20 clients (docs/benchmarks.md, issue 15, stop 22) the sync
+# worker served the job page at 513-637 requests a second, p95 39-48 ms, where 2 x 4 threads served 312-424,
+# p95 89-165 ms; the search page 621-665 (p95 36-38 ms) against 357-477 (p95 134-294 ms). A waiting request
+# queues in the kernel for the first free process, in order. What this asks of a deployment: a proxy in front
+# that buffers slow clients (docs/operations.md), and more processes, not threads, for more capacity
+# (WEB_CONCURRENCY: about twice the cores, more when PostgreSQL is far away). To go back to threads:
+# GUNICORN_CMD_ARGS="--worker-class gthread --threads 4".
+worker_class = "sync"
+timeout = 60  # a request still running after this long is stopped, its process replaced
 graceful_timeout = 20  # on SIGTERM, requests in flight get this long to finish
-# No keep-alive: every response says `Connection: close`, so each request is accepted afresh by whichever
-# process is free. A kept-alive connection stays with the process that accepted it, and the processes race
-# to accept: under 20 busy connections (make bench-web) one process held most of them, ran at one core (its
-# GIL) while the other idled, and the slowest requests waited 1.5 s. Closed each time, the two shared the
-# work evenly: the job page's requests a second rose by about a tenth to a third, its p95 fell by a fifth
-# and its slowest request from 1.5 s to 0.3 s (docs/benchmarks.md, issue 15). The web processes sit behind
-# a load balancer on a private network, where a new connection costs a fraction of a millisecond. A client
-# told `Connection: close` does not reuse the connection, so none is closed under a request on its way
-# (the RemoteDisconnected that gunicorn's silent 5 s keep-alive timeout caused in make bench-load).
+# No keep-alive (the sync worker has none; this holds gthread to the same if it is chosen): each request is
+# accepted afresh by whichever process is free. A kept-alive connection stays with the process that accepted
+# it: under 20 busy connections (make bench-web) one gthread process held most of them and ran at one core
+# while the other idled, and the slowest requests waited 1.5 s (stop 21). A client told `Connection: close`
+# does not reuse the connection, so none is closed under a request on its way (the RemoteDisconnected that
+# gunicorn's silent 5 s keep-alive timeout caused in make bench-load).
 keepalive = 0
 # The app writes the access log itself (webapp/web/logging.py): JSON, with the request id, and without
 # query strings, addresses or tokens, which gunicorn's own access log would hold.

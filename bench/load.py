@@ -285,7 +285,7 @@ def main() -> None:
                                              "platform": platform.platform()},
             "load_average_at_start": [round(x, 2) for x in load_at_start],
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
-            "stack": "scripts/run-full: gunicorn (2 gthread workers x 4 threads), RQ worker, RQ cron, PostgreSQL, "
+            "stack": "scripts/run-full: gunicorn (2 sync workers), RQ worker, RQ cron, PostgreSQL, "
                      "Redis, Elasticsearch, all on this machine with locust",
             "ready_after_seconds": round(ready_after, 1),
             "worker_settled_after_seconds": round(settled_after, 1), "levels": levels, "soak": soaked,

@@ -246,7 +246,7 @@ def main() -> None:
                                             "platform": platform.platform()},
             "load_average_at_start": [round(x, 2) for x in load_at_start],
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
-            "servers": {"gunicorn": "scripts/run-full: 2 gthread workers x 4 threads (the Procfile's web line)",
+            "servers": {"gunicorn": "scripts/run-full: 2 sync workers (the Procfile's web line)",
                         "flask run": "Flask's development server, threaded, one process (the baseline)"},
             "clients": args.clients, "seconds": args.seconds,
             "paths_rotated": {name: len(paths) for name, paths in pages.items()}, "pages": results,
