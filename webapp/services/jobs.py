@@ -202,8 +202,7 @@ def job_page_versions(vacancy: Vacancy, today: dt.date) -> list[JobVersion]:
     not kept for this version of the job."""
     ids = _kept_similar_ids(vacancy, today)
     rows = _version_rows(ids, today)
-    return [(vacancy.id, vacancy.updated_at, vacancy.organisation.updated_at),
-            *(_version(rows[i]) for i in ids if i in rows and rows[i].live and i != vacancy.id)]
+    return [(vacancy.id, vacancy.updated_at, vacancy.organisation.updated_at), *_shown(ids, rows, vacancy.id)]
 
 
 def kept_job_page_versions(vacancy_id: int, slug: str, today: dt.date) -> tuple[sa.Row, list[JobVersion]] | None:
@@ -219,7 +218,7 @@ def kept_job_page_versions(vacancy_id: int, slug: str, today: dt.date) -> tuple[
     job = rows.get(vacancy_id)
     if job is None or not job.live or job.slug != slug or job.updated_at != drawn_from:
         return None
-    return job, [_version(job), *(_version(rows[i]) for i in ids if i in rows and rows[i].live and i != vacancy_id)]
+    return job, [_version(job), *_shown(ids, rows, vacancy_id)]
 
 
 def _version_rows(ids: list[int], today: dt.date) -> dict[int, sa.Row]:
@@ -235,6 +234,11 @@ def _version_rows(ids: list[int], today: dt.date) -> dict[int, sa.Row]:
 
 def _version(row: sa.Row) -> JobVersion:
     return row.id, row.updated_at, row.organisation_updated_at
+
+
+def _shown(similar_ids: list[int], rows: dict[int, sa.Row], job_id: int) -> list[JobVersion]:
+    """The similar jobs' versions, in order, of those still live (never the job itself)."""
+    return [_version(rows[i]) for i in similar_ids if i in rows and rows[i].live and i != job_id]
 
 
 def _kept_similar():
