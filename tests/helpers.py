@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 import socket
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import sqlalchemy as sa
 from flask import g, has_app_context
 from flask_login.utils import _create_identifier
 
@@ -46,3 +49,18 @@ def free_port() -> int:
                 continue
             return port
     raise RuntimeError("no free port between 20000 and 32000")
+
+
+@contextmanager
+def sql_statements(engine) -> Iterator[list[str]]:
+    """Every SQL statement ``engine`` runs inside the block, lower-cased with its whitespace folded."""
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()).lower())
+
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)

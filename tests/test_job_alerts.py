@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from domain.vocabulary import AlertFrequency, RoleLevel, ServiceArea, VacancyStatus
 from tests.conftest import sent_mail
 from tests.factories import CandidateFactory, OrganisationFactory, VacancyFactory
+from tests.helpers import sql_statements
 from webapp.extensions import db
 from webapp.models import MailStatus, OutgoingMail, SavedSearch, SentAlert, utcnow
 from webapp.search import get_engine
@@ -303,17 +304,9 @@ def test_a_chunk_claims_and_records_its_checks_in_a_few_statements_however_many_
         save(person, "q=social+worker")
     vacancy = job(camden, db.session.scalars(sa.select(SavedSearch)).first(), title="Fostering social worker")
     db.session.commit()
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()).lower())
-
-    sa.event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with sql_statements(db.engine) as statements:
         reports = alerts.send_alerts_for_users([p.id for p in people], AlertFrequency.DAILY,
                                                now=utcnow() + dt.timedelta(hours=1))
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", seen)
     assert all(r.jobs_sent == 2 for r in reports.values()) and len(mails(app)) == len(people)
     assert len([s for s in statements if s.startswith("insert into sent_alerts")]) == 1
     assert len([s for s in statements if "sent_alerts" in s and s.startswith("select")]) == 1  # already sent?

@@ -23,6 +23,7 @@ from domain.vocabulary import (
     WorkingPattern,
 )
 from tests.factories import OrganisationFactory, VacancyFactory
+from tests.helpers import sql_statements
 from tests.pages import heading, links, page, summary_lists, text_of, texts
 from webapp.extensions import db
 from webapp.models import FunnelEvent
@@ -352,23 +353,28 @@ def test_a_kept_job_page_changes_with_the_job_and_its_council(client, vacancy):
 def test_a_kept_job_page_is_answered_from_one_read_of_a_few_columns(client, vacancy):
     url = page_url(vacancy)
     client.get(url)  # drawn and kept
-    statements = []
-
-    def heard(connection, cursor, statement, *rest):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", heard)
-    try:
+    with sql_statements(db.engine) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", heard)
-    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    reads = [s for s in statements if s.startswith("select")]
     assert len(reads) == 1 and "description" not in reads[0]  # versions only: the job is not loaded
     # Still only at its own address, and still gone once it closes, kept or not.
     assert client.get(f"/jobs/{vacancy.id}-old-title").status_code == 301
     vacancy.status = VacancyStatus.CLOSED
     db.session.commit()
     assert client.get(page_url(vacancy)).status_code == 410
+
+
+def test_similar_jobs_that_cannot_be_found_are_asked_for_once_and_the_page_goes_without(client, vacancy, monkeypatch):
+    asked = []
+
+    def unavailable(*args, **kwargs):
+        asked.append(1)
+        raise ConnectionError("the vector index is down")
+
+    monkeypatch.setattr("webapp.services.matching.similar_jobs", unavailable)
+    response = client.get(page_url(vacancy))
+    assert response.status_code == 200 and heading(page(response)) == "Social Worker, Child Protection"
+    assert len(asked) == 1  # not a second wait on a search that has just failed
 
 
 def test_a_signed_out_visitor_with_a_message_waiting_sees_it(client, vacancy):

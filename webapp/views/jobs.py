@@ -251,7 +251,7 @@ def vacancy(vacancy_id: int, slug: str):
         if kept is not None:
             job, versions = kept
             return _signed_out_job_page(job, versions, today, results_url,
-                                        lambda: _draw_job_page(_public_vacancy_or_404(vacancy_id), results_url))
+                                        lambda: _draw_with_similar_jobs(_public_vacancy_or_404(vacancy_id), results_url))
     vacancy = _public_vacancy_or_404(vacancy_id)
     if slug != vacancy.slug:
         return _canonical(vacancy)
@@ -261,10 +261,13 @@ def vacancy(vacancy_id: int, slug: str):
     if not current_user.is_authenticated:
         versions = _side_panel(lambda: job_service.job_page_versions(vacancy, today), "similar jobs")
     if versions is None:  # signed in, or similar jobs could not be found now: drawn for this request alone
-        page_html, _, _ = _draw_job_page(vacancy, results_url)
+        # Signed out, finding them has just failed: the page goes without them rather than ask a second time.
+        similar = _similar_jobs(vacancy) if current_user.is_authenticated else None
+        page_html, _, _ = _draw_job_page(vacancy, results_url, similar)
         funnel.record_page_step(FunnelStep.JOB_VIEW, current_user, vacancy=vacancy)
         return page_html
-    return _signed_out_job_page(vacancy, versions, today, results_url, lambda: _draw_job_page(vacancy, results_url))
+    return _signed_out_job_page(vacancy, versions, today, results_url,
+                                lambda: _draw_with_similar_jobs(vacancy, results_url))
 
 
 def _signed_out_job_page(job, versions: list, today: dt.date, results_url: str | None,
@@ -276,7 +279,11 @@ def _signed_out_job_page(job, versions: list, today: dt.date, results_url: str |
     return page_html
 
 
-def _draw_job_page(vacancy, results_url: str | None) -> caching.Drawn:
+def _draw_with_similar_jobs(vacancy, results_url: str | None) -> caching.Drawn:
+    return _draw_job_page(vacancy, results_url, _similar_jobs(vacancy))
+
+
+def _draw_job_page(vacancy, results_url: str | None, similar: list | None) -> caching.Drawn:
     already_applied = saved = None
     if current_user.is_authenticated and current_user.is_candidate:
         already_applied = application_service.existing_application(current_user, vacancy)
@@ -292,7 +299,7 @@ def _draw_job_page(vacancy, results_url: str | None) -> caching.Drawn:
         saved=saved,
         can_save=not current_user.is_authenticated or current_user.is_candidate,
         button_form=ButtonForm(),
-        similar=_similar_jobs(vacancy) or [],
+        similar=similar or [],
         external_url_ok=job_service.safe_external_url(vacancy.external_apply_url) is not None,
         json_ld=job_service.json_ld(job_service.job_posting(vacancy, canonical_url,
                                                            current_app.config["REGION_NAME"])),
