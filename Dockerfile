@@ -27,8 +27,9 @@ COPY workers workers
 # files); the app's own code is then read from /app in the final image, so its installed copy goes.
 RUN pip install . && pip uninstall --yes cswjobs
 # The model loads from the package with no network (HF_HUB_OFFLINE): fail the build, not the first job. Its
-# int8 ONNX form (the encoder the app uses; matching/onnx_export.py) is built here, once, into /opt/models:
-# the runtime's code folder is not writable, and a worker should not spend its first minute building it.
+# int8 form (the encoder the app uses; matching/onnx_export.py) and OpenVINO's compiled copy of it are built
+# here, once, into /opt/models:
+# the runtime's code folder is not writable, and a worker should not build or compile it at its first job.
 ENV CSWJOBS_MODEL_CACHE=/opt/models
 RUN python -c "from matching.encoder import get_encoder; v = get_encoder().encode(['social worker']); assert v.shape == (1, 384), v.shape"
 

