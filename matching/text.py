@@ -100,7 +100,8 @@ class CandidateFacts:
             working_patterns=tuple(profile.working_patterns or ()),
             availability=Availability(profile.availability or Availability.NOW),
             registered=bool(profile.swe_number), in_asye=bool(profile.in_asye),
-            years_qualified=profile.years_qualified, cv_text=profile.cv_text or "",
+            years_qualified=profile.years_qualified,
+            cv_text=getattr(profile, "cv_text", None) or "",  # a shortlist's rows leave it out: ranking never reads it
             discoverable=bool(profile.discoverable), hidden_from=tuple(profile.hidden_from or ()),
             only_boroughs=tuple(getattr(profile, "only_boroughs", None) or ()),
             hours_wanted=_enum_or_none(HoursWanted, getattr(profile, "hours_wanted", None)),

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from matching.constraints import es_candidate_filters, es_vacancy_filters, failures
 from matching.encoder import DIMENSIONS
+from tests.helpers import sql_statements
 from tests.test_matching_flow import camden, cp_vacancy, croydon, profile  # noqa: F401  (fixtures and builders)
 from tests.test_matching_unit import _random_population
 from webapp.extensions import db
@@ -129,6 +130,25 @@ def test_suggestions_and_jobs_that_fit_come_from_knn_and_agree_with_the_exact_pa
 
     fit = matching.jobs_that_fit(db.session, ada.user)
     assert [v.id for _, v in fit.items] == [vacancy.id] and far_job.id not in [v.id for _, v in fit.items]
+
+
+def test_a_knn_shortlist_is_read_as_columns_and_only_those_shown_are_read_whole(app, camden):  # noqa: F811
+    """The shortlist kNN finds is re-ranked from its profiles' columns (no CV, nobody who cannot be found), and
+    only the people shown are then loaded whole with their users."""
+    vacancy = cp_vacancy(camden)
+    for n in range(5):
+        profile(f"Person {n}")
+    db.session.commit()
+    db.session.expire_all()
+    with sql_statements(db.engine) as statements:
+        suggestions = matching.suggested_candidates(db.session, vacancy, limit=2)
+    assert suggestions.engine == "elasticsearch" and len(suggestions.items) == 2
+    reads = [s for s in statements if "from candidate_profiles" in s]
+    assert len(reads) == 2
+    shortlist, shown = reads
+    assert "cv_text" not in shortlist and "join users" in shortlist and "discoverable" in shortlist
+    assert "candidate_profiles.cv_text" in shown
+    assert [s.profile.user.active for s in suggestions.items] == [True, True]
 
 
 def test_an_index_of_an_older_layout_is_not_searched_until_reindexed(app, camden):  # noqa: F811
