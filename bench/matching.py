@@ -279,6 +279,15 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
             rerank_before(queries[0], search(setting, queries[0], query_vectors[0]).hits)
             rerank_after(queries[0], search(setting, queries[0], query_vectors[0]).hits)
             settings.append(setting)
+        # A served index was built long before it is searched. Right after a 100k bulk load and merge,
+        # Elasticsearch is still collecting the load's garbage (on a 512 MB heap, a pause every few seconds and
+        # back-to-back marking cycles on the two cores), and its `took` was 2-3 times a settled node's. So every
+        # vacancy goes through every setting once, untimed, and the node is left until it idles.
+        for vacancy, vector in zip(queries, query_vectors):
+            for setting in settings:
+                search(setting, vacancy, vector)
+        settled = settle(client)
+        log(f"[{size}] kNN: warmed with {len(queries) * len(settings)} searches; Elasticsearch idle after {settled} s")
         log(f"[{size}] kNN: {len(settings)} settings, each vacancy through all of them in turn...")
         times = {setting: {name: [] for name in ("knn_call", "knn_call_before", "took", "rerank_before",
                                                  "rerank_after", "total_before", "total_after")}
@@ -327,6 +336,7 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
                       "profile": knn_profile(client, index.alias, queries[0], query_vectors[0], nc, oversample,
                                              SHORTLIST),
                       "bulk_index_seconds": round(index_seconds, 1),
+                      "warm_up_searches": len(queries) * len(settings), "idle_after_seconds": settled,
                       "force_merge_seconds": round(merge_seconds, 1),
                       "agreement_with_exact_top50": round(statistics.fmean(overlaps), 3) if overlaps else None,
                       "worst_query_agreement": round(min(overlaps), 3) if overlaps else None}
@@ -340,6 +350,19 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
         for index, _, _ in built.values():
             index.drop()
     return out
+
+
+def settle(client, idle_percent: int = 5, polls: int = 3, limit_seconds: float = 90.0) -> float:
+    """Seconds until Elasticsearch's process used at most `idle_percent` of a CPU in `polls` one-second polls
+    running (at most `limit_seconds`: then it is measured as it is, and the JSON says how long it was given)."""
+    began = time.perf_counter()
+    quiet = 0
+    while quiet < polls and time.perf_counter() - began < limit_seconds:
+        time.sleep(1)
+        stats = client.nodes.stats(metric="process")["nodes"]
+        busiest = max(node["process"]["cpu"]["percent"] for node in stats.values())
+        quiet = quiet + 1 if busiest <= idle_percent else 0
+    return round(time.perf_counter() - began, 1)
 
 
 def knn_profile(client, alias, vacancy, vector, num_candidates, oversample, k):
