@@ -174,10 +174,17 @@ class Int8Encoder:
                     # `workers` batches at once, one thread each: no thread waits on another inside a batch.
                     # float32 wherever the matrix products are not int8, on every CPU: OpenVINO would choose
                     # bfloat16 on a CPU that has it, and the vectors would then depend on the machine.
-                    self._compiled = core.compile_model(str(self.folder / MODEL_FILE), "CPU", {
+                    compiled = core.compile_model(str(self.folder / MODEL_FILE), "CPU", {
                         "PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": str(self.workers),
                         "INFERENCE_NUM_THREADS": str(self.workers), "INFERENCE_PRECISION_HINT": "f32",
                         "DYNAMIC_QUANTIZATION_GROUP_SIZE": str(ACTIVATION_GROUP)})
+                    # One inference here, in this one thread, before any batches run side by side: OpenVINO's
+                    # Python binding sets up its NumPy bridge on first use (pybind11's call-once), and two
+                    # threads arriving there together deadlocked (`flask seed` hung, one fresh install in two).
+                    one = np.ones((1, 1), dtype=np.int64)
+                    compiled.create_infer_request().infer(
+                        {"input_ids": one, "attention_mask": one, "token_type_ids": np.zeros_like(one)})[0]
+                    self._compiled = compiled  # only now: another thread may encode once it is set
                     log.info("matching: loaded %s in %.1f s", self.name, time.perf_counter() - started)
         return self._compiled
 

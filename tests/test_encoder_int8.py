@@ -89,6 +89,18 @@ def test_the_process_that_encodes_never_imports_pytorch(int8):
     assert done.stdout.strip() == "[]"
 
 
+def test_a_new_process_whose_first_call_runs_batches_side_by_side_finishes(int8):
+    """OpenVINO's binding sets up its NumPy bridge on first use, and two threads arriving there together
+    deadlocked (a fresh `make run` hung in `flask seed`); loading the model now runs one inference first, in
+    one thread. A race, so this cannot catch it every time: three new processes, four lanes each at once."""
+    check = ("from matching.encoder import Int8Encoder; "
+             "v = Int8Encoder(batch_size=2, workers=4).encode(['social worker in Camden'] * 16); "
+             "assert v.shape == (16, 384)")
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=90)
+        assert done.returncode == 0, done.stderr
+
+
 def test_the_build_version_names_the_file_and_the_vectors():
     """A cache or stored vectors from another build are never taken for this one's: both carry VERSION."""
     assert onnx_export.MODEL_FILE == f"model-int8-v{onnx_export.VERSION}.onnx"
