@@ -19,7 +19,7 @@ import numpy as np
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from domain.geography import BOROUGHS_BY_SLUG, distance_miles
 from domain.vocabulary import ContractType, HoursWanted, RoleLevel, ServiceArea, UserRole, VacancyStatus, WorkingPattern
@@ -237,17 +237,20 @@ def _refresh_only(session: Session, model: type, ids: list[int]) -> RefreshRepor
 
 
 # What candidates are ranked from: a profile's columns but its CV (CandidateFacts reads them; ranking never reads
-# the CV), read as rows rather than whole profiles. For a kNN shortlist of 300 on PostgreSQL (33,000 profiles):
-# 35-42 ms as profiles with their users, about 20 ms as these columns; the people shown are then read whole.
+# the CV), read as rows rather than whole profiles. For a kNN shortlist of 300 of 20,000 findable profiles on
+# PostgreSQL: 38-46 ms as profiles with their users, 29-36 ms as these columns (docs/benchmarks.md, stop 23).
 _FACT_COLUMNS = tuple(column for column in CandidateProfile.__table__.columns if column.key != "cv_text")
 
 
 def _stored(session: Session, model: type, where: Any = None, batch_size: int = 1000):
     """(row, facts, vector) for every row of `model` that has an embedding, in id order, a batch at a time; a
     vacancy's row is the Vacancy, a candidate's the columns its facts come from."""
-    link, key = ((VacancyEmbedding, VacancyEmbedding.vacancy_id) if model is Vacancy
-                 else (ProfileEmbedding, ProfileEmbedding.profile_id))
-    read = (Vacancy,) if model is Vacancy else _FACT_COLUMNS
+    if model is Vacancy:
+        link, key, read = VacancyEmbedding, VacancyEmbedding.vacancy_id, (Vacancy,)
+        row_of, facts_of = (lambda found: found[0]), VacancyFacts.of
+    else:
+        link, key, read = ProfileEmbedding, ProfileEmbedding.profile_id, _FACT_COLUMNS
+        row_of, facts_of = (lambda found: found), CandidateFacts.of
     last = 0
     while True:
         query = (sa.select(*read, Embedding.vector)
@@ -262,8 +265,8 @@ def _stored(session: Session, model: type, where: Any = None, batch_size: int = 
         if not batch:
             return
         for found in batch:
-            row = found[0] if model is Vacancy else found
-            yield row, VacancyFacts.of(row) if model is Vacancy else CandidateFacts.of(row), from_bytes(found.vector)
+            row = row_of(found)
+            yield row, facts_of(row), from_bytes(found.vector)
         last = row.id
 
 
@@ -380,15 +383,16 @@ def suggested_candidates(session: Session, vacancy: Vacancy, limit: int = 20, to
         universe = _universe(session, "candidates", today)
         matches = top_candidates(facts, vector, universe.pool, limit=wanted)
         engine = "exact"
-    # whole profiles, with their users, only for those who may be shown
-    profiles = {p.id: p for p in session.scalars(sa.select(CandidateProfile).options(
-        selectinload(CandidateProfile.user)).where(CandidateProfile.id.in_([m.candidate_id for m in matches])))}
+    # whole profiles, with their users in the same read, only for those who may be shown and can still be found
+    profiles = {p.id: p for p in session.scalars(
+        sa.select(CandidateProfile).join(CandidateProfile.user).options(contains_eager(CandidateProfile.user))
+        .where(CandidateProfile.id.in_([m.candidate_id for m in matches]), *_FINDABLE))}
     invitations = {i.candidate_id: i for i in session.scalars(
         sa.select(Invitation).where(Invitation.vacancy_id == vacancy.id))}
     items = []
     for match in matches:
         profile = profiles.get(match.candidate_id)
-        if profile is None or profile.user_id in applied or not _still_findable(profile):
+        if profile is None or profile.user_id in applied:
             continue
         items.append(Suggestion(match, profile, invitations.get(profile.user_id), facts))
         if len(items) == limit:
@@ -396,11 +400,15 @@ def suggested_candidates(session: Session, vacancy: Vacancy, limit: int = 20, to
     return Suggestions(items=items, engine=engine)
 
 
+# Who can be suggested at all, as SQL over a profile joined to its user; `_still_findable` is the same rule for a
+# profile already loaded. The vector index may lag the database: both are read from the database.
+_FINDABLE = (CandidateProfile.discoverable.is_(True), User.active.is_(True), User.role == UserRole.CANDIDATE)
+
+
 def _shortlist_facts(session: Session, ids: list[int]) -> dict[int, CandidateFacts]:
-    """The facts of these profiles, for those who can still be found (the vector index may lag the database)."""
-    rows = session.execute(sa.select(*_FACT_COLUMNS).join(User, User.id == CandidateProfile.user_id).where(
-        CandidateProfile.id.in_(ids), CandidateProfile.discoverable.is_(True), User.active.is_(True),
-        User.role == UserRole.CANDIDATE))
+    """The facts of these profiles, for those who can still be found."""
+    rows = session.execute(sa.select(*_FACT_COLUMNS).join(User, User.id == CandidateProfile.user_id)
+                           .where(CandidateProfile.id.in_(ids), *_FINDABLE))
     return {row.id: CandidateFacts.of(row) for row in rows}
 
 
