@@ -181,9 +181,7 @@ class Int8Encoder:
                     # One inference here, in this one thread, before any batches run side by side: OpenVINO's
                     # Python binding sets up its NumPy bridge on first use (pybind11's call-once), and two
                     # threads arriving there together deadlocked (`flask seed` hung, one fresh install in two).
-                    one = np.ones((1, 1), dtype=np.int64)
-                    compiled.create_infer_request().infer(
-                        {"input_ids": one, "attention_mask": one, "token_type_ids": np.zeros_like(one)})[0]
+                    compiled.create_infer_request().infer(_feed(tokenizer.encode_batch(["social worker"])))[0]
                     self._compiled = compiled  # only now: another thread may encode once it is set
                     log.info("matching: loaded %s in %.1f s", self.name, time.perf_counter() - started)
         return self._compiled
@@ -196,12 +194,8 @@ class Int8Encoder:
         order = np.argsort([-len(t) for t in texts], kind="stable")  # like lengths together: less padding
         size = min(self.batch_size, -(-len(texts) // self.workers))  # a few texts still keep every worker busy
         batches = [order[start:start + size] for start in range(0, len(texts), size)]
-        feeds = []
-        for rows in batches:  # tokenised here, in order (the tokenizer runs its own threads)
-            encoded = self._tokenizer.encode_batch([texts[i] for i in rows])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            feeds.append({"input_ids": ids, "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
-                          "token_type_ids": np.zeros_like(ids)})
+        # tokenised here, in order (the tokenizer runs its own threads)
+        feeds = [_feed(self._tokenizer.encode_batch([texts[i] for i in rows])) for rows in batches]
         lanes = min(self.workers, len(batches))
 
         def lane(first: int) -> None:
@@ -216,6 +210,13 @@ class Int8Encoder:
             with ThreadPoolExecutor(lanes, thread_name_prefix="encode") as pool:
                 list(pool.map(lane, range(lanes)))
         return out
+
+
+def _feed(encoded) -> dict[str, np.ndarray]:
+    """The graph's inputs for a batch the tokenizer encoded (padded to its longest text)."""
+    ids = np.array([e.ids for e in encoded], dtype=np.int64)
+    return {"input_ids": ids, "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+            "token_type_ids": np.zeros_like(ids)}
 
 
 ENCODERS = {"int8": Int8Encoder, "pytorch": Encoder}
