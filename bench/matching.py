@@ -281,7 +281,7 @@ def knn_runs(es_url, people, matrix, queries, query_vectors, exact_top, index_ty
             settings.append(setting)
         # A served index was built long before it is searched. Right after a 100k bulk load and merge,
         # Elasticsearch is still collecting the load's garbage (on a 512 MB heap, a pause every few seconds and
-        # back-to-back marking cycles on the two cores), and its `took` was 2-3 times a settled node's. So every
+        # back-to-back marking cycles on the two cores), and its `took` was about twice a settled node's. So every
         # vacancy goes through every setting once, untimed, and the node is left until it idles.
         for vacancy, vector in zip(queries, query_vectors):
             for setting in settings:
